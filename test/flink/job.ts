@@ -1,0 +1,99 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { FlinkDistribution } from './distribution';
+import { fixturesDir, projectRoot } from './paths';
+
+const run = promisify(execFile);
+
+export const ENDLESS_JOB_CLASS = 'EndlessJob';
+const source = path.join(fixturesDir, `${ENDLESS_JOB_CLASS}.java`);
+
+/** Compiles the fixture job against this Flink's jars and packs it; rebuilt when the source changes. */
+export async function buildEndlessJobJar(dist: FlinkDistribution): Promise<string> {
+  const outDir = path.join(projectRoot, '.cache', 'jobs', dist.version);
+  const jar = path.join(outDir, 'endless-job.jar');
+  if (existsSync(jar) && statSync(jar).mtimeMs > statSync(source).mtimeMs) return jar;
+  const classes = path.join(outDir, 'classes');
+  rmSync(classes, { recursive: true, force: true });
+  mkdirSync(classes, { recursive: true });
+  await run('javac', ['--release', '17', '-nowarn', '-cp', path.join(dist.libDir, '*'), '-d', classes, source]);
+  await run('jar', ['--create', '--file', jar, '--main-class', ENDLESS_JOB_CLASS, '-C', classes, '.']);
+  return jar;
+}
+
+async function flinkJson<T>(url: string, init?: RequestInit): Promise<T> {
+  const response = await fetch(url, { ...init, signal: AbortSignal.timeout(60_000) });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${init?.method ?? 'GET'} ${url} answered ${response.status}: ${text.slice(0, 500)}`);
+  return JSON.parse(text) as T;
+}
+
+/** Uploads a jar through `POST /jars/upload`; returns Flink's jar id. */
+export async function uploadJar(flinkUrl: string, jarPath: string): Promise<string> {
+  const form = new FormData();
+  form.append('jarfile', new Blob([readFileSync(jarPath)], { type: 'application/java-archive' }), path.basename(jarPath));
+  const { filename } = await flinkJson<{ filename: string }>(`${flinkUrl}/jars/upload`, { method: 'POST', body: form });
+  return path.basename(filename);
+}
+
+export interface RunOptions {
+  name: string;
+  /** Make the job throw after this many ms (restarts off), so it ends FAILED. */
+  failAfterMs?: number;
+  savepointPath?: string;
+  /** Return as soon as Flink accepted the job, without waiting for RUNNING. */
+  noWait?: boolean;
+}
+
+export async function runEndlessJob(flinkUrl: string, jarId: string, options: RunOptions): Promise<string> {
+  const body = {
+    entryClass: ENDLESS_JOB_CLASS,
+    programArgsList: [options.name, String(options.failAfterMs ?? 0)],
+    parallelism: 1,
+    ...(options.savepointPath ? { savepointPath: options.savepointPath } : {}),
+  };
+  const { jobid } = await flinkJson<{ jobid: string }>(`${flinkUrl}/jars/${jarId}/run`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+  });
+  if (!options.noWait) await waitForJobRunning(flinkUrl, jobid);
+  return jobid;
+}
+
+interface JobDetails { state: string; vertices: { status: string }[] }
+
+/** A savepoint or checkpoint needs the job and every vertex RUNNING, not just the job. */
+export async function waitForJobRunning(flinkUrl: string, jobId: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let details: JobDetails | undefined;
+  while (Date.now() < deadline) {
+    details = await flinkJson<JobDetails>(`${flinkUrl}/jobs/${jobId}`);
+    if (details.state === 'RUNNING' && details.vertices.every((v) => v.status === 'RUNNING')) return;
+    if (['FAILED', 'CANCELED', 'FINISHED'].includes(details.state)) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`job ${jobId} is not RUNNING: ${details?.state} (vertices ${details?.vertices.map((v) => v.status).join(', ')})`);
+}
+
+export async function waitForJobState(flinkUrl: string, jobId: string, states: string[], timeoutMs = 60_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let state = 'unknown';
+  while (Date.now() < deadline) {
+    ({ state } = await flinkJson<{ state: string }>(`${flinkUrl}/jobs/${jobId}`));
+    if (states.includes(state)) return state;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`job ${jobId} did not reach ${states.join('/')} within ${timeoutMs} ms (it is ${state})`);
+}
+
+/** Cancels a job unless it already ended, and waits until it has; tests leave the cluster as they found it. */
+export async function cancelJob(flinkUrl: string, jobId: string): Promise<void> {
+  const response = await fetch(`${flinkUrl}/jobs/${jobId}?mode=cancel`, { method: 'PATCH', signal: AbortSignal.timeout(10_000) });
+  await response.arrayBuffer();
+  if (response.status === 202 || response.status === 404 || response.status === 409) {
+    if (response.status === 202) await waitForJobState(flinkUrl, jobId, ['CANCELED', 'FAILED', 'FINISHED']);
+    return;
+  }
+  throw new Error(`cancel of ${jobId} answered ${response.status}`);
+}

@@ -1,0 +1,16 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+function findProjectRoot(from: string): string {
+  let dir = from;
+  while (!existsSync(path.join(dir, 'package.json'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`no package.json above ${from}`);
+    dir = parent;
+  }
+  return dir;
+}
+
+/** The repository root, whether this file runs from `test/` or from the build's `dist/test/`. */
+export const projectRoot = findProjectRoot(__dirname);
+export const fixturesDir = path.join(projectRoot, 'test', 'fixtures');

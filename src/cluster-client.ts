@@ -1,0 +1,359 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { FlinkError, invalidArgument, isFlinkError } from './errors';
+import { checkJobId, checkTriggerId, newTriggerId } from './ids';
+import { JobClient } from './job-client';
+import { failureOf, operationFailed } from './failures';
+import { pollUntilDone, withDeadline, type OperationOptions, type PollTarget } from './poll';
+import * as schemas from './schemas';
+import { FlinkTransport, type CallOptions, type TransportOptions } from './transport';
+import type {
+  CheckpointOptions, ClusterOverview, JobDetails, JobException, JobResult, JobResultOptions, JobStatus,
+  JobStatusMessage, RunJarOptions, SavepointOptions, SavepointStatus, SavepointTrigger, StopOptions,
+} from './types';
+import { CHECKPOINT_TYPES, SAVEPOINT_FORMAT_TYPES } from './types';
+import { FlinkVersion, requireFeature, SINCE } from './version';
+
+export interface FlinkClusterClientOptions extends TransportOptions {
+  /** Default overall limit for savepoints, stops, checkpoints, disposals and job results (default 10 min). */
+  operationTimeoutMs?: number;
+}
+
+const DEFAULT_OPERATION_TIMEOUT_MS = 10 * 60_000;
+
+/**
+ * A client for one Flink cluster's REST API: Flink's `ClusterClient`, with validated answers,
+ * typed errors, retries that never duplicate a savepoint, and operations that wait for their result.
+ */
+export class FlinkClusterClient {
+  private readonly transport: FlinkTransport;
+  private readonly operationTimeoutMs: number;
+  private version?: Promise<FlinkVersion>;
+
+  constructor(options: FlinkClusterClientOptions) {
+    if (!options || typeof options.url !== 'string') throw invalidArgument('FlinkClusterClient needs { url }');
+    this.transport = new FlinkTransport(options);
+    this.operationTimeoutMs = options.operationTimeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MS;
+  }
+
+  /** A client bound to one job, as Flink's `JobClient`. */
+  jobClient(jobId: string): JobClient {
+    return new JobClient(this, checkJobId(jobId));
+  }
+
+  /** The REST endpoint's URL, which also serves Flink's web UI (never with credentials). */
+  getWebInterfaceURL(): string {
+    return `${this.transport.origin}${this.transport.basePath}`;
+  }
+
+  // ---- cluster ----
+
+  async getFlinkVersion(options: CallOptions = {}): Promise<string> {
+    return (await this.clusterVersion(options)).raw;
+  }
+
+  /** The cluster's version, asked once and remembered (a failed ask is asked again next time). */
+  private clusterVersion(options: CallOptions = {}): Promise<FlinkVersion> {
+    this.version ??= this.transport
+      .send({ method: 'GET', path: '/config', schema: schemas.dashboardConfig, retry: 'idempotent' }, options)
+      .then((config) => FlinkVersion.parse(config['flink-version']));
+    this.version.catch(() => { this.version = undefined; });
+    return this.version;
+  }
+
+  async getClusterOverview(options: CallOptions = {}): Promise<ClusterOverview> {
+    const o = await this.transport.send({ method: 'GET', path: '/overview', schema: schemas.clusterOverview, retry: 'idempotent' }, options);
+    return {
+      taskManagers: o.taskmanagers, slotsTotal: o['slots-total'], slotsAvailable: o['slots-available'],
+      jobsRunning: o['jobs-running'], jobsFinished: o['jobs-finished'], jobsCancelled: o['jobs-cancelled'],
+      jobsFailed: o['jobs-failed'], ...(o['flink-version'] ? { flinkVersion: o['flink-version'] } : {}),
+    };
+  }
+
+  /** The JobManager's effective configuration (`GET /jobmanager/config`) as a key/value map. */
+  async getFlinkConfiguration(options: CallOptions = {}): Promise<Record<string, string>> {
+    const entries = await this.transport.send({ method: 'GET', path: '/jobmanager/config', schema: schemas.jobManagerConfig, retry: 'idempotent' }, options);
+    return Object.fromEntries(entries.map(({ key, value }) => [key, value]));
+  }
+
+  /** Shuts the whole cluster down (`DELETE /cluster`). */
+  async shutDownCluster(options: CallOptions = {}): Promise<void> {
+    await this.transport.send({ method: 'DELETE', path: '/cluster', schema: schemas.emptyObject, retry: 'unsent' }, options);
+  }
+
+  // ---- jobs ----
+
+  async listJobs(options: CallOptions = {}): Promise<JobStatusMessage[]> {
+    const { jobs } = await this.transport.send({ method: 'GET', path: '/jobs/overview', schema: schemas.jobsOverview, retry: 'idempotent' }, options);
+    return jobs.map((job) => ({
+      jobId: job.jid, jobName: job.name, state: job.state,
+      startTime: job['start-time'], endTime: job['end-time'], durationMs: job.duration,
+      ...(job['last-modification'] === undefined ? {} : { lastModification: job['last-modification'] }),
+    }));
+  }
+
+  async getJobStatus(jobId: string, options: CallOptions = {}): Promise<JobStatus> {
+    const id = checkJobId(jobId);
+    if (!(await this.clusterVersion(options)).atLeast(SINCE.jobStatusEndpoint)) {
+      return (await this.getJobDetails(id, options)).state;
+    }
+    const { status } = await this.transport.send({ method: 'GET', path: `/jobs/${id}/status`, schema: schemas.jobStatus, retry: 'idempotent', jobId: id }, options);
+    return status;
+  }
+
+  async getJobDetails(jobId: string, options: CallOptions = {}): Promise<JobDetails> {
+    const id = checkJobId(jobId);
+    const d = await this.transport.send({ method: 'GET', path: `/jobs/${id}`, schema: schemas.jobDetails, retry: 'idempotent', jobId: id }, options);
+    return {
+      jobId: d.jid, jobName: d.name, state: d.state,
+      ...(d.isStoppable === undefined ? {} : { isStoppable: d.isStoppable }),
+      startTime: d['start-time'], endTime: d['end-time'], durationMs: d.duration,
+      ...(d.maxParallelism === undefined ? {} : { maxParallelism: d.maxParallelism }),
+      timestamps: d.timestamps ?? {},
+      vertices: d.vertices.map((v) => ({
+        id: v.id, name: v.name, parallelism: v.parallelism, status: v.status,
+        startTime: v['start-time'], endTime: v['end-time'], durationMs: v.duration,
+        ...(v.tasks ? { tasks: v.tasks } : {}),
+      })),
+      statusCounts: d['status-counts'] ?? {},
+    };
+  }
+
+  /** Asks Flink to cancel the job; it is CANCELED soon after, not yet when this returns. */
+  async cancel(jobId: string, options: CallOptions = {}): Promise<void> {
+    const id = checkJobId(jobId);
+    await this.transport.send({ method: 'PATCH', path: `/jobs/${id}`, query: { mode: 'cancel' }, schema: schemas.emptyObject, retry: 'idempotent', jobId: id }, options);
+  }
+
+  /** User accumulators of the job, by name (values as Flink renders them). */
+  async getAccumulators(jobId: string, options: CallOptions = {}): Promise<Record<string, string>> {
+    const id = checkJobId(jobId);
+    const body = await this.transport.send({ method: 'GET', path: `/jobs/${id}/accumulators`, query: { includeSerializedValue: 'false' }, schema: schemas.accumulators, retry: 'idempotent', jobId: id }, options);
+    return Object.fromEntries(body['user-task-accumulators'].map(({ name, value }) => [name, value]));
+  }
+
+  async getJobExceptions(jobId: string, options: CallOptions & { maxExceptions?: number } = {}): Promise<{ entries: JobException[]; truncated: boolean }> {
+    const id = checkJobId(jobId);
+    const body = await this.transport.send({
+      method: 'GET', path: `/jobs/${id}/exceptions`, query: { maxExceptions: String(options.maxExceptions ?? 20) },
+      schema: schemas.exceptionHistory, retry: 'idempotent', jobId: id,
+    }, options);
+    return { entries: body.exceptionHistory.entries, truncated: body.exceptionHistory.truncated ?? false };
+  }
+
+  /** Checkpoint statistics (counts, summary, latest, history) as Flink reports them. */
+  async getCheckpointStatistics(jobId: string, options: CallOptions = {}): Promise<Record<string, unknown>> {
+    const id = checkJobId(jobId);
+    return this.transport.send({ method: 'GET', path: `/jobs/${id}/checkpoints`, schema: schemas.checkpointStatistics, retry: 'idempotent', jobId: id }, options);
+  }
+
+  /** Waits until the job has ended and returns its result, as `JobClient.getJobExecutionResult`. */
+  async getJobResult(jobId: string, options: JobResultOptions = {}): Promise<JobResult> {
+    const id = checkJobId(jobId);
+    return this.runOperation(`job result of ${id}`, options, async (signal) => pollUntilDone({
+      operation: 'job result',
+      check: async (checkOptions) => {
+        const body = await this.transport.send({ method: 'GET', path: `/jobs/${id}/execution-result`, schema: schemas.executionResult, retry: 'idempotent', jobId: id }, checkOptions);
+        const result = body['job-execution-result'];
+        if (body.status.id !== 'COMPLETED' || !result) return undefined;
+        const failure = result['failure-cause'] ? failureOf(result['failure-cause']) : undefined;
+        return {
+          jobId: result.id, applicationStatus: result['application-status'], netRuntimeMs: result['net-runtime'],
+          accumulators: result['accumulator-results'] ?? {}, ...(failure ? { failure } : {}),
+        };
+      },
+    }, signal, options.onProgress));
+  }
+
+  // ---- savepoints, stop, checkpoints ----
+
+  /** Triggers a savepoint and returns at once; follow it with `getSavepointStatus`. */
+  async triggerDetachedSavepoint(jobId: string, options: SavepointOptions = {}): Promise<SavepointTrigger> {
+    return this.postSavepointTrigger(checkJobId(jobId), 'savepoints', options);
+  }
+
+  async getSavepointStatus(jobId: string, triggerId: string, options: CallOptions = {}): Promise<SavepointStatus> {
+    const target = this.savepointTarget(checkJobId(jobId), checkTriggerId(triggerId), 'savepoint');
+    const location = await target.check(options);
+    return location === undefined ? { state: 'IN_PROGRESS' } : { state: 'COMPLETED', location };
+  }
+
+  /** Triggers a savepoint and waits for it; returns its location. */
+  async triggerSavepoint(jobId: string, options: SavepointOptions = {}): Promise<string> {
+    return this.savepoint(checkJobId(jobId), 'savepoints', 'savepoint', options);
+  }
+
+  /** Takes a savepoint and cancels the job once it is written; returns its location. */
+  async cancelWithSavepoint(jobId: string, options: SavepointOptions = {}): Promise<string> {
+    return this.savepoint(checkJobId(jobId), 'savepoints', 'cancel with savepoint', options, true);
+  }
+
+  /** Stops the job gracefully with a final savepoint; the job ends FINISHED. Returns the location. */
+  async stopWithSavepoint(jobId: string, options: StopOptions = {}): Promise<string> {
+    return this.savepoint(checkJobId(jobId), 'stop', 'stop with savepoint', options);
+  }
+
+  /** Triggers a checkpoint (Flink 1.17+) and waits for it; returns the checkpoint id. */
+  async triggerCheckpoint(jobId: string, options: CheckpointOptions = {}): Promise<number> {
+    const id = checkJobId(jobId);
+    if (options.checkpointType !== undefined && !CHECKPOINT_TYPES.includes(options.checkpointType)) {
+      throw invalidArgument(`checkpointType must be one of ${CHECKPOINT_TYPES.join(', ')}, not "${options.checkpointType}"`);
+    }
+    return this.runOperation(`checkpoint of job ${id}`, options, async (signal) => {
+      requireFeature(await this.clusterVersion({ signal }), SINCE.checkpointTrigger, 'Triggering a checkpoint over REST');
+      const triggerId = newTriggerId();
+      await this.transport.send({
+        method: 'POST', path: `/jobs/${id}/checkpoints`, jobId: id, retry: 'idempotent',
+        json: { triggerId, ...(options.checkpointType ? { checkpointType: options.checkpointType } : {}) },
+        schema: schemas.triggerResponse,
+      }, { signal });
+      return pollUntilDone({
+        operation: 'checkpoint', triggerId,
+        check: async (checkOptions) => {
+          const body = await this.transport.send({ method: 'GET', path: `/jobs/${id}/checkpoints/${triggerId}`, schema: schemas.checkpointResult, retry: 'idempotent', jobId: id }, checkOptions);
+          if (body.status.id !== 'COMPLETED') return undefined;
+          if (body.operation?.failureCause) throw operationFailed('Checkpoint', id, body.operation.failureCause);
+          if (typeof body.operation?.checkpointId !== 'number') throw incomplete(`/jobs/${id}/checkpoints/${triggerId}`, 'checkpointId');
+          return body.operation.checkpointId;
+        },
+      }, signal, options.onProgress);
+    });
+  }
+
+  /** Deletes a savepoint's files through the cluster and waits until that is done. */
+  async disposeSavepoint(savepointPath: string, options: OperationOptions = {}): Promise<void> {
+    if (typeof savepointPath !== 'string' || savepointPath.trim() === '') throw invalidArgument('A savepoint path is required');
+    await this.runOperation(`disposal of savepoint ${savepointPath}`, options, async (signal) => {
+      // Flink takes no client trigger id here, so a retry could dispose twice: retry only what was never sent.
+      const { 'request-id': triggerId } = await this.transport.send({
+        method: 'POST', path: '/savepoint-disposal', json: { 'savepoint-path': savepointPath },
+        schema: schemas.triggerResponse, retry: 'unsent',
+      }, { signal });
+      return pollUntilDone({
+        operation: 'savepoint disposal', triggerId,
+        check: async (checkOptions) => {
+          const body = await this.transport.send({ method: 'GET', path: `/savepoint-disposal/${triggerId}`, schema: schemas.disposalResult, retry: 'idempotent' }, checkOptions);
+          if (body.status.id !== 'COMPLETED') return undefined;
+          if (body.operation?.['failure-cause']) throw operationFailed('Savepoint disposal', undefined, body.operation['failure-cause'], savepointPath);
+          return true;
+        },
+      }, signal, options.onProgress);
+    });
+  }
+
+  // ---- job submission ----
+
+  /** Uploads a job jar (a path, or its bytes and name); returns the jar id that `runJar` takes. */
+  async uploadJar(file: string | { name: string; data: Uint8Array }, options: CallOptions = {}): Promise<string> {
+    const { name, data } = typeof file === 'string' ? { name: path.basename(file), data: await readFile(file) } : file;
+    if (!name.endsWith('.jar')) throw invalidArgument(`Flink only accepts .jar files, not "${name}"`);
+    const form = new FormData();
+    form.append('jarfile', new Blob([new Uint8Array(data)], { type: 'application/java-archive' }), name);
+    const { filename } = await this.transport.send({ method: 'POST', path: '/jars/upload', form, schema: schemas.jarUpload, retry: 'unsent' }, options);
+    return path.basename(filename);
+  }
+
+  /** Runs an uploaded jar's job (optionally from a savepoint); returns the new job's id. */
+  async runJar(jarId: string, options: RunJarOptions = {}): Promise<string> {
+    if (typeof jarId !== 'string' || !/^[\w.-]+\.jar$/.test(jarId)) throw invalidArgument(`"${jarId}" is not a jar id from uploadJar`);
+    const version = await this.clusterVersion(options);
+    const claimKey = version.atLeast(SINCE.claimMode) ? 'claimMode' : 'restoreMode';
+    const body = {
+      ...(options.entryClass ? { entryClass: options.entryClass } : {}),
+      ...(options.args ? { programArgsList: options.args } : {}),
+      ...(options.parallelism ? { parallelism: options.parallelism } : {}),
+      ...(options.savepointPath ? { savepointPath: options.savepointPath } : {}),
+      ...(options.allowNonRestoredState === undefined ? {} : { allowNonRestoredState: options.allowNonRestoredState }),
+      ...(options.claimMode ? { [claimKey]: options.claimMode } : {}),
+    };
+    const { jobid } = await this.transport.send({ method: 'POST', path: `/jars/${encodeURIComponent(jarId)}/run`, json: body, schema: schemas.jarRun, retry: 'unsent' }, options);
+    return jobid;
+  }
+
+  /** Aborts in-flight requests and polls, and releases the connection pool. Later calls fail. */
+  async close(): Promise<void> {
+    await this.transport.close();
+  }
+
+  // ---- internals ----
+
+  private runOperation<T>(what: string, options: OperationOptions, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    return withDeadline(what, options.timeoutMs ?? this.operationTimeoutMs, options, work);
+  }
+
+  private async savepoint(jobId: string, endpoint: 'savepoints' | 'stop', what: string, options: StopOptions, cancelJob = false): Promise<string> {
+    let triggerId: string | undefined;
+    const hint = (): string => (triggerId ? ` (trigger id ${triggerId}; Flink may still finish it)` : '');
+    try {
+      return await this.runOperation(`${what} of job ${jobId}`, options, async (signal) => {
+        const trigger = await this.postSavepointTrigger(jobId, endpoint, { ...options, signal }, cancelJob);
+        triggerId = trigger.triggerId;
+        return pollUntilDone(this.savepointTarget(jobId, trigger.triggerId, what), signal, options.onProgress);
+      });
+    } catch (err) {
+      if (isFlinkError(err) && (err.code === 'FLINK_TIMEOUT' || err.code === 'FLINK_ABORTED') && triggerId) {
+        throw new FlinkError({ code: err.code, message: `${err.message}${hint()}`, cause: err.cause });
+      }
+      throw err;
+    }
+  }
+
+  private async postSavepointTrigger(jobId: string, endpoint: 'savepoints' | 'stop', options: StopOptions, cancelJob = false): Promise<SavepointTrigger> {
+    if (options.formatType !== undefined && !SAVEPOINT_FORMAT_TYPES.includes(options.formatType)) {
+      throw invalidArgument(`formatType must be one of ${SAVEPOINT_FORMAT_TYPES.join(', ')}, not "${options.formatType}"`);
+    }
+    const version = await this.clusterVersion(options);
+    const modern = version.atLeast(SINCE.triggerIdAndFormatType);
+    if (options.formatType && !modern) requireFeature(version, SINCE.triggerIdAndFormatType, 'Choosing a savepoint format');
+    const triggerId = modern ? newTriggerId() : undefined;
+    const dir = options.savepointDir;
+    // The two endpoints spell their fields differently: kebab-case for savepoints, camelCase for stop.
+    const json = endpoint === 'savepoints'
+      ? { ...(dir ? { 'target-directory': dir } : {}), 'cancel-job': cancelJob }
+      : { ...(dir ? { targetDirectory: dir } : {}), drain: options.drain ?? false };
+    const body = await this.transport.send({
+      method: 'POST', path: `/jobs/${jobId}/${endpoint}`, jobId, schema: schemas.triggerResponse,
+      // With a trigger id of our own, Flink recognises a retried trigger and starts nothing new.
+      retry: triggerId ? 'idempotent' : 'unsent',
+      json: { ...json, ...(options.formatType ? { formatType: options.formatType } : {}), ...(triggerId ? { triggerId } : {}) },
+    }, options);
+    return { jobId, triggerId: body['request-id'] };
+  }
+
+  private savepointTarget(jobId: string, triggerId: string, what: string): PollTarget<string> {
+    const statusPath = `/jobs/${jobId}/savepoints/${triggerId}`;
+    return {
+      operation: what,
+      triggerId,
+      check: async (checkOptions) => {
+        let body;
+        try {
+          body = await this.transport.send({ method: 'GET', path: statusPath, schema: schemas.savepointResult, retry: 'idempotent' }, checkOptions);
+        } catch (err) {
+          if (isFlinkError(err) && err.status === 404) throw expiredTrigger(what, jobId, triggerId, err);
+          throw err;
+        }
+        if (body.status.id !== 'COMPLETED') return undefined;
+        const failure = body.operation?.['failure-cause'];
+        if (failure) throw operationFailed(capitalize(what), jobId, failure);
+        if (!body.operation?.location) throw incomplete(statusPath, 'location');
+        return body.operation.location;
+      },
+    };
+  }
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function incomplete(statusPath: string, field: string): FlinkError {
+  return new FlinkError({ code: 'FLINK_INVALID_RESPONSE', method: 'GET', path: statusPath, message: `Flink reported GET ${statusPath} COMPLETED without a ${field} or a failure cause` });
+}
+
+function expiredTrigger(what: string, jobId: string, triggerId: string, cause: FlinkError): FlinkError {
+  return new FlinkError({
+    code: 'FLINK_OPERATION_FAILED', method: cause.method, path: cause.path, status: 404, cause,
+    message: `Flink no longer knows ${what} trigger ${triggerId} of job ${jobId}: its result expired (rest.async.store-duration) or it was never triggered`,
+  });
+}

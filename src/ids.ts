@@ -1,0 +1,39 @@
+import { randomBytes } from 'node:crypto';
+import { invalidArgument } from './errors';
+
+const HEX_ID = /^[0-9a-f]{32}$/;
+
+/** Flink's JobID: 32 lowercase hex characters. Upper case is accepted and lowered. */
+export function checkJobId(jobId: unknown): string {
+  if (typeof jobId !== 'string' || jobId.trim() === '') {
+    throw invalidArgument(`A job id is required (32 hex characters), got ${describe(jobId)}`);
+  }
+  const normalized = jobId.trim().toLowerCase();
+  if (!HEX_ID.test(normalized)) {
+    throw invalidArgument(`"${truncate(jobId)}" is not a Flink job id: expected 32 hex characters`);
+  }
+  return normalized;
+}
+
+export function checkTriggerId(triggerId: unknown): string {
+  if (typeof triggerId !== 'string' || !HEX_ID.test(triggerId.trim().toLowerCase())) {
+    throw invalidArgument(`${describe(triggerId)} is not a Flink trigger id: expected 32 hex characters`);
+  }
+  return triggerId.trim().toLowerCase();
+}
+
+/** A fresh trigger id, sent with a trigger so that a retried request is recognised by Flink. */
+export function newTriggerId(): string {
+  return randomBytes(16).toString('hex');
+}
+
+function truncate(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (typeof value === 'string') return value === '' ? 'an empty string' : `"${truncate(value)}"`;
+  return `a ${typeof value}`;
+}

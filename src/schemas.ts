@@ -1,0 +1,153 @@
+import { z } from 'zod';
+
+/*
+ * The shapes of Flink's REST answers that this client reads. Objects are loose: newer Flink
+ * versions add fields, and those must not break an older client.
+ */
+
+export const JOB_STATES = [
+  'INITIALIZING', 'CREATED', 'RUNNING', 'FAILING', 'FAILED', 'CANCELLING', 'CANCELED', 'FINISHED',
+  'RESTARTING', 'SUSPENDED', 'RECONCILING',
+] as const;
+
+/** A Flink job state. A state a newer Flink adds still comes through, as its plain string. */
+export type JobStatus = (typeof JOB_STATES)[number];
+export const TERMINAL_JOB_STATES: readonly JobStatus[] = ['FAILED', 'CANCELED', 'FINISHED'];
+
+const jobState = z.string().min(1) as unknown as z.ZodType<JobStatus>;
+const hexId = z.string().regex(/^[0-9a-f]{32}$/, 'expected a 32-character hex id');
+/** Flink writes -1 for "not yet" (end time of a running job). */
+const timestamp = z.number().transform((ms) => (ms < 0 ? null : ms));
+
+export const errorBody = z.looseObject({ errors: z.array(z.string()) });
+
+export const dashboardConfig = z.looseObject({
+  'flink-version': z.string(),
+  'flink-revision': z.string().optional(),
+  features: z.looseObject({}).optional(),
+});
+
+export const clusterOverview = z.looseObject({
+  taskmanagers: z.number(),
+  'slots-total': z.number(),
+  'slots-available': z.number(),
+  'jobs-running': z.number(),
+  'jobs-finished': z.number(),
+  'jobs-cancelled': z.number(),
+  'jobs-failed': z.number(),
+  'flink-version': z.string().optional(),
+  'flink-commit': z.string().optional(),
+});
+
+export const jobsOverview = z.looseObject({
+  jobs: z.array(z.looseObject({
+    jid: hexId,
+    name: z.string(),
+    state: jobState,
+    'start-time': timestamp,
+    'end-time': timestamp,
+    duration: z.number(),
+    'last-modification': z.number().optional(),
+    tasks: z.record(z.string(), z.number()).optional(),
+  })),
+});
+
+export const jobStatus = z.looseObject({ status: jobState });
+
+export const jobDetails = z.looseObject({
+  jid: hexId,
+  name: z.string(),
+  state: jobState,
+  isStoppable: z.boolean().optional(),
+  'start-time': timestamp,
+  'end-time': timestamp,
+  duration: z.number(),
+  maxParallelism: z.number().optional(),
+  now: z.number().optional(),
+  timestamps: z.record(z.string(), z.number()).optional(),
+  vertices: z.array(z.looseObject({
+    id: z.string(),
+    name: z.string(),
+    parallelism: z.number(),
+    maxParallelism: z.number().optional(),
+    status: z.string(),
+    'start-time': timestamp,
+    'end-time': timestamp,
+    duration: z.number(),
+    tasks: z.record(z.string(), z.number()).optional(),
+  })),
+  'status-counts': z.record(z.string(), z.number()).optional(),
+});
+
+export const triggerResponse = z.looseObject({ 'request-id': hexId });
+
+const serializedThrowable = z.looseObject({
+  class: z.string().optional(),
+  'stack-trace': z.string().optional(),
+});
+export type SerializedThrowable = z.infer<typeof serializedThrowable>;
+
+/** `{"status":{"id":"IN_PROGRESS"|"COMPLETED"},"operation":...}`: the envelope of every async result. */
+export function asyncResult<T extends z.ZodType>(operation: T) {
+  return z.looseObject({
+    status: z.looseObject({ id: z.enum(['IN_PROGRESS', 'COMPLETED']) }),
+    operation: operation.nullish(),
+  });
+}
+
+export const savepointResult = asyncResult(z.looseObject({
+  location: z.string().optional(),
+  'failure-cause': serializedThrowable.optional(),
+}));
+
+export const checkpointResult = asyncResult(z.looseObject({
+  checkpointId: z.number().optional(),
+  failureCause: serializedThrowable.optional(),
+}));
+
+export const disposalResult = asyncResult(z.looseObject({
+  'failure-cause': serializedThrowable.optional(),
+}));
+
+export const accumulators = z.looseObject({
+  'job-accumulators': z.array(z.unknown()).optional(),
+  'user-task-accumulators': z.array(z.looseObject({ name: z.string(), type: z.string(), value: z.string() })),
+});
+
+export const executionResult = z.looseObject({
+  status: z.looseObject({ id: z.enum(['IN_PROGRESS', 'COMPLETED']) }),
+  'job-execution-result': z.looseObject({
+    id: hexId,
+    'application-status': z.string(),
+    'accumulator-results': z.record(z.string(), z.unknown()).optional(),
+    'net-runtime': z.number(),
+    'failure-cause': serializedThrowable.optional(),
+  }).optional(),
+});
+
+export const exceptionHistory = z.looseObject({
+  exceptionHistory: z.looseObject({
+    entries: z.array(z.looseObject({
+      exceptionName: z.string().optional(),
+      stacktrace: z.string().optional(),
+      timestamp: z.number().optional(),
+      taskName: z.string().nullish(),
+    })),
+    truncated: z.boolean().optional(),
+  }),
+});
+
+export const checkpointStatistics = z.looseObject({
+  counts: z.looseObject({}).optional(),
+  summary: z.looseObject({}).optional(),
+  latest: z.looseObject({}).optional(),
+  history: z.array(z.looseObject({})).optional(),
+});
+
+export const jobManagerConfig = z.array(z.looseObject({ key: z.string(), value: z.string() }));
+
+export const jarUpload = z.looseObject({ filename: z.string(), status: z.string().optional() });
+export const jarRun = z.looseObject({ jobid: hexId });
+
+/** Cancel, shutdown and the like answer `{}`; anything JSON will do. */
+export const emptyObject = z.looseObject({});

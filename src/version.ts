@@ -1,0 +1,45 @@
+import { FlinkError } from './errors';
+
+/** A Flink release, as `/config` reports it ("2.3.0", "1.20-SNAPSHOT"). */
+export class FlinkVersion {
+  constructor(readonly major: number, readonly minor: number, readonly patch: number, readonly raw: string) {}
+
+  static parse(raw: string): FlinkVersion {
+    const match = /^(\d+)\.(\d+)(?:\.(\d+))?/.exec(raw.trim());
+    if (!match) {
+      throw new FlinkError({ code: 'FLINK_INVALID_RESPONSE', message: `Flink reported a version that is not one: "${raw}"` });
+    }
+    return new FlinkVersion(Number(match[1]), Number(match[2]), Number(match[3] ?? 0), raw);
+  }
+
+  atLeast([major, minor]: Since): boolean {
+    return this.major > major || (this.major === major && this.minor >= minor);
+  }
+
+  toString(): string {
+    return this.raw;
+  }
+}
+
+type Since = readonly [major: number, minor: number];
+
+/** The first Flink release that has each REST feature the client uses conditionally. */
+export const SINCE = {
+  /** `triggerId` in savepoint and stop requests (idempotent triggers), and `formatType`. */
+  triggerIdAndFormatType: [1, 15],
+  /** `GET /jobs/{jobid}/status`. */
+  jobStatusEndpoint: [1, 16],
+  /** `POST /jobs/{jobid}/checkpoints`. */
+  checkpointTrigger: [1, 17],
+  /** `claimMode` in the jar-run body (`restoreMode` before). */
+  claimMode: [1, 20],
+} as const satisfies Record<string, Since>;
+
+export function requireFeature(version: FlinkVersion, since: Since, feature: string): void {
+  if (!version.atLeast(since)) {
+    throw new FlinkError({
+      code: 'FLINK_UNSUPPORTED',
+      message: `${feature} needs Flink ${since[0]}.${since[1]} or newer; this cluster runs Flink ${version}`,
+    });
+  }
+}

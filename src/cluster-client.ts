@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { FormData } from 'undici';
 import { FlinkError, invalidArgument, isFlinkError } from './errors';
 import { checkJobId, checkTriggerId, newTriggerId } from './ids';
 import { JobClient } from './job-client';
@@ -122,7 +123,7 @@ export class FlinkClusterClient {
   /** Asks Flink to cancel the job; it is CANCELED soon after, not yet when this returns. */
   async cancel(jobId: string, options: CallOptions = {}): Promise<void> {
     const id = checkJobId(jobId);
-    await this.transport.send({ method: 'PATCH', path: `/jobs/${id}`, query: { mode: 'cancel' }, schema: schemas.emptyObject, retry: 'idempotent', jobId: id }, options);
+    await this.transport.send({ method: 'PATCH', path: `/jobs/${id}`, query: { mode: 'CANCEL' }, schema: schemas.emptyObject, retry: 'idempotent', jobId: id }, options);
   }
 
   /** User accumulators of the job, by name (values as Flink renders them). */
@@ -169,7 +170,10 @@ export class FlinkClusterClient {
 
   /** Triggers a savepoint and returns at once; follow it with `getSavepointStatus`. */
   async triggerDetachedSavepoint(jobId: string, options: SavepointOptions = {}): Promise<SavepointTrigger> {
-    return this.postSavepointTrigger(checkJobId(jobId), 'savepoints', options);
+    const id = checkJobId(jobId);
+    // Flink accepts a trigger for any job id and only fails it later; ask first, so an unknown job is reported now.
+    await this.getJobStatus(id, options);
+    return this.postSavepointTrigger(id, 'savepoints', options);
   }
 
   async getSavepointStatus(jobId: string, triggerId: string, options: CallOptions = {}): Promise<SavepointStatus> {

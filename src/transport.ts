@@ -1,5 +1,5 @@
 import { rootCertificates } from 'node:tls';
-import { Agent, interceptors, type Dispatcher } from 'undici';
+import { Agent, interceptors, type Dispatcher, type FormData } from 'undici';
 import { z } from 'zod';
 import { FlinkError, invalidArgument } from './errors';
 import { httpError, transportError, type RequestContext } from './http-errors';

@@ -68,6 +68,8 @@ function flinkConfig(dist: FlinkDistribution, dirs: { checkpoints: string; savep
     // The TaskManager's RPC and data ports default to random ones, which is what a shared machine needs.
     'taskmanager.numberOfTaskSlots': TASK_SLOTS,
     'parallelism.default': 1,
+    // Tasks report accumulators with heartbeats; a short interval lets tests see them soon.
+    'heartbeat.interval': 2000,
     'execution.checkpointing.dir': checkpoints,
     'execution.checkpointing.savepoint-dir': savepoints,
     ...legacyStateKeys,

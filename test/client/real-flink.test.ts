@@ -1,0 +1,241 @@
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { FlinkClusterClient, FlinkError, type Progress } from '../../src';
+import { testFlink, type TestFlink } from '../flink/test-cluster';
+import { buildEndlessJobJar, waitForJobState } from '../flink/job';
+import { ensureFlinkInstalled } from '../flink/distribution';
+import { specViolations } from '../spec/flink-openapi';
+import { recordingDispatcher } from '../spec/recording-dispatcher';
+import type { Dispatcher } from 'undici';
+
+const UNKNOWN_JOB = 'ffffffffffffffffffffffffffffffff';
+
+function localPath(location: string): string {
+  return location.startsWith('file:') ? fileURLToPath(location.replace(/^file:\/(?!\/)/, 'file:///')) : location;
+}
+
+async function rejectsWithCode(promise: Promise<unknown>, code: string, message?: RegExp): Promise<FlinkError> {
+  let caught: unknown;
+  await assert.rejects(promise, (err: unknown) => { caught = err; return true; });
+  assert.ok(caught instanceof FlinkError, `expected a FlinkError, got ${String(caught)}`);
+  assert.equal(caught.code, code, `expected ${code}, got ${caught.code}: ${caught.message}`);
+  if (message) assert.match(caught.message, message);
+  return caught;
+}
+
+describe('FlinkClusterClient against a real Flink', function () {
+  let flink: TestFlink;
+  let client: FlinkClusterClient;
+  let jobId: string;
+  const recorder = recordingDispatcher();
+
+  before(async function () {
+    flink = await testFlink();
+    client = new FlinkClusterClient({ url: flink.url, dispatcher: recorder.dispatcher });
+    jobId = await flink.startJob({ name: 'client-main' });
+  });
+
+  after(async function () {
+    await client?.close();
+    await (recorder.dispatcher as Dispatcher & { close(): Promise<void> }).close();
+  });
+
+  describe('cluster', function () {
+    it('reports the version, overview, configuration and web UI URL', async function () {
+      assert.equal(await client.getFlinkVersion(), flink.version);
+      const overview = await client.getClusterOverview();
+      assert.ok(overview.taskManagers >= 1);
+      assert.ok(overview.jobsRunning >= 1);
+      const config = await client.getFlinkConfiguration();
+      assert.equal(config['rest.address'], '127.0.0.1');
+      assert.equal(client.getWebInterfaceURL(), flink.url);
+    });
+  });
+
+  describe('jobs', function () {
+    it('lists jobs with names, states and times', async function () {
+      const jobs = await client.listJobs();
+      const mine = jobs.find((job) => job.jobId === jobId);
+      assert.ok(mine, 'the started job is listed');
+      assert.equal(mine.jobName, 'client-main');
+      assert.equal(mine.state, 'RUNNING');
+      assert.equal(mine.endTime, null);
+      assert.ok((mine.startTime ?? 0) > 0);
+      assert.ok(mine.durationMs >= 0);
+    });
+
+    it('reads status, details and accumulators', async function () {
+      assert.equal(await client.getJobStatus(jobId), 'RUNNING');
+      const details = await client.getJobDetails(jobId);
+      assert.equal(details.jobId, jobId);
+      assert.equal(details.jobName, 'client-main');
+      assert.ok(details.vertices.length >= 1);
+      assert.ok(details.vertices.every((v) => v.status === 'RUNNING'));
+      assert.ok(details.timestamps.RUNNING! > 0);
+      // Tasks report accumulators with their heartbeats, so the first value may take a moment.
+      let accumulators = await client.getAccumulators(jobId);
+      for (let i = 0; accumulators.records === undefined && i < 100; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        accumulators = await client.getAccumulators(jobId);
+      }
+      assert.match(accumulators.records ?? '', /^\d+$/);
+    });
+
+    it('binds a JobClient to one job', async function () {
+      const job = client.jobClient(jobId.toUpperCase());
+      assert.equal(job.jobId, jobId);
+      assert.equal(await job.getJobStatus(), 'RUNNING');
+      assert.equal((await job.getJobDetails()).jobId, jobId);
+    });
+  });
+
+  describe('savepoints and checkpoints', function () {
+    it('takes a savepoint that exists on disk, then disposes it', async function () {
+      const progress: Progress[] = [];
+      const location = await client.triggerSavepoint(jobId, { onProgress: (p) => progress.push(p) });
+      assert.ok(existsSync(localPath(location)), `${location} exists`);
+      assert.ok(progress.length >= 1);
+      assert.equal(progress[0]!.operation, 'savepoint');
+      assert.match(progress[0]!.triggerId ?? '', /^[0-9a-f]{32}$/);
+      await client.disposeSavepoint(location);
+      assert.equal(existsSync(localPath(location)), false, 'disposed savepoint is gone');
+    });
+
+    it('writes a savepoint to a chosen directory in NATIVE format', async function () {
+      const dir = `${flink.savepointDir}/chosen`;
+      const location = await client.triggerSavepoint(jobId, { savepointDir: dir, formatType: 'NATIVE' });
+      assert.ok(localPath(location).startsWith(dir), `${location} is under ${dir}`);
+      assert.ok(readdirSync(localPath(location)).includes('_metadata'));
+    });
+
+    it('follows a detached savepoint to completion', async function () {
+      const trigger = await client.triggerDetachedSavepoint(jobId);
+      assert.equal(trigger.jobId, jobId);
+      let status = await client.getSavepointStatus(jobId, trigger.triggerId);
+      for (let i = 0; status.state === 'IN_PROGRESS' && i < 200; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        status = await client.getSavepointStatus(jobId, trigger.triggerId);
+      }
+      assert.equal(status.state, 'COMPLETED');
+      assert.ok(status.state === 'COMPLETED' && existsSync(localPath(status.location)));
+    });
+
+    it('triggers a checkpoint and returns its id', async function () {
+      const first = await client.triggerCheckpoint(jobId);
+      const second = await client.jobClient(jobId).triggerCheckpoint({ checkpointType: 'FULL' });
+      assert.ok(Number.isInteger(first) && first > 0);
+      assert.ok(second > first);
+    });
+
+    it('reports a disposal of a missing savepoint as a failed operation', async function () {
+      await rejectsWithCode(client.disposeSavepoint(`${flink.savepointDir}/does-not-exist`), 'FLINK_OPERATION_FAILED', /disposal/i);
+    });
+
+    it('reports an unknown trigger id as expired', async function () {
+      await rejectsWithCode(client.getSavepointStatus(jobId, '0123456789abcdef0123456789abcdef'), 'FLINK_OPERATION_FAILED', /no longer knows/);
+    });
+  });
+
+  describe('ending jobs', function () {
+    it('stops with a savepoint (FINISHED) and the savepoint restores the job', async function () {
+      const stopping = await flink.startJob({ name: 'client-stop' });
+      const location = await client.jobClient(stopping).stopWithSavepoint({ drain: false });
+      assert.ok(existsSync(localPath(location)));
+      assert.equal(await waitForJobState(flink.url, stopping, ['FINISHED', 'FAILED', 'CANCELED']), 'FINISHED');
+      const result = await client.getJobResult(stopping);
+      assert.equal(result.applicationStatus, 'SUCCEEDED');
+      assert.ok(result.netRuntimeMs > 0);
+
+      const restored = await client.runJar(flink.jarId, { entryClass: 'EndlessJob', args: ['client-restored', '0'], savepointPath: location, claimMode: 'NO_CLAIM' });
+      await waitForJobState(flink.url, restored, ['RUNNING']);
+      const details = await client.getJobDetails(restored);
+      assert.equal(details.jobName, 'client-restored');
+      await client.cancel(restored);
+      assert.equal(await waitForJobState(flink.url, restored, ['CANCELED', 'FAILED']), 'CANCELED');
+    });
+
+    it('cancels with a savepoint', async function () {
+      const victim = await flink.startJob({ name: 'client-cancel-with-savepoint' });
+      const location = await client.cancelWithSavepoint(victim);
+      assert.ok(existsSync(localPath(location)));
+      assert.equal(await waitForJobState(flink.url, victim, ['CANCELED', 'FAILED', 'FINISHED']), 'CANCELED');
+      const result = await client.getJobResult(victim);
+      assert.equal(result.applicationStatus, 'CANCELED');
+    });
+
+    it('cancels, and a second cancel of the ended job is a conflict or not-found', async function () {
+      const victim = await flink.startJob({ name: 'client-cancel' });
+      await client.cancel(victim);
+      assert.equal(await waitForJobState(flink.url, victim, ['CANCELED', 'FAILED']), 'CANCELED');
+      assert.equal(await client.getJobStatus(victim), 'CANCELED');
+    });
+
+    it('returns the failure cause of a failed job', async function () {
+      const failing = await flink.startJob({ name: 'client-failing', failAfterMs: 500, noWait: true });
+      const result = await client.getJobResult(failing, { timeoutMs: 60_000 });
+      assert.equal(result.applicationStatus, 'FAILED');
+      assert.match(result.failure?.message ?? '', /asked to fail/);
+      assert.equal(result.failure?.class, 'java.lang.IllegalStateException');
+      const exceptions = await client.getJobExceptions(failing);
+      assert.ok(exceptions.entries.length >= 1);
+    });
+
+    it('uploads a jar and runs it', async function () {
+      const jar = await buildEndlessJobJar(await ensureFlinkInstalled(flink.version));
+      const jarId = await client.uploadJar(jar);
+      assert.match(jarId, /endless-job\.jar$/);
+      const started = await client.runJar(jarId, { entryClass: 'EndlessJob', args: ['client-uploaded'], parallelism: 1 });
+      assert.match(started, /^[0-9a-f]{32}$/);
+      await waitForJobState(flink.url, started, ['RUNNING']);
+      await client.cancel(started);
+      await waitForJobState(flink.url, started, ['CANCELED']);
+    });
+  });
+
+  describe('unknown jobs and malformed ids', function () {
+    const operations: Array<[string, (c: FlinkClusterClient, id: string) => Promise<unknown>]> = [
+      ['getJobStatus', (c, id) => c.getJobStatus(id)],
+      ['getJobDetails', (c, id) => c.getJobDetails(id)],
+      ['cancel', (c, id) => c.cancel(id)],
+      ['triggerSavepoint', (c, id) => c.triggerSavepoint(id)],
+      ['triggerDetachedSavepoint', (c, id) => c.triggerDetachedSavepoint(id)],
+      ['cancelWithSavepoint', (c, id) => c.cancelWithSavepoint(id)],
+      ['stopWithSavepoint', (c, id) => c.stopWithSavepoint(id)],
+      ['triggerCheckpoint', (c, id) => c.triggerCheckpoint(id)],
+      ['getAccumulators', (c, id) => c.getAccumulators(id)],
+      ['getJobResult', (c, id) => c.getJobResult(id)],
+      ['getJobExceptions', (c, id) => c.getJobExceptions(id)],
+      ['getCheckpointStatistics', (c, id) => c.getCheckpointStatistics(id)],
+    ];
+
+    for (const [name, call] of operations) {
+      it(`${name} of an unknown job is FLINK_JOB_NOT_FOUND`, async function () {
+        await rejectsWithCode(call(client, UNKNOWN_JOB), 'FLINK_JOB_NOT_FOUND', new RegExp(UNKNOWN_JOB));
+      });
+    }
+
+    it('rejects malformed ids before sending anything', async function () {
+      const offline = new FlinkClusterClient({ url: 'http://127.0.0.1:9', retry: { maxRetries: 0 } });
+      try {
+        for (const bad of ['', 'abc', 'zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz', `${UNKNOWN_JOB}0`, undefined as unknown as string]) {
+          for (const [, call] of operations) {
+            await rejectsWithCode(call(offline, bad), 'FLINK_INVALID_ARGUMENT');
+          }
+        }
+        assert.throws(() => offline.jobClient('nope'), (err: FlinkError) => err.code === 'FLINK_INVALID_ARGUMENT');
+      } finally {
+        await offline.close();
+      }
+    });
+  });
+
+  // Last in this file, so every request above has been sent by now.
+  describe('wire conformance', function () {
+    it('every request it sent is allowed by the Flink REST spec of that version', function () {
+      assert.ok(recorder.sent.length > 30, `only ${recorder.sent.length} requests were recorded`);
+      const problems = recorder.sent.flatMap((request) => specViolations(flink.version, request));
+      assert.deepEqual(problems, []);
+    });
+  });
+});

@@ -1,0 +1,99 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { fixturesDir } from '../flink/paths';
+
+/** A request as it went over the wire: what the spec is asked to allow. */
+export interface SentRequest {
+  method: string;
+  /** Path and query, below any base path. */
+  url: string;
+  /** Parsed JSON body, if the request had one. */
+  body?: unknown;
+}
+
+interface Schema { $ref?: string; type?: string; pattern?: string; properties?: Record<string, Schema>; enum?: string[]; items?: Schema }
+interface Parameter { name: string; in: 'path' | 'query'; schema?: Schema }
+interface Operation { parameters?: Parameter[]; requestBody?: { content?: Record<string, { schema?: Schema }> } }
+interface Spec { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, Schema> } }
+
+const SPEC_FILES: Record<string, string> = { '1.20': 'rest_v1_dispatcher-1.20.yml', '2.0': 'rest_v1_dispatcher-2.0.yml', '2.3': 'rest_v1_dispatcher-2.3.yml' };
+const loaded = new Map<string, Spec>();
+
+/** The spec of the line a Flink version belongs to: 2.3 for 2.1+, 2.0 for 2.0.x, 1.20 for 1.x. */
+export function specLineFor(flinkVersion: string): string {
+  const [major = 0, minor = 0] = flinkVersion.split('.').map(Number);
+  if (major >= 2) return minor >= 1 ? '2.3' : '2.0';
+  return '1.20';
+}
+
+function loadSpec(line: string): Spec {
+  let spec = loaded.get(line);
+  if (!spec) {
+    spec = parse(readFileSync(path.join(fixturesDir, 'flink-rest', SPEC_FILES[line]!), 'utf8')) as Spec;
+    loaded.set(line, spec);
+  }
+  return spec;
+}
+
+function resolve(spec: Spec, schema: Schema | undefined): Schema | undefined {
+  let current = schema;
+  while (current?.$ref) current = spec.components.schemas[current.$ref.replace('#/components/schemas/', '')];
+  return current;
+}
+
+function matchPath(template: string, actual: string): Record<string, string> | undefined {
+  const names: string[] = [];
+  const pattern = template.replace(/\{(\w+)\}/g, (_, name: string) => { names.push(name); return '([^/]+)'; });
+  const match = new RegExp(`^${pattern}$`).exec(actual);
+  if (!match) return undefined;
+  return Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(match[i + 1]!)]));
+}
+
+function checkValue(spec: Spec, schema: Schema | undefined, value: unknown, where: string, problems: string[]): void {
+  const resolved = resolve(spec, schema);
+  if (!resolved) return;
+  if (resolved.enum && !resolved.enum.includes(String(value))) problems.push(`${where}: "${String(value)}" is not one of ${resolved.enum.join(', ')}`);
+  if (resolved.properties && value && typeof value === 'object' && !Array.isArray(value)) {
+    for (const [key, inner] of Object.entries(value)) {
+      if (!(key in resolved.properties)) problems.push(`${where}: field "${key}" is not in the spec`);
+      else checkValue(spec, resolved.properties[key], inner, `${where}.${key}`, problems);
+    }
+  }
+}
+
+/** What the Flink REST spec of that version does not allow in this request; empty when it is fine. */
+export function specViolations(flinkVersion: string, request: SentRequest): string[] {
+  const spec = loadSpec(specLineFor(flinkVersion));
+  const url = new URL(request.url, 'http://flink');
+  const pathname = url.pathname.replace(/^\/v1(?=\/)/, '');
+  const method = request.method.toLowerCase();
+  const candidates = Object.entries(spec.paths)
+    .map(([template, operations]) => ({ template, operations, params: matchPath(template, pathname) }))
+    .filter((c) => c.params !== undefined)
+    // "/jobs/overview" also matches "/jobs/{jobid}": the template with fewer parameters is the real one.
+    .sort((a, b) => (a.template.match(/\{/g)?.length ?? 0) - (b.template.match(/\{/g)?.length ?? 0));
+  const where = `${request.method} ${request.url}`;
+  const found = candidates.find((c) => c.operations[method]);
+  if (!found) return [candidates.length ? `${where}: method not allowed by the spec` : `${where}: no such path in the spec`];
+  const operation = found.operations[method]!;
+  const problems: string[] = [];
+  const parameters = operation.parameters ?? [];
+  for (const [name, value] of Object.entries(found.params!)) {
+    const param = parameters.find((p) => p.in === 'path' && p.name === name);
+    const pattern = resolve(spec, param?.schema)?.pattern;
+    if (!param) problems.push(`${where}: path parameter ${name} is not declared`);
+    else if (pattern && !new RegExp(`^${pattern}$`).test(value)) problems.push(`${where}: path parameter ${name}="${value}" does not match ${pattern}`);
+  }
+  for (const [name, value] of url.searchParams) {
+    const param = parameters.find((p) => p.in === 'query' && p.name === name);
+    if (!param) problems.push(`${where}: query parameter "${name}" is not in the spec`);
+    else checkValue(spec, param.schema, value, `${where} ?${name}`, problems);
+  }
+  if (request.body !== undefined) {
+    const schema = operation.requestBody?.content?.['application/json']?.schema;
+    if (!schema) problems.push(`${where}: the spec takes no JSON body here`);
+    else checkValue(spec, schema, request.body, `${where} body`, problems);
+  }
+  return problems;
+}

@@ -282,7 +282,7 @@ export class FlinkClusterClient {
   // ---- internals ----
 
   private runOperation<T>(what: string, options: OperationOptions, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    return withDeadline(what, options.timeoutMs ?? this.operationTimeoutMs, options, work);
+    return withDeadline(what, options.timeoutMs ?? this.operationTimeoutMs, options, this.transport.closingSignal, work);
   }
 
   private async savepoint(jobId: string, endpoint: 'savepoints' | 'stop', what: string, options: StopOptions, cancelJob = false): Promise<string> {

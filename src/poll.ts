@@ -29,21 +29,24 @@ export interface PollTarget<T> {
 }
 
 /**
- * Runs `work` under one deadline and the caller's signal, turning an expired deadline into
- * FLINK_TIMEOUT and an abort into FLINK_ABORTED, both naming the operation.
+ * Runs `work` under one deadline, the caller's signal and the client's own closing signal, turning an
+ * expired deadline into FLINK_TIMEOUT and an abort or a close into FLINK_ABORTED, naming the operation.
  */
 export async function withDeadline<T>(operation: string, timeoutMs: number, options: OperationOptions,
-  work: (signal: AbortSignal) => Promise<T>, hint = ''): Promise<T> {
+  clientClosing: AbortSignal, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const deadline = AbortSignal.timeout(timeoutMs);
-  const signal = options.signal ? AbortSignal.any([deadline, options.signal]) : deadline;
+  const signal = AbortSignal.any([deadline, clientClosing, ...(options.signal ? [options.signal] : [])]);
   try {
     return await work(signal);
   } catch (err) {
     if (options.signal?.aborted) {
-      throw new FlinkError({ code: 'FLINK_ABORTED', message: `${operation} was aborted${hint}`, cause: options.signal.reason });
+      throw new FlinkError({ code: 'FLINK_ABORTED', message: `${operation} was aborted`, cause: options.signal.reason });
+    }
+    if (clientClosing.aborted) {
+      throw new FlinkError({ code: 'FLINK_ABORTED', message: `${operation} was aborted: the client was closed` });
     }
     if (deadline.aborted && (!isFlinkError(err) || err.code === 'FLINK_ABORTED' || err.code === 'FLINK_TIMEOUT')) {
-      throw new FlinkError({ code: 'FLINK_TIMEOUT', message: `${operation} did not complete within ${timeoutMs} ms${hint}`, cause: err });
+      throw new FlinkError({ code: 'FLINK_TIMEOUT', message: `${operation} did not complete within ${timeoutMs} ms`, cause: err });
     }
     throw err;
   }

@@ -163,6 +163,11 @@ export class FlinkTransport {
     return this.closing.signal.aborted;
   }
 
+  /** Aborted when the transport is closed, so long operations above it can end too. */
+  get closingSignal(): AbortSignal {
+    return this.closing.signal;
+  }
+
   /** Sends one request and returns its validated JSON answer. */
   async send<S extends z.ZodType>(request: FlinkRequest<S>, options: CallOptions = {}): Promise<z.output<S>> {
     const path = `${this.basePath}${request.path}`;

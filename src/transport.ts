@@ -176,9 +176,7 @@ export class FlinkTransport {
       throw new FlinkError({ code: 'FLINK_CONNECTION', message: `This Flink client for ${this.origin} is closed`, method: ctx.method, path: ctx.path });
     }
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
-    const deadline = AbortSignal.timeout(timeoutMs);
-    const signals = [deadline, this.closing.signal, ...(options.signal ? [options.signal] : [])];
-    const signal = AbortSignal.any(signals);
+    const abort = linkedAbort(timeoutMs, this.closing.signal, options.signal);
     const query = request.query ? `?${new URLSearchParams(request.query)}` : '';
     let headers = this.headers;
     let body: string | FormData | undefined;
@@ -195,7 +193,7 @@ export class FlinkTransport {
     let text: string;
     try {
       response = await this.dispatcher.request({
-        origin: this.origin, method: request.method, path: `${path}${query}`, headers, body, signal,
+        origin: this.origin, method: request.method, path: `${path}${query}`, headers, body, signal: abort.signal,
         // Per-request retry options are honoured by undici's retry interceptor, but not in its types.
         ...({ retryOptions } as object),
       } as Dispatcher.RequestOptions);
@@ -207,10 +205,12 @@ export class FlinkTransport {
       if (this.closing.signal.aborted) {
         throw new FlinkError({ code: 'FLINK_ABORTED', message: `${ctx.method} ${ctx.path} was aborted: the client was closed`, method: ctx.method, path: ctx.path });
       }
-      if (deadline.aborted) {
+      if (abort.timedOut) {
         throw new FlinkError({ code: 'FLINK_TIMEOUT', message: `Flink at ${this.origin} did not answer ${ctx.method} ${ctx.path} within ${timeoutMs} ms`, method: ctx.method, path: ctx.path });
       }
       throw transportError(err, ctx);
+    } finally {
+      abort.release();
     }
     const contentType = headerValue(response.headers['content-type']);
     if (response.statusCode >= 300) throw httpError(response.statusCode, text, contentType, ctx);
@@ -241,6 +241,30 @@ export class FlinkTransport {
     this.closing.abort();
     await this.ownAgent?.close();
   }
+}
+
+/**
+ * One signal for one request: aborted by its deadline, by the client closing, or by the caller.
+ * A plain timer and listeners cost less than AbortSignal.timeout + AbortSignal.any on this hot path.
+ */
+function linkedAbort(timeoutMs: number, ...sources: Array<AbortSignal | undefined>): { signal: AbortSignal; readonly timedOut: boolean; release(): void } {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => { timedOut = true; controller.abort(); }, timeoutMs);
+  const onAbort = (): void => controller.abort();
+  const linked = sources.filter((source): source is AbortSignal => source !== undefined);
+  for (const source of linked) {
+    if (source.aborted) controller.abort();
+    else source.addEventListener('abort', onAbort, { once: true });
+  }
+  return {
+    signal: controller.signal,
+    get timedOut() { return timedOut; },
+    release() {
+      clearTimeout(timer);
+      for (const source of linked) source.removeEventListener('abort', onAbort);
+    },
+  };
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

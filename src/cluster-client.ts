@@ -10,7 +10,7 @@ import * as schemas from './schemas';
 import { FlinkTransport, type CallOptions, type TransportOptions } from './transport';
 import type {
   CheckpointOptions, ClusterOverview, JobDetails, JobException, JobResult, JobResultOptions, JobStatus,
-  JobStatusMessage, RunJarOptions, SavepointOptions, SavepointStatus, SavepointTrigger, StopOptions,
+  JobStatusMessage, RunJarOptions, SavepointOptions, SavepointStatus, StopOptions,
 } from './types';
 import { CHECKPOINT_TYPES, SAVEPOINT_FORMAT_TYPES } from './types';
 import { FlinkVersion, requireFeature, SINCE } from './version';
@@ -168,8 +168,8 @@ export class FlinkClusterClient {
 
   // ---- savepoints, stop, checkpoints ----
 
-  /** Triggers a savepoint and returns at once; follow it with `getSavepointStatus`. */
-  async triggerDetachedSavepoint(jobId: string, options: SavepointOptions = {}): Promise<SavepointTrigger> {
+  /** Triggers a savepoint and returns its trigger id at once; follow it with `getSavepointStatus`. */
+  async triggerDetachedSavepoint(jobId: string, options: SavepointOptions = {}): Promise<string> {
     const id = checkJobId(jobId);
     // Flink accepts a trigger for any job id and only fails it later; ask first, so an unknown job is reported now.
     await this.getJobStatus(id, options);
@@ -290,9 +290,8 @@ export class FlinkClusterClient {
     const hint = (): string => (triggerId ? ` (trigger id ${triggerId}; Flink may still finish it)` : '');
     try {
       return await this.runOperation(`${what} of job ${jobId}`, options, async (signal) => {
-        const trigger = await this.postSavepointTrigger(jobId, endpoint, { ...options, signal }, cancelJob);
-        triggerId = trigger.triggerId;
-        return pollUntilDone(this.savepointTarget(jobId, trigger.triggerId, what), signal, options.onProgress);
+        triggerId = await this.postSavepointTrigger(jobId, endpoint, { ...options, signal }, cancelJob);
+        return pollUntilDone(this.savepointTarget(jobId, triggerId, what), signal, options.onProgress);
       });
     } catch (err) {
       if (isFlinkError(err) && (err.code === 'FLINK_TIMEOUT' || err.code === 'FLINK_ABORTED') && triggerId) {
@@ -302,7 +301,8 @@ export class FlinkClusterClient {
     }
   }
 
-  private async postSavepointTrigger(jobId: string, endpoint: 'savepoints' | 'stop', options: StopOptions, cancelJob = false): Promise<SavepointTrigger> {
+  /** Sends the trigger and returns the trigger id Flink acknowledged. */
+  private async postSavepointTrigger(jobId: string, endpoint: 'savepoints' | 'stop', options: StopOptions, cancelJob = false): Promise<string> {
     if (options.formatType !== undefined && !SAVEPOINT_FORMAT_TYPES.includes(options.formatType)) {
       throw invalidArgument(`formatType must be one of ${SAVEPOINT_FORMAT_TYPES.join(', ')}, not "${options.formatType}"`);
     }
@@ -321,7 +321,7 @@ export class FlinkClusterClient {
       retry: triggerId ? 'idempotent' : 'unsent',
       json: { ...json, ...(options.formatType ? { formatType: options.formatType } : {}), ...(triggerId ? { triggerId } : {}) },
     }, options);
-    return { jobId, triggerId: body['request-id'] };
+    return body['request-id'];
   }
 
   private savepointTarget(jobId: string, triggerId: string, what: string): PollTarget<string> {

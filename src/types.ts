@@ -97,11 +97,6 @@ export interface CheckpointOptions extends OperationOptions {
   checkpointType?: CheckpointType;
 }
 
-export interface SavepointTrigger {
-  jobId: string;
-  triggerId: string;
-}
-
 export type SavepointStatus =
   | { state: 'IN_PROGRESS' }
   | { state: 'COMPLETED'; location: string };

@@ -110,12 +110,12 @@ describe('FlinkClusterClient against a real Flink', function () {
     });
 
     it('follows a detached savepoint to completion', async function () {
-      const trigger = await client.triggerDetachedSavepoint(jobId);
-      assert.equal(trigger.jobId, jobId);
-      let status = await client.getSavepointStatus(jobId, trigger.triggerId);
+      const triggerId = await client.triggerDetachedSavepoint(jobId);
+      assert.match(triggerId, /^[0-9a-f]{32}$/);
+      let status = await client.getSavepointStatus(jobId, triggerId);
       for (let i = 0; status.state === 'IN_PROGRESS' && i < 200; i++) {
         await new Promise((resolve) => setTimeout(resolve, 100));
-        status = await client.getSavepointStatus(jobId, trigger.triggerId);
+        status = await client.getSavepointStatus(jobId, triggerId);
       }
       assert.equal(status.state, 'COMPLETED');
       assert.ok(status.state === 'COMPLETED' && existsSync(localPath(status.location)));
@@ -145,6 +145,7 @@ describe('FlinkClusterClient against a real Flink', function () {
       assert.equal(await waitForJobState(flink.url, stopping, ['FINISHED', 'FAILED', 'CANCELED']), 'FINISHED');
       const result = await client.getJobResult(stopping);
       assert.equal(result.applicationStatus, 'SUCCEEDED');
+      await rejectsWithCode(client.cancel(stopping), 'FLINK_CONFLICT', /already reached another terminal state \(FINISHED\)/);
       assert.ok(result.netRuntimeMs > 0);
 
       const restored = await client.runJar(flink.jarId, { entryClass: 'EndlessJob', args: ['client-restored', '0'], savepointPath: location, claimMode: 'NO_CLAIM' });
@@ -164,10 +165,12 @@ describe('FlinkClusterClient against a real Flink', function () {
       assert.equal(result.applicationStatus, 'CANCELED');
     });
 
-    it('cancels, and a second cancel of the ended job is a conflict or not-found', async function () {
+    it('cancels, and cancelling a cancelled job again is harmless', async function () {
       const victim = await flink.startJob({ name: 'client-cancel' });
       await client.cancel(victim);
       assert.equal(await waitForJobState(flink.url, victim, ['CANCELED', 'FAILED']), 'CANCELED');
+      assert.equal(await client.getJobStatus(victim), 'CANCELED');
+      await client.cancel(victim);
       assert.equal(await client.getJobStatus(victim), 'CANCELED');
     });
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { startLocalCluster } from '../flink/cluster';
 import { ensureFlinkInstalled, resolveFlinkVersion } from '../flink/distribution';
+import { FlinkClusterClient } from '../../src';
 
 function isAlive(pid: number): boolean {
   try {
@@ -25,6 +26,21 @@ describeLocal('local Flink cluster lifecycle', function () {
     assert.deepEqual(cluster.pids.filter(isAlive), [], 'a JVM outlived stop()');
     assert.equal(existsSync(cluster.savepointDir), false);
     await cluster.stop(); // a second stop is harmless
+  });
+
+  it('shuts down through the client\'s shutDownCluster', async function () {
+    const dist = await ensureFlinkInstalled(await resolveFlinkVersion());
+    const cluster = await startLocalCluster(dist);
+    const client = new FlinkClusterClient({ url: cluster.url });
+    try {
+      await client.shutDownCluster();
+      const jobManager = cluster.pids[0]!;
+      for (let i = 0; isAlive(jobManager) && i < 150; i++) await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.equal(isAlive(jobManager), false, 'the JobManager exited after DELETE /cluster');
+    } finally {
+      await client.close();
+      await cluster.stop();
+    }
   });
 
   it('fails with the JVM log lines when Flink cannot start', async function () {

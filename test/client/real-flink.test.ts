@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { FlinkClusterClient, FlinkError, type Progress } from '../../src';
-import { testFlink, type TestFlink } from '../flink/test-cluster';
+import { clientTestVersions, stopTestFlink, testFlink, type TestFlink } from '../flink/test-cluster';
 import { buildEndlessJobJar, waitForJobState } from '../flink/job';
 import { ensureFlinkInstalled } from '../flink/distribution';
 import { specViolations } from '../spec/flink-openapi';
@@ -24,14 +24,14 @@ async function rejectsWithCode(promise: Promise<unknown>, code: string, message?
   return caught;
 }
 
-describe('FlinkClusterClient against a real Flink', function () {
+for (const version of clientTestVersions()) describe(`FlinkClusterClient against a real Flink ${version ?? ''}`.trim(), function () {
   let flink: TestFlink;
   let client: FlinkClusterClient;
   let jobId: string;
   const recorder = recordingDispatcher();
 
   before(async function () {
-    flink = await testFlink();
+    flink = await testFlink(version);
     client = new FlinkClusterClient({ url: flink.url, dispatcher: recorder.dispatcher });
     jobId = await flink.startJob({ name: 'client-main' });
   });
@@ -39,6 +39,8 @@ describe('FlinkClusterClient against a real Flink', function () {
   after(async function () {
     await client?.close();
     await (recorder.dispatcher as Dispatcher & { close(): Promise<void> }).close();
+    // A cluster of another version than the run's default is only needed here.
+    if (version !== undefined) await stopTestFlink(version);
   });
 
   describe('cluster', function () {

@@ -2,7 +2,7 @@ import { ensureFlinkInstalled, resolveFlinkVersion } from './distribution';
 import { startLocalCluster, type LocalFlinkCluster } from './cluster';
 import { buildEndlessJobJar, cancelJob, runEndlessJob, uploadJar, type RunOptions } from './job';
 
-/** The one Flink cluster a test run shares: local (started once, on first use) or `FLINK_URL`. */
+/** A Flink cluster the test run shares: local (started once per version, on first use) or `FLINK_URL`. */
 export interface TestFlink {
   url: string;
   version: string;
@@ -16,17 +16,16 @@ export interface TestFlink {
   startJob(options?: Partial<RunOptions>): Promise<string>;
 }
 
-let shared: Promise<TestFlink> | undefined;
-const startedJobs = new Set<string>();
+const shared = new Map<string, Promise<TestFlink>>();
+const startedJobs = new Map<string, Set<string>>();
 let jobCounter = 0;
 
 const log = (line: string): void => { if (process.env.FLINK_HARNESS_QUIET !== '1') console.log(`      [flink] ${line}`); };
 
-async function bringUp(): Promise<TestFlink> {
-  const version = await resolveFlinkVersion();
+async function bringUp(version: string, primary: boolean): Promise<TestFlink> {
   const dist = await ensureFlinkInstalled(version, log);
   let local: LocalFlinkCluster | undefined;
-  let url = process.env.FLINK_URL?.replace(/\/+$/, '');
+  let url = primary ? process.env.FLINK_URL?.replace(/\/+$/, '') : undefined;
   if (!url) {
     const started = Date.now();
     local = await startLocalCluster(dist);
@@ -35,30 +34,57 @@ async function bringUp(): Promise<TestFlink> {
   }
   const jarId = await uploadJar(url, await buildEndlessJobJar(dist));
   const flinkUrl = url;
+  const jobs = new Set<string>();
+  startedJobs.set(version, jobs);
   return {
     url, version, local, jarId,
     savepointDir: local?.savepointDir,
     checkpointDir: local?.checkpointDir,
     async startJob(options = {}) {
       const jobId = await runEndlessJob(flinkUrl, jarId, { name: `test-job-${++jobCounter}`, ...options });
-      startedJobs.add(jobId);
+      jobs.add(jobId);
       return jobId;
     },
   };
 }
 
-export function testFlink(): Promise<TestFlink> {
-  shared ??= bringUp();
-  return shared;
+/**
+ * The cluster for `version` (default: FLINK_VERSION, else the newest 2.x), started on first use.
+ * Only the default version may be an existing cluster at FLINK_URL.
+ */
+export async function testFlink(version?: string): Promise<TestFlink> {
+  const primary = await resolveFlinkVersion();
+  const wanted = version ? await resolveFlinkVersion(version) : primary;
+  let flink = shared.get(wanted);
+  if (!flink) {
+    flink = bringUp(wanted, wanted === primary);
+    shared.set(wanted, flink);
+  }
+  return flink;
 }
 
-/** Cancels what the tests started (needed on a shared `FLINK_URL` cluster) and stops a local cluster. */
-export async function stopTestFlink(): Promise<void> {
-  if (!shared) return;
-  const flink = await shared.catch(() => undefined);
-  shared = undefined;
-  if (!flink) return;
-  if (!flink.local) await Promise.allSettled([...startedJobs].map((jobId) => cancelJob(flink.url, jobId)));
-  startedJobs.clear();
-  await flink.local?.stop();
+/**
+ * Versions the client's real-Flink suite runs against (`undefined` is the run's default cluster):
+ * FLINK_TEST_VERSIONS (comma-separated) if set; otherwise the default plus the 1.20 LTS line,
+ * unless FLINK_VERSION or FLINK_URL pins the run to one cluster.
+ */
+export function clientTestVersions(): Array<string | undefined> {
+  const listed = process.env.FLINK_TEST_VERSIONS?.split(',').map((v) => v.trim()).filter(Boolean);
+  if (listed?.length) return listed;
+  return process.env.FLINK_URL || process.env.FLINK_VERSION ? [undefined] : [undefined, '1.20'];
+}
+
+/** Cancels what the tests started (needed on a shared `FLINK_URL` cluster) and stops local clusters. */
+export async function stopTestFlink(version?: string): Promise<void> {
+  const versions = version === undefined ? [...shared.keys()] : [await resolveFlinkVersion(version)];
+  await Promise.all(versions.map(async (v) => {
+    const pending = shared.get(v);
+    shared.delete(v);
+    const flink = await pending?.catch(() => undefined);
+    if (!flink) return;
+    const jobs = startedJobs.get(v) ?? new Set<string>();
+    startedJobs.delete(v);
+    if (!flink.local) await Promise.allSettled([...jobs].map((jobId) => cancelJob(flink.url, jobId)));
+    await flink.local?.stop();
+  }));
 }

@@ -37,7 +37,7 @@ async function existingFlink(url: string): Promise<Flink> {
 async function localFlinkWithJobs(onStarted: (cluster: LocalFlinkCluster) => void): Promise<Flink> {
   let since = Date.now();
   const dist = await ensureFlinkInstalled(await resolveFlinkVersion(), log);
-  log(`Flink ${dist.version} installed in .cache/flink (${seconds(since)})`);
+  log(`Flink ${dist.version} ready in ${path.relative(projectRoot, dist.home)} (${seconds(since)})`);
   since = Date.now();
   const local = await startLocalCluster(dist);
   onStarted(local);

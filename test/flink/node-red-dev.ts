@@ -46,7 +46,8 @@ export interface PreparedUserDir {
  * Writes the settings, keeps one credential secret per user dir, seeds the flow file with the
  * examples on first run, and re-points `flink-cluster` nodes left on the previous run's local Flink.
  */
-export function prepareUserDir(userDir: string, flinkUrl: string): PreparedUserDir {
+export function prepareUserDir(userDir: string, flinkUrl: string,
+  examplesDir = path.join(projectRoot, 'examples')): PreparedUserDir {
   mkdirSync(userDir, { recursive: true });
   const secretFile = path.join(userDir, '.credential-secret');
   if (!existsSync(secretFile)) writeFileSync(secretFile, randomBytes(24).toString('hex'), { mode: 0o600 });
@@ -57,7 +58,7 @@ export function prepareUserDir(userDir: string, flinkUrl: string): PreparedUserD
   const stateFile = path.join(userDir, 'flink-dev-state.json');
   let flowsNote: string;
   if (!existsSync(flowsFile)) {
-    const examples = readExampleFlows(path.join(projectRoot, 'examples'));
+    const examples = readExampleFlows(examplesDir);
     if (examples.length > 0) {
       writeFileSync(flowsFile, JSON.stringify(seedFlows(examples, flinkUrl), null, 4));
       flowsNote = `seeded with ${examples.length} example flow(s) from examples/`;

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { readExampleFlows, repointClusters, seedFlows, type ExampleFlow, type FlowNode } from '../flink/example-flows';
+import { prepareUserDir } from '../flink/node-red-dev';
+import { projectRoot } from '../flink/paths';
 
 const FLINK = 'http://127.0.0.1:8081';
 
@@ -79,5 +81,45 @@ describe('npm start: seeding the Node-RED flow file from examples/', function ()
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('npm start: the Node-RED user dir', function () {
+  let root: string;
+  beforeEach(function () { root = mkdtempSync(path.join(os.tmpdir(), 'user-dir-')); });
+  afterEach(function () { rmSync(root, { recursive: true, force: true }); });
+
+  const settingsOf = (file: string): Record<string, unknown> => {
+    delete require.cache[require.resolve(file)];
+    return require(file) as Record<string, unknown>;
+  };
+
+  it('writes settings that load this package, keep telemetry and tours off, and keep one secret', function () {
+    const userDir = path.join(root, 'nr');
+    const first = settingsOf(prepareUserDir(userDir, FLINK, path.join(root, 'none')).settingsFile);
+    assert.deepEqual(first.nodesDir, [projectRoot]);
+    assert.deepEqual(first.telemetry, { enabled: false, updateNotification: false });
+    assert.deepEqual(first.editorTheme, { tours: false });
+    assert.equal(first.uiHost, '127.0.0.1');
+    assert.match(String(first.credentialSecret), /^[0-9a-f]{48}$/);
+    const second = settingsOf(prepareUserDir(userDir, FLINK, path.join(root, 'none')).settingsFile);
+    assert.equal(second.credentialSecret, first.credentialSecret, 'credentials stay readable across runs');
+    assert.equal(existsSync(path.join(userDir, 'flows.json')), false, 'no examples, no flow file');
+  });
+
+  it('seeds the flow file on first run and follows the local Flink to its next port', function () {
+    const examples = path.join(root, 'examples');
+    mkdirSync(examples);
+    writeFileSync(path.join(examples, 'jobs.json'), JSON.stringify(example('jobs', { cluster: 'c', list: 'l', debug: 'd' }).nodes));
+    const userDir = path.join(root, 'nr');
+    const flowsFile = path.join(userDir, 'flows.json');
+    const clusterUrls = (): unknown[] => (JSON.parse(readFileSync(flowsFile, 'utf8')) as FlowNode[])
+      .filter((n) => n.type === 'flink-cluster').map((n) => n.url);
+
+    assert.match(prepareUserDir(userDir, 'http://127.0.0.1:1111', examples).flowsNote, /seeded with 1 example/);
+    assert.deepEqual(clusterUrls(), ['http://127.0.0.1:1111']);
+    const note = prepareUserDir(userDir, 'http://127.0.0.1:2222', examples).flowsNote;
+    assert.match(note, /1 flink-cluster node\(s\) moved/);
+    assert.deepEqual(clusterUrls(), ['http://127.0.0.1:2222']);
   });
 });

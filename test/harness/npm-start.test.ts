@@ -65,9 +65,14 @@ describeLocal('npm start (dist/test/flink/main.js)', function () {
     exit = new Promise((resolve) => main.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
   });
 
-  after(function () {
+  after(async function () {
     // Only matters when a test failed half-way: nothing of this run may outlive the suite.
-    if (main.exitCode === null && main.signalCode === null) main.kill('SIGKILL');
+    if (main.exitCode === null && main.signalCode === null) {
+      children = [...children, ...childrenOf(main.pid!)];
+      main.kill('SIGINT');
+      await Promise.race([exit, new Promise((resolve) => setTimeout(resolve, 30_000))]);
+      main.kill('SIGKILL');
+    }
     for (const child of children) { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ } }
     rmSync(userDir, { recursive: true, force: true });
   });

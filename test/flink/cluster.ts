@@ -141,15 +141,20 @@ function lastLogLines(jvms: Jvm[], count = 15): string {
 const liveClusters = new Set<() => void>();
 let exitHookInstalled = false;
 
-/** A last line of defence: whatever happens to this process, no JVM outlives it. */
+/**
+ * A last line of defence: whatever happens to this process, no JVM (nor its temp dir) outlives it.
+ * A program with a handler of its own for a signal (`npm start`'s main) stops its clusters in order
+ * itself; then this hook leaves the signal to it, and the exit hook still kills what is left.
+ */
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.on('exit', () => { for (const kill of liveClusters) kill(); });
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.once(signal, () => {
+    process.on(signal, () => {
+      if (process.listenerCount(signal) > 1) return;
       for (const kill of liveClusters) kill();
-      process.exit(130);
+      process.exit(128 + os.constants.signals[signal]);
     });
   }
 }
@@ -195,7 +200,10 @@ export async function startLocalCluster(dist: FlinkDistribution): Promise<LocalF
     startJvm('taskmanager', 'org.apache.flink.runtime.taskexecutor.TaskManagerRunner',
       ['-Xms384m', '-Xmx384m', '-XX:MaxDirectMemorySize=192m', '-XX:MaxMetaspaceSize=256m'], dist, dirs.conf, dirs.log),
   ];
-  const killAll = (): void => jvms.forEach((jvm) => killGroup(jvm, 'SIGKILL'));
+  const killAll = (): void => {
+    jvms.forEach((jvm) => killGroup(jvm, 'SIGKILL'));
+    rmSync(workDir, { recursive: true, force: true, maxRetries: 5 });
+  };
   liveClusters.add(killAll);
 
   let stopped: Promise<void> | undefined;

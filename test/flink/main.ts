@@ -1,0 +1,109 @@
+/**
+ * `npm start`: a local real Flink with two long-running example jobs (unless FLINK_URL names a
+ * cluster), and Node-RED with this plugin and the example flows. Ctrl-C stops both.
+ *
+ * Environment: FLINK_URL, FLINK_VERSION, PORT (editor, default 1880),
+ * NODE_RED_USER_DIR (default .cache/node-red-dev).
+ */
+import path from 'node:path';
+import { startLocalCluster, type LocalFlinkCluster } from './cluster';
+import { ensureFlinkInstalled, resolveFlinkVersion } from './distribution';
+import { buildEndlessJobJar, runEndlessJob, uploadJar } from './job';
+import { assertPortFree, prepareUserDir, startNodeRed, type RunningNodeRed } from './node-red-dev';
+import { projectRoot } from './paths';
+
+const EXAMPLE_JOBS = ['orders-enrichment', 'clickstream-sessions'];
+
+const log = (line: string): void => console.log(`[npm start] ${line}`);
+const seconds = (since: number): string => `${((Date.now() - since) / 1000).toFixed(1)} s`;
+
+function editorPort(): number {
+  const port = Number(process.env.PORT ?? 1880);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`PORT "${process.env.PORT}" is not a port number`);
+  return port;
+}
+
+interface Flink { url: string; version: string; local?: LocalFlinkCluster }
+
+async function existingFlink(url: string): Promise<Flink> {
+  const response = await fetch(`${url}/config`, { signal: AbortSignal.timeout(10_000) }).catch((err: Error) => {
+    throw new Error(`FLINK_URL ${url} does not answer: ${err.message}`);
+  });
+  if (!response.ok) throw new Error(`FLINK_URL ${url} answered GET /config with ${response.status}`);
+  const config = await response.json() as { 'flink-version'?: string };
+  return { url, version: config['flink-version'] ?? 'unknown' };
+}
+
+async function localFlinkWithJobs(onStarted: (cluster: LocalFlinkCluster) => void): Promise<Flink> {
+  let since = Date.now();
+  const dist = await ensureFlinkInstalled(await resolveFlinkVersion(), log);
+  log(`Flink ${dist.version} ready in ${path.relative(projectRoot, dist.home)} (${seconds(since)})`);
+  since = Date.now();
+  const local = await startLocalCluster(dist);
+  onStarted(local);
+  log(`Flink JobManager and TaskManager up (pids ${local.pids.join(', ')}) in ${seconds(since)}`);
+  since = Date.now();
+  const jarId = await uploadJar(local.url, await buildEndlessJobJar(dist));
+  for (const name of EXAMPLE_JOBS) {
+    const jobId = await runEndlessJob(local.url, jarId, { name });
+    log(`example job ${name} RUNNING as ${jobId}`);
+  }
+  log(`example jobs started in ${seconds(since)}`);
+  return { url: local.url, version: dist.version, local };
+}
+
+async function main(): Promise<void> {
+  let cluster: LocalFlinkCluster | undefined;
+  let nodeRed: RunningNodeRed | undefined;
+  let stopping = false;
+  const stopAll = async (exitCode: number): Promise<never> => {
+    stopping = true;
+    await nodeRed?.stop();
+    if (cluster) log('stopping Flink ...');
+    await cluster?.stop(); // a cluster still starting is killed by the harness's exit hook
+    log('stopped');
+    process.exit(exitCode);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => {
+      if (stopping) {
+        log(`${signal} again: killing everything now`);
+        process.exit(1); // exit hooks kill Node-RED and the JVMs
+      }
+      log(`${signal}: stopping Node-RED and Flink (again to force) ...`);
+      void stopAll(0);
+    });
+  }
+
+  try {
+    const port = editorPort();
+    await assertPortFree(port);
+    const userDir = path.resolve(process.env.NODE_RED_USER_DIR || path.join(projectRoot, '.cache', 'node-red-dev'));
+    const flinkUrl = process.env.FLINK_URL?.replace(/\/+$/, '');
+    const flink = flinkUrl ? await existingFlink(flinkUrl) : await localFlinkWithJobs((c) => { cluster = c; });
+    const { settingsFile, flowsNote } = prepareUserDir(userDir, flink.url);
+    log(`Node-RED user dir ${userDir}: flows ${flowsNote}`);
+    const since = Date.now();
+    nodeRed = await startNodeRed({ userDir, settingsFile, port, flinkUrl: flink.url });
+    log(`Node-RED up (pid ${nodeRed.pid}) in ${seconds(since)}`);
+    console.log([
+      '',
+      `  Node-RED editor:  ${nodeRed.editorUrl}`,
+      `  Flink web UI:     ${flink.url}/  (Flink ${flink.version}${flink.local ? '' : ', FLINK_URL: no example jobs started'})`,
+      ...(flink.local ? [`  Savepoints land in ${flink.local.savepointDir}`] : []),
+      '  Ctrl-C stops both.',
+      '',
+    ].join('\n'));
+    const code = await nodeRed.exited;
+    if (!stopping) {
+      log(`Node-RED exited on its own (${code}); stopping Flink`);
+      await stopAll(1);
+    }
+  } catch (err) {
+    if (stopping) return;
+    console.error(`[npm start] ${(err as Error).message}`);
+    await stopAll(1);
+  }
+}
+
+void main();

@@ -1,0 +1,146 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { readExampleFlows, repointClusters, seedFlows, type FlowNode } from './example-flows';
+import { projectRoot } from './paths';
+
+const HOST = '127.0.0.1';
+const STARTUP_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 20_000;
+
+/** Fails with a clear message when something already listens on the editor's port. */
+export async function assertPortFree(port: number): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'EADDRINUSE'
+      ? new Error(`port ${port} is already in use (another Node-RED?); stop that or choose another one, e.g. PORT=1881 npm start`)
+      : err));
+    probe.listen(port, HOST, () => probe.close(() => resolve()));
+  });
+}
+
+function settingsModule(credentialSecret: string): string {
+  const settings = {
+    flowFile: 'flows.json',
+    flowFilePretty: true,
+    credentialSecret,
+    uiHost: HOST,
+    // This repository is a Node-RED module (package.json has a `node-red` section): load it from here.
+    nodesDir: [projectRoot],
+    telemetry: { enabled: false, updateNotification: false },
+    editorTheme: { tours: false },
+  };
+  return `// Written by \`npm start\` (test/flink/node-red-dev.ts) on every start: edits here are overwritten.\n`
+    + `module.exports = ${JSON.stringify(settings, null, 2)};\n`;
+}
+
+export interface PreparedUserDir {
+  settingsFile: string;
+  /** What happened to the flow file, for the start-up log. */
+  flowsNote: string;
+}
+
+/**
+ * Writes the settings, keeps one credential secret per user dir, seeds the flow file with the
+ * examples on first run, and re-points `flink-cluster` nodes left on the previous run's local Flink.
+ */
+export function prepareUserDir(userDir: string, flinkUrl: string,
+  examplesDir = path.join(projectRoot, 'examples')): PreparedUserDir {
+  mkdirSync(userDir, { recursive: true });
+  const secretFile = path.join(userDir, '.credential-secret');
+  if (!existsSync(secretFile)) writeFileSync(secretFile, randomBytes(24).toString('hex'), { mode: 0o600 });
+  const settingsFile = path.join(userDir, 'settings.js');
+  writeFileSync(settingsFile, settingsModule(readFileSync(secretFile, 'utf8').trim()));
+
+  const flowsFile = path.join(userDir, 'flows.json');
+  const stateFile = path.join(userDir, 'flink-dev-state.json');
+  let flowsNote: string;
+  if (!existsSync(flowsFile)) {
+    const examples = readExampleFlows(examplesDir);
+    if (examples.length > 0) {
+      writeFileSync(flowsFile, JSON.stringify(seedFlows(examples, flinkUrl), null, 4));
+      flowsNote = `seeded with ${examples.length} example flow(s) from examples/`;
+    } else {
+      flowsNote = 'empty: examples/ has no flows yet';
+    }
+  } else {
+    const flows: unknown = JSON.parse(readFileSync(flowsFile, 'utf8'));
+    const previous = existsSync(stateFile)
+      ? (JSON.parse(readFileSync(stateFile, 'utf8')) as { flinkUrl?: string }).flinkUrl : undefined;
+    const moved = Array.isArray(flows) && previous ? repointClusters(flows as FlowNode[], previous, flinkUrl) : 0;
+    if (moved > 0) writeFileSync(flowsFile, JSON.stringify(flows, null, 4));
+    flowsNote = `kept from the last run${moved > 0 ? `; ${moved} flink-cluster node(s) moved from ${previous} to ${flinkUrl}` : ''}`;
+  }
+  writeFileSync(stateFile, JSON.stringify({ flinkUrl }, null, 2));
+  return { settingsFile, flowsNote };
+}
+
+export interface RunningNodeRed {
+  editorUrl: string;
+  pid: number;
+  /** Settles when Node-RED exits, with its exit code (or signal). */
+  exited: Promise<number | string>;
+  /** Asks Node-RED to stop its flows and exit; kills it after a time limit. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+function isRunning(child: ChildProcess): boolean {
+  return child.exitCode === null && child.signalCode === null;
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined || !isRunning(child)) return;
+  try { process.kill(-child.pid, signal); } catch { /* already gone */ }
+}
+
+async function waitUntilAnswering(editorUrl: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (!isRunning(child)) throw new Error(`Node-RED exited during start-up (${child.exitCode ?? child.signalCode}); its log is above`);
+    try {
+      const response = await fetch(`${editorUrl}settings`, { signal: AbortSignal.timeout(2000) });
+      await response.arrayBuffer();
+      if (response.ok) return;
+    } catch { /* not listening yet */ }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`Node-RED did not answer ${editorUrl}settings within ${STARTUP_TIMEOUT_MS / 1000} s`);
+}
+
+/**
+ * Starts Node-RED from this repository's node_modules in its own process group (so only this
+ * program decides when it stops), with its log on this terminal, and waits until the admin API answers.
+ */
+export async function startNodeRed(options: { userDir: string; settingsFile: string; port: number; flinkUrl: string }): Promise<RunningNodeRed> {
+  const child = spawn(process.execPath, [
+    require.resolve('node-red/red.js'),
+    '--userDir', options.userDir, '--port', String(options.port), '--settings', options.settingsFile,
+  ], { detached: true, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, FLINK_URL: options.flinkUrl } });
+  if (child.pid === undefined) throw new Error('could not start Node-RED');
+  const pid = child.pid;
+  process.on('exit', () => killGroup(child, 'SIGKILL')); // never outlive this program
+  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
+
+  let stopped: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopped ??= (async () => {
+      if (!isRunning(child)) return;
+      const force = setTimeout(() => killGroup(child, 'SIGKILL'), STOP_TIMEOUT_MS);
+      killGroup(child, 'SIGTERM');
+      await exited;
+      clearTimeout(force);
+    })();
+    return stopped;
+  };
+
+  const editorUrl = `http://${HOST}:${options.port}/`;
+  try {
+    await waitUntilAnswering(editorUrl, child);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { editorUrl, pid, exited, stop };
+}

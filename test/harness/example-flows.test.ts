@@ -1,0 +1,125 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { readExampleFlows, repointClusters, seedFlows, type ExampleFlow, type FlowNode } from '../flink/example-flows';
+import { prepareUserDir } from '../flink/node-red-dev';
+import { projectRoot } from '../flink/paths';
+
+const FLINK = 'http://127.0.0.1:8081';
+
+/** An example as the editor exports it: flow nodes on a tab the file does not contain, a global config node. */
+function example(name: string, ids: { cluster: string; list: string; debug: string }): ExampleFlow {
+  return {
+    name,
+    nodes: [
+      { id: ids.list, type: 'flink-list-jobs', z: 'gone-tab', cluster: ids.cluster, x: 100, y: 40, wires: [[ids.debug]] },
+      { id: ids.debug, type: 'debug', z: 'gone-tab', x: 300, y: 40, wires: [] },
+      { id: ids.cluster, type: 'flink-cluster', name: 'local', url: 'http://flink.example:8081' },
+    ],
+  };
+}
+
+const byType = (flows: FlowNode[], type: string): FlowNode[] => flows.filter((n) => n.type === type);
+
+describe('npm start: seeding the Node-RED flow file from examples/', function () {
+  it('puts each example on its own tab and points every flink-cluster node at the local Flink', function () {
+    const flows = seedFlows([example('list-jobs', { cluster: 'c1', list: 'l1', debug: 'd1' })], FLINK);
+    const [tab] = byType(flows, 'tab');
+    assert.equal(tab?.label, 'list-jobs');
+    assert.equal(flows.find((n) => n.id === 'l1')?.z, tab?.id);
+    assert.equal(flows.find((n) => n.id === 'd1')?.z, tab?.id);
+    const [cluster] = byType(flows, 'flink-cluster');
+    assert.equal(cluster?.z, undefined, 'config node stays global');
+    assert.equal(cluster?.url, FLINK);
+  });
+
+  it('keeps an example that brings its own tab as it is', function () {
+    const nodes: FlowNode[] = [
+      { id: 't1', type: 'tab', label: 'Mine' },
+      { id: 'n1', type: 'debug', z: 't1', x: 1, y: 1, wires: [] },
+    ];
+    assert.deepEqual(seedFlows([{ name: 'own-tab', nodes }], FLINK), nodes);
+  });
+
+  it('renames ids that two examples share, with wires and config references following', function () {
+    const ids = { cluster: 'c1', list: 'l1', debug: 'd1' };
+    const flows = seedFlows([example('a', ids), example('b', ids)], FLINK);
+    assert.equal(new Set(flows.map((n) => n.id)).size, flows.length, 'ids are unique');
+    const [tabA, tabB] = byType(flows, 'tab');
+    const second = flows.filter((n) => n.z === tabB?.id);
+    const list = second.find((n) => n.type === 'flink-list-jobs');
+    const debug = second.find((n) => n.type === 'debug');
+    assert.notEqual(list?.id, 'l1');
+    assert.deepEqual(list?.wires, [[debug?.id]]);
+    const clusters = byType(flows, 'flink-cluster');
+    assert.equal(clusters.length, 2);
+    assert.equal(list?.cluster, clusters[1]?.id);
+    assert.ok(flows.filter((n) => n.z === tabA?.id).every((n) => ['l1', 'd1'].includes(n.id)));
+  });
+
+  it('re-points only the cluster nodes that pointed at the previous run', function () {
+    const flows: FlowNode[] = [
+      { id: 'a', type: 'flink-cluster', url: 'http://127.0.0.1:1111' },
+      { id: 'b', type: 'flink-cluster', url: 'https://prod.example:8081' },
+    ];
+    assert.equal(repointClusters(flows, 'http://127.0.0.1:1111', FLINK), 1);
+    assert.deepEqual(flows.map((n) => n.url), [FLINK, 'https://prod.example:8081']);
+  });
+
+  it('reads examples recursively, sorted, and none from a missing folder', function () {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'examples-'));
+    try {
+      mkdirSync(path.join(dir, 'more'));
+      writeFileSync(path.join(dir, 'b.json'), '[]');
+      writeFileSync(path.join(dir, 'more', 'a.json'), '[{"id":"x","type":"debug"}]');
+      writeFileSync(path.join(dir, 'notes.txt'), 'not a flow');
+      assert.deepEqual(readExampleFlows(dir).map((e) => [e.name, e.nodes.length]), [['b', 0], ['more/a', 1]]);
+      assert.deepEqual(readExampleFlows(path.join(dir, 'nope')), []);
+      writeFileSync(path.join(dir, 'c.json'), '{"not":"an array"}');
+      assert.throws(() => readExampleFlows(dir), /c\.json is not a flow/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('npm start: the Node-RED user dir', function () {
+  let root: string;
+  beforeEach(function () { root = mkdtempSync(path.join(os.tmpdir(), 'user-dir-')); });
+  afterEach(function () { rmSync(root, { recursive: true, force: true }); });
+
+  const settingsOf = (file: string): Record<string, unknown> => {
+    delete require.cache[require.resolve(file)];
+    return require(file) as Record<string, unknown>;
+  };
+
+  it('writes settings that load this package, keep telemetry and tours off, and keep one secret', function () {
+    const userDir = path.join(root, 'nr');
+    const first = settingsOf(prepareUserDir(userDir, FLINK, path.join(root, 'none')).settingsFile);
+    assert.deepEqual(first.nodesDir, [projectRoot]);
+    assert.deepEqual(first.telemetry, { enabled: false, updateNotification: false });
+    assert.deepEqual(first.editorTheme, { tours: false });
+    assert.equal(first.uiHost, '127.0.0.1');
+    assert.match(String(first.credentialSecret), /^[0-9a-f]{48}$/);
+    const second = settingsOf(prepareUserDir(userDir, FLINK, path.join(root, 'none')).settingsFile);
+    assert.equal(second.credentialSecret, first.credentialSecret, 'credentials stay readable across runs');
+    assert.equal(existsSync(path.join(userDir, 'flows.json')), false, 'no examples, no flow file');
+  });
+
+  it('seeds the flow file on first run and follows the local Flink to its next port', function () {
+    const examples = path.join(root, 'examples');
+    mkdirSync(examples);
+    writeFileSync(path.join(examples, 'jobs.json'), JSON.stringify(example('jobs', { cluster: 'c', list: 'l', debug: 'd' }).nodes));
+    const userDir = path.join(root, 'nr');
+    const flowsFile = path.join(userDir, 'flows.json');
+    const clusterUrls = (): unknown[] => (JSON.parse(readFileSync(flowsFile, 'utf8')) as FlowNode[])
+      .filter((n) => n.type === 'flink-cluster').map((n) => n.url);
+
+    assert.match(prepareUserDir(userDir, 'http://127.0.0.1:1111', examples).flowsNote, /seeded with 1 example/);
+    assert.deepEqual(clusterUrls(), ['http://127.0.0.1:1111']);
+    const note = prepareUserDir(userDir, 'http://127.0.0.1:2222', examples).flowsNote;
+    assert.match(note, /1 flink-cluster node\(s\) moved/);
+    assert.deepEqual(clusterUrls(), ['http://127.0.0.1:2222']);
+  });
+});

@@ -278,9 +278,13 @@ describe('flink operation nodes against the real Flink', function () {
       const details = await roundTrip('n', { jobId }, 'out');
       assert.equal(details.payload.jobId, jobId);
       assert.equal(details.payload.jobName, jobName);
-      const accumulators = await roundTrip('n', { jobId, info: 'accumulators' }, 'out');
+      // Flink shows a job's accumulators once its tasks have reported them (with their heartbeats).
+      let accumulators: Record<string, any> = {}; // eslint-disable-line @typescript-eslint/no-explicit-any
+      await eventually(async () => {
+        accumulators = await roundTrip('n', { jobId, info: 'accumulators' }, 'out');
+        return 'records' in accumulators.payload.accumulators;
+      }, 'the fixture job\'s records accumulator', 30_000);
       assert.equal(accumulators.payload.jobId, jobId);
-      assert.ok('records' in accumulators.payload.accumulators, 'the fixture job counts records');
       const exceptions = await roundTrip('n', { jobId, info: 'exceptions' }, 'out');
       assert.ok(Array.isArray(exceptions.payload.exceptions));
       const checkpoints = await roundTrip('n', { jobId, info: 'checkpoints' }, 'out');

@@ -65,6 +65,7 @@ export = function (RED: NodeAPI): void {
     };
 
     const poll = async (shared: SharedClient, signal: AbortSignal): Promise<void> => {
+      if (closed) return; // never open the client again for a closed watch
       try {
         const matches = nameMatcher(settings.nameFilter, settings.nameMatch, t);
         const jobs = (await shared.get().listJobs({ signal }))

@@ -19,7 +19,7 @@ export = function (RED: NodeAPI): void {
       return value === undefined || value === '' ? undefined : String(value);
     };
     const options = () => clientOptions(settings, credentials, env);
-    node.redact = secretMasker(secretsOf(credentials));
+    node.redact = secretMasker(secretsOf(credentials, settings, env));
     node.shared = new SharedClient(options);
     try {
       options(); // a setting that cannot work is reported at deploy, and again by each message that needs the cluster

@@ -104,7 +104,7 @@ export = function (RED: NodeAPI): void {
       inFlight?.controller.abort();
       Promise.resolve(inFlight?.done)
         .then(() => cluster?.shared.deregister(node.id))
-        .catch((err: unknown) => node.error(redact(String(err))))
+        .catch((err: unknown) => node.error(toNodeError(err, redact)))
         .finally(done);
     });
   });

@@ -111,6 +111,15 @@ describe('cluster credentials, headers and TLS', function () {
         headers: [{ name: 'X-Api-Key', value: 'FLINK_NODES_TEST_API_KEY', type: 'env' }, { name: 'X-Team', value: 'ops', type: 'str' }],
       })));
       assert.ok(Array.isArray((await roundTrip('list', {}, 'out')).payload));
+      await helper.unload();
+
+      process.env.FLINK_NODES_TEST_API_KEY = 'key-revoked-456';
+      await helper.load(FLINK_NODES, flowWith(clusterConfig(proxy.url, {
+        headers: [{ name: 'X-Api-Key', value: 'FLINK_NODES_TEST_API_KEY', type: 'env' }],
+      })));
+      const seen = { messages: collect('caught'), statuses: statuses('list') };
+      assert.equal((await roundTrip('list', {}, 'caught')).error.code, 'FLINK_AUTH');
+      assertNowhere('key-revoked-456', seen);
     } finally {
       delete process.env.FLINK_NODES_TEST_API_KEY;
     }

@@ -93,7 +93,9 @@ describe('cluster sharing and clean shutdown', function () {
       await helper.load(FLINK_NODES, onTab([
         clusterConfig(proxy.url),
         { id: 'n', type: 'flink-savepoint', cluster: 'cluster', wires: [['out']] },
+        { id: 'list', type: 'flink-list-jobs', cluster: 'cluster', wires: [['listed']] },
         { id: 'out', type: 'helper' },
+        { id: 'listed', type: 'helper' },
         ...catchAll(),
       ]));
       const seen = statuses('n');
@@ -101,14 +103,19 @@ describe('cluster sharing and clean shutdown', function () {
       const outcomes = completions('n');
       helper.getNode('n')!.receive({ jobId });
       await eventually(() => proxy!.held() === 1, 'the savepoint to be in progress');
+      // Nothing waits for the savepoint: another message to the same node, and another node on the same cluster.
+      const rejected = await roundTrip('n', { jobId: 'not-a-job-id' }, 'caught');
+      assert.equal(rejected.error.code, 'FLINK_INVALID_ARGUMENT');
+      assert.ok(Array.isArray((await roundTrip('list', {}, 'listed')).payload));
       await new Promise((resolve) => setTimeout(resolve, 1100));
       assert.match(seen[seen.length - 1]?.text ?? '', /^savepoint 1s$/, 'the blue ring ticks the elapsed time');
       assert.equal(seen[seen.length - 1]?.fill, 'blue');
 
       await helper.unload();
       await new Promise((resolve) => setImmediate(resolve));
-      assert.equal(outcomes.length, 1, 'exactly one outcome for the message');
-      assert.equal(outcomes[0]!.error?.code, 'FLINK_ABORTED');
+      assert.equal(outcomes.length, 2, 'exactly one outcome for each message');
+      assert.equal(outcomes[0]!.error?.code, 'FLINK_INVALID_ARGUMENT');
+      assert.equal(outcomes[1]!.error?.code, 'FLINK_ABORTED', 'the savepoint was aborted by the close');
       assert.equal(out.length, 0);
       await eventually(() => proxy!.openConnections() === 0 && proxy!.held() === 0, 'every connection to close', 5_000);
       assert.ok(activeTimers() <= timersBefore, `timers left behind: ${activeTimers()} now, ${timersBefore} before`);

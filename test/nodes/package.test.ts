@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import vm from 'node:vm';
 import { freePort } from '../flink/cluster';
 import { projectRoot } from '../flink/paths';
 
@@ -24,6 +25,9 @@ describe('the package as Node-RED sees it', function () {
         const html = readFileSync(path.join(nodesSrc, `${type}.html`), 'utf8');
         assert.match(html, new RegExp(`RED\\.nodes\\.registerType\\("${type}"`));
         assert.match(html, new RegExp(`data-template-name="${type}"`));
+        const scripts = [...html.matchAll(/<script type="text\/javascript">([\s\S]*?)<\/script>/g)].map((m) => m[1]!);
+        assert.equal(scripts.length, 1);
+        assert.doesNotThrow(() => new vm.Script(scripts[0]!, { filename: `${type}.html` }), 'the editor script parses');
         const catalog = keysOf(JSON.parse(readFileSync(path.join(nodesSrc, 'locales', 'en-US', `${type}.json`), 'utf8')) as Record<string, unknown>);
         const used = [
           ...[...html.matchAll(/data-i18n="(?:\[placeholder\])?([^"]+)"/g)].map((m) => m[1]!),

@@ -190,6 +190,13 @@ describe('flink operation nodes against the real Flink', function () {
       assert.equal(caught.length, 0, 'Catch is not involved when the error output is used');
     });
 
+    it('reports a job id property that cannot be read as FLINK_INVALID_ARGUMENT', async function () {
+      await helper.load(FLINK_NODES, single(flink.url, { type: 'flink-job-status', jobId: 'ids[', jobIdType: 'msg' }));
+      const msg = await roundTrip('n', { ids: [jobId] }, 'caught');
+      assert.equal(msg.error.code, 'FLINK_INVALID_ARGUMENT');
+      assert.match(msg.error.message, /Cannot read the job id from msg\.ids\[/);
+    });
+
     it('fails each message clearly when no cluster is configured', async function () {
       await helper.load(FLINK_NODES, onTab([
         { id: 'n', type: 'flink-job-status', wires: [['out']] }, { id: 'out', type: 'helper' }, ...catchAll(),

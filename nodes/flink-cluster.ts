@@ -13,6 +13,7 @@ export = function (RED: NodeAPI): void {
     const node = this as FlinkClusterNode;
     const settings = def as NodeDef & ClusterSettings;
     const credentials: ClusterCredentials = node.credentials ?? {};
+    // Reading an environment variable is synchronous: the callback has run when evaluateNodeProperty returns.
     const env = (name: string): string | undefined => {
       let value: unknown;
       RED.util.evaluateNodeProperty(name, 'env', node, undefined, (err, result) => { value = err ? undefined : result; });

@@ -108,7 +108,7 @@ describe('cluster sharing and clean shutdown', function () {
       assert.equal(rejected.error.code, 'FLINK_INVALID_ARGUMENT');
       assert.ok(Array.isArray((await roundTrip('list', {}, 'listed')).payload));
       await new Promise((resolve) => setTimeout(resolve, 1100));
-      assert.match(seen[seen.length - 1]?.text ?? '', /^savepoint 1s$/, 'the blue ring ticks the elapsed time');
+      assert.match(seen[seen.length - 1]?.text ?? '', /^savepoint [1-9]\d*s$/, 'the blue ring ticks the elapsed time');
       assert.equal(seen[seen.length - 1]?.fill, 'blue');
 
       await helper.unload();

@@ -5,6 +5,7 @@ import { FlinkError, invalidArgument, isFlinkError } from './errors';
 import { checkJobId, checkTriggerId, newTriggerId } from './ids';
 import { JobClient } from './job-client';
 import { failureOf, operationFailed } from './failures';
+import { decodeJavaValue } from './java-values';
 import { pollUntilDone, withDeadline, type OperationOptions, type PollTarget } from './poll';
 import * as schemas from './schemas';
 import { FlinkTransport, type CallOptions, type TransportOptions } from './transport';
@@ -160,7 +161,8 @@ export class FlinkClusterClient {
         const failure = result['failure-cause'] ? failureOf(result['failure-cause']) : undefined;
         return {
           jobId: result.id, applicationStatus: result['application-status'], netRuntimeMs: result['net-runtime'],
-          accumulators: result['accumulator-results'] ?? {}, ...(failure ? { failure } : {}),
+          accumulators: Object.fromEntries(Object.entries(result['accumulator-results'] ?? {}).map(([name, value]) => [name, decodeJavaValue(value)])),
+          ...(failure ? { failure } : {}),
         };
       },
     }, signal, options.onProgress));

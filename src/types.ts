@@ -53,6 +53,7 @@ export interface JobResult {
   /** SUCCEEDED, FAILED, CANCELED or UNKNOWN. */
   applicationStatus: string;
   netRuntimeMs: number;
+  /** Accumulator values: numbers and strings decoded, other Java objects as Flink's base64 serialization. */
   accumulators: Record<string, unknown>;
   failure?: FlinkFailure;
 }

@@ -56,10 +56,13 @@ export class FlinkClusterClient {
 
   /** The cluster's version, asked once and remembered (a failed ask is asked again next time). */
   private clusterVersion(options: CallOptions = {}): Promise<FlinkVersion> {
-    this.version ??= this.transport
-      .send({ method: 'GET', path: '/config', schema: schemas.dashboardConfig, retry: 'idempotent' }, options)
-      .then((config) => FlinkVersion.parse(config['flink-version']));
-    this.version.catch(() => { this.version = undefined; });
+    if (!this.version) {
+      const asked = this.transport
+        .send({ method: 'GET', path: '/config', schema: schemas.dashboardConfig, retry: 'idempotent' }, options)
+        .then((config) => FlinkVersion.parse(config['flink-version']));
+      asked.catch(() => { if (this.version === asked) this.version = undefined; });
+      this.version = asked;
+    }
     return this.version;
   }
 

@@ -32,7 +32,10 @@ export interface TransportOptions {
   auth?: FlinkAuth;
   headers?: Record<string, string>;
   tls?: FlinkTlsOptions;
-  /** Per-request time limit, retries included (default 30 s). */
+  /**
+   * Time limit of one request (default 30 s): for Flink's answer to each attempt, and, when the call
+   * passes a signal, for all attempts together.
+   */
   timeoutMs?: number;
   retry?: Partial<RetryOptions>;
   /** Largest response body accepted (default 32 MiB). */
@@ -176,7 +179,9 @@ export class FlinkTransport {
       throw new FlinkError({ code: 'FLINK_CONNECTION', message: `This Flink client for ${this.origin} is closed`, method: ctx.method, path: ctx.path });
     }
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
-    const abort = linkedAbort(timeoutMs, this.closing.signal, options.signal);
+    // Linking signals costs as much as the rest of the client on a fast call, so a call without a signal
+    // relies on undici's own per-attempt timeouts, and close() destroys the pool to end it.
+    const abort = options.signal ? linkedAbort(timeoutMs, this.closing.signal, options.signal) : undefined;
     const query = request.query ? `?${new URLSearchParams(request.query)}` : '';
     let headers = this.headers;
     let body: string | FormData | undefined;
@@ -193,7 +198,8 @@ export class FlinkTransport {
     let text: string;
     try {
       response = await this.dispatcher.request({
-        origin: this.origin, method: request.method, path: `${path}${query}`, headers, body, signal: abort.signal,
+        origin: this.origin, method: request.method, path: `${path}${query}`, headers, body,
+        headersTimeout: timeoutMs, bodyTimeout: timeoutMs, ...(abort ? { signal: abort.signal } : {}),
         // Per-request retry options are honoured by undici's retry interceptor, but not in its types.
         ...({ retryOptions } as object),
       } as Dispatcher.RequestOptions);
@@ -205,12 +211,12 @@ export class FlinkTransport {
       if (this.closing.signal.aborted) {
         throw new FlinkError({ code: 'FLINK_ABORTED', message: `${ctx.method} ${ctx.path} was aborted: the client was closed`, method: ctx.method, path: ctx.path });
       }
-      if (abort.timedOut) {
+      if (abort?.timedOut) {
         throw new FlinkError({ code: 'FLINK_TIMEOUT', message: `Flink at ${this.origin} did not answer ${ctx.method} ${ctx.path} within ${timeoutMs} ms`, method: ctx.method, path: ctx.path });
       }
       throw transportError(err, ctx);
     } finally {
-      abort.release();
+      abort?.release();
     }
     const contentType = headerValue(response.headers['content-type']);
     if (response.statusCode >= 300) throw httpError(response.statusCode, text, contentType, ctx);
@@ -239,7 +245,7 @@ export class FlinkTransport {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closing.abort();
-    await this.ownAgent?.close();
+    await this.ownAgent?.destroy();
   }
 }
 

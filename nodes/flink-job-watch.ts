@@ -1,0 +1,110 @@
+import { errorProperty, FlinkNodeError, toNodeError } from './lib/errors';
+import { clusterOf } from './lib/flow-node';
+import { JobStateTracker, type JobChange } from './lib/job-changes';
+import { nameMatcher, stateList, summarizeJob, type NameMatch } from './lib/job-summary';
+import { runtimeMessages } from './lib/messages';
+import type { Node, NodeAPI, NodeDef, NodeMessage } from './lib/red';
+import type { SharedClient } from './lib/shared-client';
+
+interface WatchSettings extends NodeDef {
+  cluster?: string;
+  /** Seconds between two listings of the cluster's jobs. */
+  interval?: number | string;
+  nameFilter?: string;
+  nameMatch?: NameMatch;
+  /** Report only changes into these states (none: every change). */
+  states?: string[] | string;
+  /** Also report the jobs found by the first listing after a deploy. */
+  emitInitial?: boolean;
+  errorOutput?: boolean;
+}
+
+const DEFAULT_INTERVAL_S = 5;
+const MIN_INTERVAL_MS = 100;
+
+function intervalMs(value: unknown): number {
+  const seconds = value === undefined || value === '' ? DEFAULT_INTERVAL_S : Number(value);
+  return Math.max(MIN_INTERVAL_MS, Math.round((Number.isFinite(seconds) ? seconds : DEFAULT_INTERVAL_S) * 1000));
+}
+
+function changeMessage({ job, previousState }: JobChange): NodeMessage {
+  return { topic: job.name, jobId: job.jobId, payload: { ...job, previousState } };
+}
+
+/**
+ * flink-job-watch: lists the cluster's jobs every interval and sends a message for each job whose state changed.
+ * One listing at a time; a failing cluster is reported once per outage, not once per poll.
+ */
+export = function (RED: NodeAPI): void {
+  const t = runtimeMessages(RED);
+  RED.nodes.registerType('flink-job-watch', function (this: Node, def: NodeDef) {
+    RED.nodes.createNode(this, def);
+    const node = this;
+    const settings = def as WatchSettings;
+    const cluster = clusterOf(RED, settings.cluster);
+    const redact = cluster?.redact ?? ((text: string) => text);
+    const every = intervalMs(settings.interval);
+    const targets = stateList(settings.states);
+    const tracker = new JobStateTracker();
+    const send = (ok: NodeMessage | null, failed: NodeMessage | null): void => {
+      node.send(settings.errorOutput ? [ok, failed] : ok);
+    };
+    let timer: NodeJS.Timeout | undefined;
+    let inFlight: { controller: AbortController; done: Promise<void> } | undefined;
+    let closed = false;
+    let failing = false;
+    let lastChange = '';
+
+    const report = (err: unknown): void => {
+      const error = toNodeError(err, redact);
+      node.status({ fill: 'red', shape: 'ring', text: error.code });
+      if (failing) return; // once per outage
+      failing = true;
+      if (settings.errorOutput) send(null, { topic: 'flink-job-watch', error: errorProperty(error, node) });
+      else node.error(error, { topic: 'flink-job-watch', payload: null });
+    };
+
+    const poll = async (shared: SharedClient, signal: AbortSignal): Promise<void> => {
+      try {
+        const matches = nameMatcher(settings.nameFilter, settings.nameMatch, t);
+        const jobs = (await shared.get().listJobs({ signal }))
+          .filter((job) => matches(job.jobName))
+          .map(summarizeJob);
+        const changes = tracker.update(jobs, settings.emitInitial === true)
+          .filter((change) => targets.length === 0 || targets.includes(change.job.state));
+        for (const change of changes) send(changeMessage(change), null);
+        const last = changes[changes.length - 1];
+        if (last) lastChange = `${last.job.state}: ${last.job.name}`;
+        failing = false;
+        node.status({ fill: 'green', shape: 'dot', text: [t('status.jobs', { count: jobs.length }), lastChange].filter(Boolean).join(' · ') });
+      } catch (err) {
+        if (!closed) report(err);
+      }
+    };
+
+    const schedule = (shared: SharedClient, delayMs: number): void => {
+      timer = setTimeout(() => {
+        timer = undefined;
+        const controller = new AbortController();
+        inFlight = { controller, done: poll(shared, controller.signal).finally(() => { inFlight = undefined; if (!closed) schedule(shared, every); }) };
+      }, delayMs);
+    };
+
+    if (cluster) {
+      cluster.shared.register(node.id);
+      schedule(cluster.shared, 0);
+    } else {
+      report(new FlinkNodeError('FLINK_INVALID_ARGUMENT', t('errors.noCluster')));
+    }
+
+    node.on('close', (_removed, done) => {
+      closed = true;
+      clearTimeout(timer);
+      inFlight?.controller.abort();
+      Promise.resolve(inFlight?.done)
+        .then(() => cluster?.shared.deregister(node.id))
+        .catch((err: unknown) => node.error(redact(String(err))))
+        .finally(done);
+    });
+  });
+};

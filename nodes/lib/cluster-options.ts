@@ -1,0 +1,146 @@
+import { readFileSync } from 'node:fs';
+import type { FlinkAuth, FlinkClusterClientOptions, FlinkTlsOptions } from '../../src';
+import { FlinkNodeError } from './errors';
+
+/** One extra header of the cluster config; an `env` value names an environment variable. */
+export interface HeaderSetting {
+  name: string;
+  value: string;
+  type?: 'str' | 'env';
+}
+
+/** The flink-cluster node's properties, as the editor saves them. */
+export interface ClusterSettings {
+  url?: string;
+  authType?: 'none' | 'basic' | 'bearer' | '';
+  headers?: HeaderSetting[];
+  caPath?: string;
+  certPath?: string;
+  keyPath?: string;
+  verifyServer?: boolean;
+  servername?: string;
+  /** Per-request time limit in seconds. */
+  timeout?: number | string;
+  retries?: number | string;
+}
+
+/** The flink-cluster node's credentials: kept by Node-RED apart from the flow, never exported. */
+export interface ClusterCredentials {
+  username?: string;
+  password?: string;
+  token?: string;
+  caPem?: string;
+  certPem?: string;
+  keyPem?: string;
+  passphrase?: string;
+}
+
+export const DEFAULT_REQUEST_TIMEOUT_S = 30;
+export const DEFAULT_RETRIES = 3;
+
+function invalid(message: string): FlinkNodeError {
+  return new FlinkNodeError('FLINK_INVALID_ARGUMENT', message);
+}
+
+function checkUrl(raw: string | undefined): string {
+  const url = (raw ?? '').trim();
+  if (!url) throw invalid('The Flink cluster has no REST URL');
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw invalid('The Flink cluster\'s REST URL is not a URL: expected http(s)://host:port[/base-path]');
+  }
+  if (parsed.username || parsed.password) {
+    // Whatever is in the URL ends up in the flow file: credentials belong in the authentication fields.
+    throw invalid('The Flink cluster\'s REST URL must not contain a user or password: use the authentication fields');
+  }
+  return url;
+}
+
+function positiveNumber(value: number | string | undefined, fallback: number, what: string): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw invalid(`${what} must be a number of 0 or more, not "${value}"`);
+  return n;
+}
+
+function auth(settings: ClusterSettings, credentials: ClusterCredentials): FlinkAuth | undefined {
+  switch (settings.authType || 'none') {
+    case 'none':
+      return undefined;
+    case 'basic':
+      if (!credentials.username) throw invalid('Basic authentication needs a user name');
+      return { type: 'basic', username: credentials.username, password: credentials.password ?? '' };
+    case 'bearer':
+      if (!credentials.token) throw invalid('Bearer authentication needs a token');
+      return { type: 'bearer', token: credentials.token };
+    default:
+      throw invalid(`Unknown authentication type "${settings.authType}": expected none, basic or bearer`);
+  }
+}
+
+/** A PEM from the credentials, or else read from the file path. */
+function pem(content: string | undefined, filePath: string | undefined, what: string): string | undefined {
+  if (content && content.trim()) return content;
+  if (!filePath || !filePath.trim()) return undefined;
+  try {
+    return readFileSync(filePath.trim(), 'utf8');
+  } catch (err) {
+    throw invalid(`Cannot read the TLS ${what} file ${filePath.trim()}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
+
+function tls(settings: ClusterSettings, credentials: ClusterCredentials): FlinkTlsOptions | undefined {
+  const ca = pem(credentials.caPem, settings.caPath, 'CA certificate');
+  const cert = pem(credentials.certPem, settings.certPath, 'client certificate');
+  const key = pem(credentials.keyPem, settings.keyPath, 'client key');
+  if (Boolean(cert) !== Boolean(key)) throw invalid('Mutual TLS needs both a client certificate and its key');
+  const servername = settings.servername?.trim();
+  const options: FlinkTlsOptions = {
+    ...(ca ? { ca } : {}),
+    ...(cert ? { cert } : {}),
+    ...(key ? { key } : {}),
+    ...(key && credentials.passphrase ? { passphrase: credentials.passphrase } : {}),
+    ...(servername ? { servername } : {}),
+    rejectUnauthorized: settings.verifyServer !== false,
+  };
+  return Object.keys(options).length > 1 || options.rejectUnauthorized === false ? options : undefined;
+}
+
+function headers(settings: ClusterSettings, env: (name: string) => string | undefined): Record<string, string> | undefined {
+  const list = (settings.headers ?? []).filter((h) => h && typeof h.name === 'string' && h.name.trim());
+  if (list.length === 0) return undefined;
+  return Object.fromEntries(list.map((h) => {
+    const value = h.type === 'env' ? env(h.value) : h.value;
+    if (value === undefined) throw invalid(`Header ${h.name.trim()}: the environment variable ${h.value} is not set`);
+    return [h.name.trim(), String(value)];
+  }));
+}
+
+/**
+ * The client options a flink-cluster config stands for. Throws FLINK_INVALID_ARGUMENT, naming the field,
+ * for a setting that cannot work; never puts a credential in a message.
+ */
+export function clientOptions(settings: ClusterSettings, credentials: ClusterCredentials,
+  env: (name: string) => string | undefined): FlinkClusterClientOptions {
+  const timeoutS = positiveNumber(settings.timeout, DEFAULT_REQUEST_TIMEOUT_S, 'The request timeout');
+  const retries = positiveNumber(settings.retries, DEFAULT_RETRIES, 'Retries');
+  const authOptions = auth(settings, credentials);
+  const tlsOptions = tls(settings, credentials);
+  const extraHeaders = headers(settings, env);
+  return {
+    url: checkUrl(settings.url),
+    ...(authOptions ? { auth: authOptions } : {}),
+    ...(tlsOptions ? { tls: tlsOptions } : {}),
+    ...(extraHeaders ? { headers: extraHeaders } : {}),
+    ...(timeoutS > 0 ? { timeoutMs: Math.round(timeoutS * 1000) } : {}),
+    retry: { maxRetries: Math.floor(retries) },
+  };
+}
+
+/** Everything that must never show in a status, a message or a log. */
+export function secretsOf(credentials: ClusterCredentials): Array<string | undefined> {
+  const { username, password, token, keyPem, passphrase } = credentials;
+  return [password, token, passphrase, keyPem, username && password ? `${username}:${password}` : undefined];
+}

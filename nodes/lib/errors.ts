@@ -1,0 +1,70 @@
+import { FlinkError, type FlinkErrorCode } from '../../src';
+import type { Node } from './red';
+
+/**
+ * The client's codes, plus two the nodes add:
+ * - FLINK_JOB_AMBIGUOUS: a job name matched several RUNNING jobs;
+ * - FLINK_INTERNAL: something other than Flink or the client failed (a bug, a context store error).
+ */
+export type NodeErrorCode = FlinkErrorCode | 'FLINK_JOB_AMBIGUOUS' | 'FLINK_INTERNAL';
+
+/**
+ * The error a node reports (to Catch through `done(err)`, or on its error output). It carries the code and
+ * what Flink said, with secrets masked, and deliberately no `cause`: a transport error can hold request details.
+ */
+export class FlinkNodeError extends Error {
+  readonly code: NodeErrorCode;
+  readonly status?: number;
+  readonly method?: string;
+  readonly path?: string;
+  readonly failureClass?: string;
+  readonly details?: string;
+
+  constructor(code: NodeErrorCode, message: string, extra: Partial<Pick<FlinkError, 'status' | 'method' | 'path' | 'failureClass' | 'details'>> = {}) {
+    super(message);
+    this.name = 'FlinkError';
+    this.code = code;
+    for (const key of ['status', 'method', 'path', 'failureClass', 'details'] as const) {
+      if (extra[key] !== undefined) Object.defineProperty(this, key, { value: extra[key], enumerable: true });
+    }
+  }
+}
+
+export type Redact = (text: string) => string;
+
+/** A FlinkNodeError for whatever an operation threw, with every secret the cluster config knows masked. */
+export function toNodeError(err: unknown, redact: Redact): FlinkNodeError {
+  if (err instanceof FlinkNodeError) return err;
+  if (err instanceof FlinkError) {
+    return new FlinkNodeError(err.code, redact(err.message), {
+      status: err.status, method: err.method, path: err.path, failureClass: err.failureClass,
+      details: err.details === undefined ? undefined : redact(err.details),
+    });
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return new FlinkNodeError('FLINK_INTERNAL', redact(message));
+}
+
+/** `msg.error` as the error output sends it: the shape a Catch node gives, plus Flink's specifics. */
+export function errorProperty(err: FlinkNodeError, node: Node): Record<string, unknown> {
+  return {
+    message: err.toString(),
+    code: err.code,
+    ...(err.status === undefined ? {} : { status: err.status }),
+    ...(err.failureClass === undefined ? {} : { failureClass: err.failureClass }),
+    ...(err.details === undefined ? {} : { details: err.details }),
+    source: { id: node.id, type: node.type, name: node.name },
+  };
+}
+
+/** Masks each secret (and its Basic/Bearer header forms) in a text; secrets shorter than 4 characters are left alone. */
+export function secretMasker(secrets: Array<string | undefined>): Redact {
+  const forms = new Set<string>();
+  for (const secret of secrets) {
+    if (!secret || secret.length < 4) continue;
+    forms.add(secret);
+    forms.add(Buffer.from(secret).toString('base64'));
+  }
+  const ordered = [...forms].sort((a, b) => b.length - a.length);
+  return (text) => ordered.reduce((masked, secret) => masked.split(secret).join('***'), text);
+}

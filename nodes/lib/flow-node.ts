@@ -1,0 +1,70 @@
+import { FlinkNodeError } from './errors';
+import { jobReference, resolveJobId, type JobSettings } from './job-target';
+import { runtimeMessages, type Messages } from './messages';
+import { OperationRunner, type OperationContext, type OperationResult } from './operation-runner';
+import type { Node, NodeAPI, NodeDef } from './red';
+import type { FlinkClusterNode } from './shared-client';
+import { ActivityStatus } from './status';
+
+/** Properties every operation node has. */
+export interface FlowNodeSettings extends NodeDef, JobSettings {
+  cluster?: string;
+  /** Adds a second output for failures (instead of Catch). */
+  errorOutput?: boolean;
+}
+
+export interface NodeTools {
+  RED: NodeAPI;
+  node: Node;
+  t: Messages;
+}
+
+export interface FlinkOperationNode<S extends FlowNodeSettings> {
+  /** Message key of what the blue status ring shows while it runs. */
+  activity: string;
+  run(context: OperationContext, settings: S, tools: NodeTools): Promise<OperationResult>;
+}
+
+/** The flink-cluster config node a flow node points at, if it is one. */
+export function clusterOf(RED: NodeAPI, id: unknown): FlinkClusterNode | undefined {
+  if (typeof id !== 'string' || !id) return undefined;
+  const node = RED.nodes.getNode(id) as FlinkClusterNode | null;
+  return node && node.shared ? node : undefined;
+}
+
+/**
+ * Registers an operation node type: cluster lookup and sharing, job resolution, per-message operations
+ * with their status, outcomes and clean close. The type's own file says only what its operation does.
+ */
+export function registerOperationNode<S extends FlowNodeSettings>(RED: NodeAPI, type: string, spec: FlinkOperationNode<S>): void {
+  const t = runtimeMessages(RED);
+  RED.nodes.registerType(type, function (this: Node, def: NodeDef) {
+    RED.nodes.createNode(this, def);
+    const node = this;
+    const settings = def as S;
+    const cluster = clusterOf(RED, settings.cluster);
+    cluster?.shared.register(node.id);
+    const tools: NodeTools = { RED, node, t };
+    const runner = new OperationRunner({
+      node,
+      status: new ActivityStatus(node, t(spec.activity)),
+      errorOutput: settings.errorOutput === true,
+      redact: cluster?.redact ?? ((text) => text),
+      t,
+      client: () => {
+        if (!cluster) throw new FlinkNodeError('FLINK_INVALID_ARGUMENT', t('errors.noCluster'));
+        return cluster.shared.get();
+      },
+      resolveJob: async (msg, client, signal) => resolveJobId(client, await jobReference(RED, node, settings, msg, t), signal, t),
+    }, (context) => spec.run(context, settings, tools));
+    if (!cluster) node.status({ fill: 'red', shape: 'ring', text: t('status.noCluster') });
+
+    node.on('input', (msg, send, done) => runner.handle(msg, send, done));
+    node.on('close', (_removed, done) => {
+      runner.close()
+        .then(() => cluster?.shared.deregister(node.id))
+        .catch((err: unknown) => node.error(err))
+        .finally(done);
+    });
+  });
+}

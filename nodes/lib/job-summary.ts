@@ -1,0 +1,40 @@
+import type { JobStatus, JobStatusMessage } from '../../src';
+import { FlinkNodeError } from './errors';
+import type { Messages } from './messages';
+
+/** A job as the nodes show it in msg.payload. */
+export interface JobSummary {
+  jobId: string;
+  name: string;
+  state: JobStatus;
+  startTime: number | null;
+  /** null while the job runs. */
+  endTime: number | null;
+  /** Milliseconds the job has run (so far). */
+  duration: number;
+}
+
+export function summarizeJob(job: JobStatusMessage): JobSummary {
+  return { jobId: job.jobId, name: job.jobName, state: job.state, startTime: job.startTime, endTime: job.endTime, duration: job.durationMs };
+}
+
+export type NameMatch = 'exact' | 'regex';
+
+/** A test of job names: equal to the filter, or matching it as a regular expression; no filter matches all. */
+export function nameMatcher(filter: string | undefined, match: NameMatch | string | undefined, t: Messages): (name: string) => boolean {
+  if (!filter) return () => true;
+  if (match !== 'regex') return (name) => name === filter;
+  let pattern: RegExp;
+  try {
+    pattern = new RegExp(filter);
+  } catch (err) {
+    throw new FlinkNodeError('FLINK_INVALID_ARGUMENT', t('errors.badRegex', { filter, reason: (err as Error).message }));
+  }
+  return (name) => pattern.test(name);
+}
+
+/** Job states from a setting or message: an array or a comma-separated list; empty means any state. */
+export function stateList(value: unknown): string[] {
+  const items = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : [];
+  return items.map((item) => String(item).trim().toUpperCase()).filter(Boolean);
+}

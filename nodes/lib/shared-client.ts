@@ -1,0 +1,60 @@
+import { FlinkClusterClient, type FlinkClusterClientOptions } from '../../src';
+import { FlinkNodeError, type Redact } from './errors';
+import type { Node } from './red';
+
+/**
+ * One FlinkClusterClient (one connection pool) shared by the nodes that use a cluster config:
+ * created when the first of them needs it, closed when the last of them closes or the config closes.
+ */
+export class SharedClient {
+  private readonly users = new Set<string>();
+  private client?: FlinkClusterClient;
+  private closed = false;
+
+  constructor(private readonly options: () => FlinkClusterClientOptions) {}
+
+  register(userId: string): void {
+    this.users.add(userId);
+  }
+
+  /** Closes the client once no user is left. */
+  async deregister(userId: string): Promise<void> {
+    this.users.delete(userId);
+    if (this.users.size === 0) await this.release();
+  }
+
+  /** The shared client, created on first use; throws the config's problem if it cannot be built. */
+  get(): FlinkClusterClient {
+    if (this.closed) throw new FlinkNodeError('FLINK_ABORTED', 'The Flink cluster config was closed (redeployed or removed)');
+    this.client ??= new FlinkClusterClient(this.options());
+    return this.client;
+  }
+
+  /** Whether a client (and its connection pool) exists right now. */
+  get isOpen(): boolean {
+    return this.client !== undefined;
+  }
+
+  get userCount(): number {
+    return this.users.size;
+  }
+
+  /** The config node closes: abort what is in flight and release the connections for good. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.release();
+  }
+
+  private async release(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    await client?.close();
+  }
+}
+
+/** The runtime side of a flink-cluster config node, as its users see it. */
+export interface FlinkClusterNode extends Node {
+  shared: SharedClient;
+  /** Masks this config's secrets in any text shown to users. */
+  redact: Redact;
+}

@@ -1,0 +1,329 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { cancelJob, waitForJobState } from '../flink/job';
+import { testFlink, type TestFlink } from '../flink/test-cluster';
+import {
+  catchAll, clusterConfig, collect, eventually, FLINK_NODES, helper, nextMessage, onTab, roundTrip, statuses, uniqueName,
+  type FlowNode,
+} from './node-harness';
+
+/** A flow: the cluster, one node under test (`n`) wired to `out` (and `err` for the error output), and Catch. */
+function single(url: string, node: Record<string, unknown>): FlowNode[] {
+  const errorOutput = node.errorOutput === true;
+  return onTab([
+    clusterConfig(url),
+    { id: 'n', cluster: 'cluster', wires: errorOutput ? [['out'], ['err']] : [['out']], ...node } as unknown as FlowNode,
+    { id: 'out', type: 'helper' },
+    { id: 'err', type: 'helper' },
+    ...catchAll(),
+  ]);
+}
+
+function localPath(location: string): string {
+  return location.startsWith('file:') ? fileURLToPath(location) : location;
+}
+
+describe('flink operation nodes against the real Flink', function () {
+  let flink: TestFlink;
+  let jobName: string;
+  let jobId: string;
+
+  before(async function () {
+    flink = await testFlink();
+    await helper.startServer();
+    jobName = uniqueName('nodes-ops');
+    jobId = await flink.startJob({ name: jobName });
+  });
+
+  afterEach(async function () {
+    await helper.unload();
+  });
+
+  after(async function () {
+    await cancelJob(flink.url, jobId);
+    await helper.stopServer();
+  });
+
+  describe('flink-list-jobs', function () {
+    it('lists the jobs with id, name, state and times', async function () {
+      await helper.load(FLINK_NODES, single(flink.url, { type: 'flink-list-jobs' }));
+      const msg = await roundTrip('n', { topic: 'keep me' }, 'out');
+      assert.equal(msg.topic, 'keep me');
+      const job = (msg.payload as Array<Record<string, unknown>>).find((j) => j.jobId === jobId);
+      assert.ok(job, 'the running test job is listed');
+      assert.deepEqual(Object.keys(job).sort(), ['duration', 'endTime', 'jobId', 'name', 'startTime', 'state']);
+      assert.equal(job.name, jobName);
+      assert.equal(job.state, 'RUNNING');
+      assert.equal(job.endTime, null);
+      assert.equal(typeof job.startTime, 'number');
+      assert.ok((job.duration as number) >= 0);
+    });
+
+    it('filters by state and by exact name or regular expression', async function () {
+      await helper.load(FLINK_NODES, onTab([
+        clusterConfig(flink.url),
+        { id: 'n-exact', type: 'flink-list-jobs', cluster: 'cluster', states: ['RUNNING'], nameFilter: jobName, nameMatch: 'exact', wires: [['out']] },
+        { id: 'n-regex', type: 'flink-list-jobs', cluster: 'cluster', nameFilter: `^${jobName.replace(/-[^-]+$/, '')}-`, nameMatch: 'regex', wires: [['out']] },
+        { id: 'n-ended', type: 'flink-list-jobs', cluster: 'cluster', states: 'FINISHED,CANCELED', nameFilter: jobName, wires: [['out']] },
+        { id: 'out', type: 'helper' },
+      ]));
+      const exact = await roundTrip('n-exact', {}, 'out');
+      assert.deepEqual(exact.payload.map((j: { jobId: string }) => j.jobId), [jobId]);
+      const regex = await roundTrip('n-regex', {}, 'out');
+      assert.ok(regex.payload.some((j: { jobId: string }) => j.jobId === jobId));
+      assert.ok(regex.payload.every((j: { name: string }) => j.name.startsWith(jobName.replace(/-[^-]+$/, ''))));
+      const ended = await roundTrip('n-ended', {}, 'out');
+      assert.deepEqual(ended.payload, []);
+    });
+  });
+
+  describe('flink-job-status', function () {
+    it('gives { jobId, state } for msg.jobId, keeping the other msg properties', async function () {
+      await helper.load(FLINK_NODES, single(flink.url, { type: 'flink-job-status' }));
+      const seen = statuses('n');
+      const msg = await roundTrip('n', { jobId: jobId.toUpperCase(), topic: 't', extra: { a: 1 } }, 'out');
+      assert.deepEqual(msg.payload, { jobId, state: 'RUNNING' });
+      assert.equal(msg.jobId, jobId, 'msg.jobId is the normalized id acted on');
+      assert.equal(msg.topic, 't');
+      assert.deepEqual(msg.extra, { a: 1 });
+      assert.deepEqual(seen[seen.length - 1], { fill: 'green', shape: 'dot', text: 'RUNNING' });
+    });
+
+    it('gives the full details when asked', async function () {
+      await helper.load(FLINK_NODES, single(flink.url, { type: 'flink-job-status', details: true }));
+      const msg = await roundTrip('n', { jobId }, 'out');
+      assert.equal(msg.payload.state, 'RUNNING');
+      assert.equal(msg.payload.details.jobName, jobName);
+      assert.ok(msg.payload.details.vertices.length > 0);
+    });
+
+    it('takes the job id from flow context, a fixed string or env through the TypedInput', async function () {
+      process.env.FLINK_NODES_TEST_JOB = jobId;
+      try {
+        await helper.load(FLINK_NODES, onTab([
+          clusterConfig(flink.url),
+          { id: 'n-flow', type: 'flink-job-status', cluster: 'cluster', jobId: 'watched', jobIdType: 'flow', wires: [['out']] },
+          { id: 'n-str', type: 'flink-job-status', cluster: 'cluster', jobId, jobIdType: 'str', wires: [['out']] },
+          { id: 'n-env', type: 'flink-job-status', cluster: 'cluster', jobId: 'FLINK_NODES_TEST_JOB', jobIdType: 'env', wires: [['out']] },
+          { id: 'out', type: 'helper' },
+        ]));
+        helper.getNode('n-flow')!.context().flow.set('watched', jobId);
+        for (const id of ['n-flow', 'n-str', 'n-env']) {
+          const msg = await roundTrip(id, {}, 'out');
+          assert.deepEqual(msg.payload, { jobId, state: 'RUNNING' }, `job id from ${id}`);
+        }
+      } finally {
+        delete process.env.FLINK_NODES_TEST_JOB;
+      }
+    });
+
+    it('resolves msg.jobName, or the node\'s job name, to the RUNNING job; an id wins over a name', async function () {
+      await helper.load(FLINK_NODES, onTab([
+        clusterConfig(flink.url),
+        { id: 'byMsg', type: 'flink-job-status', cluster: 'cluster', wires: [['out']] },
+        { id: 'byNode', type: 'flink-job-status', cluster: 'cluster', jobName, wires: [['out']] },
+        { id: 'out', type: 'helper' },
+        ...catchAll(),
+      ]));
+      assert.deepEqual((await roundTrip('byMsg', { jobName }, 'out')).payload, { jobId, state: 'RUNNING' });
+      const named = await roundTrip('byNode', {}, 'out');
+      assert.deepEqual(named.payload, { jobId, state: 'RUNNING' });
+      assert.equal(named.jobId, jobId, 'the resolved id is set on the message');
+      const idWins = await roundTrip('byNode', { jobId: 'not-an-id' }, 'caught');
+      assert.equal(idWins.error.code, 'FLINK_INVALID_ARGUMENT');
+    });
+
+    it('reports an unknown job, a malformed id, an unknown name and a missing job to Catch with msg.error.code', async function () {
+      await helper.load(FLINK_NODES, single(flink.url, { type: 'flink-job-status' }));
+      const seen = statuses('n');
+      const out = collect('out');
+      const unknown = await roundTrip('n', { jobId: 'deadbeefdeadbeefdeadbeefdeadbeef', topic: 'kept' }, 'caught');
+      assert.equal(unknown.error.code, 'FLINK_JOB_NOT_FOUND');
+      assert.equal(unknown.error.source.id, 'n');
+      assert.equal(unknown.topic, 'kept', 'Catch gets the original message');
+      assert.deepEqual(seen[seen.length - 1], { fill: 'red', shape: 'ring', text: 'FLINK_JOB_NOT_FOUND' });
+
+      const malformed = await roundTrip('n', { jobId: 'abc' }, 'caught');
+      assert.equal(malformed.error.code, 'FLINK_INVALID_ARGUMENT');
+      assert.match(malformed.error.message, /not a Flink job id/);
+
+      const unnamed = await roundTrip('n', { jobName: 'no such job, really' }, 'caught');
+      assert.equal(unnamed.error.code, 'FLINK_JOB_NOT_FOUND');
+      assert.match(unnamed.error.message, /No RUNNING job is named "no such job, really"/);
+
+      const none = await roundTrip('n', { payload: 'nothing to go on' }, 'caught');
+      assert.equal(none.error.code, 'FLINK_INVALID_ARGUMENT');
+      assert.match(none.error.message, /msg\.jobId/);
+      assert.equal(out.length, 0, 'no failure was also sent on');
+    });
+
+    it('reports a name that several RUNNING jobs share as FLINK_JOB_AMBIGUOUS', async function () {
+      const twin = await flink.startJob({ name: jobName });
+      try {
+        await helper.load(FLINK_NODES, single(flink.url, { type: 'flink-job-status' }));
+        const msg = await roundTrip('n', { jobName }, 'caught');
+        assert.equal(msg.error.code, 'FLINK_JOB_AMBIGUOUS');
+        assert.ok(msg.error.message.includes(jobId) && msg.error.message.includes(twin));
+      } finally {
+        await cancelJob(flink.url, twin);
+      }
+    });
+
+    it('reports an unreachable cluster as FLINK_CONNECTION', async function () {
+      await helper.load(FLINK_NODES, single('http://127.0.0.1:9', { type: 'flink-job-status' }));
+      const msg = await roundTrip('n', { jobId }, 'caught');
+      assert.equal(msg.error.code, 'FLINK_CONNECTION');
+    });
+
+    it('sends failures on the optional error output instead of to Catch', async function () {
+      await helper.load(FLINK_NODES, single(flink.url, { type: 'flink-job-status', errorOutput: true }));
+      const caught = collect('caught');
+      const ok = await roundTrip('n', { jobId }, 'out');
+      assert.equal(ok.payload.state, 'RUNNING');
+      const failed = await roundTrip('n', { jobId: 'deadbeefdeadbeefdeadbeefdeadbeef', topic: 'kept' }, 'err');
+      assert.equal(failed.error.code, 'FLINK_JOB_NOT_FOUND');
+      assert.equal(failed.error.source.id, 'n');
+      assert.equal(failed.topic, 'kept');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.equal(caught.length, 0, 'Catch is not involved when the error output is used');
+    });
+
+    it('fails each message clearly when no cluster is configured', async function () {
+      await helper.load(FLINK_NODES, onTab([
+        { id: 'n', type: 'flink-job-status', wires: [['out']] }, { id: 'out', type: 'helper' }, ...catchAll(),
+      ]));
+      const msg = await roundTrip('n', { jobId }, 'caught');
+      assert.equal(msg.error.code, 'FLINK_INVALID_ARGUMENT');
+      assert.match(msg.error.message, /No Flink cluster/);
+    });
+  });
+
+  describe('flink-checkpoint', function () {
+    it('triggers a checkpoint and gives { jobId, triggerId, checkpointId }; msg.checkpointType overrides', async function () {
+      await helper.load(FLINK_NODES, single(flink.url, { type: 'flink-checkpoint' }));
+      const first = await roundTrip('n', { jobName }, 'out');
+      assert.equal(first.payload.jobId, jobId);
+      assert.match(first.payload.triggerId, /^[0-9a-f]{32}$/);
+      assert.equal(typeof first.payload.checkpointId, 'number');
+      const full = await roundTrip('n', { jobId, checkpointType: 'FULL' }, 'out');
+      assert.ok(full.payload.checkpointId > first.payload.checkpointId);
+      const bad = await roundTrip('n', { jobId, checkpointType: 'SOMETIMES' }, 'caught');
+      assert.equal(bad.error.code, 'FLINK_INVALID_ARGUMENT');
+    });
+  });
+
+  describe('flink-savepoint and flink-dispose-savepoint', function () {
+    it('writes a savepoint (status: blue ring while running, then green) and disposes it when wired after', async function () {
+      await helper.load(FLINK_NODES, onTab([
+        clusterConfig(flink.url),
+        { id: 'sp', type: 'flink-savepoint', cluster: 'cluster', wires: [['dispose', 'saved']] },
+        { id: 'saved', type: 'helper' },
+        { id: 'dispose', type: 'flink-dispose-savepoint', cluster: 'cluster', wires: [['out']] },
+        { id: 'out', type: 'helper' },
+      ]));
+      const seen = statuses('sp');
+      const saved = nextMessage('saved');
+      const disposed = nextMessage('out');
+      helper.getNode('sp')!.receive({ jobId });
+      const savedMsg = await saved;
+      assert.equal(savedMsg.payload.jobId, jobId);
+      assert.match(savedMsg.payload.triggerId, /^[0-9a-f]{32}$/);
+      const savepointPath = localPath(savedMsg.payload.location);
+      assert.ok(existsSync(savepointPath), `the savepoint ${savepointPath} exists`);
+      assert.equal(seen[0]?.fill, 'blue');
+      assert.equal(seen[0]?.shape, 'ring');
+      assert.match(seen[0]?.text ?? '', /^savepoint \d+ms$/);
+      assert.deepEqual(seen[seen.length - 1], { fill: 'green', shape: 'dot', text: 'saved' });
+      const disposedMsg = await disposed;
+      assert.deepEqual(disposedMsg.payload, { savepointPath: savedMsg.payload.location, disposed: true });
+      assert.equal(existsSync(savepointPath), false, 'the savepoint is gone');
+    });
+
+    it('takes msg.savepointDir and msg.formatType, and runs concurrent savepoints side by side', async function () {
+      await helper.load(FLINK_NODES, single(flink.url, { type: 'flink-savepoint' }));
+      const out = collect('out');
+      const dir = path.join(flink.savepointDir!, 'from-msg');
+      helper.getNode('n')!.receive({ jobId, savepointDir: dir, formatType: 'native', seq: 1 });
+      helper.getNode('n')!.receive({ jobId, seq: 2 });
+      await eventually(() => out.length === 2, 'two savepoints', 60_000);
+      const first = out.find((m) => m.seq === 1)!;
+      assert.ok(localPath(first.payload.location).startsWith(dir), `${first.payload.location} is under ${dir}`);
+      const second = out.find((m) => m.seq === 2)!;
+      assert.ok(!localPath(second.payload.location).startsWith(dir));
+      const bad = await roundTrip('n', { jobId, formatType: 'YAML' }, 'caught');
+      assert.equal(bad.error.code, 'FLINK_INVALID_ARGUMENT');
+    });
+
+    it('emits { jobId, triggerId } at once when detached', async function () {
+      await helper.load(FLINK_NODES, single(flink.url, { type: 'flink-savepoint', detached: true }));
+      const msg = await roundTrip('n', { jobId }, 'out');
+      assert.deepEqual(Object.keys(msg.payload).sort(), ['jobId', 'triggerId']);
+      assert.match(msg.payload.triggerId, /^[0-9a-f]{32}$/);
+    });
+
+    it('takes the path from msg.savepointPath and reports a failed disposal with its code', async function () {
+      await helper.load(FLINK_NODES, single(flink.url, { type: 'flink-dispose-savepoint' }));
+      const nothing = await roundTrip('n', {}, 'caught');
+      assert.equal(nothing.error.code, 'FLINK_INVALID_ARGUMENT');
+      const missing = await roundTrip('n', { savepointPath: path.join(flink.savepointDir!, 'never-written') }, 'caught');
+      assert.equal(missing.error.code, 'FLINK_OPERATION_FAILED');
+    });
+  });
+
+  describe('flink-job-info', function () {
+    it('reads details, accumulators, exceptions and checkpoint statistics; msg.info overrides', async function () {
+      await helper.load(FLINK_NODES, single(flink.url, { type: 'flink-job-info', info: 'details' }));
+      const details = await roundTrip('n', { jobId }, 'out');
+      assert.equal(details.payload.jobId, jobId);
+      assert.equal(details.payload.jobName, jobName);
+      const accumulators = await roundTrip('n', { jobId, info: 'accumulators' }, 'out');
+      assert.equal(accumulators.payload.jobId, jobId);
+      assert.ok('records' in accumulators.payload.accumulators, 'the fixture job counts records');
+      const exceptions = await roundTrip('n', { jobId, info: 'exceptions' }, 'out');
+      assert.ok(Array.isArray(exceptions.payload.exceptions));
+      const checkpoints = await roundTrip('n', { jobId, info: 'checkpoints' }, 'out');
+      assert.equal(typeof checkpoints.payload.statistics, 'object');
+      const unknown = await roundTrip('n', { jobId, info: 'constructor' }, 'caught');
+      assert.equal(unknown.error.code, 'FLINK_INVALID_ARGUMENT');
+    });
+
+    it('waits for the job result within its timeout', async function () {
+      await helper.load(FLINK_NODES, single(flink.url, { type: 'flink-job-info', info: 'result', timeout: 0.5 }));
+      const msg = await roundTrip('n', { jobId }, 'caught');
+      assert.equal(msg.error.code, 'FLINK_TIMEOUT', 'a running job has no result yet');
+    });
+  });
+
+  describe('ending jobs', function () {
+    it('flink-cancel cancels and waits until the job has ended', async function () {
+      const victim = await flink.startJob({ name: uniqueName('nodes-cancel') });
+      await helper.load(FLINK_NODES, single(flink.url, { type: 'flink-cancel' }));
+      const msg = await roundTrip('n', { jobId: victim }, 'out');
+      assert.deepEqual(msg.payload, { jobId: victim, state: 'CANCELED' });
+      // Flink (2.x) accepts cancelling an ended job again: the node reports the state it ended in.
+      const again = await roundTrip('n', { jobId: victim, wait: false }, 'out');
+      assert.deepEqual(again.payload, { jobId: victim, state: 'CANCELED' });
+    });
+
+    it('flink-stop stops with a savepoint (drain from msg.drain); the job ends FINISHED', async function () {
+      const name = uniqueName('nodes-stop');
+      const victim = await flink.startJob({ name });
+      await helper.load(FLINK_NODES, single(flink.url, { type: 'flink-stop', jobName: name }));
+      const msg = await roundTrip('n', { drain: true }, 'out', 60_000);
+      assert.equal(msg.payload.jobId, victim);
+      assert.match(msg.payload.triggerId, /^[0-9a-f]{32}$/);
+      assert.ok(existsSync(localPath(msg.payload.location)));
+      assert.equal(await waitForJobState(flink.url, victim, ['FINISHED']), 'FINISHED');
+    });
+
+    it('flink-savepoint with "cancel the job" writes the savepoint and the job ends CANCELED', async function () {
+      const victim = await flink.startJob({ name: uniqueName('nodes-sp-cancel') });
+      await helper.load(FLINK_NODES, single(flink.url, { type: 'flink-savepoint', cancelJob: true }));
+      const msg = await roundTrip('n', { jobId: victim }, 'out', 60_000);
+      assert.ok(existsSync(localPath(msg.payload.location)));
+      assert.equal(await waitForJobState(flink.url, victim, ['CANCELED']), 'CANCELED');
+    });
+  });
+});

@@ -23,8 +23,8 @@ export = function (RED: NodeAPI): void {
         onProgress: (progress: { triggerId?: string }) => { triggerId = progress.triggerId ?? triggerId; },
       };
       if (settings.detached) {
-        const trigger = await client.triggerDetachedSavepoint(jobId, options);
-        return { payload: { jobId, triggerId: trigger.triggerId }, status: t('status.triggered') };
+        const detachedTriggerId = await client.triggerDetachedSavepoint(jobId, options);
+        return { payload: { jobId, triggerId: detachedTriggerId }, status: t('status.triggered') };
       }
       const location = settings.cancelJob
         ? await client.cancelWithSavepoint(jobId, options)

@@ -27,7 +27,7 @@ export interface NodeRedSettings {
   nodesDir?: string[];
 }
 
-/** Node-RED settings for a machine without a network: loopback only, telemetry, update checks and tours off. */
+/** Node-RED settings for a machine without a network: loopback only; telemetry, update checks, the palette catalogue and tours off. */
 export function settingsModule(settings: NodeRedSettings, writtenBy = '`npm start` (test/flink/node-red-dev.ts)'): string {
   const content = {
     flowFile: 'flows.json',
@@ -36,7 +36,8 @@ export function settingsModule(settings: NodeRedSettings, writtenBy = '`npm star
     uiHost: HOST,
     ...(settings.nodesDir ? { nodesDir: settings.nodesDir } : {}),
     telemetry: { enabled: false, updateNotification: false },
-    editorTheme: { tours: false },
+    // No welcome tour, and no palette catalogue: the editor would fetch it from the internet.
+    editorTheme: { tours: false, palette: { catalogues: [] } },
   };
   return `// Written by ${writtenBy} on every start: edits here are overwritten.\n`
     + `module.exports = ${JSON.stringify(content, null, 2)};\n`;

@@ -116,9 +116,20 @@ export class NodeRedEditor {
     return this.page.locator('.red-ui-tray').last().locator('[id]').evaluateAll((elements) => elements.map((element) => element.id));
   }
 
-  /** Text of the open tray's form, with what the user reads in labels and options. */
-  dialogText(): Promise<string> {
-    return this.page.locator('.red-ui-tray').last().locator('.red-ui-tray-body').innerText();
+  /**
+   * Message keys (`data-i18n`) in the open tray whose text or attribute came out empty or as the key
+   * itself: a label, option or placeholder missing from the locale files.
+   */
+  untranslated(): Promise<string[]> {
+    return this.page.locator('.red-ui-tray').last().locator('[data-i18n]').evaluateAll((elements) => elements.flatMap((element) =>
+      (element.getAttribute('data-i18n') ?? '').split(';').filter(Boolean).flatMap((entry) => {
+        const match = /^\[([a-z-]+)\](.*)$/.exec(entry);
+        const target = match ? match[1]! : 'text';
+        const key = match ? match[2]! : entry;
+        const shown = ['text', 'html', 'append', 'prepend'].includes(target) ? element.textContent ?? '' : element.getAttribute(target) ?? '';
+        const bare = key.replace(/^.*:/, '');
+        return shown.trim() === '' || shown.includes(bare) ? [`${key} (${target})`] : [];
+      })));
   }
 
   async confirmDialog(): Promise<void> {

@@ -145,8 +145,7 @@ describe('the editor in headless Chromium, with the packed plugin installed in N
         return { properties: Object.keys(def.defaults), credentials: Object.keys(def.credentials ?? {}), inputs: def.inputs ?? 0, outputs: def.outputs ?? 0 };
       }, type);
       problems.push(...missingFields(type, 'node-input', [...definition.properties, ...definition.credentials], await editor.dialogFieldIds()));
-      const text = await editor.dialogText();
-      if (RAW_MESSAGE_KEY.test(text)) problems.push(`${type}: dialog shows a message key: ${RAW_MESSAGE_KEY.exec(text)?.[0]}`);
+      problems.push(...(await editor.untranslated()).map((key) => `${type}: no text for ${key}`));
 
       if (definition.properties.includes('cluster') && !clusterNode) {
         // The config node's own dialog, stacked on this one, as the pencil opens it.
@@ -157,8 +156,7 @@ describe('the editor in headless Chromium, with the packed plugin installed in N
             return [...Object.keys(def.defaults), ...Object.keys(def.credentials ?? {})];
           }, configType);
           problems.push(...missingFields(configType, 'node-config-input', config, await editor.dialogFieldIds()));
-          const configText = await editor.dialogText();
-          if (RAW_MESSAGE_KEY.test(configText)) problems.push(`${configType}: dialog shows a message key: ${RAW_MESSAGE_KEY.exec(configText)?.[0]}`);
+          problems.push(...(await editor.untranslated()).map((key) => `${configType}: no text for ${key}`));
         }
         await editor.cancelConfigDialog();
         clusterNode = type;

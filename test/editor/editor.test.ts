@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { readExampleFlows } from '../flink/example-flows';
+import { cancelJob } from '../flink/job';
 import { projectRoot } from '../flink/paths';
 import { testFlink, type TestFlink } from '../flink/test-cluster';
 import { editorNodeTypes, readPackageJson } from '../package/package-json';
@@ -38,12 +39,13 @@ describe('the editor in headless Chromium, with the packed plugin installed in N
   const jobName = `editor-savepoint-${randomBytes(3).toString('hex')}`;
   const password = `pw-${randomBytes(9).toString('hex')}`;
   let clusterId: string | undefined;
+  let jobId: string | undefined;
 
   before(async function () {
     this.timeout(300_000);
     flink = await testFlink(); // first: Flink's ports are chosen free a moment before it binds them
     nodeRed = await sharedPackedNodeRed();
-    await flink.startJob({ name: jobName });
+    jobId = await flink.startJob({ name: jobName });
     browser = await launchChromium();
     editor = await NodeRedEditor.open(browser, nodeRed.editorUrl);
   });
@@ -59,6 +61,7 @@ describe('the editor in headless Chromium, with the packed plugin installed in N
 
   after(async function () {
     await browser?.close();
+    if (jobId) await cancelJob(flink.url, jobId); // the shared cluster's slots are for the next tests
   });
 
   it('shows the "flink" palette category with every flow node, and knows the flink-cluster config node', async function () {

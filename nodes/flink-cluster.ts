@@ -13,13 +13,14 @@ export = function (RED: NodeAPI): void {
     const node = this as FlinkClusterNode;
     const settings = def as NodeDef & ClusterSettings;
     const credentials: ClusterCredentials = node.credentials ?? {};
+    // Reading an environment variable is synchronous: the callback has run when evaluateNodeProperty returns.
     const env = (name: string): string | undefined => {
       let value: unknown;
       RED.util.evaluateNodeProperty(name, 'env', node, undefined, (err, result) => { value = err ? undefined : result; });
       return value === undefined || value === '' ? undefined : String(value);
     };
     const options = () => clientOptions(settings, credentials, env);
-    node.redact = secretMasker(secretsOf(credentials));
+    node.redact = secretMasker(secretsOf(credentials, settings, env));
     node.shared = new SharedClient(options);
     try {
       options(); // a setting that cannot work is reported at deploy, and again by each message that needs the cluster

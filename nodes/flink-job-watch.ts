@@ -4,7 +4,7 @@ import { JobStateTracker, type JobChange } from './lib/job-changes';
 import { nameMatcher, stateList, summarizeJob, type NameMatch } from './lib/job-summary';
 import { runtimeMessages } from './lib/messages';
 import type { Node, NodeAPI, NodeDef, NodeMessage } from './lib/red';
-import type { SharedClient } from './lib/shared-client';
+import { Poller } from './lib/poller';
 
 interface WatchSettings extends NodeDef {
   cluster?: string;
@@ -49,9 +49,6 @@ export = function (RED: NodeAPI): void {
     const send = (ok: NodeMessage | null, failed: NodeMessage | null): void => {
       node.send(settings.errorOutput ? [ok, failed] : ok);
     };
-    let timer: NodeJS.Timeout | undefined;
-    let inFlight: { controller: AbortController; done: Promise<void> } | undefined;
-    let closed = false;
     let failing = false;
     let lastChange = '';
 
@@ -64,7 +61,13 @@ export = function (RED: NodeAPI): void {
       else node.error(error, { topic: 'flink-job-watch', payload: null });
     };
 
-    const poll = async (shared: SharedClient, signal: AbortSignal): Promise<void> => {
+    if (!cluster) {
+      report(new FlinkNodeError('FLINK_INVALID_ARGUMENT', t('errors.noCluster')));
+      return;
+    }
+    const { shared } = cluster;
+
+    const poll = async (signal: AbortSignal): Promise<void> => {
       try {
         const matches = nameMatcher(settings.nameFilter, settings.nameMatch, t);
         const jobs = (await shared.get().listJobs({ signal }))
@@ -78,32 +81,18 @@ export = function (RED: NodeAPI): void {
         failing = false;
         node.status({ fill: 'green', shape: 'dot', text: [t('status.jobs', { count: jobs.length }), lastChange].filter(Boolean).join(' · ') });
       } catch (err) {
-        if (!closed) report(err);
+        if (!signal.aborted) report(err);
       }
     };
 
-    const schedule = (shared: SharedClient, delayMs: number): void => {
-      timer = setTimeout(() => {
-        timer = undefined;
-        const controller = new AbortController();
-        inFlight = { controller, done: poll(shared, controller.signal).finally(() => { inFlight = undefined; if (!closed) schedule(shared, every); }) };
-      }, delayMs);
-    };
-
-    if (cluster) {
-      cluster.shared.register(node.id);
-      schedule(cluster.shared, 0);
-    } else {
-      report(new FlinkNodeError('FLINK_INVALID_ARGUMENT', t('errors.noCluster')));
-    }
+    const poller = new Poller(poll, every);
+    shared.register(node.id);
+    poller.start();
 
     node.on('close', (_removed, done) => {
-      closed = true;
-      clearTimeout(timer);
-      inFlight?.controller.abort();
-      Promise.resolve(inFlight?.done)
-        .then(() => cluster?.shared.deregister(node.id))
-        .catch((err: unknown) => node.error(redact(String(err))))
+      poller.close()
+        .then(() => shared.deregister(node.id))
+        .catch((err: unknown) => node.error(toNodeError(err, redact)))
         .finally(done);
     });
   });

@@ -139,8 +139,13 @@ export function clientOptions(settings: ClusterSettings, credentials: ClusterCre
   };
 }
 
-/** Everything that must never show in a status, a message or a log. */
-export function secretsOf(credentials: ClusterCredentials): Array<string | undefined> {
+/**
+ * Everything that must never show in a status, a message or a log: the secret credentials, and header values
+ * taken from the environment (that is where the help says secret header values belong).
+ */
+export function secretsOf(credentials: ClusterCredentials, settings: ClusterSettings,
+  env: (name: string) => string | undefined): Array<string | undefined> {
   const { username, password, token, keyPem, passphrase } = credentials;
-  return [password, token, passphrase, keyPem, username && password ? `${username}:${password}` : undefined];
+  const envHeaders = (settings.headers ?? []).filter((h) => h && h.type === 'env').map((h) => env(h.value));
+  return [password, token, passphrase, keyPem, username && password ? `${username}:${password}` : undefined, ...envHeaders];
 }

@@ -1,4 +1,4 @@
-import { FlinkNodeError } from './errors';
+import { FlinkNodeError, toNodeError } from './errors';
 import { jobReference, resolveJobId, type JobSettings } from './job-target';
 import { runtimeMessages, type Messages } from './messages';
 import { OperationRunner, type OperationContext, type OperationResult } from './operation-runner';
@@ -63,7 +63,7 @@ export function registerOperationNode<S extends FlowNodeSettings>(RED: NodeAPI, 
     node.on('close', (_removed, done) => {
       runner.close()
         .then(() => cluster?.shared.deregister(node.id))
-        .catch((err: unknown) => node.error(err))
+        .catch((err: unknown) => node.error(toNodeError(err, cluster?.redact ?? ((text) => text))))
         .finally(done);
     });
   });

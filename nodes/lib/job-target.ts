@@ -22,11 +22,17 @@ export type JobReference = { id: unknown } | { name: string };
 export async function jobReference(RED: NodeAPI, node: Node, settings: JobSettings, msg: NodeMessage, t: Messages): Promise<JobReference> {
   const idType = settings.jobIdType || 'msg';
   const idValue = settings.jobId ?? (idType === 'msg' ? 'jobId' : '');
-  const id = idValue === '' ? undefined : await evaluateProperty(RED, node, idValue, idType, msg);
+  const property = idType === 'str' ? 'the job id' : `${idType}.${idValue}`;
+  let id: unknown;
+  try {
+    id = idValue === '' ? undefined : await evaluateProperty(RED, node, idValue, idType, msg);
+  } catch (err) {
+    throw new FlinkNodeError('FLINK_INVALID_ARGUMENT', t('errors.jobIdProperty', { property, reason: (err as Error).message }));
+  }
   if (id !== undefined && id !== null && id !== '') return { id };
   const name = nonEmptyString(msg.jobName) ?? nonEmptyString(settings.jobName);
   if (name) return { name };
-  throw new FlinkNodeError('FLINK_INVALID_ARGUMENT', t('errors.noJob', { property: idType === 'str' ? 'the job id' : `${idType}.${idValue}` }));
+  throw new FlinkNodeError('FLINK_INVALID_ARGUMENT', t('errors.noJob', { property }));
 }
 
 /** The job id a reference stands for: a checked id, or the one RUNNING job with that name. */

@@ -190,6 +190,13 @@ describe('flink operation nodes against the real Flink', function () {
       assert.equal(caught.length, 0, 'Catch is not involved when the error output is used');
     });
 
+    it('reports a job id property that cannot be read as FLINK_INVALID_ARGUMENT', async function () {
+      await helper.load(FLINK_NODES, single(flink.url, { type: 'flink-job-status', jobId: 'ids[', jobIdType: 'msg' }));
+      const msg = await roundTrip('n', { ids: [jobId] }, 'caught');
+      assert.equal(msg.error.code, 'FLINK_INVALID_ARGUMENT');
+      assert.match(msg.error.message, /Cannot read the job id from msg\.ids\[/);
+    });
+
     it('fails each message clearly when no cluster is configured', async function () {
       await helper.load(FLINK_NODES, onTab([
         { id: 'n', type: 'flink-job-status', wires: [['out']] }, { id: 'out', type: 'helper' }, ...catchAll(),
@@ -278,9 +285,13 @@ describe('flink operation nodes against the real Flink', function () {
       const details = await roundTrip('n', { jobId }, 'out');
       assert.equal(details.payload.jobId, jobId);
       assert.equal(details.payload.jobName, jobName);
-      const accumulators = await roundTrip('n', { jobId, info: 'accumulators' }, 'out');
+      // Flink shows a job's accumulators once its tasks have reported them (with their heartbeats).
+      let accumulators: Record<string, any> = {}; // eslint-disable-line @typescript-eslint/no-explicit-any
+      await eventually(async () => {
+        accumulators = await roundTrip('n', { jobId, info: 'accumulators' }, 'out');
+        return 'records' in accumulators.payload.accumulators;
+      }, 'the fixture job\'s records accumulator', 30_000);
       assert.equal(accumulators.payload.jobId, jobId);
-      assert.ok('records' in accumulators.payload.accumulators, 'the fixture job counts records');
       const exceptions = await roundTrip('n', { jobId, info: 'exceptions' }, 'out');
       assert.ok(Array.isArray(exceptions.payload.exceptions));
       const checkpoints = await roundTrip('n', { jobId, info: 'checkpoints' }, 'out');

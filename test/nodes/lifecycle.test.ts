@@ -1,0 +1,157 @@
+import assert from 'node:assert/strict';
+import { cancelJob } from '../flink/job';
+import { testFlink, type TestFlink } from '../flink/test-cluster';
+import type { SharedClient } from '../../nodes/lib/shared-client';
+import { startFlinkProxy, type FlinkProxy } from './flink-proxy';
+import {
+  catchAll, clusterConfig, collect, eventually, FLINK_NODES, helper, onTab, roundTrip, statuses, uniqueName,
+} from './node-harness';
+
+function sharedClient(): SharedClient {
+  return (helper.getNode('cluster') as unknown as { shared: SharedClient }).shared;
+}
+
+/**
+ * Each message's outcome (done() or done(err)), seen where Node-RED records it. Recorded on the node itself,
+ * so it outlives helper.unload(), which removes the helper's spies before the flow closes.
+ */
+function completions(nodeId: string): Array<{ error?: { code?: string } }> {
+  const node = helper.getNode(nodeId) as unknown as { _complete(msg: unknown, error?: unknown): void };
+  const seen: Array<{ error?: { code?: string } }> = [];
+  const complete = node._complete.bind(node);
+  node._complete = (msg, error) => {
+    seen.push(error === undefined ? {} : { error: error as { code?: string } });
+    complete(msg, error);
+  };
+  return seen;
+}
+
+/** Timers keeping the process alive right now (Node's own view, not a guess). */
+function activeTimers(): number {
+  return process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+}
+
+describe('cluster sharing and clean shutdown', function () {
+  let flink: TestFlink;
+  let proxy: FlinkProxy | undefined;
+
+  before(async function () {
+    flink = await testFlink();
+    await helper.startServer();
+  });
+
+  afterEach(async function () {
+    await helper.unload();
+    await proxy?.close();
+    proxy = undefined;
+  });
+
+  after(async function () {
+    await helper.stopServer();
+  });
+
+  it('shares one client among the nodes of a cluster: created on first use, closed when the last user closes', async function () {
+    proxy = await startFlinkProxy(flink.url);
+    const flow = onTab([
+      clusterConfig(proxy.url),
+      { id: 'n1', type: 'flink-list-jobs', cluster: 'cluster', wires: [['out']] },
+      { id: 'n2', type: 'flink-list-jobs', cluster: 'cluster', wires: [['out']] },
+      { id: 'out', type: 'helper' },
+    ]);
+    await helper.load(FLINK_NODES, flow);
+    const shared = sharedClient();
+    assert.equal(shared.userCount, 2);
+    assert.equal(shared.isOpen, false, 'no client before the first message');
+    assert.equal(proxy.openConnections(), 0);
+
+    const out = collect('out');
+    helper.getNode('n1')!.receive({});
+    helper.getNode('n2')!.receive({});
+    await eventually(() => out.length === 2, 'both lists');
+    assert.equal(shared.isOpen, true);
+    assert.ok(proxy.openConnections() >= 1, 'the pool keeps its connection alive');
+
+    // Deploy the flow without n2: only n2 closes, and the client stays for n1.
+    await helper.setFlows(flow.filter((node) => node.id !== 'n2'), 'nodes');
+    assert.equal(sharedClient(), shared, 'the config node was not restarted');
+    assert.equal(shared.userCount, 1);
+    assert.equal(shared.isOpen, true);
+
+    // Deploy without any user: the last user closes, so does the client and its connections.
+    await helper.setFlows(flow.filter((node) => node.id !== 'n1' && node.id !== 'n2'), 'nodes');
+    assert.equal(shared.userCount, 0);
+    assert.equal(shared.isOpen, false);
+    await eventually(() => proxy!.openConnections() === 0, 'the connections to close', 5_000);
+  });
+
+  it('closing a flow mid-savepoint aborts it: the message fails once with FLINK_ABORTED, no socket or timer is left', async function () {
+    const jobId = await flink.startJob({ name: uniqueName('nodes-close-mid-savepoint') });
+    try {
+      // The savepoint's status requests never get an answer: it is in progress for as long as the test wants.
+      proxy = await startFlinkProxy(flink.url, { hold: /\/savepoints\/[0-9a-f]{32}$/ });
+      const timersBefore = activeTimers();
+      await helper.load(FLINK_NODES, onTab([
+        clusterConfig(proxy.url),
+        { id: 'n', type: 'flink-savepoint', cluster: 'cluster', wires: [['out']] },
+        { id: 'list', type: 'flink-list-jobs', cluster: 'cluster', wires: [['listed']] },
+        { id: 'out', type: 'helper' },
+        { id: 'listed', type: 'helper' },
+        ...catchAll(),
+      ]));
+      const seen = statuses('n');
+      const out = collect('out');
+      const outcomes = completions('n');
+      helper.getNode('n')!.receive({ jobId });
+      await eventually(() => proxy!.held() === 1, 'the savepoint to be in progress');
+      // Nothing waits for the savepoint: another message to the same node, and another node on the same cluster.
+      const rejected = await roundTrip('n', { jobId: 'not-a-job-id' }, 'caught');
+      assert.equal(rejected.error.code, 'FLINK_INVALID_ARGUMENT');
+      assert.ok(Array.isArray((await roundTrip('list', {}, 'listed')).payload));
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      assert.match(seen[seen.length - 1]?.text ?? '', /^savepoint [1-9]\d*s$/, 'the blue ring ticks the elapsed time');
+      assert.equal(seen[seen.length - 1]?.fill, 'blue');
+
+      await helper.unload();
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.equal(outcomes.length, 2, 'exactly one outcome for each message');
+      assert.equal(outcomes[0]!.error?.code, 'FLINK_INVALID_ARGUMENT');
+      assert.equal(outcomes[1]!.error?.code, 'FLINK_ABORTED', 'the savepoint was aborted by the close');
+      assert.equal(out.length, 0);
+      await eventually(() => proxy!.openConnections() === 0 && proxy!.held() === 0, 'every connection to close', 5_000);
+      assert.ok(activeTimers() <= timersBefore, `timers left behind: ${activeTimers()} now, ${timersBefore} before`);
+    } finally {
+      await helper.load(FLINK_NODES, []); // the afterEach unload needs something loaded
+      await cancelJob(flink.url, jobId);
+    }
+  });
+
+  it('a closed watch stops polling and leaves no socket or timer', async function () {
+    proxy = await startFlinkProxy(flink.url);
+    const timersBefore = activeTimers();
+    await helper.load(FLINK_NODES, onTab([
+      clusterConfig(proxy.url),
+      { id: 'w', type: 'flink-job-watch', cluster: 'cluster', interval: 0.1, wires: [['out']] },
+      { id: 'out', type: 'helper' },
+    ]));
+    await eventually(() => proxy!.requests.length >= 3, 'a few polls');
+    await helper.unload();
+    const polls = proxy.requests.length;
+    await eventually(() => proxy!.openConnections() === 0, 'the connections to close', 5_000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(proxy.requests.length, polls, 'no poll after close');
+    assert.ok(activeTimers() <= timersBefore, `timers left behind: ${activeTimers()} now, ${timersBefore} before`);
+    await helper.load(FLINK_NODES, []);
+  });
+
+  it('reports a config that cannot work on every message, without a request', async function () {
+    await helper.load(FLINK_NODES, onTab([
+      clusterConfig('http://localhost:8081', { authType: 'bearer' }),
+      { id: 'n', type: 'flink-list-jobs', cluster: 'cluster', wires: [['out']] },
+      { id: 'out', type: 'helper' },
+      ...catchAll(),
+    ]));
+    const msg = await roundTrip('n', {}, 'caught');
+    assert.equal(msg.error.code, 'FLINK_INVALID_ARGUMENT');
+    assert.match(msg.error.message, /Bearer authentication needs a token/);
+  });
+});

@@ -1,0 +1,124 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import vm from 'node:vm';
+import { freePort } from '../flink/cluster';
+import { projectRoot } from '../flink/paths';
+
+interface PackageJson { name: string; 'node-red': { version: string; nodes: Record<string, string> } }
+
+const packageJson = JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as PackageJson;
+const types = Object.keys(packageJson['node-red'].nodes);
+const nodesSrc = path.join(projectRoot, 'nodes');
+
+/** Flattens a locale catalog into dotted keys. */
+function keysOf(tree: Record<string, unknown>, prefix = ''): string[] {
+  return Object.entries(tree).flatMap(([key, value]) => (typeof value === 'string' ? [`${prefix}${key}`] : keysOf(value as Record<string, unknown>, `${prefix}${key}.`)));
+}
+
+describe('the package as Node-RED sees it', function () {
+  describe('editor files', function () {
+    for (const type of types) {
+      it(`${type}: registers its type, and every label it uses is in its locale file`, function () {
+        const html = readFileSync(path.join(nodesSrc, `${type}.html`), 'utf8');
+        assert.match(html, new RegExp(`RED\\.nodes\\.registerType\\("${type}"`));
+        assert.match(html, new RegExp(`data-template-name="${type}"`));
+        const scripts = [...html.matchAll(/<script type="text\/javascript">([\s\S]*?)<\/script>/g)].map((m) => m[1]!);
+        assert.equal(scripts.length, 1);
+        assert.doesNotThrow(() => new vm.Script(scripts[0]!, { filename: `${type}.html` }), 'the editor script parses');
+        const catalog = keysOf(JSON.parse(readFileSync(path.join(nodesSrc, 'locales', 'en-US', `${type}.json`), 'utf8')) as Record<string, unknown>);
+        const used = [
+          ...[...html.matchAll(/data-i18n="(?:\[placeholder\])?([^"]+)"/g)].map((m) => m[1]!),
+          ...[...html.matchAll(/(?:this|node)\._\("([^"]+)"/g)].map((m) => m[1]!),
+        ].filter((key) => !key.includes(':'));
+        assert.ok(used.length > 0);
+        assert.deepEqual(used.filter((key) => !catalog.includes(key)), [], 'labels missing from the catalog');
+
+        const help = readFileSync(path.join(nodesSrc, 'locales', 'en-US', `${type}.html`), 'utf8');
+        assert.match(help, new RegExp(`data-help-name="${type}"`));
+        assert.match(help, /<h3>Details<\/h3>/);
+        if (type !== 'flink-cluster') assert.match(help, /<h3>Outputs<\/h3>/);
+        if (type !== 'flink-cluster' && type !== 'flink-job-watch') assert.match(help, /<h3>Inputs<\/h3>/);
+      });
+    }
+
+    it('has every runtime message the nodes ask for', function () {
+      const runtime = keysOf((JSON.parse(readFileSync(path.join(nodesSrc, 'locales', 'en-US', 'flink-cluster.json'), 'utf8')) as { runtime: Record<string, unknown> }).runtime);
+      const sources = readdirSync(nodesSrc).filter((f) => f.endsWith('.ts')).map((f) => path.join(nodesSrc, f))
+        .concat(readdirSync(path.join(nodesSrc, 'lib')).filter((f) => f.endsWith('.ts')).map((f) => path.join(nodesSrc, 'lib', f)));
+      const asked = sources.flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/\bt\('([\w.]+)'/g)].map((m) => m[1]!));
+      const activities = sources.flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/activity: '([\w.]+)'/g)].map((m) => m[1]!));
+      assert.ok(asked.length > 10);
+      assert.deepEqual([...asked, ...activities].filter((key) => !runtime.includes(key)), []);
+    });
+  });
+
+  describe('loaded by a real Node-RED', function () {
+    let userDir: string;
+    let redProcess: ChildProcess | undefined;
+    let base: string;
+    let output = '';
+
+    before(async function () {
+      userDir = mkdtempSync(path.join(os.tmpdir(), 'flink-nodes-red-'));
+      mkdirSync(path.join(userDir, 'node_modules', '@flink-ops'), { recursive: true });
+      symlinkSync(projectRoot, path.join(userDir, 'node_modules', ...packageJson.name.split('/')), 'dir');
+      writeFileSync(path.join(userDir, 'package.json'), JSON.stringify({ name: 'user-dir', dependencies: { [packageJson.name]: '*' } }));
+      const port = await freePort();
+      base = `http://127.0.0.1:${port}`;
+      redProcess = spawn(process.execPath, [require.resolve('node-red/red.js'), '--userDir', userDir, '--port', String(port), '--safe'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      redProcess.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+      redProcess.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        try {
+          if ((await fetch(`${base}/settings`)).ok) break;
+        } catch { /* not listening yet */ }
+        if (Date.now() > deadline || redProcess.exitCode !== null) throw new Error(`Node-RED did not start:\n${output}`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    });
+
+    after(async function () {
+      if (redProcess && redProcess.exitCode === null) {
+        const exited = new Promise((resolve) => redProcess!.once('exit', resolve));
+        redProcess.kill('SIGTERM');
+        await exited;
+      }
+      rmSync(userDir, { recursive: true, force: true });
+    });
+
+    it('loads every node set of the module without an error', async function () {
+      const sets = await (await fetch(`${base}/nodes`, { headers: { accept: 'application/json' } })).json() as
+        Array<{ module: string; name: string; types: string[]; enabled: boolean; err?: string }>;
+      const ours = sets.filter((set) => set.module === packageJson.name);
+      assert.deepEqual(ours.map((set) => set.name).sort(), [...types].sort(), output);
+      for (const set of ours) {
+        assert.equal(set.err, undefined, `${set.name}: ${set.err}`);
+        assert.equal(set.enabled, true, set.name);
+        assert.deepEqual(set.types, [set.name]);
+      }
+    });
+
+    it('serves the editor HTML with help, the locale catalogs, the icon and the examples', async function () {
+      const html = await (await fetch(`${base}/nodes`, { headers: { accept: 'text/html' } })).text();
+      for (const type of types) {
+        assert.ok(html.includes(`data-template-name="${type}"`), `${type} editor template`);
+        assert.ok(html.includes(`data-help-name="${type}"`), `${type} help`);
+      }
+      const catalogs = await (await fetch(`${base}/nodes/messages?lng=en-US`)).json() as Record<string, Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+      for (const type of types) assert.ok(catalogs[`${packageJson.name}/${type}`]?.[type]?.label, `${type} labels`);
+      assert.equal(catalogs[`${packageJson.name}/flink-savepoint`]!['flink-savepoint'].paletteLabel, 'savepoint');
+      // The runtime messages every node uses live in the cluster config's catalog.
+      assert.equal(typeof catalogs[`${packageJson.name}/flink-cluster`]!.runtime.errors.noCluster, 'string');
+      const icons = await (await fetch(`${base}/icons`)).json() as Record<string, string[]>;
+      assert.deepEqual(icons[packageJson.name], ['flink.svg']);
+      const examples = await (await fetch(`${base}/library/examples/flows/${packageJson.name}`)).json() as Array<{ fn?: string }>;
+      assert.deepEqual(examples.map((e) => e.fn).sort(), ['Alert-driven stop with savepoint', 'Ops panel', 'Scheduled savepoint with retention']);
+    });
+  });
+});

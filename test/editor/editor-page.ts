@@ -1,6 +1,6 @@
 import type { Browser, Locator, Page } from 'playwright-core';
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- `RED` is the editor's global, only inside page.evaluate */
+/** The editor's global: used only inside page.evaluate, where it exists. */
 declare const RED: any;
 
 /** A node as the editor holds it, reduced to what the tests read. */
@@ -195,27 +195,36 @@ export class NodeRedEditor {
     return text;
   }
 
-  /** Selects the node on the workspace and returns what the help sidebar shows for it. */
+  /** Selects the node on the workspace and returns the help the help sidebar shows under its palette label. */
   async helpFor(id: string): Promise<string> {
+    const label = await this.page.evaluate((nodeId) => { const node = RED.nodes.node(nodeId); return RED.utils.getPaletteLabel(node.type, node._def); }, id);
     await this.node(id).locator('.red-ui-flow-node').click();
-    const sidebar = await this.showSidebar('help');
-    const help = sidebar.locator('.red-ui-help:visible').first();
-    await help.waitFor({ state: 'visible' });
-    return help.innerText();
+    await this.showSidebar('help');
+    return this.shownHelp(label);
   }
 
   /** Clicks `label` in the help sidebar's list of node types and returns the help it shows. */
   async helpFromList(label: string): Promise<string> {
     const sidebar = await this.showSidebar('help');
     await sidebar.locator('.red-ui-node-label', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }).first().click();
-    const help = sidebar.locator('.red-ui-help:visible').first();
-    await help.waitFor({ state: 'visible' });
-    return help.innerText();
+    return this.shownHelp(label);
+  }
+
+  /** The help text in the sidebar, once its title is `title`. */
+  private async shownHelp(title: string): Promise<string> {
+    const help = this.page.locator('#red-ui-sidebar-content .red-ui-help:visible').first();
+    const deadline = Date.now() + SHORT;
+    for (;;) {
+      const text = await help.innerText();
+      if (text.trim().split('\n')[0]?.trim() === title) return text;
+      if (Date.now() > deadline) throw new Error(`the help sidebar shows "${text.slice(0, 80)}", not the help of ${title}`);
+      await this.page.waitForTimeout(100);
+    }
   }
 
   /**
-   * Menu > Import > Examples > `module` > `example`, into a new flow tab; returns the nodes it added.
-   * Imported nodes follow the mouse until placed: a click on the workspace drops them.
+   * Menu > Import > Examples > `module` > `example`, into a new flow; returns the nodes it added and
+   * shows their flow. A click on the workspace drops imported nodes that follow the mouse.
    */
   async importExample(module: string, example: string): Promise<EditorNode[]> {
     const before = new Set((await this.nodes()).map((node) => node.id));

@@ -15,7 +15,7 @@ import { readCredentialsFile } from './credentials-file';
 import { NodeRedEditor } from './editor-page';
 import { README_SCREENSHOTS, takeReadmeScreenshots } from './readme-screenshots';
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- `RED` is the editor's global, only inside page.evaluate */
+/** The editor's global: used only inside page.evaluate, where it exists. */
 declare const RED: any;
 
 const artifacts = path.join(projectRoot, '.cache', 'editor-test');

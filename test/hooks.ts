@@ -1,6 +1,8 @@
 import { stopTestFlink } from './flink/test-cluster';
+import { stopSharedPackedNodeRed } from './package/packed-node-red';
 
 /** Mocha's global teardown: runs once after every test, also after failures. */
 export async function mochaGlobalTeardown(): Promise<void> {
+  await stopSharedPackedNodeRed();
   await stopTestFlink();
 }

@@ -21,19 +21,26 @@ export async function assertPortFree(port: number): Promise<void> {
   });
 }
 
-function settingsModule(credentialSecret: string): string {
-  const settings = {
+export interface NodeRedSettings {
+  credentialSecret: string;
+  /** Folders Node-RED scans for node modules besides the user dir's node_modules. */
+  nodesDir?: string[];
+}
+
+/** Node-RED settings for a machine without a network: loopback only; telemetry, update checks, the palette catalogue and tours off. */
+export function settingsModule(settings: NodeRedSettings, writtenBy = '`npm start` (test/flink/node-red-dev.ts)'): string {
+  const content = {
     flowFile: 'flows.json',
     flowFilePretty: true,
-    credentialSecret,
+    credentialSecret: settings.credentialSecret,
     uiHost: HOST,
-    // This repository is a Node-RED module (package.json has a `node-red` section): load it from here.
-    nodesDir: [projectRoot],
+    ...(settings.nodesDir ? { nodesDir: settings.nodesDir } : {}),
     telemetry: { enabled: false, updateNotification: false },
-    editorTheme: { tours: false },
+    // No welcome tour, and no palette catalogue: the editor would fetch it from the internet.
+    editorTheme: { tours: false, palette: { catalogues: [] } },
   };
-  return `// Written by \`npm start\` (test/flink/node-red-dev.ts) on every start: edits here are overwritten.\n`
-    + `module.exports = ${JSON.stringify(settings, null, 2)};\n`;
+  return `// Written by ${writtenBy} on every start: edits here are overwritten.\n`
+    + `module.exports = ${JSON.stringify(content, null, 2)};\n`;
 }
 
 export interface PreparedUserDir {
@@ -52,7 +59,8 @@ export function prepareUserDir(userDir: string, flinkUrl: string,
   const secretFile = path.join(userDir, '.credential-secret');
   if (!existsSync(secretFile)) writeFileSync(secretFile, randomBytes(24).toString('hex'), { mode: 0o600 });
   const settingsFile = path.join(userDir, 'settings.js');
-  writeFileSync(settingsFile, settingsModule(readFileSync(secretFile, 'utf8').trim()));
+  // This repository is a Node-RED module (package.json has a `node-red` section): load it from here.
+  writeFileSync(settingsFile, settingsModule({ credentialSecret: readFileSync(secretFile, 'utf8').trim(), nodesDir: [projectRoot] }));
 
   const flowsFile = path.join(userDir, 'flows.json');
   const stateFile = path.join(userDir, 'flink-dev-state.json');
@@ -109,16 +117,39 @@ async function waitUntilAnswering(editorUrl: string, child: ChildProcess): Promi
   throw new Error(`Node-RED did not answer ${editorUrl}settings within ${STARTUP_TIMEOUT_MS / 1000} s`);
 }
 
+export interface StartNodeRedOptions {
+  userDir: string;
+  settingsFile: string;
+  port: number;
+  /** Passed to the flows as the environment variable FLINK_URL. */
+  flinkUrl?: string;
+  /** The Node.js binary; default: the one running this program. */
+  nodeBinary?: string;
+  /** Node-RED's red.js; default: this repository's node_modules/node-red. */
+  redScript?: string;
+  /** Receives Node-RED's stdout and stderr; without it they go to this program's terminal. */
+  output?: (text: string) => void;
+}
+
 /**
- * Starts Node-RED from this repository's node_modules in its own process group (so only this
- * program decides when it stops), with its log on this terminal, and waits until the admin API answers.
+ * Starts Node-RED (by default from this repository's node_modules) in its own process group (so
+ * only this program decides when it stops), and waits until the admin API answers.
  */
-export async function startNodeRed(options: { userDir: string; settingsFile: string; port: number; flinkUrl: string }): Promise<RunningNodeRed> {
-  const child = spawn(process.execPath, [
-    require.resolve('node-red/red.js'),
+export async function startNodeRed(options: StartNodeRedOptions): Promise<RunningNodeRed> {
+  const child = spawn(options.nodeBinary ?? process.execPath, [
+    options.redScript ?? require.resolve('node-red/red.js'),
     '--userDir', options.userDir, '--port', String(options.port), '--settings', options.settingsFile,
-  ], { detached: true, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, FLINK_URL: options.flinkUrl } });
+  ], {
+    detached: true,
+    stdio: ['ignore', options.output ? 'pipe' : 'inherit', options.output ? 'pipe' : 'inherit'],
+    env: { ...process.env, ...(options.flinkUrl ? { FLINK_URL: options.flinkUrl } : {}) },
+  });
   if (child.pid === undefined) throw new Error('could not start Node-RED');
+  const output = options.output;
+  if (output) {
+    child.stdout?.setEncoding('utf8').on('data', output);
+    child.stderr?.setEncoding('utf8').on('data', output);
+  }
   const pid = child.pid;
   process.on('exit', () => killGroup(child, 'SIGKILL')); // never outlive this program
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));

@@ -99,7 +99,7 @@ describe('npm start: the Node-RED user dir', function () {
     const first = settingsOf(prepareUserDir(userDir, FLINK, path.join(root, 'none')).settingsFile);
     assert.deepEqual(first.nodesDir, [projectRoot]);
     assert.deepEqual(first.telemetry, { enabled: false, updateNotification: false });
-    assert.deepEqual(first.editorTheme, { tours: false });
+    assert.deepEqual(first.editorTheme, { tours: false, palette: { catalogues: [] } });
     assert.equal(first.uiHost, '127.0.0.1');
     assert.match(String(first.credentialSecret), /^[0-9a-f]{48}$/);
     const second = settingsOf(prepareUserDir(userDir, FLINK, path.join(root, 'none')).settingsFile);

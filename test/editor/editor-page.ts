@@ -1,0 +1,278 @@
+import type { Browser, Locator, Page } from 'playwright-core';
+
+/** The editor's global: used only inside page.evaluate, where it exists. */
+declare const RED: any;
+
+/** A node as the editor holds it, reduced to what the tests read. */
+export interface EditorNode {
+  id: string;
+  type: string;
+  /** The editor turns a node of a type it has no definition for into type "unknown". */
+  unknown: boolean;
+  z?: string;
+}
+
+const SHORT = 15_000;
+
+/**
+ * The Node-RED editor in a browser page, driven as a person would: the palette, the workspace, the
+ * edit tray, the deploy button, the sidebar and the menu. Console errors and uncaught page errors
+ * are collected for the tests to assert on.
+ */
+export class NodeRedEditor {
+  private readonly errors: string[] = [];
+
+  private constructor(readonly page: Page, readonly url: string) {
+    page.on('console', (message) => { if (message.type() === 'error') this.errors.push(`console: ${message.text()}`); });
+    page.on('pageerror', (error) => { this.errors.push(`page error: ${error.message}`); });
+  }
+
+  /** Opens the editor in a new page and waits until the palette has loaded the flink category. */
+  static async open(browser: Browser, url: string): Promise<NodeRedEditor> {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+    page.setDefaultTimeout(SHORT);
+    const editor = new NodeRedEditor(page, url);
+    await page.goto(url);
+    await page.waitForSelector('#red-ui-palette-container-flink .red-ui-palette-node', { timeout: 60_000 });
+    await page.waitForFunction(() => typeof RED !== 'undefined' && RED.nodes.getType('flink-cluster') !== undefined);
+    return editor;
+  }
+
+  /** Console errors and page errors since the last call. */
+  takeErrors(): string[] {
+    return this.errors.splice(0);
+  }
+
+  /** The node types the palette shows in `category`, in palette order. */
+  paletteTypes(category: string): Promise<string[]> {
+    return this.page.locator(`#red-ui-palette-container-${category} .red-ui-palette-node`)
+      .evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-palette-type') ?? ''));
+  }
+
+  /** Every node of the open editor (config nodes too). */
+  nodes(): Promise<EditorNode[]> {
+    return this.page.evaluate(() => {
+      const all: EditorNode[] = [];
+      const add = (node: any): void => { all.push({ id: node.id, type: node.type, z: node.z, unknown: node.type === 'unknown' }); };
+      RED.nodes.eachNode(add);
+      RED.nodes.eachConfig(add);
+      return all;
+    });
+  }
+
+  /** Opens a new, empty flow tab with the tab bar's + button. */
+  async addFlow(): Promise<string> {
+    const before = await this.page.evaluate(() => RED.workspaces.active());
+    await this.page.locator('#red-ui-workspace .red-ui-tab-button.red-ui-tabs-add > a').click();
+    await this.page.waitForFunction((old) => RED.workspaces.active() !== old, before);
+    return this.page.evaluate(() => RED.workspaces.active());
+  }
+
+  /** Drags a node from the palette onto the workspace at (x, y) of the workspace; returns its id. */
+  async addFromPalette(type: string, x: number, y: number): Promise<string> {
+    const known = new Set((await this.nodes()).map((node) => node.id));
+    const source = this.page.locator(`.red-ui-palette-node[data-palette-type="${type}"]`);
+    await source.scrollIntoViewIfNeeded();
+    const from = await box(source);
+    const chart = await box(this.page.locator('#red-ui-workspace-chart'));
+    await this.page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+    await this.page.mouse.down();
+    await this.page.mouse.move(chart.x + x, chart.y + y, { steps: 12 });
+    await this.page.mouse.up();
+    const added = await this.page.waitForFunction(({ type: wanted, ids }) => {
+      let found: string | undefined;
+      RED.nodes.eachNode((node: any) => { if (node.type === wanted && !ids.includes(node.id)) found = node.id; });
+      return found;
+    }, { type, ids: [...known] });
+    return (await added.jsonValue()) as string;
+  }
+
+  /** The node's shape on the workspace. */
+  node(id: string): Locator {
+    return this.page.locator(`g.red-ui-flow-node-group[id="${id}"]`);
+  }
+
+  /** Drags a wire from `from`'s output port to `to`'s input port. */
+  async wire(from: string, to: string, port = 0): Promise<void> {
+    const out = await box(this.node(from).locator('.red-ui-flow-port-output .red-ui-flow-port').nth(port));
+    const into = await box(this.node(to).locator('.red-ui-flow-port-input .red-ui-flow-port'));
+    await this.page.mouse.move(out.x + out.width / 2, out.y + out.height / 2);
+    await this.page.mouse.down();
+    await this.page.mouse.move(into.x + into.width / 2, into.y + into.height / 2, { steps: 12 });
+    await this.page.mouse.up();
+    await this.page.waitForFunction(({ source, target }) =>
+      RED.nodes.filterLinks({ source: RED.nodes.node(source), target: RED.nodes.node(target) }).length === 1, { source: from, target: to });
+  }
+
+  /** Double-clicks the node and waits for its edit tray. */
+  async openEditDialog(id: string): Promise<void> {
+    await this.node(id).locator('.red-ui-flow-node').dblclick();
+    await this.page.locator('#node-dialog-ok').waitFor({ state: 'visible' });
+    await this.page.waitForTimeout(300); // the tray's slide-in animation
+  }
+
+  /** Ids of the elements inside the open edit tray (the topmost, when a config node's tray is stacked on it). */
+  async dialogFieldIds(): Promise<string[]> {
+    return this.page.locator('.red-ui-tray').last().locator('[id]').evaluateAll((elements) => elements.map((element) => element.id));
+  }
+
+  /**
+   * Message keys (`data-i18n`) in the open tray whose text or attribute came out empty or as the key
+   * itself: a label, option or placeholder missing from the locale files.
+   */
+  untranslated(): Promise<string[]> {
+    return this.page.locator('.red-ui-tray').last().locator('[data-i18n]').evaluateAll((elements) => elements.flatMap((element) =>
+      (element.getAttribute('data-i18n') ?? '').split(';').filter(Boolean).flatMap((entry) => {
+        const match = /^\[([a-z-]+)\](.*)$/.exec(entry);
+        const target = match ? match[1]! : 'text';
+        const key = match ? match[2]! : entry;
+        const shown = ['text', 'html', 'append', 'prepend'].includes(target) ? element.textContent ?? '' : element.getAttribute(target) ?? '';
+        const bare = key.replace(/^.*:/, '');
+        return shown.trim() === '' || shown.includes(bare) ? [`${key} (${target})`] : [];
+      })));
+  }
+
+  async confirmDialog(): Promise<void> {
+    await this.page.locator('#node-dialog-ok').click();
+    await this.page.locator('#node-dialog-ok').waitFor({ state: 'detached' });
+  }
+
+  async cancelDialog(): Promise<void> {
+    await this.page.locator('#node-dialog-cancel').click();
+    await this.page.locator('#node-dialog-cancel').waitFor({ state: 'detached' });
+  }
+
+  /** In the open tray, the + beside a config property: the dialog of a new config node of that type, stacked on it. */
+  async openNewConfigDialog(property: string): Promise<void> {
+    await this.page.locator(`[id="node-input-btn-${property}-add"], #node-input-lookup-${property}`).first().click();
+    await this.page.locator('#node-config-dialog-ok').waitFor({ state: 'visible' });
+    await this.page.waitForTimeout(300); // the tray's slide-in animation
+  }
+
+  /** Adds a config node for `property` of the open node: +, fill its dialog, Add. */
+  async addConfigNode(property: string, fill: (tray: Locator) => Promise<void>): Promise<void> {
+    await this.openNewConfigDialog(property);
+    await fill(this.page.locator('.red-ui-tray').last());
+    await this.page.locator('#node-config-dialog-ok').click();
+    await this.page.locator('#node-config-dialog-ok').waitFor({ state: 'detached' });
+  }
+
+  async cancelConfigDialog(): Promise<void> {
+    await this.page.locator('#node-config-dialog-cancel').click();
+    await this.page.locator('#node-config-dialog-cancel').waitFor({ state: 'detached' });
+  }
+
+  /** Presses Deploy and waits until the editor has no undeployed changes. */
+  async deploy(): Promise<void> {
+    await this.page.locator('#red-ui-header-button-deploy').click();
+    await this.page.waitForFunction(() => !RED.nodes.dirty(), undefined, { timeout: 30_000 });
+  }
+
+  /** Clicks the button on the left of an inject node. */
+  async pressInject(id: string): Promise<void> {
+    await this.node(id).locator('.red-ui-flow-node-button').click();
+  }
+
+  /** Opens a sidebar tab with its button at the top of the sidebar: 'info', 'help' or 'debug'. */
+  async showSidebar(tab: string): Promise<Locator> {
+    await this.page.locator(`#red-ui-tab-${tab}-link-button`).click();
+    await this.page.locator(`#red-ui-tab-${tab}.active`).waitFor({ state: 'attached' });
+    return this.page.locator('#red-ui-sidebar-content');
+  }
+
+  /**
+   * Waits for a message in the debug sidebar whose text matches `pattern`, expanding an object
+   * payload (its preview shortens long strings) as a person would with a click on its caret.
+   */
+  async waitForDebugMessage(pattern: RegExp, timeoutMs: number): Promise<string> {
+    const sidebar = await this.showSidebar('debug');
+    const message = sidebar.locator('.red-ui-debug-msg').last();
+    await message.waitFor({ state: 'visible', timeout: timeoutMs });
+    const caret = message.locator('.red-ui-debug-msg-object-handle').first();
+    if (await caret.count() > 0) await caret.click();
+    const text = await message.innerText();
+    if (!pattern.test(text)) throw new Error(`the debug sidebar shows no message matching ${pattern}; the last one: ${text}`);
+    return text;
+  }
+
+  /** Selects the node on the workspace and returns the help the help sidebar shows under its palette label. */
+  async helpFor(id: string): Promise<string> {
+    const label = await this.page.evaluate((nodeId) => { const node = RED.nodes.node(nodeId); return RED.utils.getPaletteLabel(node.type, node._def); }, id);
+    await this.node(id).locator('.red-ui-flow-node').click();
+    await this.showSidebar('help');
+    return this.shownHelp(label);
+  }
+
+  /** Clicks `label` in the help sidebar's list of node types and returns the help it shows. */
+  async helpFromList(label: string): Promise<string> {
+    const sidebar = await this.showSidebar('help');
+    await sidebar.locator('.red-ui-node-label', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }).first().click();
+    return this.shownHelp(label);
+  }
+
+  /** The help text in the sidebar, once its title is `title`. */
+  private async shownHelp(title: string): Promise<string> {
+    const help = this.page.locator('#red-ui-sidebar-content .red-ui-help:visible').first();
+    const deadline = Date.now() + SHORT;
+    for (;;) {
+      const text = await help.innerText();
+      if (text.trim().split('\n')[0]?.trim() === title) return text;
+      if (Date.now() > deadline) throw new Error(`the help sidebar shows "${text.slice(0, 80)}", not the help of ${title}`);
+      await this.page.waitForTimeout(100);
+    }
+  }
+
+  /**
+   * Menu > Import > Examples > `module` > `example`, into a new flow; returns the nodes it added and
+   * shows their flow. A click on the workspace drops imported nodes that follow the mouse.
+   */
+  async importExample(module: string, example: string): Promise<EditorNode[]> {
+    const before = new Set((await this.nodes()).map((node) => node.id));
+    await this.page.locator('#red-ui-header-button-sidemenu').click();
+    await this.page.locator('#menu-item-import').click();
+    const tree = this.page.locator('#red-ui-clipboard-dialog-import-tab-examples');
+    for (let attempt = 1; !await tree.isVisible(); attempt += 1) {
+      // A click while the dialog still opens can be lost: try again.
+      await this.page.locator('#red-ui-tab-red-ui-clipboard-dialog-import-tab-examples a.red-ui-tab-label').click();
+      await tree.waitFor({ state: 'visible', timeout: 2000 }).catch((err: Error) => { if (attempt >= 3) throw err; });
+    }
+    const moduleItem = tree.locator('.red-ui-treeList-label', { hasText: module }).first();
+    await moduleItem.click();
+    const parts = example.split('/');
+    for (const [index, part] of parts.entries()) {
+      const item = tree.locator('.red-ui-treeList-label-text', { hasText: new RegExp(`^${escapeRegExp(part)}$`) }).first();
+      await item.click();
+      if (index < parts.length - 1) await this.page.waitForTimeout(200);
+    }
+    await this.page.locator('#red-ui-clipboard-dialog-import-opt-new').click();
+    await this.page.locator('#red-ui-clipboard-dialog-ok').click();
+    await this.page.locator('#red-ui-clipboard-dialog-ok').waitFor({ state: 'hidden' });
+    const chart = await box(this.page.locator('#red-ui-workspace-chart'));
+    await this.page.mouse.move(chart.x + 60, chart.y + 60, { steps: 4 });
+    await this.page.mouse.click(chart.x + 60, chart.y + 60);
+    await this.page.waitForTimeout(300);
+    const added = (await this.nodes()).filter((node) => !before.has(node.id));
+    const tab = added.find((node) => node.z)?.z;
+    if (tab) await this.page.locator(`#red-ui-tab-${tab} a.red-ui-tab-label`).click();
+    return added;
+  }
+
+  /** Texts of the notifications on screen. */
+  notifications(): Promise<string[]> {
+    return this.page.locator('.red-ui-notification').allInnerTexts();
+  }
+
+  async closeNotifications(): Promise<void> {
+    await this.page.evaluate(() => { document.querySelectorAll('.red-ui-notification').forEach((element) => element.remove()); });
+  }
+}
+
+async function box(locator: Locator): Promise<{ x: number; y: number; width: number; height: number }> {
+  const found = await locator.boundingBox();
+  if (!found) throw new Error(`not on screen: ${String(locator)}`);
+  return found;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

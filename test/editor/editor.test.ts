@@ -1,0 +1,219 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser } from 'playwright-core';
+import { readExampleFlows } from '../flink/example-flows';
+import { cancelJob } from '../flink/job';
+import { projectRoot } from '../flink/paths';
+import { testFlink, type TestFlink } from '../flink/test-cluster';
+import { editorNodeTypes, readPackageJson } from '../package/package-json';
+import { sharedPackedNodeRed, type PackedNodeRed } from '../package/packed-node-red';
+import { launchChromium } from './browser';
+import { readCredentialsFile } from './credentials-file';
+import { NodeRedEditor } from './editor-page';
+import { README_SCREENSHOTS, takeReadmeScreenshots } from './readme-screenshots';
+
+/** The editor's global: used only inside page.evaluate, where it exists. */
+declare const RED: any;
+
+const artifacts = path.join(projectRoot, '.cache', 'editor-test');
+
+/** A property without a form field of its own: the number of outputs follows the error-output checkbox. */
+const COMPUTED_PROPERTIES = new Set(['outputs']);
+
+/** Texts that are message keys: a label or option whose locale entry is missing. */
+const RAW_MESSAGE_KEY = /\bflink-[a-z-]+\.[a-zA-Z]+(\.[a-zA-Z]+)*\b/;
+
+describe('the editor in headless Chromium, with the packed plugin installed in Node-RED 4.1', function () {
+  this.timeout(120_000);
+  const pkg = readPackageJson();
+  const nodeTypes = editorNodeTypes();
+  const flowTypes = nodeTypes.filter((node) => node.category !== 'config').map((node) => node.type);
+  const configTypes = nodeTypes.filter((node) => node.category === 'config').map((node) => node.type);
+  let nodeRed: PackedNodeRed;
+  let flink: TestFlink;
+  let browser: Browser | undefined;
+  let editor: NodeRedEditor;
+  const jobName = `editor-savepoint-${randomBytes(3).toString('hex')}`;
+  const password = `pw-${randomBytes(9).toString('hex')}`;
+  let clusterId: string | undefined;
+  let jobId: string | undefined;
+
+  before(async function () {
+    this.timeout(300_000);
+    flink = await testFlink(); // first: Flink's ports are chosen free a moment before it binds them
+    nodeRed = await sharedPackedNodeRed();
+    jobId = await flink.startJob({ name: jobName });
+    browser = await launchChromium();
+    editor = await NodeRedEditor.open(browser, nodeRed.editorUrl);
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && editor) {
+      mkdirSync(artifacts, { recursive: true });
+      const file = path.join(artifacts, `failed-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 60)}.png`);
+      await editor.page.screenshot({ path: file }).catch(() => undefined);
+      console.log(`      screenshot of the failure: ${path.relative(projectRoot, file)}`);
+    }
+  });
+
+  after(async function () {
+    await browser?.close();
+    if (jobId) await cancelJob(flink.url, jobId); // the shared cluster's slots are for the next tests
+  });
+
+  it('shows the "flink" palette category with every flow node, and knows the flink-cluster config node', async function () {
+    assert.deepEqual((await editor.paletteTypes('flink')).sort(), [...flowTypes].sort());
+    assert.equal(await editor.page.locator('#red-ui-palette-header-flink').innerText(), 'flink');
+    for (const type of configTypes) {
+      assert.equal(await editor.page.evaluate((t) => RED.nodes.getType(t)?.category, type), 'config', type);
+    }
+    assert.deepEqual(editor.takeErrors(), []);
+  });
+
+  it('inject → savepoint (new flink-cluster with a password) → debug: deploy, press inject, the location shows in the debug sidebar', async function () {
+    await editor.addFlow();
+    const inject = await editor.addFromPalette('inject', 120, 120);
+    const savepoint = await editor.addFromPalette('flink-savepoint', 340, 120);
+    const debug = await editor.addFromPalette('debug', 760, 120);
+    await editor.wire(inject, savepoint);
+    await editor.wire(savepoint, debug);
+
+    await editor.openEditDialog(savepoint);
+    await editor.addConfigNode('cluster', async (tray) => {
+      await tray.locator('#node-config-input-name').fill('test flink');
+      await tray.locator('#node-config-input-url').fill(flink.url);
+      await tray.locator('#node-config-input-authType').selectOption('basic');
+      await tray.locator('#node-config-input-username').fill('flink-admin');
+      await tray.locator('#node-config-input-password').fill(password);
+    });
+    clusterId = await editor.page.locator('#node-input-cluster').inputValue();
+    assert.match(clusterId, /^[0-9a-f]{16}$/, 'the new cluster is selected');
+    await editor.page.locator('#node-input-jobName').fill(jobName);
+    await editor.confirmDialog();
+
+    await editor.deploy();
+    await editor.showSidebar('debug');
+    await editor.pressInject(inject);
+    const message = await editor.waitForDebugMessage(/savepoint-[0-9a-f]{6}-[0-9a-f]{12}/, 90_000);
+    const location = /(file:\S*savepoint-[0-9a-f]{6}-[0-9a-f]{12})/.exec(message)?.[1];
+    assert.ok(location, `a savepoint location in: ${message}`);
+    if (flink.savepointDir) {
+      const folder = fileURLToPath(location.replace(/^file:\/(?!\/)/, 'file:///'));
+      assert.ok(folder.startsWith(flink.savepointDir), `${folder} is in ${flink.savepointDir}`);
+      assert.ok(existsSync(path.join(folder, '_metadata')), `${folder}/_metadata written by Flink`);
+    }
+    assert.match(message, /jobId/);
+    assert.deepEqual(editor.takeErrors(), []);
+  });
+
+  it('stored the password as a credential: not in the admin API\'s flows nor the flow file, encrypted in flows_cred.json', async function () {
+    assert.ok(clusterId, 'the previous test made a flink-cluster node');
+    const response = await fetch(`${nodeRed.editorUrl}flows`, { headers: { 'Node-RED-API-Version': 'v2' } });
+    const flowsText = await response.text();
+    const { flows } = JSON.parse(flowsText) as { flows: Array<Record<string, unknown>> };
+    const cluster = flows.find((node) => node.id === clusterId);
+    assert.equal(cluster?.type, 'flink-cluster');
+    assert.equal(cluster?.authType, 'basic');
+    assert.equal(cluster?.url, flink.url);
+    assert.ok(!flowsText.includes(password), 'GET /flows has no password');
+    assert.ok(!('password' in cluster!) && !('credentials' in cluster!), 'the node has no password property');
+
+    const flowFile = readFileSync(path.join(nodeRed.userDir, 'flows.json'), 'utf8');
+    assert.match(flowFile, new RegExp(clusterId));
+    assert.ok(!flowFile.includes(password), 'flows.json has no password');
+
+    const credentialsFile = path.join(nodeRed.userDir, 'flows_cred.json');
+    assert.ok(!readFileSync(credentialsFile, 'utf8').includes(password), 'flows_cred.json is encrypted');
+    const credentials = readCredentialsFile(credentialsFile, nodeRed.credentialSecret);
+    assert.deepEqual(credentials[clusterId], { username: 'flink-admin', password });
+
+    const forEditor = await (await fetch(`${nodeRed.editorUrl}credentials/flink-cluster/${clusterId}`)).json() as Record<string, unknown>;
+    assert.equal(forEditor.has_password, true);
+    assert.equal(forEditor.username, 'flink-admin');
+    assert.ok(!('password' in forEditor), 'the editor is only told that there is a password');
+  });
+  it('opens every node\'s edit dialog with a field for each property and no missing label, and its help with its sections', async function () {
+    this.timeout(240_000);
+    await editor.addFlow();
+    const problems: string[] = [];
+    let clusterNode: string | undefined;
+    for (const [index, type] of flowTypes.entries()) {
+      const id = await editor.addFromPalette(type, 140 + (index % 3) * 240, 80 + Math.floor(index / 3) * 90);
+      await editor.openEditDialog(id);
+      const definition = await editor.page.evaluate((t) => {
+        const def = RED.nodes.getType(t);
+        return { properties: Object.keys(def.defaults), credentials: Object.keys(def.credentials ?? {}), inputs: def.inputs ?? 0, outputs: def.outputs ?? 0 };
+      }, type);
+      problems.push(...missingFields(type, 'node-input', [...definition.properties, ...definition.credentials], await editor.dialogFieldIds()));
+      problems.push(...(await editor.untranslated()).map((key) => `${type}: no text for ${key}`));
+
+      if (definition.properties.includes('cluster') && !clusterNode) {
+        // The config node's own dialog, stacked on this one, as the pencil opens it.
+        await editor.openNewConfigDialog('cluster');
+        for (const configType of configTypes) {
+          const config = await editor.page.evaluate((t) => {
+            const def = RED.nodes.getType(t);
+            return [...Object.keys(def.defaults), ...Object.keys(def.credentials ?? {})];
+          }, configType);
+          problems.push(...missingFields(configType, 'node-config-input', config, await editor.dialogFieldIds()));
+          problems.push(...(await editor.untranslated()).map((key) => `${configType}: no text for ${key}`));
+        }
+        await editor.cancelConfigDialog();
+        clusterNode = type;
+      }
+      await editor.cancelDialog();
+
+      const help = await editor.helpFor(id);
+      const sections = [...(definition.inputs > 0 ? ['Inputs'] : []), ...(definition.outputs > 0 ? ['Outputs'] : []), 'Details'];
+      for (const section of sections) if (!new RegExp(`^${section}$`, 'm').test(help)) problems.push(`${type}: help has no ${section} section`);
+      if (RAW_MESSAGE_KEY.test(help)) problems.push(`${type}: help shows a message key`);
+    }
+    for (const type of configTypes) {
+      const help = await editor.helpFromList(type);
+      if (!/^Details$/m.test(help)) problems.push(`${type}: help has no Details section`);
+      if (RAW_MESSAGE_KEY.test(help)) problems.push(`${type}: help shows a message key`);
+    }
+    assert.ok(clusterNode, 'a node with a cluster property opened the flink-cluster dialog');
+    assert.deepEqual(problems, []);
+    assert.deepEqual(editor.takeErrors(), []);
+  });
+
+  it('imports every example from Menu > Import > Examples without unknown node types', async function () {
+    this.timeout(180_000);
+    const examples = readExampleFlows(path.join(projectRoot, 'examples'));
+    assert.ok(examples.length >= 1, 'examples/ has at least one flow');
+    for (const example of examples) {
+      const imported = await editor.importExample(pkg.name, example.name);
+      const notes = await editor.notifications();
+      await editor.closeNotifications();
+      assert.equal(imported.length, example.nodes.filter((node) => node.type !== 'tab').length, `${example.name}: every node imported`);
+      assert.deepEqual(imported.filter((node) => node.unknown).map((node) => node.id), [], `${example.name}: unknown node types`);
+      assert.ok(!notes.some((note) => /unrecognised/i.test(note)), `${example.name}: ${notes.join(' | ')}`);
+    }
+    assert.deepEqual(editor.takeErrors(), []);
+  });
+
+  it('takes the README screenshots (as npm run screenshots does): palette, an example flow, an edit dialog', async function () {
+    await editor.page.close();
+    editor = await NodeRedEditor.open(browser!, nodeRed.editorUrl); // without the examples imported above
+    const files = await takeReadmeScreenshots(editor, pkg.name, path.join(artifacts, 'screenshots'));
+    assert.deepEqual(files.map((file) => path.basename(file)), [...README_SCREENSHOTS]);
+    for (const file of files) {
+      const png = readFileSync(file);
+      assert.equal(png.subarray(1, 4).toString(), 'PNG', file);
+      assert.ok(statSync(file).size > 10_000, `${file} shows something`);
+    }
+    assert.deepEqual(editor.takeErrors(), []);
+  });
+});
+
+/** Properties of `type` without an element `#<prefix>-<property>` (or `#<prefix>-<property>-...`) in its dialog. */
+function missingFields(type: string, prefix: string, properties: string[], ids: string[]): string[] {
+  return properties
+    .filter((property) => !COMPUTED_PROPERTIES.has(property))
+    .filter((property) => !ids.some((id) => id === `${prefix}-${property}` || id.startsWith(`${prefix}-${property}-`)))
+    .map((property) => `${type}: no field for ${property}`);
+}

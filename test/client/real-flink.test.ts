@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { FlinkClusterClient, FlinkError, type Progress } from '../../src';
 import { clientTestVersions, stopTestFlink, testFlink, type TestFlink } from '../flink/test-cluster';
 import { buildEndlessJobJar, waitForJobState } from '../flink/job';
@@ -8,12 +7,9 @@ import { ensureFlinkInstalled } from '../flink/distribution';
 import { specViolations } from '../spec/flink-openapi';
 import { recordingDispatcher } from '../spec/recording-dispatcher';
 import type { Dispatcher } from 'undici';
+import { localPath } from '../flink/paths';
 
 const UNKNOWN_JOB = 'ffffffffffffffffffffffffffffffff';
-
-function localPath(location: string): string {
-  return location.startsWith('file:') ? fileURLToPath(location.replace(/^file:\/(?!\/)/, 'file:///')) : location;
-}
 
 async function rejectsWithCode(promise: Promise<unknown>, code: string, message?: RegExp): Promise<FlinkError> {
   let caught: unknown;

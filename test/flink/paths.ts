@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 function findProjectRoot(from: string): string {
   let dir = from;
@@ -14,3 +15,8 @@ function findProjectRoot(from: string): string {
 /** The repository root, whether this file runs from `test/` or from the build's `dist/test/`. */
 export const projectRoot = findProjectRoot(__dirname);
 export const fixturesDir = path.join(projectRoot, 'test', 'fixtures');
+
+/** A savepoint location as Flink reports it (`file:/...`) as a path on this machine's disk. */
+export function localPath(location: string): string {
+  return location.startsWith('file:') ? fileURLToPath(location) : location;
+}

@@ -3,9 +3,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { cancelJob, waitForJobState } from '../flink/job';
-import { projectRoot } from '../flink/paths';
+import { localPath, projectRoot } from '../flink/paths';
 import { testFlink, type TestFlink } from '../flink/test-cluster';
 import { collect, eventually, FLINK_NODES, helper, nextMessage, uniqueName, type FlowNode } from './node-harness';
 
@@ -42,10 +41,6 @@ function byType(flow: Example, type: string): FlowNode {
   const node = flow.find((n) => n.type === type);
   if (!node) throw new Error(`the example has no ${type} node`);
   return node;
-}
-
-function localPath(location: string): string {
-  return location.startsWith('file:') ? fileURLToPath(location) : location;
 }
 
 describe('the example flows', function () {

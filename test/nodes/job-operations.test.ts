@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { cancelJob, waitForJobState } from '../flink/job';
 import { testFlink, type TestFlink } from '../flink/test-cluster';
+import { localPath } from '../flink/paths';
 import {
   catchAll, clusterConfig, collect, eventually, FLINK_NODES, helper, nextMessage, onTab, roundTrip, statuses, uniqueName,
   type FlowNode,
@@ -19,10 +19,6 @@ function single(url: string, node: Record<string, unknown>): FlowNode[] {
     { id: 'err', type: 'helper' },
     ...catchAll(),
   ]);
-}
-
-function localPath(location: string): string {
-  return location.startsWith('file:') ? fileURLToPath(location) : location;
 }
 
 describe('flink operation nodes against the real Flink', function () {

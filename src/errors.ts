@@ -11,6 +11,7 @@ export const FlinkErrorCodes = [
   'FLINK_OPERATION_FAILED',
   'FLINK_INVALID_RESPONSE',
   'FLINK_UNSUPPORTED',
+  'FLINK_OUTCOME_UNKNOWN',
 ] as const;
 
 export type FlinkErrorCode = (typeof FlinkErrorCodes)[number];
@@ -26,6 +27,18 @@ export interface FlinkErrorInit {
   details?: string;
   /** For a failed savepoint, checkpoint or disposal: the Java exception class Flink reported. */
   failureClass?: string;
+  /**
+   * Set on every error raised after a savepoint, stop or checkpoint trigger may have reached Flink:
+   * follow up with `getSavepointStatus(jobId, triggerId)` instead of triggering again.
+   */
+  triggerId?: string;
+  /** The job the failed call was about. */
+  jobId?: string;
+  /**
+   * FLINK_OUTCOME_UNKNOWN only: the job's state when Flink answered again, or null when Flink no longer
+   * has the job (a JobManager restarted without HA).
+   */
+  jobState?: string | null;
   cause?: unknown;
 }
 
@@ -37,6 +50,9 @@ export class FlinkError extends Error {
   readonly status?: number;
   readonly details?: string;
   readonly failureClass?: string;
+  readonly triggerId?: string;
+  readonly jobId?: string;
+  readonly jobState?: string | null;
 
   constructor(init: FlinkErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -47,12 +63,16 @@ export class FlinkError extends Error {
     if (init.status !== undefined) this.status = init.status;
     if (init.details !== undefined) this.details = init.details;
     if (init.failureClass !== undefined) this.failureClass = init.failureClass;
+    if (init.triggerId !== undefined) this.triggerId = init.triggerId;
+    if (init.jobId !== undefined) this.jobId = init.jobId;
+    if (init.jobState !== undefined) this.jobState = init.jobState;
   }
 
   toJSON(): Record<string, unknown> {
     return {
       name: this.name, code: this.code, message: this.message, method: this.method, path: this.path,
       status: this.status, failureClass: this.failureClass, details: this.details,
+      triggerId: this.triggerId, jobId: this.jobId, jobState: this.jobState,
     };
   }
 }

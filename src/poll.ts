@@ -9,6 +9,11 @@ export interface Progress {
   elapsedMs: number;
   /** Status requests made so far. */
   attempts: number;
+  /**
+   * Set while Flink cannot be reached or answers 5xx (a JobManager restarting, a leader election): the
+   * operation keeps polling until its own deadline. `forMs` is how long the outage has lasted so far.
+   */
+  outage?: { forMs: number; code: string; message: string };
 }
 
 export interface OperationOptions {

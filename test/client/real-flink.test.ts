@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { FlinkClusterClient, FlinkError, type Progress } from '../../src';
 import { clientTestVersions, stopTestFlink, testFlink, type TestFlink } from '../flink/test-cluster';
-import { buildEndlessJobJar, waitForJobState } from '../flink/job';
+import { buildFixtureJar, waitForJobState } from '../flink/job';
 import { ensureFlinkInstalled } from '../flink/distribution';
 import { specViolations } from '../spec/flink-openapi';
 import { recordingDispatcher } from '../spec/recording-dispatcher';
@@ -183,9 +183,9 @@ for (const version of clientTestVersions()) describe(`FlinkClusterClient against
     });
 
     it('uploads a jar and runs it', async function () {
-      const jar = await buildEndlessJobJar(await ensureFlinkInstalled(flink.version));
+      const jar = await buildFixtureJar(await ensureFlinkInstalled(flink.version));
       const jarId = await client.uploadJar(jar);
-      assert.match(jarId, /endless-job\.jar$/);
+      assert.match(jarId, /fixture-jobs\.jar$/);
       const started = await client.runJar(jarId, { entryClass: 'EndlessJob', args: ['client-uploaded'], parallelism: 1 });
       assert.match(started, /^[0-9a-f]{32}$/);
       await waitForJobState(flink.url, started, ['RUNNING']);

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { FlinkDistribution } from './distribution';
@@ -8,18 +8,24 @@ import { fixturesDir, projectRoot } from './paths';
 const run = promisify(execFile);
 
 export const ENDLESS_JOB_CLASS = 'EndlessJob';
-const source = path.join(fixturesDir, `${ENDLESS_JOB_CLASS}.java`);
 
-/** Compiles the fixture job against this Flink's jars and packs it; rebuilt when the source changes. */
-export async function buildEndlessJobJar(dist: FlinkDistribution): Promise<string> {
+/**
+ * Compiles every fixture job (`test/fixtures/*.java`) against this Flink's jars into one jar; a run picks its
+ * job with `entryClass`. Rebuilt when a source is newer than the jar.
+ */
+export async function buildFixtureJar(dist: FlinkDistribution): Promise<string> {
   const outDir = path.join(projectRoot, '.cache', 'jobs', dist.version);
-  const jar = path.join(outDir, 'endless-job.jar');
-  if (existsSync(jar) && statSync(jar).mtimeMs > statSync(source).mtimeMs) return jar;
-  const classes = path.join(outDir, 'classes');
+  const jar = path.join(outDir, 'fixture-jobs.jar');
+  const sources = readdirSync(fixturesDir).filter((f) => f.endsWith('.java')).map((f) => path.join(fixturesDir, f));
+  if (existsSync(jar) && sources.every((source) => statSync(jar).mtimeMs > statSync(source).mtimeMs)) return jar;
+  const classes = path.join(outDir, `classes-${process.pid}`);
   rmSync(classes, { recursive: true, force: true });
   mkdirSync(classes, { recursive: true });
-  await run('javac', ['--release', '17', '-nowarn', '-cp', path.join(dist.libDir, '*'), '-d', classes, source]);
-  await run('jar', ['--create', '--file', jar, '--main-class', ENDLESS_JOB_CLASS, '-C', classes, '.']);
+  await run('javac', ['--release', '17', '-nowarn', '-cp', path.join(dist.libDir, '*'), '-d', classes, ...sources]);
+  const partial = `${jar}.${process.pid}`;
+  await run('jar', ['--create', '--file', partial, '--main-class', ENDLESS_JOB_CLASS, '-C', classes, '.']);
+  renameSync(partial, jar); // whole or not at all, also when two test runs build at once
+  rmSync(classes, { recursive: true, force: true });
   return jar;
 }
 

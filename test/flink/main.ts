@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { startLocalCluster, type LocalFlinkCluster } from './cluster';
 import { ensureFlinkInstalled, resolveFlinkVersion } from './distribution';
-import { buildEndlessJobJar, runEndlessJob, uploadJar } from './job';
+import { buildFixtureJar, runEndlessJob, uploadJar } from './job';
 import { assertPortFree, prepareUserDir, startNodeRed, type RunningNodeRed } from './node-red-dev';
 import { projectRoot } from './paths';
 
@@ -43,7 +43,7 @@ async function localFlinkWithJobs(onStarted: (cluster: LocalFlinkCluster) => voi
   onStarted(local);
   log(`Flink JobManager and TaskManager up (pids ${local.pids.join(', ')}) in ${seconds(since)}`);
   since = Date.now();
-  const jarId = await uploadJar(local.url, await buildEndlessJobJar(dist));
+  const jarId = await uploadJar(local.url, await buildFixtureJar(dist));
   for (const name of EXAMPLE_JOBS) {
     const jobId = await runEndlessJob(local.url, jarId, { name });
     log(`example job ${name} RUNNING as ${jobId}`);

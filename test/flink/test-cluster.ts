@@ -1,6 +1,6 @@
 import { ensureFlinkInstalled, resolveFlinkVersion } from './distribution';
 import { startLocalCluster, type LocalFlinkCluster } from './cluster';
-import { buildEndlessJobJar, cancelJob, runEndlessJob, uploadJar, type RunOptions } from './job';
+import { buildFixtureJar, cancelJob, runEndlessJob, uploadJar, type RunOptions } from './job';
 
 /** A Flink cluster the test run shares: local (started once per version, on first use) or `FLINK_URL`. */
 export interface TestFlink {
@@ -32,7 +32,7 @@ async function bringUp(version: string, primary: boolean): Promise<TestFlink> {
     url = local.url;
     log(`Flink ${version} up at ${url} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
-  const jarId = await uploadJar(url, await buildEndlessJobJar(dist));
+  const jarId = await uploadJar(url, await buildFixtureJar(dist));
   const flinkUrl = url;
   const jobs = new Set<string>();
   startedJobs.set(version, jobs);

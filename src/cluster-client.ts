@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FormData } from 'undici';
 import { FlinkError, invalidArgument, isFlinkError, withFields } from './errors';
-import { checkJobId, checkTriggerId, newTriggerId } from './ids';
+import { checkJobId, checkTriggerId, newJobId, newTriggerId } from './ids';
 import { JobClient } from './job-client';
 import { failureOf, operationFailed } from './failures';
 import { decodeJavaValue } from './java-values';
@@ -183,7 +183,7 @@ export class FlinkClusterClient {
     await this.getJobStatus(id, options);
     const state: OperationState = {};
     try {
-      return await this.postSavepointTrigger(id, 'savepoints', options, state);
+      return await this.postSavepointTrigger(id, 'savepoints', options, options, state);
     } catch (err) {
       throw withOperationContext(err, state);
     }
@@ -288,9 +288,13 @@ export class FlinkClusterClient {
   /** Runs an uploaded jar's job (optionally from a savepoint); returns the new job's id. */
   async runJar(jarId: string, options: RunJarOptions = {}): Promise<string> {
     if (typeof jarId !== 'string' || !/^[\w.-]+\.jar$/.test(jarId)) throw invalidArgument(`"${jarId}" is not a jar id from uploadJar`);
+    const requestedId = options.jobId === undefined ? undefined : checkJobId(options.jobId);
     const version = await this.clusterVersion(options);
+    if (requestedId) requireFeature(version, SINCE.jarRunJobId, 'Choosing the job id of a jar run');
+    const jobId = version.atLeast(SINCE.jarRunJobId) ? requestedId ?? newJobId() : undefined;
     const claimKey = version.atLeast(SINCE.claimMode) ? 'claimMode' : 'restoreMode';
     const body = {
+      ...(jobId ? { jobId } : {}),
       ...(options.entryClass ? { entryClass: options.entryClass } : {}),
       ...(options.args ? { programArgsList: options.args } : {}),
       ...(options.parallelism ? { parallelism: options.parallelism } : {}),
@@ -298,8 +302,18 @@ export class FlinkClusterClient {
       ...(options.allowNonRestoredState === undefined ? {} : { allowNonRestoredState: options.allowNonRestoredState }),
       ...(options.claimMode ? { [claimKey]: options.claimMode } : {}),
     };
-    const { jobid } = await this.transport.send({ method: 'POST', path: `/jars/${encodeURIComponent(jarId)}/run`, json: body, schema: schemas.jarRun, retry: 'unsent' }, options);
-    return jobid;
+    try {
+      const { jobid } = await this.transport.send({
+        method: 'POST', path: `/jars/${encodeURIComponent(jarId)}/run`, json: body, schema: schemas.jarRun,
+        // With a job id of the client's own, a retry that finds the job submitted resolves to it.
+        retry: jobId ? 'idempotent' : 'unsent',
+        ...(jobId ? { resolveReplay: (err: FlinkError) => (isDuplicateSubmission(err) ? { jobid: jobId } : undefined) } : {}),
+      }, options);
+      return jobid;
+    } catch (err) {
+      if (!jobId || !isFlinkError(err) || !isDuplicateSubmission(err)) throw err;
+      throw withFields(err, { code: 'FLINK_CONFLICT', jobId, message: `Flink already has a job with id ${jobId}: ${err.message}` });
+    }
   }
 
   /** Aborts in-flight requests and polls, and releases the connection pool. Later calls fail. */
@@ -315,7 +329,7 @@ export class FlinkClusterClient {
 
   private async savepoint(jobId: string, endpoint: 'savepoints' | 'stop', what: string, options: StopOptions, cancelJob = false): Promise<string> {
     return this.runOperation(`${what} of job ${jobId}`, options, async (signal, state) => {
-      const triggerId = await this.postSavepointTrigger(jobId, endpoint, { ...options, signal }, state, cancelJob);
+      const triggerId = await this.postSavepointTrigger(jobId, endpoint, options, { signal }, state, cancelJob);
       return pollUntilDone(this.savepointTarget(jobId, triggerId, what), signal, options.onProgress, state);
     });
   }
@@ -324,11 +338,12 @@ export class FlinkClusterClient {
    * Sends the trigger and returns the trigger id Flink acknowledged; `state` knows the trigger id and job
    * from the moment the request may reach Flink.
    */
-  private async postSavepointTrigger(jobId: string, endpoint: 'savepoints' | 'stop', options: StopOptions, state: OperationState, cancelJob = false): Promise<string> {
+  private async postSavepointTrigger(jobId: string, endpoint: 'savepoints' | 'stop', options: StopOptions, call: CallOptions,
+    state: OperationState, cancelJob = false): Promise<string> {
     if (options.formatType !== undefined && !SAVEPOINT_FORMAT_TYPES.includes(options.formatType)) {
       throw invalidArgument(`formatType must be one of ${SAVEPOINT_FORMAT_TYPES.join(', ')}, not "${options.formatType}"`);
     }
-    const version = await this.clusterVersion(options);
+    const version = await this.clusterVersion(call);
     const modern = version.atLeast(SINCE.triggerIdAndFormatType);
     if (options.formatType && !modern) requireFeature(version, SINCE.triggerIdAndFormatType, 'Choosing a savepoint format');
     const triggerId = modern ? newTriggerId() : undefined;
@@ -343,7 +358,7 @@ export class FlinkClusterClient {
       // With a trigger id of our own, Flink recognises a retried trigger and starts nothing new.
       retry: triggerId ? 'idempotent' : 'unsent',
       json: { ...json, ...(options.formatType ? { formatType: options.formatType } : {}), ...(triggerId ? { triggerId } : {}) },
-    }, options);
+    }, call);
     state.triggerId = body['request-id'];
     return body['request-id'];
   }
@@ -392,6 +407,11 @@ export class FlinkClusterClient {
 }
 
 const LOST_TRIGGER = 'the JobManager lost it (it restarted without high availability, a new leader took over, or the result expired after rest.async.store-duration)';
+
+/** Flink's answer to a jar run whose job id it already has (1.20: Job..., 2.x: Application...). */
+function isDuplicateSubmission(err: FlinkError): boolean {
+  return /Duplicate(?:Job|Application)SubmissionException/.test(`${err.message}\n${err.details ?? ''}`);
+}
 
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);

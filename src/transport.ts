@@ -72,15 +72,32 @@ function parseBaseUrl(raw: string): { origin: string; basePath: string; userinfo
   try {
     url = new URL(raw);
   } catch {
-    throw invalidArgument(`"${String(raw).replace(/\/\/[^@/]*@/, '//***@')}" is not a URL: expected http(s)://host:port[/base-path]`);
+    throw invalidArgument(`"${withoutUserinfo(raw)}" is not a URL: expected http(s)://host:port[/base-path]`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw invalidArgument(`Flink's REST URL must start with http:// or https://, not ${url.protocol}//`);
   }
-  const userinfo: FlinkAuth | undefined = url.username
-    ? { type: 'basic', username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) }
-    : undefined;
+  let userinfo: FlinkAuth | undefined;
+  try {
+    userinfo = url.username
+      ? { type: 'basic', username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) }
+      : undefined;
+  } catch {
+    throw invalidArgument(`The user name or password in Flink's URL ${url.origin} is not valid percent-encoding`);
+  }
   return { origin: url.origin, basePath: url.pathname.replace(/\/+$/, ''), ...(userinfo ? { userinfo } : {}) };
+}
+
+/**
+ * A URL that failed to parse, fit to show: everything up to its last "@" could be credentials (a
+ * password may hold "/", "#", "?" or "@" that break parsing), so it is hidden.
+ */
+function withoutUserinfo(raw: string): string {
+  const text = String(raw);
+  const at = text.lastIndexOf('@');
+  if (at < 0) return text;
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(text)?.[0] ?? '';
+  return `${scheme}***${text.slice(at)}`;
 }
 
 function authorization(auth: FlinkAuth | undefined): string | undefined {

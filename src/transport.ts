@@ -74,6 +74,10 @@ function parseBaseUrl(raw: string): { origin: string; basePath: string; userinfo
   } catch {
     throw invalidArgument(`"${withoutUserinfo(raw)}" is not a URL: expected http(s)://host:port[/base-path]`);
   }
+  if (url.pathname.includes('@')) {
+    // "http://us/er:pw@host" parses as host "us" and path "/er:pw@host": credentials a "/" broke apart.
+    throw invalidArgument(`Flink's URL has an "@" in its path; if it holds a user name and password, write a "/" in them as %2F`);
+  }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw invalidArgument(`Flink's REST URL must start with http:// or https://, not ${url.protocol}//`);
   }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type http from 'node:http';
 import type { Socket } from 'node:net';
 import { FlinkClusterClient, type Progress } from '../../src';
-import { assertSpecAllowed, caught, flinkUnavailable, json, proxyUnavailable, startStub, type StubRequest, type StubServer } from './stub-server';
+import { caught, flinkUnavailable, json, proxyUnavailable, stubPerTest, type StubRequest } from './stub-server';
 
 const JOB = '0123456789abcdef0123456789abcdef';
 const SERVER_TRIGGER = 'eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee';
@@ -68,23 +68,11 @@ const OPERATIONS: Operation[] = [
 ];
 
 describe('Long operations and a JobManager that goes away (stub server)', function () {
-  let stub: StubServer;
-  let client: FlinkClusterClient | undefined;
-
-  beforeEach(async function () {
-    stub = await startStub('2.3.0');
-  });
-
-  afterEach(async function () {
-    await client?.close();
-    client = undefined;
-    await stub.close();
-    assertSpecAllowed(stub, '2.3.0');
-  });
+  const t = stubPerTest();
 
   const serve = (operation: Operation, status: (req: StubRequest, res: http.ServerResponse, socket: Socket, count: number) => void): void => {
     let statusCount = 0;
-    stub.handle((req, res, socket) => {
+    t.stub.handle((req, res, socket) => {
       if (operation.isTrigger(req)) operation.trigger(req, res);
       else if (operation.isStatus(req)) status(req, res, socket, ++statusCount);
       else json(res, 404, { errors: [`Not found: ${req.url}`] });
@@ -99,13 +87,13 @@ describe('Long operations and a JobManager that goes away (stub server)', functi
           else if (count === 2) {
             // The JobManager dies: this connection is cut and the next ones are refused for a while.
             socket.destroy();
-            void stub.goDown().then(() => setTimeout(() => void stub.comeBack(), 600));
+            void t.stub.goDown().then(() => setTimeout(() => void t.stub.comeBack(), 600));
           } else if (count <= 4) flinkUnavailable(res); // the client's own retry of a status request gets one too
           else if (count <= 6) proxyUnavailable(res);
           else json(res, 200, operation.done);
         });
         const progress: Progress[] = [];
-        client = new FlinkClusterClient({ url: stub.url, retry: RETRY, timeoutMs: 2000 });
+        const client = t.track(new FlinkClusterClient({ url: t.stub.url, retry: RETRY, timeoutMs: 2000 }));
         const result = await operation.run(client, { timeoutMs: 60_000, onProgress: (p) => progress.push(p) });
         assert.deepEqual(result, operation.result);
         const outages = progress.filter((p) => p.outage);
@@ -121,11 +109,11 @@ describe('Long operations and a JobManager that goes away (stub server)', functi
     it('ends an outage that outlasts the deadline with FLINK_TIMEOUT saying Flink was unreachable, with the trigger id and job id', async function () {
       const operation = OPERATIONS.find((o) => o.name === 'stopWithSavepoint')!;
       serve(operation, (_req, _res, socket) => socket.destroy());
-      client = new FlinkClusterClient({ url: stub.url, retry: RETRY, timeoutMs: 2000 });
+      const client = t.track(new FlinkClusterClient({ url: t.stub.url, retry: RETRY, timeoutMs: 2000 }));
       const err = await caught(operation.run(client, { timeoutMs: 1500 }));
       assert.equal(err.code, 'FLINK_TIMEOUT');
       assert.match(err.message, /within 1500 ms: Flink was unreachable for the last \d+ s/);
-      const post = stub.received.find((r) => operation.isTrigger(r))!;
+      const post = t.stub.received.find((r) => operation.isTrigger(r))!;
       assert.equal(err.triggerId, (post.body as { triggerId: string }).triggerId);
       assert.equal(err.jobId, JOB);
     });
@@ -135,7 +123,7 @@ describe('Long operations and a JobManager that goes away (stub server)', functi
     for (const operation of OPERATIONS.filter((o) => o.unknownTrigger)) {
       for (const [jobState, jobStatus] of [['RUNNING', 'RUNNING'], [null, undefined]] as const) {
         it(`${operation.name}: FLINK_OUTCOME_UNKNOWN with the trigger id, the job id and jobState ${String(jobState)}`, async function () {
-          stub.handle((req, res) => {
+          t.stub.handle((req, res) => {
             if (operation.isTrigger(req)) operation.trigger(req, res);
             else if (operation.isStatus(req)) json(res, 404, { errors: [operation.unknownTrigger!(req.url.split('/').pop()!)] });
             else if (req.url === `/jobs/${JOB}/status`) {
@@ -143,9 +131,9 @@ describe('Long operations and a JobManager that goes away (stub server)', functi
               else json(res, 500, { errors: [`org.apache.flink.runtime.rest.handler.RestHandlerException: Job ${JOB} not found\nCaused by: org.apache.flink.runtime.messages.FlinkJobNotFoundException: Could not find Flink job (${JOB})`] });
             } else json(res, 404, { errors: [`Not found: ${req.url}`] });
           });
-          client = new FlinkClusterClient({ url: stub.url, retry: RETRY });
+          const client = t.track(new FlinkClusterClient({ url: t.stub.url, retry: RETRY }));
           const err = await caught(operation.run(client, {}));
-          const triggerId = (stub.received.find((r) => operation.isTrigger(r))!.body as { triggerId: string }).triggerId;
+          const triggerId = (t.stub.received.find((r) => operation.isTrigger(r))!.body as { triggerId: string }).triggerId;
           assert.equal(err.code, 'FLINK_OUTCOME_UNKNOWN');
           assert.equal(err.triggerId, triggerId);
           assert.equal(err.jobId, JOB);
@@ -160,11 +148,11 @@ describe('Long operations and a JobManager that goes away (stub server)', functi
 
     it('getSavepointStatus: FLINK_OUTCOME_UNKNOWN for an unknown trigger of a running job', async function () {
       const triggerId = 'abcdefabcdefabcdefabcdefabcdef00';
-      stub.handle((req, res) => {
+      t.stub.handle((req, res) => {
         if (req.url === `/jobs/${JOB}/status`) json(res, 200, { status: 'RUNNING' });
         else json(res, 404, { errors: [noSavepointTrigger(triggerId)] });
       });
-      client = new FlinkClusterClient({ url: stub.url, retry: RETRY });
+      const client = t.track(new FlinkClusterClient({ url: t.stub.url, retry: RETRY }));
       const err = await caught(client.getSavepointStatus(JOB, triggerId));
       assert.equal(err.code, 'FLINK_OUTCOME_UNKNOWN');
       assert.equal(err.triggerId, triggerId);
@@ -174,7 +162,7 @@ describe('Long operations and a JobManager that goes away (stub server)', functi
     it('disposeSavepoint: FLINK_OUTCOME_UNKNOWN (not FLINK_UNSUPPORTED) with the trigger id and the savepoint path', async function () {
       const operation = OPERATIONS.find((o) => o.name === 'disposeSavepoint')!;
       serve(operation, (_req, res) => json(res, 404, { errors: ['org.apache.flink.runtime.rest.NotFoundException: Operation not found under key: org.apache.flink.runtime.rest.handler.async.OperationKey@224466a8\n\tat x'] }));
-      client = new FlinkClusterClient({ url: stub.url, retry: RETRY });
+      const client = t.track(new FlinkClusterClient({ url: t.stub.url, retry: RETRY }));
       const err = await caught(operation.run(client, {}));
       assert.equal(err.code, 'FLINK_OUTCOME_UNKNOWN');
       assert.equal(err.triggerId, SERVER_TRIGGER);
@@ -185,7 +173,7 @@ describe('Long operations and a JobManager that goes away (stub server)', functi
     it('still reports a wrong base path (Flink\'s router 404) as FLINK_UNSUPPORTED', async function () {
       const operation = OPERATIONS.find((o) => o.name === 'triggerCheckpoint')!;
       serve(operation, (req, res) => json(res, 404, { errors: [`Not found: ${req.url}`] }));
-      client = new FlinkClusterClient({ url: stub.url, retry: RETRY });
+      const client = t.track(new FlinkClusterClient({ url: t.stub.url, retry: RETRY }));
       const err = await caught(operation.run(client, {}));
       assert.equal(err.code, 'FLINK_UNSUPPORTED');
     });
@@ -193,11 +181,11 @@ describe('Long operations and a JobManager that goes away (stub server)', functi
 
   describe('errors after a trigger may have reached Flink carry triggerId and jobId', function () {
     const savepoint = OPERATIONS[0]!;
-    const sentTriggerId = (): string => (stub.received.find((r) => savepoint.isTrigger(r))!.body as { triggerId: string }).triggerId;
+    const sentTriggerId = (): string => (t.stub.received.find((r) => savepoint.isTrigger(r))!.body as { triggerId: string }).triggerId;
 
     it('a trigger whose answer is lost every time (FLINK_CONNECTION)', async function () {
-      stub.handle((_req, _res, socket) => socket.destroy());
-      client = new FlinkClusterClient({ url: stub.url, retry: RETRY });
+      t.stub.handle((_req, _res, socket) => socket.destroy());
+      const client = t.track(new FlinkClusterClient({ url: t.stub.url, retry: RETRY }));
       const err = await caught(client.triggerSavepoint(JOB));
       assert.equal(err.code, 'FLINK_CONNECTION');
       assert.equal(err.triggerId, sentTriggerId());
@@ -206,11 +194,11 @@ describe('Long operations and a JobManager that goes away (stub server)', functi
     });
 
     it('a detached trigger whose answer is lost', async function () {
-      stub.handle((req, res, socket) => {
+      t.stub.handle((req, res, socket) => {
         if (req.url === `/jobs/${JOB}/status`) json(res, 200, { status: 'RUNNING' });
         else socket.destroy();
       });
-      client = new FlinkClusterClient({ url: stub.url, retry: RETRY });
+      const client = t.track(new FlinkClusterClient({ url: t.stub.url, retry: RETRY }));
       const err = await caught(client.triggerDetachedSavepoint(JOB));
       assert.equal(err.triggerId, sentTriggerId());
       assert.equal(err.jobId, JOB);
@@ -218,7 +206,7 @@ describe('Long operations and a JobManager that goes away (stub server)', functi
 
     it('an abort while polling (FLINK_ABORTED)', async function () {
       serve(savepoint, (_req, res) => json(res, 200, { status: { id: 'IN_PROGRESS' }, operation: null }));
-      client = new FlinkClusterClient({ url: stub.url, retry: RETRY });
+      const client = t.track(new FlinkClusterClient({ url: t.stub.url, retry: RETRY }));
       const controller = new AbortController();
       const err = await caught(client.cancelWithSavepoint(JOB, { signal: controller.signal, onProgress: () => controller.abort() }));
       assert.equal(err.code, 'FLINK_ABORTED');
@@ -228,7 +216,7 @@ describe('Long operations and a JobManager that goes away (stub server)', functi
 
     it('a savepoint that Flink failed (FLINK_OPERATION_FAILED)', async function () {
       serve(savepoint, (_req, res) => json(res, 200, { status: { id: 'COMPLETED' }, operation: { 'failure-cause': { class: 'x', 'stack-trace': 'org.apache.flink.runtime.checkpoint.CheckpointException: Checkpoint expired before completing.' } } }));
-      client = new FlinkClusterClient({ url: stub.url, retry: RETRY });
+      const client = t.track(new FlinkClusterClient({ url: t.stub.url, retry: RETRY }));
       const err = await caught(client.triggerSavepoint(JOB));
       assert.equal(err.code, 'FLINK_OPERATION_FAILED');
       assert.equal(err.triggerId, sentTriggerId());
@@ -236,8 +224,8 @@ describe('Long operations and a JobManager that goes away (stub server)', functi
     });
 
     it('a disposal whose answer is lost names the savepoint path; with no trigger id from Flink, none', async function () {
-      stub.handle((_req, _res, socket) => socket.destroy());
-      client = new FlinkClusterClient({ url: stub.url, retry: RETRY });
+      t.stub.handle((_req, _res, socket) => socket.destroy());
+      const client = t.track(new FlinkClusterClient({ url: t.stub.url, retry: RETRY }));
       const err = await caught(client.disposeSavepoint('/savepoints/sp-7'));
       assert.equal(err.code, 'FLINK_CONNECTION');
       assert.match(err.message, /savepoint \/savepoints\/sp-7/);
@@ -247,24 +235,24 @@ describe('Long operations and a JobManager that goes away (stub server)', functi
     it('a disposal that Flink failed carries the trigger id Flink gave', async function () {
       const disposal = OPERATIONS.find((o) => o.name === 'disposeSavepoint')!;
       serve(disposal, (_req, res) => json(res, 200, { status: { id: 'COMPLETED' }, operation: { 'failure-cause': { class: 'x', 'stack-trace': 'java.io.FileNotFoundException: /savepoints/sp-1' } } }));
-      client = new FlinkClusterClient({ url: stub.url, retry: RETRY });
+      const client = t.track(new FlinkClusterClient({ url: t.stub.url, retry: RETRY }));
       const err = await caught(disposal.run(client, {}));
       assert.equal(err.code, 'FLINK_OPERATION_FAILED');
       assert.equal(err.triggerId, SERVER_TRIGGER);
     });
 
     it('errors before anything was sent carry neither', async function () {
-      client = new FlinkClusterClient({ url: stub.url, retry: RETRY });
+      const client = t.track(new FlinkClusterClient({ url: t.stub.url, retry: RETRY }));
       const invalid = await caught(client.triggerSavepoint(JOB, { formatType: 'ZIP' as never }));
       assert.equal(invalid.code, 'FLINK_INVALID_ARGUMENT');
-      stub.configDelayMs = 5000;
+      t.stub.configDelayMs = 5000;
       const early = await caught(client.stopWithSavepoint(JOB, { timeoutMs: 200 }));
       assert.equal(early.code, 'FLINK_TIMEOUT');
       for (const err of [invalid, early]) {
         assert.equal(err.triggerId, undefined);
         assert.equal(err.jobId, undefined);
       }
-      assert.ok(!stub.received.some((r) => r.method === 'POST'));
+      assert.ok(!t.stub.received.some((r) => r.method === 'POST'));
     });
   });
 });

@@ -1,23 +1,14 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { FlinkClusterClient, FlinkError, newJobId } from '../../src';
+import { FlinkClusterClient, newJobId } from '../../src';
 import { cancelJob, ENDLESS_JOB_CLASS } from '../flink/job';
 import { clientTestVersions, stopTestFlink, testFlink, type TestFlink } from '../flink/test-cluster';
+import { caught } from './stub-server';
 
 const UNKNOWN_JOB = 'ffffffffffffffffffffffffffffffff';
 const UNKNOWN_TRIGGER = 'abcdefabcdefabcdefabcdefabcdef00';
 const FAST_RETRY = { maxRetries: 2, initialDelayMs: 50, maxDelayMs: 200, multiplier: 2 };
-
-async function rejection(promise: Promise<unknown>): Promise<FlinkError> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof FlinkError, `expected a FlinkError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('expected the call to fail');
-}
 
 /**
  * A pass-through proxy in front of the real Flink that loses Flink's answer to the first request `drop`
@@ -98,7 +89,7 @@ for (const version of clientTestVersions()) describe(`Client trust on a real Fli
     it('reports a job id that is already taken as FLINK_CONFLICT, and starts nothing', async function () {
       assert.ok(jobId, 'the previous test started the job');
       const before = (await client.listJobs()).length;
-      const err = await rejection(client.runJar(flink.jarId, { entryClass: ENDLESS_JOB_CLASS, args: ['client-trust-taken-id', '0'], parallelism: 1, jobId }));
+      const err = await caught(client.runJar(flink.jarId, { entryClass: ENDLESS_JOB_CLASS, args: ['client-trust-taken-id', '0'], parallelism: 1, jobId }));
       assert.equal(err.code, 'FLINK_CONFLICT', err.message);
       assert.equal(err.jobId, jobId);
       assert.equal((await client.listJobs()).length, before);
@@ -116,7 +107,7 @@ for (const version of clientTestVersions()) describe(`Client trust on a real Fli
   describe('a savepoint trigger Flink does not know', function () {
     it('of a running job: FLINK_OUTCOME_UNKNOWN with the job\'s state as Flink reports it', async function () {
       const jobId = await flink.startJob({ name: 'client-trust-unknown-trigger' });
-      const err = await rejection(client.getSavepointStatus(jobId, UNKNOWN_TRIGGER));
+      const err = await caught(client.getSavepointStatus(jobId, UNKNOWN_TRIGGER));
       assert.equal(err.code, 'FLINK_OUTCOME_UNKNOWN', err.message);
       assert.equal(err.triggerId, UNKNOWN_TRIGGER);
       assert.equal(err.jobId, jobId);
@@ -127,7 +118,7 @@ for (const version of clientTestVersions()) describe(`Client trust on a real Fli
     });
 
     it('of a job Flink does not have: FLINK_OUTCOME_UNKNOWN with jobState null', async function () {
-      const err = await rejection(client.getSavepointStatus(UNKNOWN_JOB, UNKNOWN_TRIGGER));
+      const err = await caught(client.getSavepointStatus(UNKNOWN_JOB, UNKNOWN_TRIGGER));
       assert.equal(err.code, 'FLINK_OUTCOME_UNKNOWN', err.message);
       assert.equal(err.jobState, null);
       assert.match(err.message, new RegExp(`Flink has no job ${UNKNOWN_JOB} now`));

@@ -3,8 +3,7 @@ import type http from 'node:http';
 import type { Socket } from 'node:net';
 import { FlinkClusterClient } from '../../src';
 import {
-  assertSpecAllowed, caught, drip, flinkUnavailable, json, proxyUnavailable, resetAfterHeaders, resetMidBody, startStub,
-  type StubRequest, type StubServer,
+  caught, drip, flinkUnavailable, json, proxyUnavailable, resetAfterHeaders, resetMidBody, stubPerTest, type StubRequest,
 } from './stub-server';
 
 const JOB = '0123456789abcdef0123456789abcdef';
@@ -74,33 +73,21 @@ const FAULTS: Array<{ name: string; fault: (kind: Kind) => Fault; code: string; 
 ];
 
 describe('Client retries never replay a side effect (stub server)', function () {
-  let stub: StubServer;
-  let client: FlinkClusterClient | undefined;
-
-  beforeEach(async function () {
-    stub = await startStub('2.3.0');
-  });
-
-  afterEach(async function () {
-    await client?.close();
-    client = undefined;
-    await stub.close();
-    assertSpecAllowed(stub, '2.3.0');
-  });
+  const t = stubPerTest();
 
   for (const { name, fault, code, sent } of FAULTS) {
     describe(`on ${name}`, function () {
       for (const [key, kind] of Object.entries(KINDS) as Array<[keyof typeof KINDS, Kind]>) {
         it(`sends ${kind.name} ${sent[key]} time(s) and reports ${code}`, async function () {
           const inject = fault(kind);
-          stub.handle((req, res, socket) => {
+          t.stub.handle((req, res, socket) => {
             if (kind.matches(req)) inject(res, socket);
             else json(res, 500, { errors: [`unexpected ${req.method} ${req.url}`] });
           });
-          client = new FlinkClusterClient({ url: stub.url, retry: RETRY, timeoutMs: TIMEOUT_MS });
+          const client = t.track(new FlinkClusterClient({ url: t.stub.url, retry: RETRY, timeoutMs: TIMEOUT_MS }));
           const err = await caught(kind.send(client));
           assert.equal(err.code, code, err.message);
-          const requests = stub.received.filter((r) => kind.matches(r));
+          const requests = t.stub.received.filter((r) => kind.matches(r));
           assert.equal(requests.length, sent[key]);
           for (const request of requests) assert.equal(request.headers.range, undefined, 'never a Range header');
           if (key === 'postWithId') {
@@ -123,15 +110,15 @@ describe('Client retries never replay a side effect (stub server)', function () 
         ? 'Caused by: org.apache.flink.runtime.client.DuplicateApplicationSubmissionException: Application has already been submitted.\n\tat y'
         : 'Caused by: org.apache.flink.runtime.client.DuplicateJobSubmissionException: Job has already been submitted.\n\tat y'),
     ] });
-    const runs = (): StubRequest[] => stub.received.filter((r) => r.method === 'POST' && r.url === `/jars/${JAR}/run`);
+    const runs = (): StubRequest[] => t.stub.received.filter((r) => r.method === 'POST' && r.url === `/jars/${JAR}/run`);
 
     for (const version of ['2.3', '1.20'] as const) {
       it(`resolves a retried submission that Flink ${version} calls a duplicate to the job it started`, async function () {
-        stub.handle((_req, res, socket) => {
+        t.stub.handle((_req, res, socket) => {
           if (runs().length === 1) socket.destroy(); // the job was submitted, the answer lost
           else duplicate(res, version);
         });
-        client = new FlinkClusterClient({ url: stub.url, retry: RETRY, timeoutMs: TIMEOUT_MS });
+        const client = t.track(new FlinkClusterClient({ url: t.stub.url, retry: RETRY, timeoutMs: TIMEOUT_MS }));
         const jobId = await client.runJar(JAR, { entryClass: 'EndlessJob' });
         const ids = runs().map((r) => (r.body as { jobId: string }).jobId);
         assert.equal(ids.length, 2);
@@ -142,8 +129,8 @@ describe('Client retries never replay a side effect (stub server)', function () 
     }
 
     it('sends the caller\'s job id, and reports it taken (FLINK_CONFLICT) when the first attempt is a duplicate', async function () {
-      stub.handle((_req, res) => duplicate(res, '2.3'));
-      client = new FlinkClusterClient({ url: stub.url, retry: RETRY, timeoutMs: TIMEOUT_MS });
+      t.stub.handle((_req, res) => duplicate(res, '2.3'));
+      const client = t.track(new FlinkClusterClient({ url: t.stub.url, retry: RETRY, timeoutMs: TIMEOUT_MS }));
       const err = await caught(client.runJar(JAR, { jobId: JOB.toUpperCase() }));
       assert.equal(err.code, 'FLINK_CONFLICT');
       assert.equal(err.jobId, JOB);
@@ -152,10 +139,10 @@ describe('Client retries never replay a side effect (stub server)', function () 
     });
 
     it('refuses a malformed job id before sending anything', async function () {
-      client = new FlinkClusterClient({ url: stub.url, retry: RETRY });
+      const client = t.track(new FlinkClusterClient({ url: t.stub.url, retry: RETRY }));
       const err = await caught(client.runJar(JAR, { jobId: 'not-an-id' }));
       assert.equal(err.code, 'FLINK_INVALID_ARGUMENT');
-      assert.equal(stub.received.length, 0);
+      assert.equal(t.stub.received.length, 0);
     });
   });
 });

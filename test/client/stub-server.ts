@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
-import { FlinkError } from '../../src';
+import { FlinkError, type FlinkClusterClient } from '../../src';
 import { specViolations, type SentRequest } from '../spec/flink-openapi';
 
 export interface StubRequest extends SentRequest {
@@ -137,4 +137,28 @@ export async function caught(promise: Promise<unknown>): Promise<FlinkError> {
 /** Every request the stub received is one Flink's spec of `version` allows. */
 export function assertSpecAllowed(stub: StubServer, version: string): void {
   assert.deepEqual(stub.received.flatMap((request) => specViolations(version, request)), []);
+}
+
+/** A stub for each test of a suite; after each, the test's clients are closed and the stub's requests checked against the spec. */
+export interface StubPerTest {
+  readonly stub: StubServer;
+  /** Closes `client` after the test. */
+  track(client: FlinkClusterClient): FlinkClusterClient;
+}
+
+export function stubPerTest(version = '2.3.0'): StubPerTest {
+  let stub: StubServer | undefined;
+  const clients: FlinkClusterClient[] = [];
+  beforeEach(async function () {
+    stub = await startStub(version);
+  });
+  afterEach(async function () {
+    await Promise.all(clients.splice(0).map((client) => client.close()));
+    await stub!.close();
+    assertSpecAllowed(stub!, version);
+  });
+  return {
+    get stub() { return stub!; },
+    track(client) { clients.push(client); return client; },
+  };
 }

@@ -31,6 +31,8 @@ export class FlinkClusterClient {
   private readonly transport: FlinkTransport;
   private readonly operationTimeoutMs: number;
   private version?: Promise<FlinkVersion>;
+  /** The version once known, so that calls after the first do not wait on a promise under their signal. */
+  private knownVersion?: FlinkVersion;
 
   constructor(options: FlinkClusterClientOptions) {
     if (!options || typeof options.url !== 'string') throw invalidArgument('FlinkClusterClient needs { url }');
@@ -59,10 +61,11 @@ export class FlinkClusterClient {
    * runs under the client's own timeout, not the first caller's: each caller waits with its own signal.
    */
   private clusterVersion(options: CallOptions = {}): Promise<FlinkVersion> {
+    if (this.knownVersion) return Promise.resolve(this.knownVersion);
     if (!this.version) {
       const asked = this.transport
         .send({ method: 'GET', path: '/config', schema: schemas.dashboardConfig, retry: 'idempotent' })
-        .then((config) => FlinkVersion.parse(config['flink-version']));
+        .then((config) => (this.knownVersion = FlinkVersion.parse(config['flink-version'])));
       asked.catch(() => { if (this.version === asked) this.version = undefined; });
       this.version = asked;
     }

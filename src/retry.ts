@@ -55,6 +55,13 @@ export function mayRetry(failure: AttemptFailure, method: string, policy: RetryP
   }
 }
 
+/** Whether Flink may have acted on an attempt that failed this way (only then can a retry meet its effect). */
+export function mayHaveActed(failure: AttemptFailure): boolean {
+  if (failure.stage === 'no-answer') return !NEVER_SENT.has(failure.code);
+  if (failure.stage === 'answered') return !(failure.status === 503 && failure.flinkJson);
+  return true;
+}
+
 /** The wait before retry number `retry` (1 for the first): exponential, capped. */
 export function retryDelay(options: RetryOptions, retry: number): number {
   return Math.min(options.initialDelayMs * options.multiplier ** (retry - 1), options.maxDelayMs);

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { InFlight, onAbort } from './aborts';
 import { FlinkError, invalidArgument } from './errors';
 import { httpError, isFlinkErrorBody, transportError, type RequestContext } from './http-errors';
-import { ATTEMPT_TIMEOUT, DEFAULT_RETRY, mayRetry, retryDelay, type AttemptFailure, type RetryOptions, type RetryPolicy } from './retry';
+import { ATTEMPT_TIMEOUT, DEFAULT_RETRY, mayHaveActed, mayRetry, retryDelay, type AttemptFailure, type RetryOptions, type RetryPolicy } from './retry';
 
 export { DEFAULT_RETRY, type RetryOptions, type RetryPolicy } from './retry';
 
@@ -191,12 +191,16 @@ export class FlinkTransport {
     if (this.closed) {
       throw new FlinkError({ code: 'FLINK_CONNECTION', message: `This Flink client for ${this.origin} is closed`, method: ctx.method, path: ctx.path });
     }
+    let earlierMayHaveActed = false;
     for (let retry = 0; ; retry += 1) {
       if (retry > 0) await this.pause(retryDelay(this.retry, retry), options.signal, ctx);
       const result = await this.attempt(request, options, ctx);
       if ('answer' in result) return this.validated(request, result.answer, ctx);
-      if (retry < this.retry.maxRetries && mayRetry(result.failure, request.method, request.retry)) continue;
-      const replayed = retry > 0 ? request.resolveReplay?.(result.error) : undefined;
+      if (retry < this.retry.maxRetries && mayRetry(result.failure, request.method, request.retry)) {
+        earlierMayHaveActed ||= mayHaveActed(result.failure);
+        continue;
+      }
+      const replayed = earlierMayHaveActed ? request.resolveReplay?.(result.error) : undefined;
       if (replayed !== undefined) return replayed;
       throw result.error;
     }

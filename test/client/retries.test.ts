@@ -128,6 +128,17 @@ describe('Client retries never replay a side effect (stub server)', function () 
       });
     }
 
+    it('does not take a duplicate for its own job when the earlier attempt provably never reached Flink (its 503)', async function () {
+      t.stub.handle((_req, res) => {
+        if (runs().length === 1) flinkUnavailable(res);
+        else duplicate(res, '2.3');
+      });
+      const client = t.track(new FlinkClusterClient({ url: t.stub.url, retry: RETRY, timeoutMs: TIMEOUT_MS }));
+      const err = await caught(client.runJar(JAR, { entryClass: 'EndlessJob' }));
+      assert.equal(err.code, 'FLINK_CONFLICT');
+      assert.equal(runs().length, 2);
+    });
+
     it('sends the caller\'s job id, and reports it taken (FLINK_CONFLICT) when the first attempt is a duplicate', async function () {
       t.stub.handle((_req, res) => duplicate(res, '2.3'));
       const client = t.track(new FlinkClusterClient({ url: t.stub.url, retry: RETRY, timeoutMs: TIMEOUT_MS }));

@@ -1,6 +1,7 @@
-import type { JobStatus, JobStatusMessage } from '../../src';
+import { JOB_STATES, type JobStatus, type JobStatusMessage } from '../../src';
 import { FlinkNodeError } from './errors';
 import type { Messages } from './messages';
+import { checkChoice } from './values';
 
 /** A job as the nodes show it in msg.payload. */
 export interface JobSummary {
@@ -33,8 +34,10 @@ export function nameMatcher(filter: string | undefined, match: NameMatch | strin
   return (name) => pattern.test(name);
 }
 
-/** Job states from a setting or message: an array or a comma-separated list; empty means any state. */
+/** Job states from the node's setting: an array or a comma-separated list; empty means any state. */
 export function stateList(value: unknown): string[] {
   const items = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : [];
-  return items.map((item) => String(item).trim().toUpperCase()).filter(Boolean);
+  return items.map((item) => (typeof item === 'string' ? item.trim() : item))
+    .filter((item) => item !== '')
+    .map((item) => checkChoice('The node\'s job states', item, JOB_STATES));
 }

@@ -39,8 +39,14 @@ export interface RunnerOptions {
   t: Messages;
 }
 
-/** Properties an earlier failed attempt may have left on the message; a success removes them. */
+/** Properties an earlier failed attempt of this node may have left on the message; its success removes them. */
 const FAILURE_PROPERTIES = ['error', 'triggerId', 'jobState'] as const;
+
+/** Whether msg.error was reported by this node (an earlier attempt): another node's error travels on. */
+function isOwnError(error: unknown, nodeId: string): boolean {
+  const source = error && typeof error === 'object' ? (error as { source?: unknown }).source : undefined;
+  return Boolean(source && typeof source === 'object' && (source as { id?: unknown }).id === nodeId);
+}
 
 function once(done: DoneFunction): DoneFunction {
   let called = false;
@@ -106,7 +112,7 @@ export class OperationRunner {
         status.progress(token, progress);
       };
       const result = await this.operation({ msg, signal: controller.signal, client, jobId, onProgress, triggerId: () => triggerId });
-      for (const property of FAILURE_PROPERTIES) delete msg[property];
+      if (isOwnError(msg.error, this.options.node.id)) for (const property of FAILURE_PROPERTIES) delete msg[property];
       msg.payload = result.payload;
       status.succeeded(token, result.status);
       send(this.options.errorOutput ? [msg, null] : msg);

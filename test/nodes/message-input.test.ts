@@ -183,6 +183,7 @@ describe('flow nodes refuse malformed input against the real Flink', function ()
       await helper.load(FLINK_NODES, onTab([
         clusterConfig(proxy.url, { timeout: 1 }),
         { id: 'status', type: 'flink-job-status', cluster: 'cluster', errorOutput: true, wires: [['out'], ['err']] },
+        { id: 'statusCatch', type: 'flink-job-status', cluster: 'cluster', wires: [['out']] },
         { id: 'spOut', type: 'flink-savepoint', cluster: 'cluster', timeout: 2, errorOutput: true, wires: [['out'], ['err']] },
         { id: 'spCatch', type: 'flink-savepoint', cluster: 'cluster', timeout: 2, wires: [['out']] },
         { id: 'out', type: 'helper' },
@@ -194,6 +195,13 @@ describe('flow nodes refuse malformed input against the real Flink', function ()
       const retried = await roundTrip('status', { ...failed, jobId }, 'out');
       assert.equal(retried.payload.state, 'RUNNING');
       assert.equal('error' in retried, false, 'the stale msg.error is gone');
+      const caughtFailure = await roundTrip('statusCatch', { jobId: 'f'.repeat(32) }, 'caught');
+      assert.equal(caughtFailure.error.source.id, 'statusCatch');
+      const caughtRetry = await roundTrip('statusCatch', { ...caughtFailure, jobId }, 'out');
+      assert.equal('error' in caughtRetry, false, 'the msg.error a Catch node set for this node is gone too');
+      const foreign = { message: 'an earlier node failed', source: { id: 'elsewhere' } };
+      const passedOn = await roundTrip('status', { jobId, error: foreign }, 'out');
+      assert.deepEqual(passedOn.error, foreign, 'another node\'s msg.error travels on');
 
       const seen = statuses('spOut');
       const timedOut = await roundTrip('spOut', { jobId }, 'err', 30_000);

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { cancelJob } from '../flink/job';
 import { localPath } from '../flink/paths';
-import { testFlink, type TestFlink } from '../flink/test-cluster';
+import type { TestFlink } from '../flink/test-cluster';
 import { startFlinkProxy } from './flink-proxy';
 import {
-  catchAll, clusterConfig, collect, FLINK_NODES, helper, onTab, roundTrip, statuses, uniqueName,
+  catchAll, clusterConfig, collect, FLINK_NODES, helper, onTab, roundTrip, statuses, withRunningJob,
 } from './node-harness';
 
 async function jobState(url: string, jobId: string): Promise<string> {
@@ -19,24 +18,12 @@ const MALFORMED_STRINGS: Array<[string, unknown]> = [
 ];
 
 describe('flow nodes refuse malformed input against the real Flink', function () {
+  const suite = withRunningJob('nodes-input');
   let flink: TestFlink;
   let jobName: string;
   let jobId: string;
-
-  before(async function () {
-    flink = await testFlink();
-    await helper.startServer();
-    jobName = uniqueName('nodes-input');
-    jobId = await flink.startJob({ name: jobName });
-  });
-
-  afterEach(async function () {
-    await helper.unload();
-  });
-
-  after(async function () {
-    await cancelJob(flink.url, jobId);
-    await helper.stopServer();
+  before(function () {
+    ({ flink, jobName, jobId } = suite);
   });
 
   it('cancel, stop and status configured with a job name never fall back from a malformed msg.jobName or msg.jobId', async function () {

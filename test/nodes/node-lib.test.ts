@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { secretMasker } from '../../nodes/lib/errors';
+import { errorProperty, secretMasker, toNodeError, withOperation } from '../../nodes/lib/errors';
+import { FlinkError } from '../../src';
 import { JobStateTracker } from '../../nodes/lib/job-changes';
 import type { JobSummary } from '../../nodes/lib/job-summary';
 import { Poller } from '../../nodes/lib/poller';
@@ -152,5 +153,21 @@ describe('node helpers', function () {
     const silent = evaluateProperty(red(() => undefined), fakeNode(), 'k', 'flow', {}, controller.signal);
     controller.abort(new Error('closing'));
     await assert.rejects(silent, /closing/);
+  });
+
+  it('toNodeError and errorProperty keep triggerId, jobId and jobState; withOperation fills in what the node knows', function () {
+    const flinkError = new FlinkError({
+      code: 'FLINK_OUTCOME_UNKNOWN', message: 'token s3cret-token: the savepoint\'s outcome is unknown', triggerId: HEX, jobId: HEX, jobState: null,
+    });
+    const error = toNodeError(flinkError, secretMasker(['s3cret-token']));
+    assert.equal(error.message, 'token ***: the savepoint\'s outcome is unknown');
+    assert.deepEqual([error.code, error.triggerId, error.jobId, error.jobState], ['FLINK_OUTCOME_UNKNOWN', HEX, HEX, null]);
+    const property = errorProperty(error, fakeNode());
+    assert.deepEqual([property.triggerId, property.jobId, property.jobState], [HEX, HEX, null]);
+    const bare = toNodeError(new FlinkError({ code: 'FLINK_ABORTED', message: 'closed' }), (text) => text);
+    const filled = withOperation(bare, { triggerId: 'b'.repeat(32), jobId: HEX });
+    assert.deepEqual([filled.code, filled.message, filled.triggerId, filled.jobId], ['FLINK_ABORTED', 'closed', 'b'.repeat(32), HEX]);
+    assert.equal(withOperation(error, { triggerId: 'b'.repeat(32) }).triggerId, HEX, 'the client\'s trigger id wins');
+    assert.equal('jobState' in errorProperty(bare, fakeNode()), false);
   });
 });

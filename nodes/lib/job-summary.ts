@@ -1,7 +1,7 @@
 import { JOB_STATES, type JobStatus, type JobStatusMessage } from '../../src';
 import { FlinkNodeError } from './errors';
 import type { Messages } from './messages';
-import { checkChoice } from './values';
+import { checkChoice, malformed } from './values';
 
 /** A job as the nodes show it in msg.payload. */
 export interface JobSummary {
@@ -23,6 +23,9 @@ export type NameMatch = 'exact' | 'regex';
 
 /** A test of job names: equal to the filter, or matching it as a regular expression; no filter matches all. */
 export function nameMatcher(filter: string | undefined, match: NameMatch | string | undefined, t: Messages): (name: string) => boolean {
+  if (match !== undefined && match !== '' && match !== 'exact' && match !== 'regex') {
+    throw malformed('The node\'s name match', 'exact or regex', match);
+  }
   if (!filter) return () => true;
   if (match !== 'regex') return (name) => name === filter;
   let pattern: RegExp;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { errorProperty, secretMasker, toNodeError, withOperation } from '../../nodes/lib/errors';
 import { FlinkError } from '../../src';
 import { JobStateTracker } from '../../nodes/lib/job-changes';
-import type { JobSummary } from '../../nodes/lib/job-summary';
+import { nameMatcher, stateList, type JobSummary } from '../../nodes/lib/job-summary';
 import { Poller } from '../../nodes/lib/poller';
 import { formatElapsed, ActivityStatus } from '../../nodes/lib/status';
 import { OperationRunner } from '../../nodes/lib/operation-runner';
@@ -169,5 +169,14 @@ describe('node helpers', function () {
     assert.deepEqual([filled.code, filled.message, filled.triggerId, filled.jobId], ['FLINK_ABORTED', 'closed', 'b'.repeat(32), HEX]);
     assert.equal(withOperation(error, { triggerId: 'b'.repeat(32) }).triggerId, HEX, 'the client\'s trigger id wins');
     assert.equal('jobState' in errorProperty(bare, fakeNode()), false);
+  });
+
+  it('filters: an unknown job state or name match in a node\'s settings is refused, not ignored', function () {
+    assert.deepEqual(stateList('failed, RESTARTING'), ['FAILED', 'RESTARTING']);
+    assert.deepEqual(stateList(''), []);
+    assert.throws(() => stateList(['RUNNING', 'SLEEPING']), { code: 'FLINK_INVALID_ARGUMENT', message: /The node's job states must be one of .*got "SLEEPING"/ });
+    assert.throws(() => stateList([5]), /got the number 5/);
+    assert.throws(() => nameMatcher('x', 'glob', (key) => key), /The node's name match must be exact or regex, got "glob"/);
+    assert.equal(nameMatcher('x', 'exact', (key) => key)('x'), true);
   });
 });

@@ -1,5 +1,5 @@
 import { registerOperationNode, type FlowNodeSettings } from './lib/flow-node';
-import { booleanOverride, secondsToMs } from './lib/properties';
+import { booleanInput, timeoutSetting } from './lib/message-input';
 import type { NodeAPI } from './lib/red';
 
 interface CancelSettings extends FlowNodeSettings {
@@ -15,12 +15,14 @@ const DEFAULT_CANCEL_WAIT_MS = 60_000;
 export = function (RED: NodeAPI): void {
   registerOperationNode<CancelSettings>(RED, 'flink-cancel', {
     activity: 'activity.cancel',
-    async run({ client, signal, msg, jobId: resolve }, settings) {
+    async run({ client, signal, msg, jobId: resolve, onProgress }, settings) {
+      const wait = booleanInput(msg, 'wait', settings.wait !== false);
+      const timeoutMs = timeoutSetting(settings) ?? DEFAULT_CANCEL_WAIT_MS;
       const jobId = await resolve();
       await client.cancel(jobId, { signal });
-      if (booleanOverride(msg.wait) ?? settings.wait !== false) {
+      if (wait) {
         // The job result is there once the job has reached a terminal state.
-        await client.getJobResult(jobId, { signal, timeoutMs: secondsToMs(settings.timeout) ?? DEFAULT_CANCEL_WAIT_MS });
+        await client.getJobResult(jobId, { signal, timeoutMs, onProgress });
       }
       const state = await client.getJobStatus(jobId, { signal });
       return { payload: { jobId, state }, status: state };

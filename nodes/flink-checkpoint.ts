@@ -1,6 +1,5 @@
-import type { CheckpointType } from '../src';
 import { registerOperationNode, type FlowNodeSettings } from './lib/flow-node';
-import { nonEmptyString, secondsToMs } from './lib/properties';
+import { checkpointTypeInput, timeoutSetting } from './lib/message-input';
 import type { NodeAPI } from './lib/red';
 
 interface CheckpointSettings extends FlowNodeSettings {
@@ -13,18 +12,16 @@ interface CheckpointSettings extends FlowNodeSettings {
 export = function (RED: NodeAPI): void {
   registerOperationNode<CheckpointSettings>(RED, 'flink-checkpoint', {
     activity: 'activity.checkpoint',
-    async run({ client, signal, msg, jobId: resolve }, settings, { t }) {
+    async run({ client, signal, msg, jobId: resolve, onProgress, triggerId }, settings, { t }) {
+      const checkpointType = checkpointTypeInput(msg, settings.checkpointType);
+      const timeoutMs = timeoutSetting(settings);
       const jobId = await resolve();
-      const checkpointType = nonEmptyString(msg.checkpointType) ?? nonEmptyString(settings.checkpointType);
-      const timeoutMs = secondsToMs(settings.timeout);
-      let triggerId: string | undefined;
       const checkpointId = await client.triggerCheckpoint(jobId, {
-        signal,
-        ...(checkpointType ? { checkpointType: checkpointType.toUpperCase() as CheckpointType } : {}),
+        signal, onProgress,
+        ...(checkpointType ? { checkpointType } : {}),
         ...(timeoutMs ? { timeoutMs } : {}),
-        onProgress: (progress) => { triggerId = progress.triggerId ?? triggerId; },
       });
-      return { payload: { jobId, triggerId, checkpointId }, status: t('status.checkpoint', { id: checkpointId }) };
+      return { payload: { jobId, triggerId: triggerId(), checkpointId }, status: t('status.checkpoint', { id: checkpointId }) };
     },
   });
 };

@@ -1,7 +1,6 @@
-import { FlinkNodeError } from './lib/errors';
 import { registerOperationNode, type FlowNodeSettings } from './lib/flow-node';
 import type { OperationContext } from './lib/operation-runner';
-import { nonEmptyString, secondsToMs } from './lib/properties';
+import { choiceInput, timeoutSetting } from './lib/message-input';
 import type { NodeAPI } from './lib/red';
 
 interface JobInfoSettings extends FlowNodeSettings {
@@ -11,7 +10,8 @@ interface JobInfoSettings extends FlowNodeSettings {
   timeout?: number | string;
 }
 
-type InfoReader = (jobId: string, context: OperationContext, settings: JobInfoSettings) => Promise<object>;
+/** `timeoutMs`: the node's Timeout, undefined for the client's default. */
+type InfoReader = (jobId: string, context: OperationContext, timeoutMs: number | undefined) => Promise<object>;
 
 /** What flink-job-info can read, each as the msg.payload it gives. */
 const INFO: Record<string, InfoReader> = {
@@ -22,22 +22,20 @@ const INFO: Record<string, InfoReader> = {
     return { jobId, exceptions: entries, truncated };
   },
   checkpoints: async (jobId, { client, signal }) => ({ jobId, statistics: await client.getCheckpointStatistics(jobId, { signal }) }),
-  result: (jobId, { client, signal }, settings) => {
-    const timeoutMs = secondsToMs(settings.timeout);
-    return client.getJobResult(jobId, { signal, ...(timeoutMs ? { timeoutMs } : {}) });
-  },
+  result: (jobId, { client, signal, onProgress }, timeoutMs) => client.getJobResult(jobId, { signal, onProgress, ...(timeoutMs ? { timeoutMs } : {}) }),
 };
+
+const INFO_KINDS = Object.keys(INFO);
 
 /** flink-job-info: one job's details, accumulators, exceptions, checkpoint statistics or final result. */
 export = function (RED: NodeAPI): void {
   registerOperationNode<JobInfoSettings>(RED, 'flink-job-info', {
     activity: 'activity.info',
-    async run(context, settings, { t }) {
-      const info = (nonEmptyString(context.msg.info) ?? nonEmptyString(settings.info) ?? 'details').toLowerCase();
-      const read = Object.hasOwn(INFO, info) ? INFO[info] : undefined;
-      if (!read) throw new FlinkNodeError('FLINK_INVALID_ARGUMENT', t('errors.unknownInfo', { info, known: Object.keys(INFO).join(', ') }));
+    async run(context, settings) {
+      const info = choiceInput(context.msg, 'info', settings.info, INFO_KINDS) ?? 'details';
+      const timeoutMs = timeoutSetting(settings);
       const jobId = await context.jobId();
-      return { payload: await read(jobId, context, settings), status: info };
+      return { payload: await INFO[info]!(jobId, context, timeoutMs), status: info };
     },
   });
 };

@@ -5,6 +5,7 @@ import { nameMatcher, stateList, summarizeJob, type NameMatch } from './lib/job-
 import { runtimeMessages } from './lib/messages';
 import type { Node, NodeAPI, NodeDef, NodeMessage } from './lib/red';
 import { Poller } from './lib/poller';
+import { settingSecondsToMs } from './lib/values';
 
 interface WatchSettings extends NodeDef {
   cluster?: string;
@@ -19,13 +20,8 @@ interface WatchSettings extends NodeDef {
   errorOutput?: boolean;
 }
 
-const DEFAULT_INTERVAL_S = 5;
-const MIN_INTERVAL_MS = 100;
-
-function intervalMs(value: unknown): number {
-  const seconds = value === undefined || value === '' ? DEFAULT_INTERVAL_S : Number(value);
-  return Math.max(MIN_INTERVAL_MS, Math.round((Number.isFinite(seconds) ? seconds : DEFAULT_INTERVAL_S) * 1000));
-}
+const DEFAULT_INTERVAL_MS = 5000;
+const MIN_INTERVAL_S = 0.1;
 
 function changeMessage({ job, previousState }: JobChange): NodeMessage {
   return { topic: job.name, jobId: job.jobId, payload: { ...job, previousState } };
@@ -43,8 +39,6 @@ export = function (RED: NodeAPI): void {
     const settings = def as WatchSettings;
     const cluster = clusterOf(RED, settings.cluster);
     const redact = cluster?.redact ?? ((text: string) => text);
-    const every = intervalMs(settings.interval);
-    const targets = stateList(settings.states);
     const tracker = new JobStateTracker();
     const send = (ok: NodeMessage | null, failed: NodeMessage | null): void => {
       node.send(settings.errorOutput ? [ok, failed] : ok);
@@ -66,6 +60,15 @@ export = function (RED: NodeAPI): void {
       return;
     }
     const { shared } = cluster;
+    let every: number;
+    let targets: string[];
+    try {
+      every = settingSecondsToMs('The node\'s Interval', settings.interval, MIN_INTERVAL_S) ?? DEFAULT_INTERVAL_MS;
+      targets = stateList(settings.states);
+    } catch (err) {
+      report(err); // a setting that cannot work: no polling at all
+      return;
+    }
 
     const poll = async (signal: AbortSignal): Promise<void> => {
       try {

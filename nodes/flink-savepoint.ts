@@ -1,7 +1,8 @@
 import { FlinkNodeError } from './lib/errors';
 import { registerOperationNode, type FlowNodeSettings } from './lib/flow-node';
-import { savepointOptions, type SavepointSettings } from './lib/savepoint-options';
+import { savepointInputs, type SavepointSettings } from './lib/message-input';
 import type { NodeAPI } from './lib/red';
+import { savepointResult } from './lib/savepoint-result';
 
 interface SavepointNodeSettings extends FlowNodeSettings, SavepointSettings {
   /** Emit { jobId, triggerId } as soon as Flink accepted the trigger. */
@@ -10,18 +11,14 @@ interface SavepointNodeSettings extends FlowNodeSettings, SavepointSettings {
   cancelJob?: boolean;
 }
 
-/** flink-savepoint: msg.payload = { jobId, triggerId, location } (or { jobId, triggerId } when detached). */
+/** flink-savepoint: msg.payload = { kind, jobId, triggerId, location } (or { jobId, triggerId } when detached). */
 export = function (RED: NodeAPI): void {
   registerOperationNode<SavepointNodeSettings>(RED, 'flink-savepoint', {
     activity: 'activity.savepoint',
-    async run({ client, signal, msg, jobId: resolve }, settings, { t }) {
+    async run({ client, signal, msg, jobId: resolve, onProgress, triggerId }, settings, { t }) {
       if (settings.detached && settings.cancelJob) throw new FlinkNodeError('FLINK_INVALID_ARGUMENT', t('errors.detachedCancel'));
+      const options = { ...savepointInputs(settings, msg), signal, onProgress };
       const jobId = await resolve();
-      let triggerId: string | undefined;
-      const options = {
-        ...savepointOptions(settings, msg), signal,
-        onProgress: (progress: { triggerId?: string }) => { triggerId = progress.triggerId ?? triggerId; },
-      };
       if (settings.detached) {
         const detachedTriggerId = await client.triggerDetachedSavepoint(jobId, options);
         return { payload: { jobId, triggerId: detachedTriggerId }, status: t('status.triggered') };
@@ -29,7 +26,7 @@ export = function (RED: NodeAPI): void {
       const location = settings.cancelJob
         ? await client.cancelWithSavepoint(jobId, options)
         : await client.triggerSavepoint(jobId, options);
-      return { payload: { jobId, triggerId, location }, status: t(settings.cancelJob ? 'status.savedAndCanceled' : 'status.saved') };
+      return { payload: savepointResult(jobId, triggerId(), location), status: t(settings.cancelJob ? 'status.savedAndCanceled' : 'status.saved') };
     },
   });
 };

@@ -1,26 +1,23 @@
 import { registerOperationNode, type FlowNodeSettings } from './lib/flow-node';
-import { booleanOverride } from './lib/properties';
-import { savepointOptions, type SavepointSettings } from './lib/savepoint-options';
+import { booleanInput, savepointInputs, type SavepointSettings } from './lib/message-input';
 import type { NodeAPI } from './lib/red';
+import { savepointResult } from './lib/savepoint-result';
 
 interface StopSettings extends FlowNodeSettings, SavepointSettings {
   /** Emit MAX_WATERMARK before stopping (for a job that will not be resumed). */
   drain?: boolean;
 }
 
-/** flink-stop: stop with a savepoint; msg.payload = { jobId, triggerId, location }; the job ends FINISHED. */
+/** flink-stop: stop with a savepoint; msg.payload = { kind, jobId, triggerId, location }; the job ends FINISHED. */
 export = function (RED: NodeAPI): void {
   registerOperationNode<StopSettings>(RED, 'flink-stop', {
     activity: 'activity.stop',
-    async run({ client, signal, msg, jobId: resolve }, settings, { t }) {
+    async run({ client, signal, msg, jobId: resolve, onProgress, triggerId }, settings, { t }) {
+      const options = savepointInputs(settings, msg);
+      const drain = booleanInput(msg, 'drain', settings.drain === true);
       const jobId = await resolve();
-      let triggerId: string | undefined;
-      const location = await client.stopWithSavepoint(jobId, {
-        ...savepointOptions(settings, msg), signal,
-        drain: booleanOverride(msg.drain) ?? settings.drain === true,
-        onProgress: (progress) => { triggerId = progress.triggerId ?? triggerId; },
-      });
-      return { payload: { jobId, triggerId, location }, status: t('status.stopped') };
+      const location = await client.stopWithSavepoint(jobId, { ...options, signal, drain, onProgress });
+      return { payload: savepointResult(jobId, triggerId(), location), status: t('status.stopped') };
     },
   });
 };

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { FlinkAuth, FlinkClusterClientOptions, FlinkTlsOptions } from '../../src';
 import { FlinkNodeError } from './errors';
+import { MAX_TIMER_MS } from './values';
 
 /** One extra header of the cluster config; an `env` value names an environment variable. */
 export interface HeaderSetting {
@@ -58,10 +59,10 @@ function checkUrl(raw: string | undefined): string {
   return url;
 }
 
-function positiveNumber(value: number | string | undefined, fallback: number, what: string): number {
+function positiveNumber(value: number | string | undefined, fallback: number, what: string, max = Number.MAX_SAFE_INTEGER): number {
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw invalid(`${what} must be a number of 0 or more, not "${value}"`);
+  if (!Number.isFinite(n) || n < 0 || n > max) throw invalid(`${what} must be a number from 0 to ${max}, not "${value}"`);
   return n;
 }
 
@@ -124,7 +125,7 @@ function headers(settings: ClusterSettings, env: (name: string) => string | unde
  */
 export function clientOptions(settings: ClusterSettings, credentials: ClusterCredentials,
   env: (name: string) => string | undefined): FlinkClusterClientOptions {
-  const timeoutS = positiveNumber(settings.timeout, DEFAULT_REQUEST_TIMEOUT_S, 'The request timeout');
+  const timeoutS = positiveNumber(settings.timeout, DEFAULT_REQUEST_TIMEOUT_S, 'The request timeout (seconds)', MAX_TIMER_MS / 1000);
   const retries = positiveNumber(settings.retries, DEFAULT_RETRIES, 'Retries');
   const authOptions = auth(settings, credentials);
   const tlsOptions = tls(settings, credentials);

@@ -8,6 +8,9 @@ import type { Node } from './red';
  */
 export type NodeErrorCode = FlinkErrorCode | 'FLINK_JOB_AMBIGUOUS' | 'FLINK_INTERNAL';
 
+const ERROR_FIELDS = ['status', 'method', 'path', 'failureClass', 'details', 'triggerId', 'jobId', 'jobState'] as const;
+type ErrorField = (typeof ERROR_FIELDS)[number];
+
 /**
  * The error a node reports (to Catch through `done(err)`, or on its error output). It carries the code and
  * what Flink said, with secrets masked, and deliberately no `cause`: a transport error can hold request details.
@@ -19,18 +22,37 @@ export class FlinkNodeError extends Error {
   readonly path?: string;
   readonly failureClass?: string;
   readonly details?: string;
+  /** Set when the failure came after a savepoint, stop or checkpoint trigger may have reached Flink. */
+  readonly triggerId?: string;
+  readonly jobId?: string;
+  /** FLINK_OUTCOME_UNKNOWN: the job's state when Flink answered again (null: Flink no longer has the job). */
+  readonly jobState?: string | null;
 
-  constructor(code: NodeErrorCode, message: string, extra: Partial<Pick<FlinkError, 'status' | 'method' | 'path' | 'failureClass' | 'details'>> = {}) {
+  constructor(code: NodeErrorCode, message: string, extra: Partial<Pick<FlinkError, ErrorField>> = {}) {
     super(message);
     this.name = 'FlinkError';
     this.code = code;
-    for (const key of ['status', 'method', 'path', 'failureClass', 'details'] as const) {
+    for (const key of ERROR_FIELDS) {
       if (extra[key] !== undefined) Object.defineProperty(this, key, { value: extra[key], enumerable: true });
     }
   }
 }
 
 export type Redact = (text: string) => string;
+
+/** The same error with what the node knows about the operation added where the error lacks it. */
+export function withOperation(err: FlinkNodeError, known: { triggerId?: string; jobId?: string }): FlinkNodeError {
+  const triggerId = err.triggerId ?? known.triggerId;
+  const jobId = err.jobId ?? known.jobId;
+  if (triggerId === err.triggerId && jobId === err.jobId) return err;
+  const copy = new FlinkNodeError(err.code, err.message, { ...pickFields(err), triggerId, jobId });
+  copy.stack = err.stack;
+  return copy;
+}
+
+function pickFields(err: FlinkNodeError): Partial<Pick<FlinkError, ErrorField>> {
+  return Object.fromEntries(ERROR_FIELDS.filter((key) => err[key] !== undefined).map((key) => [key, err[key]]));
+}
 
 /** A FlinkNodeError for whatever an operation threw, with every secret the cluster config knows masked. */
 export function toNodeError(err: unknown, redact: Redact): FlinkNodeError {
@@ -39,6 +61,7 @@ export function toNodeError(err: unknown, redact: Redact): FlinkNodeError {
     return new FlinkNodeError(err.code, redact(err.message), {
       status: err.status, method: err.method, path: err.path, failureClass: err.failureClass,
       details: err.details === undefined ? undefined : redact(err.details),
+      triggerId: err.triggerId, jobId: err.jobId, jobState: err.jobState,
     });
   }
   const message = err instanceof Error ? err.message : String(err);
@@ -53,6 +76,9 @@ export function errorProperty(err: FlinkNodeError, node: Node): Record<string, u
     ...(err.status === undefined ? {} : { status: err.status }),
     ...(err.failureClass === undefined ? {} : { failureClass: err.failureClass }),
     ...(err.details === undefined ? {} : { details: err.details }),
+    ...(err.triggerId === undefined ? {} : { triggerId: err.triggerId }),
+    ...(err.jobId === undefined ? {} : { jobId: err.jobId }),
+    ...(err.jobState === undefined ? {} : { jobState: err.jobState }),
     source: { id: node.id, type: node.type, name: node.name },
   };
 }

@@ -1,5 +1,6 @@
 import { FlinkNodeError, toNodeError } from './errors';
-import { jobReference, resolveJobId, type JobSettings } from './job-target';
+import { resolveJobId } from './job-target';
+import { jobReference, type JobSettings } from './message-input';
 import { runtimeMessages, type Messages } from './messages';
 import { OperationRunner, type OperationContext, type OperationResult } from './operation-runner';
 import type { Node, NodeAPI, NodeDef } from './red';
@@ -47,7 +48,7 @@ export function registerOperationNode<S extends FlowNodeSettings>(RED: NodeAPI, 
     const tools: NodeTools = { RED, node, t };
     const runner = new OperationRunner({
       node,
-      status: new ActivityStatus(node, t(spec.activity)),
+      status: new ActivityStatus(node, t(spec.activity), (elapsed) => t('status.outage', { elapsed })),
       errorOutput: settings.errorOutput === true,
       redact: cluster?.redact ?? ((text) => text),
       t,
@@ -55,7 +56,7 @@ export function registerOperationNode<S extends FlowNodeSettings>(RED: NodeAPI, 
         if (!cluster) throw new FlinkNodeError('FLINK_INVALID_ARGUMENT', t('errors.noCluster'));
         return cluster.shared.get();
       },
-      resolveJob: async (msg, client, signal) => resolveJobId(client, await jobReference(RED, node, settings, msg, t), signal, t),
+      resolveJob: async (msg, client, signal) => resolveJobId(client, await jobReference(RED, node, settings, msg, signal, t), signal, t),
     }, (context) => spec.run(context, settings, tools));
     if (!cluster) node.status({ fill: 'red', shape: 'ring', text: t('status.noCluster') });
 

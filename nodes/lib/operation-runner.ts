@@ -1,5 +1,5 @@
-import type { FlinkClusterClient } from '../../src';
-import { errorProperty, FlinkNodeError, toNodeError, type Redact } from './errors';
+import type { FlinkClusterClient, Progress } from '../../src';
+import { errorProperty, FlinkNodeError, toNodeError, withOperation, type Redact } from './errors';
 import type { Messages } from './messages';
 import type { DoneFunction, Node, NodeMessage, SendFunction } from './red';
 import type { ActivityStatus } from './status';
@@ -12,6 +12,10 @@ export interface OperationContext {
   client: FlinkClusterClient;
   /** The job the message is about (a name resolved to its RUNNING job); also set as msg.jobId. */
   jobId(): Promise<string>;
+  /** Pass as the client's `onProgress`: shows outages in the status, keeps the trigger id for errors. */
+  onProgress(progress: Progress): void;
+  /** The trigger id the client reported through onProgress, if any. */
+  triggerId(): string | undefined;
 }
 
 export interface OperationResult {
@@ -33,6 +37,15 @@ export interface RunnerOptions {
   resolveJob(msg: NodeMessage, client: FlinkClusterClient, signal: AbortSignal): Promise<string>;
   redact: Redact;
   t: Messages;
+}
+
+/** Properties an earlier failed attempt of this node may have left on the message; its success removes them. */
+const FAILURE_PROPERTIES = ['error', 'triggerId', 'jobState'] as const;
+
+/** Whether msg.error was reported by this node (an earlier attempt): another node's error travels on. */
+function isOwnError(error: unknown, nodeId: string): boolean {
+  const source = error && typeof error === 'object' ? (error as { source?: unknown }).source : undefined;
+  return Boolean(source && typeof source === 'object' && (source as { id?: unknown }).id === nodeId);
 }
 
 function once(done: DoneFunction): DoneFunction {
@@ -61,7 +74,11 @@ export class OperationRunner {
 
   handle(msg: NodeMessage, send: SendFunction, done: DoneFunction): void {
     const controller = new AbortController();
-    const settled = this.run(msg, send, once(done), controller).finally(() => this.inFlight.delete(controller));
+    const finish = once(done);
+    const settled = this.run(msg, send, finish, controller)
+      // Last resort: whatever escaped run() (a throwing send) still ends the message.
+      .catch((err: unknown) => finish(toNodeError(err, this.options.redact)))
+      .finally(() => this.inFlight.delete(controller));
     this.inFlight.set(controller, settled);
   }
 
@@ -74,8 +91,10 @@ export class OperationRunner {
   }
 
   private async run(msg: NodeMessage, send: SendFunction, done: DoneFunction, controller: AbortController): Promise<void> {
-    const { node, status, errorOutput, redact, t } = this.options;
+    const { status, t } = this.options;
     const token = status.begin();
+    let triggerId: string | undefined;
+    let resolvedJobId: string | undefined;
     try {
       if (this.closing) throw new FlinkNodeError('FLINK_ABORTED', t('errors.closing'));
       const client = this.options.client();
@@ -83,25 +102,42 @@ export class OperationRunner {
       const jobId = (): Promise<string> => {
         resolved ??= this.options.resolveJob(msg, client, controller.signal).then((id) => {
           msg.jobId = id;
+          resolvedJobId = id;
           return id;
         });
         return resolved;
       };
-      const result = await this.operation({ msg, signal: controller.signal, client, jobId });
+      const onProgress = (progress: Progress): void => {
+        triggerId = progress.triggerId ?? triggerId;
+        status.progress(token, progress);
+      };
+      const result = await this.operation({ msg, signal: controller.signal, client, jobId, onProgress, triggerId: () => triggerId });
+      if (isOwnError(msg.error, this.options.node.id)) for (const property of FAILURE_PROPERTIES) delete msg[property];
       msg.payload = result.payload;
       status.succeeded(token, result.status);
-      send(errorOutput ? [msg, null] : msg);
+      send(this.options.errorOutput ? [msg, null] : msg);
       done();
     } catch (err) {
-      const error = toNodeError(err, redact);
+      const error = withOperation(toNodeError(err, this.options.redact), { triggerId, jobId: resolvedJobId });
       status.failed(token, error.code);
-      if (errorOutput) {
-        msg.error = errorProperty(error, node);
-        send([null, msg]);
-        done();
-      } else {
-        done(error);
-      }
+      this.fail(msg, error, send, done);
     }
+  }
+
+  /**
+   * The error output gets it all in msg.error. A Catch node only copies message, code, stack and cause into
+   * msg.error, so what a flow needs to follow up (the trigger, the job, its state) is set on the message itself.
+   */
+  private fail(msg: NodeMessage, error: FlinkNodeError, send: SendFunction, done: DoneFunction): void {
+    if (this.options.errorOutput) {
+      msg.error = errorProperty(error, this.options.node);
+      send([null, msg]);
+      done();
+      return;
+    }
+    if (error.triggerId !== undefined) msg.triggerId = error.triggerId;
+    if (error.jobId !== undefined) msg.jobId = error.jobId;
+    if (error.jobState !== undefined) msg.jobState = error.jobState;
+    done(error);
   }
 }

@@ -1,29 +1,31 @@
+import { FlinkNodeError } from './errors';
 import type { Node, NodeAPI, NodeMessage } from './red';
 
-/** A TypedInput value (msg, flow, global, env, str, ...) for one message, as a promise. */
+/** How long a context store may take to answer before the message fails (a store that never calls back). */
+export const PROPERTY_READ_LIMIT_MS = 30_000;
+
+/**
+ * A TypedInput value (msg, flow, global, env, str, ...) for one message, as a promise. It settles even when a
+ * context store throws, errors or never answers: rejected after PROPERTY_READ_LIMIT_MS, or when `signal` aborts.
+ */
 export function evaluateProperty(RED: NodeAPI, node: Node, value: unknown, type: string | undefined,
-  msg: NodeMessage): Promise<unknown> {
+  msg: NodeMessage, signal?: AbortSignal): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    RED.util.evaluateNodeProperty(value, type || 'str', node, msg, (err, result) => (err ? reject(err) : resolve(result)));
+    const finish = (settle: () => void): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      settle();
+    };
+    const onAbort = (): void => finish(() => reject(signal?.reason));
+    const timer = setTimeout(() => finish(() => reject(new FlinkNodeError('FLINK_TIMEOUT',
+      `the context store did not answer within ${PROPERTY_READ_LIMIT_MS / 1000} s`))), PROPERTY_READ_LIMIT_MS);
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      RED.util.evaluateNodeProperty(value, type || 'str', node, msg,
+        (err, result) => finish(() => (err ? reject(err) : resolve(result))));
+    } catch (err) {
+      finish(() => reject(err));
+    }
   });
-}
-
-/** A trimmed string, or undefined for anything empty or not a string. */
-export function nonEmptyString(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
-
-/** Seconds from an editor field as milliseconds; undefined when left empty (the default applies). */
-export function secondsToMs(value: unknown): number | undefined {
-  if (value === undefined || value === null || value === '') return undefined;
-  const seconds = Number(value);
-  return Number.isFinite(seconds) && seconds > 0 ? Math.round(seconds * 1000) : undefined;
-}
-
-/** A boolean from a message override: true/false or "true"/"false"; undefined otherwise. */
-export function booleanOverride(value: unknown): boolean | undefined {
-  if (typeof value === 'boolean') return value;
-  if (value === 'true') return true;
-  if (value === 'false') return false;
-  return undefined;
 }

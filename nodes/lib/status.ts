@@ -1,4 +1,5 @@
-import type { Node } from './red';
+import type { Progress } from '../../src';
+import type { Node, NodeStatus } from './red';
 
 /** "850ms", "12s", "3m 05s": short enough for a node status. */
 export function formatElapsed(ms: number): string {
@@ -10,23 +11,42 @@ export function formatElapsed(ms: number): string {
 
 const TICK_MS = 1000;
 
+interface Running {
+  startedAt: number;
+  /** When the outage the operation is polling through began (Flink unreachable or answering 5xx). */
+  outageSince?: number;
+}
+
 /**
  * A node's status while operations run: a blue ring with what runs and for how long (ticking each second),
- * then green with a short result or red with the error code once the last one has finished.
- * Status text never carries more than an activity, a count, a duration, a state or a code.
+ * a yellow ring while an operation polls through an outage of the JobManager, then green with a short result or
+ * red with the error code once the last one has finished. Status text never carries more than an activity, a
+ * count, a duration, a state or a code. A failing status update never disturbs the operations.
  */
 export class ActivityStatus {
-  private readonly running = new Map<symbol, number>();
+  private readonly running = new Map<symbol, Running>();
   private ticker?: NodeJS.Timeout;
 
-  constructor(private readonly node: Node, private readonly activity: string) {}
+  /** `outageText(elapsed)`: e.g. "JobManager unreachable, retrying · 12s". */
+  constructor(private readonly node: Node, private readonly activity: string,
+    private readonly outageText: (elapsed: string) => string) {}
 
   begin(): symbol {
     const token = Symbol(this.activity);
-    this.running.set(token, Date.now());
+    this.running.set(token, { startedAt: Date.now() });
     this.show();
     this.ticker ??= setInterval(() => this.show(), TICK_MS);
     return token;
+  }
+
+  /** An operation's progress: an outage shows until a progress report without one arrives. */
+  progress(token: symbol, progress: Progress): void {
+    const running = this.running.get(token);
+    if (!running) return;
+    const outageSince = progress.outage ? (running.outageSince ?? Date.now() - progress.outage.forMs) : undefined;
+    if (running.outageSince === outageSince) return;
+    running.outageSince = outageSince;
+    this.show();
   }
 
   succeeded(token: symbol, text: string): void {
@@ -47,13 +67,28 @@ export class ActivityStatus {
     this.running.delete(token);
     if (this.running.size > 0) return this.show();
     this.stop();
-    this.node.status(outcome);
+    this.set(outcome);
   }
 
   private show(): void {
     if (this.running.size === 0) return;
-    const oldest = Math.min(...this.running.values());
     const count = this.running.size > 1 ? `${this.running.size}× ` : '';
-    this.node.status({ fill: 'blue', shape: 'ring', text: `${count}${this.activity} ${formatElapsed(Date.now() - oldest)}` });
+    let oldest = Infinity;
+    let outageSince = Infinity;
+    for (const running of this.running.values()) {
+      oldest = Math.min(oldest, running.startedAt);
+      outageSince = Math.min(outageSince, running.outageSince ?? Infinity);
+    }
+    this.set(outageSince === Infinity
+      ? { fill: 'blue', shape: 'ring', text: `${count}${this.activity} ${formatElapsed(Date.now() - oldest)}` }
+      : { fill: 'yellow', shape: 'ring', text: `${count}${this.outageText(formatElapsed(Date.now() - outageSince))}` });
+  }
+
+  private set(status: NodeStatus): void {
+    try {
+      this.node.status(status);
+    } catch {
+      // The status is only a display: the message's outcome must not depend on it.
+    }
   }
 }

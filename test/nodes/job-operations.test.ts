@@ -143,7 +143,7 @@ describe('flink operation nodes against the real Flink', function () {
 
       const malformed = await roundTrip('n', { jobId: 'abc' }, 'caught');
       assert.equal(malformed.error.code, 'FLINK_INVALID_ARGUMENT');
-      assert.match(malformed.error.message, /not a Flink job id/);
+      assert.match(malformed.error.message, /msg\.jobId must be a Flink job id \(32 hex characters\), got "abc"/);
 
       const unnamed = await roundTrip('n', { jobName: 'no such job, really' }, 'caught');
       assert.equal(unnamed.error.code, 'FLINK_JOB_NOT_FOUND');

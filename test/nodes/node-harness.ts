@@ -9,6 +9,8 @@ import flinkJobWatch from '../../nodes/flink-job-watch';
 import flinkListJobs from '../../nodes/flink-list-jobs';
 import flinkSavepoint from '../../nodes/flink-savepoint';
 import flinkStop from '../../nodes/flink-stop';
+import { cancelJob } from '../flink/job';
+import { testFlink, type TestFlink } from '../flink/test-cluster';
 
 helper.init(require.resolve('node-red'));
 
@@ -109,4 +111,26 @@ export const UNKNOWN_JOB_ID = 'deadbeefdeadbeefdeadbeefdeadbeef';
 /** A job name that is unique to this run. */
 export function uniqueName(prefix: string): string {
   return `${prefix}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/**
+ * Mocha hooks for a suite on the shared Flink: the test helper's server, one RUNNING job with a unique name
+ * (cancelled afterwards), and the flow unloaded after each test. Read the fields inside tests and hooks.
+ */
+export function withRunningJob(prefix: string): { flink: TestFlink; jobName: string; jobId: string } {
+  const suite = {} as { flink: TestFlink; jobName: string; jobId: string };
+  before(async function () {
+    suite.flink = await testFlink();
+    await helper.startServer();
+    suite.jobName = uniqueName(prefix);
+    suite.jobId = await suite.flink.startJob({ name: suite.jobName });
+  });
+  afterEach(async function () {
+    await helper.unload();
+  });
+  after(async function () {
+    await cancelJob(suite.flink.url, suite.jobId);
+    await helper.stopServer();
+  });
+  return suite;
 }

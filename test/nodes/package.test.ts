@@ -44,6 +44,34 @@ describe('the package as Node-RED sees it', function () {
       });
     }
 
+    it('the editor refuses a timeout or interval past what a timer can hold (2^31-1 ms), naming the limit', function () {
+      const checked: string[] = [];
+      for (const type of types) {
+        const html = readFileSync(path.join(nodesSrc, `${type}.html`), 'utf8');
+        const script = /<script type="text\/javascript">([\s\S]*?)<\/script>/.exec(html)![1]!;
+        let definition: { defaults: Record<string, { validate?: (v: unknown) => unknown }> } | undefined;
+        const RED = {
+          nodes: { registerType: (_name: string, def: typeof definition) => { definition = def; } },
+          validators: { number: () => () => true, typedInput: () => () => true, regex: () => () => true },
+          _: (key: string) => `text of ${key}`,
+        };
+        vm.runInNewContext(script, { RED, $: () => undefined });
+        for (const property of ['timeout', 'interval'] as const) {
+          const validate = definition?.defaults[property]?.validate;
+          if (!validate) continue;
+          checked.push(`${type}.${property}`);
+          for (const ok of ['5', 5, '2147483.647', '0.5']) assert.equal(validate(ok), true, `${type} ${property} ${ok}`);
+          for (const bad of ['2147483.648', 1e12, 'soon', '-1', 'Infinity']) {
+            assert.match(String(validate(bad)), /^text of .*flink-cluster\.errors\.(timeout|requestTimeout|interval)$/, `${type} ${property} ${bad}`);
+          }
+        }
+      }
+      assert.deepEqual(checked.sort(), ['flink-cancel.timeout', 'flink-checkpoint.timeout', 'flink-cluster.timeout', 'flink-dispose-savepoint.timeout',
+        'flink-job-info.timeout', 'flink-job-watch.interval', 'flink-savepoint.timeout', 'flink-stop.timeout']);
+      const catalog = JSON.parse(readFileSync(path.join(nodesSrc, 'locales', 'en-US', 'flink-cluster.json'), 'utf8')) as { 'flink-cluster': { errors: Record<string, string> } };
+      for (const key of ['timeout', 'requestTimeout', 'interval']) assert.match(catalog['flink-cluster'].errors[key]!, /2147483\.647/);
+    });
+
     it('has every runtime message the nodes ask for', function () {
       const runtime = keysOf((JSON.parse(readFileSync(path.join(nodesSrc, 'locales', 'en-US', 'flink-cluster.json'), 'utf8')) as { runtime: Record<string, unknown> }).runtime);
       const sources = readdirSync(nodesSrc).filter((f) => f.endsWith('.ts')).map((f) => path.join(nodesSrc, f))

@@ -1,8 +1,10 @@
 import type { JobStatus } from './schemas';
 import type { OperationOptions } from './poll';
 import type { CallOptions } from './transport';
+import type { AccumulatorValue } from './java-values';
 
 export type { JobStatus } from './schemas';
+export type { AccumulatorValue, FailedValue, SimpleValue, UndecodableValue } from './java-values';
 export type SavepointFormatType = 'CANONICAL' | 'NATIVE';
 export type CheckpointType = 'CONFIGURED' | 'FULL' | 'INCREMENTAL';
 export type ClaimMode = 'CLAIM' | 'NO_CLAIM' | 'LEGACY';
@@ -53,8 +55,8 @@ export interface JobResult {
   /** SUCCEEDED, FAILED, CANCELED or UNKNOWN. */
   applicationStatus: string;
   netRuntimeMs: number;
-  /** Accumulator values: numbers and strings decoded, other Java objects as Flink's base64 serialization. */
-  accumulators: Record<string, unknown>;
+  /** Accumulator values decoded (numbers, strings, ...); see `AccumulatorValue` for what else a value can be. */
+  accumulators: Record<string, AccumulatorValue>;
   failure?: FlinkFailure;
 }
 

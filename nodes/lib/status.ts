@@ -26,6 +26,8 @@ interface Running {
 export class ActivityStatus {
   private readonly running = new Map<symbol, Running>();
   private ticker?: NodeJS.Timeout;
+  /** A status update waiting for the end of this turn of the event loop. */
+  private pending?: NodeJS.Immediate;
 
   /** `outageText(elapsed)`: e.g. "JobManager unreachable, retrying · 12s". */
   constructor(private readonly node: Node, private readonly activity: string,
@@ -34,7 +36,7 @@ export class ActivityStatus {
   begin(): symbol {
     const token = Symbol(this.activity);
     this.running.set(token, { startedAt: Date.now() });
-    this.show();
+    this.showSoon();
     this.ticker ??= setInterval(() => this.show(), TICK_MS);
     return token;
   }
@@ -46,7 +48,7 @@ export class ActivityStatus {
     const outageSince = progress.outage ? (running.outageSince ?? Date.now() - progress.outage.forMs) : undefined;
     if (running.outageSince === outageSince) return;
     running.outageSince = outageSince;
-    this.show();
+    this.showSoon();
   }
 
   succeeded(token: symbol, text: string): void {
@@ -61,13 +63,26 @@ export class ActivityStatus {
   stop(): void {
     clearInterval(this.ticker);
     this.ticker = undefined;
+    clearImmediate(this.pending);
+    this.pending = undefined;
   }
 
   private finish(token: symbol, outcome: { fill: 'green' | 'red'; shape: 'dot' | 'ring'; text: string }): void {
     this.running.delete(token);
-    if (this.running.size > 0) return this.show();
+    if (this.running.size > 0) return this.showSoon();
     this.stop();
     this.set(outcome);
+  }
+
+  /**
+   * A burst of messages (a split into this node) begins and ends many operations in one turn of the event
+   * loop: one status update for the burst, not one per message, which would cost more than the requests.
+   */
+  private showSoon(): void {
+    this.pending ??= setImmediate(() => {
+      this.pending = undefined;
+      this.show();
+    });
   }
 
   private show(): void {

@@ -14,6 +14,10 @@ import type { Node, NodeAPI, NodeMessage, NodeStatus } from '../../nodes/lib/red
 
 const HEX = 'a'.repeat(32);
 
+function endOfTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 function fakeNode(onStatus: (status: NodeStatus) => void = () => undefined): Node {
   return { id: 'n', type: 't', on() {}, send() {}, status: onStatus, error() {}, warn() {}, log() {} } as unknown as Node;
 }
@@ -113,16 +117,32 @@ describe('node helpers', function () {
     assert.equal(isSavepointResult([savepointResult(HEX, HEX, 'file:/x')]), false);
   });
 
-  it('ActivityStatus: an outage shows as "JobManager unreachable, retrying" with its duration, then the activity again', function () {
+  it('ActivityStatus: an outage shows as "JobManager unreachable, retrying" with its duration, then the activity again', async function () {
     const seen: NodeStatus[] = [];
     const status = new ActivityStatus(fakeNode((s) => seen.push(s)), 'savepoint', (elapsed) => `JobManager unreachable, retrying · ${elapsed}`);
     const token = status.begin();
     status.progress(token, { operation: 'savepoint', elapsedMs: 0, attempts: 1, outage: { forMs: 12_300, code: 'FLINK_CONNECTION', message: 'x' } });
+    await endOfTurn();
     assert.deepEqual(seen[seen.length - 1], { fill: 'yellow', shape: 'ring', text: 'JobManager unreachable, retrying · 12s' });
     status.progress(token, { operation: 'savepoint', elapsedMs: 0, attempts: 2 });
+    await endOfTurn();
     assert.match(seen[seen.length - 1]!.text!, /^savepoint \d+ms$/);
     status.succeeded(token, 'saved');
     assert.deepEqual(seen[seen.length - 1], { fill: 'green', shape: 'dot', text: 'saved' });
+  });
+
+  it('ActivityStatus: a burst of operations begun in one turn of the event loop shows one status, with their count', async function () {
+    const seen: NodeStatus[] = [];
+    const status = new ActivityStatus(fakeNode((s) => seen.push(s)), 'status', (elapsed) => elapsed);
+    const tokens = Array.from({ length: 50 }, () => status.begin());
+    assert.equal(seen.length, 0, 'nothing shown before the turn ends');
+    await endOfTurn();
+    assert.equal(seen.length, 1);
+    assert.match(seen[0]!.text!, /^50× status \d+ms$/);
+    for (const token of tokens) status.succeeded(token, 'RUNNING');
+    assert.deepEqual(seen.slice(1), [{ fill: 'green', shape: 'dot', text: 'RUNNING' }], 'the last one ends with its result at once');
+    await endOfTurn();
+    assert.equal(seen.length, 2, 'no late activity status after the result');
   });
 
   it('OperationRunner: a status display that throws still leaves each message exactly one outcome', async function () {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { FlinkClusterClient, FlinkError, type Progress } from '../../src';
 import { clientTestVersions, stopTestFlink, testFlink, type TestFlink } from '../flink/test-cluster';
-import { buildFixtureJar, waitForJobState } from '../flink/job';
+import { buildFixtureJar, cancelJob, waitForJobRunning, waitForJobState } from '../flink/job';
 import { ensureFlinkInstalled } from '../flink/distribution';
 import { specViolations } from '../spec/flink-openapi';
 import { recordingDispatcher } from '../spec/recording-dispatcher';
@@ -21,7 +21,8 @@ async function rejectsWithCode(promise: Promise<unknown>, code: string, message?
 }
 
 interface HistoryEntry {
-  id: number; status: string; is_savepoint: boolean; savepointFormat: string | null; checkpoint_type: string; external_path?: string | null;
+  id: number; status: string; is_savepoint: boolean; savepointFormat: string | null; external_path?: string | null;
+  state_size: number; checkpointed_size: number;
 }
 interface RestoredEntry { id: number; is_savepoint: boolean; external_path: string | null }
 
@@ -142,24 +143,36 @@ for (const version of clientTestVersions()) describe(`FlinkClusterClient against
       assert.ok(status.state === 'COMPLETED' && existsSync(localPath(status.location)));
     });
 
-    // Flink's REST API does not tell a FULL checkpoint from another: its history says CHECKPOINT for both (2.3.0
-    // and 1.20.5 checked), so what can be shown is that FULL was asked for and a checkpoint, not a savepoint, was taken.
-    it('triggers a default and a FULL checkpoint, which Flink\'s history lists as completed checkpoints under the returned ids', async function () {
-      const first = await client.triggerCheckpoint(jobId);
-      const second = await client.jobClient(jobId).triggerCheckpoint({ checkpointType: 'FULL' });
-      assert.ok(Number.isInteger(first) && first > 0);
-      assert.ok(second > first);
-      const fullRequests = recorder.sent.filter((r) => r.method === 'POST' && r.url === `/jobs/${jobId}/checkpoints`
-        && (r.body as { checkpointType?: string } | undefined)?.checkpointType === 'FULL');
-      assert.equal(fullRequests.length, 1, 'the FULL checkpoint was asked for as FULL');
-      const entries = await fromCheckpointStatistics(client, jobId, (stats) => {
-        const found = [first, second].map((id) => stats.history.find((e) => e.id === id));
-        return found.every(Boolean) ? found as HistoryEntry[] : undefined;
-      });
-      for (const entry of entries) {
-        assert.equal(entry.status, 'COMPLETED');
-        assert.equal(entry.is_savepoint, false);
-        assert.equal(entry.checkpoint_type, 'CHECKPOINT');
+    // Flink's history says CHECKPOINT for a FULL checkpoint too, so what shows it was full is its size: KeyedStateJob
+    // keeps 200 random 4 KiB values in RocksDB with incremental checkpoints. A full checkpoint uploads all of it
+    // (checkpointed_size == state_size), an incremental one only the files written since the last (2.3.0: 22 KB of 880 KB;
+    // 1.20.5: 20 KB of 890 KB). Flink refuses checkpointType INCREMENTAL (FLINK-33723): the job's default is incremental.
+    it('takes a FULL checkpoint that uploads all the job\'s keyed state, and a default (incremental) one after it only what changed', async function () {
+      const keys = 200;
+      const valueBytes = 4096;
+      const keyedStateBytes = keys * valueBytes;
+      const keyed = await client.runJar(flink.jarId, { entryClass: 'KeyedStateJob', args: ['client-keyed-state', String(keys), String(valueBytes)], parallelism: 1 });
+      try {
+        await waitForJobRunning(flink.url, keyed);
+        const first = await client.triggerCheckpoint(keyed);
+        const full = await client.jobClient(keyed).triggerCheckpoint({ checkpointType: 'FULL' });
+        const incremental = await client.triggerCheckpoint(keyed);
+        assert.ok(first > 0 && full > first && incremental > full, `ids ${first} < ${full} < ${incremental}`);
+        const [fullEntry, incrementalEntry] = await fromCheckpointStatistics(client, keyed, (stats) => {
+          const found = [full, incremental].map((id) => stats.history.find((e) => e.id === id));
+          return found.every(Boolean) ? found as HistoryEntry[] : undefined;
+        });
+        for (const entry of [fullEntry!, incrementalEntry!]) {
+          assert.equal(entry.status, 'COMPLETED');
+          assert.equal(entry.is_savepoint, false);
+        }
+        assert.ok(fullEntry!.state_size >= keyedStateBytes, `the FULL checkpoint holds all keyed state: ${fullEntry!.state_size} bytes`);
+        assert.equal(fullEntry!.checkpointed_size, fullEntry!.state_size, 'the FULL checkpoint uploaded all of its state');
+        assert.ok(incrementalEntry!.state_size >= keyedStateBytes);
+        assert.ok(incrementalEntry!.checkpointed_size < incrementalEntry!.state_size / 4,
+          `the incremental checkpoint after it uploaded only new files: ${incrementalEntry!.checkpointed_size} of ${incrementalEntry!.state_size} bytes`);
+      } finally {
+        await cancelJob(flink.url, keyed);
       }
     });
 

@@ -176,6 +176,13 @@ for (const version of clientTestVersions()) describe(`FlinkClusterClient against
       }
     });
 
+    it('refuses an INCREMENTAL checkpoint trigger, which Flink answers with a 500 (FLINK-33723), without sending it', async function () {
+      const before = recorder.sent.length;
+      await rejectsWithCode(client.triggerCheckpoint(jobId, { checkpointType: 'INCREMENTAL' }), 'FLINK_UNSUPPORTED', /FLINK-33723/);
+      assert.equal(recorder.sent.length, before, 'nothing was sent');
+      assert.equal(await client.getJobStatus(jobId), 'RUNNING');
+    });
+
     it('reports a disposal of a missing savepoint as a failed operation', async function () {
       await rejectsWithCode(client.disposeSavepoint(`${flink.savepointDir}/does-not-exist`), 'FLINK_OPERATION_FAILED', /disposal/i);
     });

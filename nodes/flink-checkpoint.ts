@@ -3,7 +3,7 @@ import { checkpointTypeInput, timeoutSetting } from './lib/message-input';
 import type { NodeAPI } from './lib/red';
 
 interface CheckpointSettings extends FlowNodeSettings {
-  /** CONFIGURED, FULL or INCREMENTAL; empty for Flink's default (CONFIGURED). */
+  /** CONFIGURED or FULL (INCREMENTAL is refused: FLINK-33723); empty for Flink's default (CONFIGURED). */
   checkpointType?: string;
   timeout?: number | string;
 }

@@ -1,6 +1,6 @@
 import { ensureFlinkInstalled, resolveFlinkVersion } from './distribution';
 import { startLocalCluster, type LocalFlinkCluster } from './cluster';
-import { buildFixtureJar, cancelJob, runEndlessJob, uploadJar, type RunOptions } from './job';
+import { buildFixtureJar, cancelJob, runFixtureJob, uploadJar, type RunOptions } from './job';
 
 /** A Flink cluster the test run shares: local (started once per version, on first use) or `FLINK_URL`. */
 export interface TestFlink {
@@ -41,7 +41,7 @@ async function bringUp(version: string, primary: boolean): Promise<TestFlink> {
     savepointDir: local?.savepointDir,
     checkpointDir: local?.checkpointDir,
     async startJob(options = {}) {
-      const jobId = await runEndlessJob(flinkUrl, jarId, { name: `test-job-${++jobCounter}`, ...options });
+      const jobId = await runFixtureJob(flinkUrl, jarId, { name: `test-job-${++jobCounter}`, ...options });
       jobs.add(jobId);
       return jobId;
     },

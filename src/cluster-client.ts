@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FormData } from 'undici';
-import { FlinkError, invalidArgument, isFlinkError } from './errors';
-import { checkJobId, checkTriggerId, newTriggerId } from './ids';
+import { FlinkError, invalidArgument, isFlinkError, withFields } from './errors';
+import { checkJobId, checkTriggerId, newJobId, newTriggerId } from './ids';
 import { JobClient } from './job-client';
 import { failureOf, operationFailed } from './failures';
 import { decodeJavaValue } from './java-values';
-import { pollUntilDone, withDeadline, type OperationOptions, type PollTarget } from './poll';
+import { pollUntilDone, withDeadline, withOperationContext, type OperationOptions, type OperationState, type PollTarget } from './poll';
 import * as schemas from './schemas';
 import { FlinkTransport, type CallOptions, type TransportOptions } from './transport';
 import type {
@@ -54,16 +54,19 @@ export class FlinkClusterClient {
     return (await this.clusterVersion(options)).raw;
   }
 
-  /** The cluster's version, asked once and remembered (a failed ask is asked again next time). */
+  /**
+   * The cluster's version, asked once and remembered (a failed ask is asked again next time). The ask
+   * runs under the client's own timeout, not the first caller's: each caller waits with its own signal.
+   */
   private clusterVersion(options: CallOptions = {}): Promise<FlinkVersion> {
     if (!this.version) {
       const asked = this.transport
-        .send({ method: 'GET', path: '/config', schema: schemas.dashboardConfig, retry: 'idempotent' }, options)
+        .send({ method: 'GET', path: '/config', schema: schemas.dashboardConfig, retry: 'idempotent' })
         .then((config) => FlinkVersion.parse(config['flink-version']));
       asked.catch(() => { if (this.version === asked) this.version = undefined; });
       this.version = asked;
     }
-    return this.version;
+    return this.transport.awaitShared(this.version, { method: 'GET', path: '/config' }, options);
   }
 
   async getClusterOverview(options: CallOptions = {}): Promise<ClusterOverview> {
@@ -155,7 +158,7 @@ export class FlinkClusterClient {
   /** Waits until the job has ended and returns its result, as `JobClient.getJobExecutionResult`. */
   async getJobResult(jobId: string, options: JobResultOptions = {}): Promise<JobResult> {
     const id = checkJobId(jobId);
-    return this.runOperation(`job result of ${id}`, options, async (signal) => pollUntilDone({
+    return this.runOperation(`job result of ${id}`, options, async (signal, state) => pollUntilDone({
       operation: 'job result',
       check: async (checkOptions) => {
         const body = await this.transport.send({ method: 'GET', path: `/jobs/${id}/execution-result`, schema: schemas.executionResult, retry: 'idempotent', jobId: id }, checkOptions);
@@ -168,7 +171,7 @@ export class FlinkClusterClient {
           ...(failure ? { failure } : {}),
         };
       },
-    }, signal, options.onProgress));
+    }, signal, options.onProgress, state));
   }
 
   // ---- savepoints, stop, checkpoints ----
@@ -178,11 +181,17 @@ export class FlinkClusterClient {
     const id = checkJobId(jobId);
     // Flink accepts a trigger for any job id and only fails it later; ask first, so an unknown job is reported now.
     await this.getJobStatus(id, options);
-    return this.postSavepointTrigger(id, 'savepoints', options);
+    const state: OperationState = {};
+    try {
+      return await this.postSavepointTrigger(id, 'savepoints', options, options, state);
+    } catch (err) {
+      throw withOperationContext(err, state);
+    }
   }
 
   async getSavepointStatus(jobId: string, triggerId: string, options: CallOptions = {}): Promise<SavepointStatus> {
     const target = this.savepointTarget(checkJobId(jobId), checkTriggerId(triggerId), 'savepoint');
+    // Not inside an operation: the caller decides what to do when Flink cannot be reached.
     const location = await target.check(options);
     return location === undefined ? { state: 'IN_PROGRESS' } : { state: 'COMPLETED', location };
   }
@@ -208,9 +217,10 @@ export class FlinkClusterClient {
     if (options.checkpointType !== undefined && !CHECKPOINT_TYPES.includes(options.checkpointType)) {
       throw invalidArgument(`checkpointType must be one of ${CHECKPOINT_TYPES.join(', ')}, not "${options.checkpointType}"`);
     }
-    return this.runOperation(`checkpoint of job ${id}`, options, async (signal) => {
+    return this.runOperation(`checkpoint of job ${id}`, options, async (signal, state) => {
       requireFeature(await this.clusterVersion({ signal }), SINCE.checkpointTrigger, 'Triggering a checkpoint over REST');
       const triggerId = newTriggerId();
+      Object.assign(state, { sent: true, triggerId, jobId: id });
       await this.transport.send({
         method: 'POST', path: `/jobs/${id}/checkpoints`, jobId: id, retry: 'idempotent',
         json: { triggerId, ...(options.checkpointType ? { checkpointType: options.checkpointType } : {}) },
@@ -219,34 +229,47 @@ export class FlinkClusterClient {
       return pollUntilDone({
         operation: 'checkpoint', triggerId,
         check: async (checkOptions) => {
-          const body = await this.transport.send({ method: 'GET', path: `/jobs/${id}/checkpoints/${triggerId}`, schema: schemas.checkpointResult, retry: 'idempotent', jobId: id }, checkOptions);
+          const body = await this.knownTrigger('checkpoint', id, triggerId, checkOptions, () => this.transport.send({
+            method: 'GET', path: `/jobs/${id}/checkpoints/${triggerId}`, schema: schemas.checkpointResult, retry: 'idempotent', jobId: id, triggerId,
+          }, checkOptions));
           if (body.status.id !== 'COMPLETED') return undefined;
           if (body.operation?.failureCause) throw operationFailed('Checkpoint', id, body.operation.failureCause);
           if (typeof body.operation?.checkpointId !== 'number') throw incomplete(`/jobs/${id}/checkpoints/${triggerId}`, 'checkpointId');
           return body.operation.checkpointId;
         },
-      }, signal, options.onProgress);
+      }, signal, options.onProgress, state);
     });
   }
 
   /** Deletes a savepoint's files through the cluster and waits until that is done. */
   async disposeSavepoint(savepointPath: string, options: OperationOptions = {}): Promise<void> {
     if (typeof savepointPath !== 'string' || savepointPath.trim() === '') throw invalidArgument('A savepoint path is required');
-    await this.runOperation(`disposal of savepoint ${savepointPath}`, options, async (signal) => {
+    await this.runOperation(`disposal of savepoint ${savepointPath}`, options, async (signal, state) => {
+      Object.assign(state, { sent: true, subject: savepointPath });
       // Flink takes no client trigger id here, so a retry could dispose twice: retry only what was never sent.
       const { 'request-id': triggerId } = await this.transport.send({
         method: 'POST', path: '/savepoint-disposal', json: { 'savepoint-path': savepointPath },
         schema: schemas.triggerResponse, retry: 'unsent',
       }, { signal });
+      state.triggerId = triggerId;
       return pollUntilDone({
         operation: 'savepoint disposal', triggerId,
         check: async (checkOptions) => {
-          const body = await this.transport.send({ method: 'GET', path: `/savepoint-disposal/${triggerId}`, schema: schemas.disposalResult, retry: 'idempotent' }, checkOptions);
+          let body;
+          try {
+            body = await this.transport.send({ method: 'GET', path: `/savepoint-disposal/${triggerId}`, schema: schemas.disposalResult, retry: 'idempotent', triggerId }, checkOptions);
+          } catch (err) {
+            if (!isFlinkError(err, 'FLINK_OUTCOME_UNKNOWN')) throw err;
+            throw withFields(err, {
+              triggerId,
+              message: `Flink no longer knows disposal trigger ${triggerId} of savepoint ${savepointPath}: ${LOST_TRIGGER}. Whether the savepoint's files were deleted is unknown`,
+            });
+          }
           if (body.status.id !== 'COMPLETED') return undefined;
           if (body.operation?.['failure-cause']) throw operationFailed('Savepoint disposal', undefined, body.operation['failure-cause'], savepointPath);
           return true;
         },
-      }, signal, options.onProgress);
+      }, signal, options.onProgress, state);
     });
   }
 
@@ -265,9 +288,13 @@ export class FlinkClusterClient {
   /** Runs an uploaded jar's job (optionally from a savepoint); returns the new job's id. */
   async runJar(jarId: string, options: RunJarOptions = {}): Promise<string> {
     if (typeof jarId !== 'string' || !/^[\w.-]+\.jar$/.test(jarId)) throw invalidArgument(`"${jarId}" is not a jar id from uploadJar`);
+    const requestedId = options.jobId === undefined ? undefined : checkJobId(options.jobId);
     const version = await this.clusterVersion(options);
+    if (requestedId) requireFeature(version, SINCE.jarRunJobId, 'Choosing the job id of a jar run');
+    const jobId = version.atLeast(SINCE.jarRunJobId) ? requestedId ?? newJobId() : undefined;
     const claimKey = version.atLeast(SINCE.claimMode) ? 'claimMode' : 'restoreMode';
     const body = {
+      ...(jobId ? { jobId } : {}),
       ...(options.entryClass ? { entryClass: options.entryClass } : {}),
       ...(options.args ? { programArgsList: options.args } : {}),
       ...(options.parallelism ? { parallelism: options.parallelism } : {}),
@@ -275,8 +302,18 @@ export class FlinkClusterClient {
       ...(options.allowNonRestoredState === undefined ? {} : { allowNonRestoredState: options.allowNonRestoredState }),
       ...(options.claimMode ? { [claimKey]: options.claimMode } : {}),
     };
-    const { jobid } = await this.transport.send({ method: 'POST', path: `/jars/${encodeURIComponent(jarId)}/run`, json: body, schema: schemas.jarRun, retry: 'unsent' }, options);
-    return jobid;
+    try {
+      const { jobid } = await this.transport.send({
+        method: 'POST', path: `/jars/${encodeURIComponent(jarId)}/run`, json: body, schema: schemas.jarRun,
+        // With a job id of the client's own, a retry that finds the job submitted resolves to it.
+        retry: jobId ? 'idempotent' : 'unsent',
+        ...(jobId ? { resolveReplay: (err: FlinkError) => (isDuplicateSubmission(err) ? { jobid: jobId } : undefined) } : {}),
+      }, options);
+      return jobid;
+    } catch (err) {
+      if (!jobId || !isFlinkError(err) || !isDuplicateSubmission(err)) throw err;
+      throw withFields(err, { code: 'FLINK_CONFLICT', jobId, message: `Flink already has a job with id ${jobId}: ${err.message}` });
+    }
   }
 
   /** Aborts in-flight requests and polls, and releases the connection pool. Later calls fail. */
@@ -286,32 +323,27 @@ export class FlinkClusterClient {
 
   // ---- internals ----
 
-  private runOperation<T>(what: string, options: OperationOptions, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    return withDeadline(what, options.timeoutMs ?? this.operationTimeoutMs, options, this.transport.closingSignal, work);
+  private runOperation<T>(what: string, options: OperationOptions, work: (signal: AbortSignal, state: OperationState) => Promise<T>): Promise<T> {
+    return withDeadline(what, options.timeoutMs ?? this.operationTimeoutMs, options, this.transport, work);
   }
 
   private async savepoint(jobId: string, endpoint: 'savepoints' | 'stop', what: string, options: StopOptions, cancelJob = false): Promise<string> {
-    let triggerId: string | undefined;
-    const hint = (): string => (triggerId ? ` (trigger id ${triggerId}; Flink may still finish it)` : '');
-    try {
-      return await this.runOperation(`${what} of job ${jobId}`, options, async (signal) => {
-        triggerId = await this.postSavepointTrigger(jobId, endpoint, { ...options, signal }, cancelJob);
-        return pollUntilDone(this.savepointTarget(jobId, triggerId, what), signal, options.onProgress);
-      });
-    } catch (err) {
-      if (isFlinkError(err) && (err.code === 'FLINK_TIMEOUT' || err.code === 'FLINK_ABORTED') && triggerId) {
-        throw new FlinkError({ code: err.code, message: `${err.message}${hint()}`, cause: err.cause });
-      }
-      throw err;
-    }
+    return this.runOperation(`${what} of job ${jobId}`, options, async (signal, state) => {
+      const triggerId = await this.postSavepointTrigger(jobId, endpoint, options, { signal }, state, cancelJob);
+      return pollUntilDone(this.savepointTarget(jobId, triggerId, what), signal, options.onProgress, state);
+    });
   }
 
-  /** Sends the trigger and returns the trigger id Flink acknowledged. */
-  private async postSavepointTrigger(jobId: string, endpoint: 'savepoints' | 'stop', options: StopOptions, cancelJob = false): Promise<string> {
+  /**
+   * Sends the trigger and returns the trigger id Flink acknowledged; `state` knows the trigger id and job
+   * from the moment the request may reach Flink.
+   */
+  private async postSavepointTrigger(jobId: string, endpoint: 'savepoints' | 'stop', options: StopOptions, call: CallOptions,
+    state: OperationState, cancelJob = false): Promise<string> {
     if (options.formatType !== undefined && !SAVEPOINT_FORMAT_TYPES.includes(options.formatType)) {
       throw invalidArgument(`formatType must be one of ${SAVEPOINT_FORMAT_TYPES.join(', ')}, not "${options.formatType}"`);
     }
-    const version = await this.clusterVersion(options);
+    const version = await this.clusterVersion(call);
     const modern = version.atLeast(SINCE.triggerIdAndFormatType);
     if (options.formatType && !modern) requireFeature(version, SINCE.triggerIdAndFormatType, 'Choosing a savepoint format');
     const triggerId = modern ? newTriggerId() : undefined;
@@ -320,12 +352,14 @@ export class FlinkClusterClient {
     const json = endpoint === 'savepoints'
       ? { ...(dir ? { 'target-directory': dir } : {}), 'cancel-job': cancelJob }
       : { ...(dir ? { targetDirectory: dir } : {}), drain: options.drain ?? false };
+    Object.assign(state, { sent: true, jobId, ...(triggerId ? { triggerId } : {}) });
     const body = await this.transport.send({
       method: 'POST', path: `/jobs/${jobId}/${endpoint}`, jobId, schema: schemas.triggerResponse,
       // With a trigger id of our own, Flink recognises a retried trigger and starts nothing new.
       retry: triggerId ? 'idempotent' : 'unsent',
       json: { ...json, ...(options.formatType ? { formatType: options.formatType } : {}), ...(triggerId ? { triggerId } : {}) },
-    }, options);
+    }, call);
+    state.triggerId = body['request-id'];
     return body['request-id'];
   }
 
@@ -335,13 +369,9 @@ export class FlinkClusterClient {
       operation: what,
       triggerId,
       check: async (checkOptions) => {
-        let body;
-        try {
-          body = await this.transport.send({ method: 'GET', path: statusPath, schema: schemas.savepointResult, retry: 'idempotent' }, checkOptions);
-        } catch (err) {
-          if (isFlinkError(err) && err.status === 404) throw expiredTrigger(what, jobId, triggerId, err);
-          throw err;
-        }
+        const body = await this.knownTrigger(what, jobId, triggerId, checkOptions, () => this.transport.send({
+          method: 'GET', path: statusPath, schema: schemas.savepointResult, retry: 'idempotent', triggerId,
+        }, checkOptions));
         if (body.status.id !== 'COMPLETED') return undefined;
         const failure = body.operation?.['failure-cause'];
         if (failure) throw operationFailed(capitalize(what), jobId, failure);
@@ -350,6 +380,37 @@ export class FlinkClusterClient {
       },
     };
   }
+
+  /**
+   * A status request of a job's savepoint, stop or checkpoint; when Flink no longer knows the trigger,
+   * FLINK_OUTCOME_UNKNOWN saying what is known: the trigger, and whether the job exists and its state.
+   */
+  private async knownTrigger<T>(what: string, jobId: string, triggerId: string, options: CallOptions, ask: () => Promise<T>): Promise<T> {
+    try {
+      return await ask();
+    } catch (err) {
+      if (!isFlinkError(err, 'FLINK_OUTCOME_UNKNOWN')) throw err;
+      let jobState: JobStatus | null;
+      try {
+        jobState = await this.getJobStatus(jobId, options);
+      } catch (statusErr) {
+        if (!isFlinkError(statusErr, 'FLINK_JOB_NOT_FOUND')) throw statusErr;
+        jobState = null;
+      }
+      const job = jobState === null ? `Flink has no job ${jobId} now` : `the job is ${jobState}`;
+      throw withFields(err, {
+        triggerId, jobId, jobState,
+        message: `Flink no longer knows ${what} trigger ${triggerId} of job ${jobId}: ${LOST_TRIGGER}. The result of that ${what} is unknown; ${job}`,
+      });
+    }
+  }
+}
+
+const LOST_TRIGGER = 'the JobManager lost it (it restarted without high availability, a new leader took over, or the result expired after rest.async.store-duration)';
+
+/** Flink's answer to a jar run whose job id it already has (1.20: Job..., 2.x: Application...). */
+function isDuplicateSubmission(err: FlinkError): boolean {
+  return /Duplicate(?:Job|Application)SubmissionException/.test(`${err.message}\n${err.details ?? ''}`);
 }
 
 function capitalize(text: string): string {
@@ -358,11 +419,4 @@ function capitalize(text: string): string {
 
 function incomplete(statusPath: string, field: string): FlinkError {
   return new FlinkError({ code: 'FLINK_INVALID_RESPONSE', method: 'GET', path: statusPath, message: `Flink reported GET ${statusPath} COMPLETED without a ${field} or a failure cause` });
-}
-
-function expiredTrigger(what: string, jobId: string, triggerId: string, cause: FlinkError): FlinkError {
-  return new FlinkError({
-    code: 'FLINK_OPERATION_FAILED', method: cause.method, path: cause.path, status: 404, cause,
-    message: `Flink no longer knows ${what} trigger ${triggerId} of job ${jobId}: its result expired (rest.async.store-duration) or it was never triggered`,
-  });
 }

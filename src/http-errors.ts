@@ -6,6 +6,11 @@ export interface RequestContext {
   path: string;
   /** Set for job-scoped requests: a missing job then reads FLINK_JOB_NOT_FOUND whatever the status. */
   jobId?: string;
+  /**
+   * Set for the status request of a savepoint, checkpoint or disposal: a 404 from Flink (not its router's
+   * "Not found: /...") then means Flink no longer knows that trigger: FLINK_OUTCOME_UNKNOWN.
+   */
+  triggerId?: string;
   /** Where the client points, for connection messages (never with credentials). */
   origin: string;
 }
@@ -55,11 +60,24 @@ function codeForStatus(status: number, text: string, ctx: RequestContext): Flink
   if (ctx.jobId && JOB_NOT_FOUND.test(text)) return 'FLINK_JOB_NOT_FOUND';
   if (status < 400) return 'FLINK_SERVER'; // a 2xx or 3xx carrying only Flink's `errors`
   if (status === 401 || status === 403) return 'FLINK_AUTH';
-  if (status === 404) return ctx.jobId && !/Not found: \//.test(text) ? 'FLINK_JOB_NOT_FOUND' : 'FLINK_UNSUPPORTED';
+  if (status === 404) {
+    if (/Not found: \//.test(text)) return 'FLINK_UNSUPPORTED';
+    if (ctx.triggerId) return 'FLINK_OUTCOME_UNKNOWN';
+    return ctx.jobId ? 'FLINK_JOB_NOT_FOUND' : 'FLINK_UNSUPPORTED';
+  }
   if (status === 408) return 'FLINK_TIMEOUT';
   if (status === 409) return 'FLINK_CONFLICT';
   if (status >= 500) return 'FLINK_SERVER';
   return 'FLINK_BAD_REQUEST';
+}
+
+/** Whether a body is Flink's own error JSON, `{"errors": [...]}`, rather than a proxy's page. */
+export function isFlinkErrorBody(bodyText: string): boolean {
+  try {
+    return errorBody.safeParse(JSON.parse(bodyText)).success;
+  } catch {
+    return false;
+  }
 }
 
 function pageTitle(text: string): string | undefined {
@@ -78,7 +96,8 @@ export function httpError(status: number, bodyText: string, contentType: string 
   if (flinkErrors.success) {
     const { message, details } = splitFlinkMessage(flinkErrors.data.errors);
     const code = codeForStatus(status, flinkErrors.data.errors.join('\n'), ctx);
-    const shown = code === 'FLINK_JOB_NOT_FOUND' ? `Flink has no job ${ctx.jobId}` : message;
+    const shown = code === 'FLINK_JOB_NOT_FOUND' ? `Flink has no job ${ctx.jobId}`
+      : code === 'FLINK_OUTCOME_UNKNOWN' ? `Flink does not know trigger ${ctx.triggerId}: ${message}` : message;
     const unsupported = code === 'FLINK_UNSUPPORTED'
       ? `Flink has no endpoint ${ctx.method} ${ctx.path} (a wrong base path in the URL, or a Flink version without it)` : shown;
     return new FlinkError({ ...base, code, message: unsupported, ...(details === undefined ? {} : { details }) });

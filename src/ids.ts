@@ -27,6 +27,11 @@ export function newTriggerId(): string {
   return randomBytes(16).toString('hex');
 }
 
+/** A fresh job id, sent with a jar run so that a retried submission cannot start a second job. */
+export function newJobId(): string {
+  return randomBytes(16).toString('hex');
+}
+
 function truncate(text: string): string {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

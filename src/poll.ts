@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { FlinkError, isFlinkError } from './errors';
+import type { InFlight } from './aborts';
+import { FlinkError, isFlinkError, withFields } from './errors';
 import type { CallOptions } from './transport';
 
 export interface Progress {
@@ -25,6 +26,8 @@ export interface OperationOptions {
 
 export const POLL_INITIAL_DELAY_MS = 50;
 export const POLL_MAX_DELAY_MS = 2000;
+/** Longest wait between status requests while Flink cannot be reached. */
+export const OUTAGE_MAX_DELAY_MS = 3000;
 
 export interface PollTarget<T> {
   operation: string;
@@ -33,37 +36,110 @@ export interface PollTarget<T> {
   check(options: CallOptions): Promise<T | undefined>;
 }
 
+/** What an operation knows so far, for the error it may end with. */
+export interface OperationState {
+  /** Set once the trigger may have reached Flink: every error from then on names it. */
+  sent?: boolean;
+  triggerId?: string;
+  jobId?: string;
+  /** What the operation acts on besides a job, e.g. a savepoint path. */
+  subject?: string;
+  /** While Flink cannot be reached: since when, and the last failure. */
+  outage?: { since: number; code: string; message: string };
+}
+
+/** Where operations run: the client's in-flight set (aborted by close) and whether it is closed. */
+export interface OperationHost {
+  readonly inFlight: InFlight;
+  readonly closed: boolean;
+}
+
 /**
- * Runs `work` under one deadline, the caller's signal and the client's own closing signal, turning an
- * expired deadline into FLINK_TIMEOUT and an abort or a close into FLINK_ABORTED, naming the operation.
+ * Runs `work` under one deadline, the caller's signal and the client's closing, turning an expired
+ * deadline into FLINK_TIMEOUT and an abort or a close into FLINK_ABORTED, naming the operation; once a
+ * trigger may have reached Flink, every error carries its trigger id and job id.
  */
 export async function withDeadline<T>(operation: string, timeoutMs: number, options: OperationOptions,
-  clientClosing: AbortSignal, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const deadline = AbortSignal.timeout(timeoutMs);
-  const signal = AbortSignal.any([deadline, clientClosing, ...(options.signal ? [options.signal] : [])]);
+  host: OperationHost, work: (signal: AbortSignal, state: OperationState) => Promise<T>): Promise<T> {
+  const tracked = host.inFlight.start(options.signal, timeoutMs);
+  const state: OperationState = {};
   try {
-    return await work(signal);
+    return await work(tracked.signal, state);
   } catch (err) {
-    if (options.signal?.aborted) {
-      throw new FlinkError({ code: 'FLINK_ABORTED', message: `${operation} was aborted`, cause: options.signal.reason });
-    }
-    if (clientClosing.aborted) {
-      throw new FlinkError({ code: 'FLINK_ABORTED', message: `${operation} was aborted: the client was closed` });
-    }
-    if (deadline.aborted && (!isFlinkError(err) || err.code === 'FLINK_ABORTED' || err.code === 'FLINK_TIMEOUT')) {
-      throw new FlinkError({ code: 'FLINK_TIMEOUT', message: `${operation} did not complete within ${timeoutMs} ms`, cause: err });
-    }
-    throw err;
+    throw withOperationContext(endOf(operation, timeoutMs, options, host, tracked.timedOut, state, err), state);
+  } finally {
+    tracked.release();
   }
 }
 
-/** Asks for a status until it is final, waiting 50 ms, 100 ms, ... up to 2 s between asks. */
-export async function pollUntilDone<T>(target: PollTarget<T>, signal: AbortSignal, onProgress?: (p: Progress) => void): Promise<T> {
+function endOf(operation: string, timeoutMs: number, options: OperationOptions, host: OperationHost,
+  timedOut: boolean, state: OperationState, err: unknown): unknown {
+  const mayFinish = state.sent ? '; Flink may still complete it' : '';
+  if (options.signal?.aborted) {
+    return new FlinkError({ code: 'FLINK_ABORTED', message: `${operation} was aborted${mayFinish}`, cause: options.signal.reason });
+  }
+  if (host.closed) {
+    return new FlinkError({ code: 'FLINK_ABORTED', message: `${operation} was aborted: the client was closed${mayFinish}` });
+  }
+  if (timedOut && (!isFlinkError(err) || err.code === 'FLINK_ABORTED' || err.code === 'FLINK_TIMEOUT' || state.outage)) {
+    const outage = state.outage
+      ? `: Flink was unreachable for the last ${Math.round((Date.now() - state.outage.since) / 1000)} s (${state.outage.message})`
+      : '';
+    return new FlinkError({ code: 'FLINK_TIMEOUT', message: `${operation} did not complete within ${timeoutMs} ms${outage}${mayFinish}`, cause: err });
+  }
+  return err;
+}
+
+/** Names the trigger, job and subject in an error raised after the trigger may have reached Flink. */
+export function withOperationContext(err: unknown, state: OperationState): unknown {
+  if (!state.sent || !isFlinkError(err)) return err;
+  const named = [
+    state.jobId && !err.message.includes(state.jobId) ? `job ${state.jobId}` : undefined,
+    state.triggerId && !err.message.includes(state.triggerId) ? `trigger id ${state.triggerId}` : undefined,
+    state.subject && !err.message.includes(state.subject) ? `savepoint ${state.subject}` : undefined,
+  ].filter((part): part is string => part !== undefined);
+  return withFields(err, {
+    ...(named.length > 0 ? { message: `${err.message} (${named.join(', ')})` } : {}),
+    ...(state.triggerId ? { triggerId: state.triggerId } : {}),
+    ...(state.jobId ? { jobId: state.jobId } : {}),
+  });
+}
+
+/** Errors that say Flink is not answering for now (a JobManager restarting, no leader yet), not that the operation failed. */
+export function isOutage(err: unknown): err is FlinkError {
+  if (!isFlinkError(err)) return false;
+  return err.code === 'FLINK_CONNECTION' || err.code === 'FLINK_TIMEOUT' || (err.code === 'FLINK_SERVER' && (err.status ?? 0) >= 500);
+}
+
+/**
+ * Asks for a status until it is final, waiting 50 ms, 100 ms, ... up to 2 s between asks. While Flink
+ * cannot be reached or answers 5xx, keeps asking (backing off up to 3 s) and reports the outage, until
+ * the operation's signal ends it.
+ */
+export async function pollUntilDone<T>(target: PollTarget<T>, signal: AbortSignal, onProgress?: (p: Progress) => void,
+  state: OperationState = {}): Promise<T> {
   const started = Date.now();
   let delay = POLL_INITIAL_DELAY_MS;
+  let outageDelay = POLL_INITIAL_DELAY_MS;
+  const progress = (attempts: number): Progress => ({
+    operation: target.operation, ...(target.triggerId ? { triggerId: target.triggerId } : {}), elapsedMs: Date.now() - started, attempts,
+  });
   for (let attempts = 1; ; attempts += 1) {
-    const result = await target.check({ signal });
-    onProgress?.({ operation: target.operation, ...(target.triggerId ? { triggerId: target.triggerId } : {}), elapsedMs: Date.now() - started, attempts });
+    let result: T | undefined;
+    try {
+      result = await target.check({ signal });
+    } catch (err) {
+      if (signal.aborted || !isOutage(err)) throw err;
+      const since = state.outage?.since ?? Date.now();
+      state.outage = { since, code: err.code, message: err.message };
+      onProgress?.({ ...progress(attempts), outage: { forMs: Date.now() - since, code: err.code, message: err.message } });
+      await sleep(outageDelay, undefined, { signal });
+      outageDelay = Math.min(outageDelay * 2, OUTAGE_MAX_DELAY_MS);
+      continue;
+    }
+    delete state.outage;
+    outageDelay = POLL_INITIAL_DELAY_MS;
+    onProgress?.(progress(attempts));
     if (result !== undefined) return result;
     await sleep(delay, undefined, { signal });
     delay = Math.min(delay * 2, POLL_MAX_DELAY_MS);

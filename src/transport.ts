@@ -1,8 +1,13 @@
 import { rootCertificates } from 'node:tls';
-import { Agent, interceptors, type Dispatcher, type FormData } from 'undici';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Agent, type Dispatcher, type FormData } from 'undici';
 import { z } from 'zod';
+import { InFlight, onAbort } from './aborts';
 import { FlinkError, invalidArgument } from './errors';
-import { httpError, transportError, type RequestContext } from './http-errors';
+import { httpError, isFlinkErrorBody, transportError, type RequestContext } from './http-errors';
+import { ATTEMPT_TIMEOUT, DEFAULT_RETRY, mayRetry, retryDelay, type AttemptFailure, type RetryOptions, type RetryPolicy } from './retry';
+
+export { DEFAULT_RETRY, type RetryOptions, type RetryPolicy } from './retry';
 
 export type FlinkAuth =
   | { type: 'basic'; username: string; password: string }
@@ -19,23 +24,13 @@ export interface FlinkTlsOptions {
   servername?: string;
 }
 
-export interface RetryOptions {
-  maxRetries: number;
-  initialDelayMs: number;
-  maxDelayMs: number;
-  multiplier: number;
-}
-
 export interface TransportOptions {
   /** `http(s)://host:port[/base-path]` of Flink's REST API. */
   url: string;
   auth?: FlinkAuth;
   headers?: Record<string, string>;
   tls?: FlinkTlsOptions;
-  /**
-   * Time limit of one request (default 30 s): for Flink's answer to each attempt, and, when the call
-   * passes a signal, for all attempts together.
-   */
+  /** Time limit of each attempt of a request (default 30 s): its response headers and body together. */
   timeoutMs?: number;
   retry?: Partial<RetryOptions>;
   /** Largest response body accepted (default 32 MiB). */
@@ -51,13 +46,6 @@ export interface CallOptions {
   timeoutMs?: number;
 }
 
-/**
- * How a request may be retried:
- * - `idempotent`: on connection failures and 502/503/504 (reads, cancel, triggers carrying a triggerId);
- * - `unsent`: only where the failure proves Flink never got it (refused, DNS, connect timeout, 503);
- */
-export type RetryPolicy = 'idempotent' | 'unsent';
-
 export interface FlinkRequest<S extends z.ZodType> {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   path: string;
@@ -67,29 +55,49 @@ export interface FlinkRequest<S extends z.ZodType> {
   schema: S;
   retry: RetryPolicy;
   jobId?: string;
+  /** For the status request of a savepoint, checkpoint or disposal: the trigger it asks about. */
+  triggerId?: string;
+  /**
+   * For a retried request that Flink refuses because an earlier attempt already took effect (a job id
+   * already submitted): the answer that earlier attempt would have given, or undefined to report the error.
+   */
+  resolveReplay?: (error: FlinkError) => z.output<S> | undefined;
 }
 
-export const DEFAULT_RETRY: RetryOptions = { maxRetries: 3, initialDelayMs: 200, maxDelayMs: 5000, multiplier: 2 };
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
-const RETRY_STATUS = [502, 503, 504];
-const UNSENT_ERROR_CODES = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT'];
-const IDEMPOTENT_ERROR_CODES = [...UNSENT_ERROR_CODES, 'ECONNRESET', 'EPIPE', 'ENETDOWN', 'EHOSTDOWN', 'UND_ERR_SOCKET'];
 
 function parseBaseUrl(raw: string): { origin: string; basePath: string; userinfo?: FlinkAuth } {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw invalidArgument(`"${String(raw).replace(/\/\/[^@/]*@/, '//***@')}" is not a URL: expected http(s)://host:port[/base-path]`);
+    throw invalidArgument(`"${withoutUserinfo(raw)}" is not a URL: expected http(s)://host:port[/base-path]`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw invalidArgument(`Flink's REST URL must start with http:// or https://, not ${url.protocol}//`);
   }
-  const userinfo: FlinkAuth | undefined = url.username
-    ? { type: 'basic', username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) }
-    : undefined;
+  let userinfo: FlinkAuth | undefined;
+  try {
+    userinfo = url.username
+      ? { type: 'basic', username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) }
+      : undefined;
+  } catch {
+    throw invalidArgument(`The user name or password in Flink's URL ${url.origin} is not valid percent-encoding`);
+  }
   return { origin: url.origin, basePath: url.pathname.replace(/\/+$/, ''), ...(userinfo ? { userinfo } : {}) };
+}
+
+/**
+ * A URL that failed to parse, fit to show: everything up to its last "@" could be credentials (a
+ * password may hold "/", "#", "?" or "@" that break parsing), so it is hidden.
+ */
+function withoutUserinfo(raw: string): string {
+  const text = String(raw);
+  const at = text.lastIndexOf('@');
+  if (at < 0) return text;
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(text)?.[0] ?? '';
+  return `${scheme}***${text.slice(at)}`;
 }
 
 function authorization(auth: FlinkAuth | undefined): string | undefined {
@@ -112,16 +120,27 @@ function tlsConnectOptions(tls: FlinkTlsOptions | undefined): Agent.Options['con
   };
 }
 
+/** One complete answer: its status, content type and body. */
+interface Answer {
+  status: number;
+  contentType: string | undefined;
+  text: string;
+}
+
+type AttemptResult = { answer: Answer } | { failure: AttemptFailure; error: FlinkError };
+
 /** One HTTP connection pool to one Flink cluster: auth, TLS, retries, limits, and error mapping. */
 export class FlinkTransport {
   readonly origin: string;
   readonly basePath: string;
   readonly timeoutMs: number;
+  /** Requests, pauses and operations in flight: close() aborts them. */
+  readonly inFlight = new InFlight();
   private readonly dispatcher: Dispatcher;
   private readonly ownAgent?: Agent;
   private readonly headers: Record<string, string>;
   private readonly retry: RetryOptions;
-  private readonly closing = new AbortController();
+  private isClosed = false;
 
   constructor(options: TransportOptions) {
     const { origin, basePath, userinfo } = parseBaseUrl(options.url);
@@ -136,8 +155,9 @@ export class FlinkTransport {
       ...(auth ? { authorization: auth } : {}),
     };
     const maxResponseSize = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-    let base = options.dispatcher;
-    if (!base) {
+    if (options.dispatcher) {
+      this.dispatcher = options.dispatcher;
+    } else {
       this.ownAgent = new Agent({
         connections: options.connections ?? 8,
         keepAliveTimeout: 4_000,
@@ -147,41 +167,72 @@ export class FlinkTransport {
         maxResponseSize,
         connect: tlsConnectOptions(options.tls),
       });
-      base = this.ownAgent;
+      this.dispatcher = this.ownAgent;
     }
-    this.dispatcher = base.compose(interceptors.retry({
-      maxRetries: this.retry.maxRetries,
-      minTimeout: this.retry.initialDelayMs,
-      maxTimeout: this.retry.maxDelayMs,
-      timeoutFactor: this.retry.multiplier,
-      statusCodes: RETRY_STATUS,
-      errorCodes: IDEMPOTENT_ERROR_CODES,
-      methods: ['GET', 'POST', 'PATCH', 'DELETE'],
-      // Hand back the last answer (with its body) when retries run out, so its message is not lost.
-      throwOnError: false,
-    }));
   }
 
   get closed(): boolean {
-    return this.closing.signal.aborted;
+    return this.isClosed;
   }
 
-  /** Aborted when the transport is closed, so long operations above it can end too. */
-  get closingSignal(): AbortSignal {
-    return this.closing.signal;
-  }
-
-  /** Sends one request and returns its validated JSON answer. */
+  /**
+   * Sends one request and returns its validated JSON answer. Each attempt has one deadline for its
+   * headers and body together; failed attempts are retried as `mayRetry` allows, with exponential backoff.
+   */
   async send<S extends z.ZodType>(request: FlinkRequest<S>, options: CallOptions = {}): Promise<z.output<S>> {
-    const path = `${this.basePath}${request.path}`;
-    const ctx: RequestContext = { method: request.method, path: request.path, origin: this.origin, ...(request.jobId ? { jobId: request.jobId } : {}) };
+    const ctx: RequestContext = {
+      method: request.method, path: request.path, origin: this.origin,
+      ...(request.jobId ? { jobId: request.jobId } : {}), ...(request.triggerId ? { triggerId: request.triggerId } : {}),
+    };
     if (this.closed) {
       throw new FlinkError({ code: 'FLINK_CONNECTION', message: `This Flink client for ${this.origin} is closed`, method: ctx.method, path: ctx.path });
     }
+    for (let retry = 0; ; retry += 1) {
+      if (retry > 0) await this.pause(retryDelay(this.retry, retry), options.signal, ctx);
+      const result = await this.attempt(request, options, ctx);
+      if ('answer' in result) return this.validated(request, result.answer, ctx);
+      if (retry < this.retry.maxRetries && mayRetry(result.failure, request.method, request.retry)) continue;
+      const replayed = retry > 0 ? request.resolveReplay?.(result.error) : undefined;
+      if (replayed !== undefined) return replayed;
+      throw result.error;
+    }
+  }
+
+  /**
+   * Waits for a result that several calls share (the version probe) under this call's own signal and
+   * timeout: one caller giving up ends its own wait, not the shared request.
+   */
+  async awaitShared<T>(shared: Promise<T>, what: { method: string; path: string }, options: CallOptions): Promise<T> {
+    if (!options.signal && options.timeoutMs === undefined) return shared;
+    const tracked = this.inFlight.start(options.signal, options.timeoutMs);
+    const ctx: RequestContext = { ...what, origin: this.origin };
+    let stopListening: (() => void) | undefined;
+    const ended = new Promise<never>((_, reject) => {
+      const end = (): void => reject(tracked.timedOut
+        ? new FlinkError({ code: 'FLINK_TIMEOUT', message: `Flink at ${this.origin} did not answer ${what.method} ${what.path} within ${options.timeoutMs} ms`, method: what.method, path: what.path })
+        : this.aborted(ctx, options.signal));
+      if (tracked.signal.aborted) end();
+      else stopListening = onAbort(tracked.signal, end);
+    });
+    try {
+      return await Promise.race([shared, ended]);
+    } finally {
+      stopListening?.();
+      tracked.release();
+    }
+  }
+
+  /** Aborts what is in flight and releases the connections. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.isClosed = true;
+    this.inFlight.abortAll();
+    await this.ownAgent?.destroy();
+  }
+
+  /** One attempt: an answer with an error status is a failure too, to be retried or reported. */
+  private async attempt<S extends z.ZodType>(request: FlinkRequest<S>, options: CallOptions, ctx: RequestContext): Promise<AttemptResult> {
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
-    // Linking signals costs as much as the rest of the client on a fast call, so a call without a signal
-    // relies on undici's own per-attempt timeouts, and close() destroys the pool to end it.
-    const abort = options.signal ? linkedAbort(timeoutMs, this.closing.signal, options.signal) : undefined;
     const query = request.query ? `?${new URLSearchParams(request.query)}` : '';
     let headers = this.headers;
     let body: string | FormData | undefined;
@@ -191,86 +242,75 @@ export class FlinkTransport {
     } else if (request.form) {
       body = request.form;
     }
-    const retryOptions = request.retry === 'unsent'
-      ? { errorCodes: UNSENT_ERROR_CODES, statusCodes: [503] }
-      : {};
-    let response: Dispatcher.ResponseData;
-    let text: string;
+    const tracked = this.inFlight.start(options.signal, timeoutMs);
+    let stage: 'no-answer' | 'body-lost' = 'no-answer';
     try {
-      response = await this.dispatcher.request({
-        origin: this.origin, method: request.method, path: `${path}${query}`, headers, body,
-        headersTimeout: timeoutMs, bodyTimeout: timeoutMs, ...(abort ? { signal: abort.signal } : {}),
-        // Per-request retry options are honoured by undici's retry interceptor, but not in its types.
-        ...({ retryOptions } as object),
-      } as Dispatcher.RequestOptions);
-      text = await response.body.text();
+      const response = await this.dispatcher.request({
+        origin: this.origin, method: request.method, path: `${this.basePath}${request.path}${query}`, headers, body,
+        headersTimeout: timeoutMs, bodyTimeout: timeoutMs, signal: tracked.signal,
+      });
+      stage = 'body-lost';
+      const text = await response.body.text();
+      const answer = { status: response.statusCode, contentType: headerValue(response.headers['content-type']), text };
+      if (answer.status < 300) return { answer };
+      return {
+        failure: { stage: 'answered', status: answer.status, flinkJson: isFlinkErrorBody(text) },
+        error: httpError(answer.status, text, answer.contentType, ctx),
+      };
     } catch (err) {
-      if (options.signal?.aborted) {
-        throw new FlinkError({ code: 'FLINK_ABORTED', message: `${ctx.method} ${ctx.path} was aborted`, method: ctx.method, path: ctx.path, cause: options.signal.reason });
+      if (options.signal?.aborted || this.closed) throw this.aborted(ctx, options.signal);
+      if (tracked.timedOut) {
+        return {
+          failure: { stage, code: ATTEMPT_TIMEOUT },
+          error: new FlinkError({ code: 'FLINK_TIMEOUT', message: `Flink at ${this.origin} did not answer ${ctx.method} ${ctx.path} within ${timeoutMs} ms`, method: ctx.method, path: ctx.path }),
+        };
       }
-      if (this.closing.signal.aborted) {
-        throw new FlinkError({ code: 'FLINK_ABORTED', message: `${ctx.method} ${ctx.path} was aborted: the client was closed`, method: ctx.method, path: ctx.path });
-      }
-      if (abort?.timedOut) {
-        throw new FlinkError({ code: 'FLINK_TIMEOUT', message: `Flink at ${this.origin} did not answer ${ctx.method} ${ctx.path} within ${timeoutMs} ms`, method: ctx.method, path: ctx.path });
-      }
-      throw transportError(err, ctx);
+      return { failure: { stage, code: (err as { code?: string }).code ?? '' }, error: transportError(err, ctx) };
     } finally {
-      abort?.release();
+      tracked.release();
     }
-    const contentType = headerValue(response.headers['content-type']);
-    if (response.statusCode >= 300) throw httpError(response.statusCode, text, contentType, ctx);
+  }
+
+  /** The wait before a retry, ended early by the caller's abort or the client closing. */
+  private async pause(delayMs: number, signal: AbortSignal | undefined, ctx: RequestContext): Promise<void> {
+    const tracked = this.inFlight.start(signal);
+    try {
+      await sleep(delayMs, undefined, { signal: tracked.signal });
+    } catch {
+      throw this.aborted(ctx, signal);
+    } finally {
+      tracked.release();
+    }
+  }
+
+  private aborted(ctx: RequestContext, signal: AbortSignal | undefined): FlinkError {
+    if (signal?.aborted) {
+      return new FlinkError({ code: 'FLINK_ABORTED', message: `${ctx.method} ${ctx.path} was aborted`, method: ctx.method, path: ctx.path, cause: signal.reason });
+    }
+    return new FlinkError({ code: 'FLINK_ABORTED', message: `${ctx.method} ${ctx.path} was aborted: the client was closed`, method: ctx.method, path: ctx.path });
+  }
+
+  private validated<S extends z.ZodType>(request: FlinkRequest<S>, answer: Answer, ctx: RequestContext): z.output<S> {
     let json: unknown;
     try {
-      json = JSON.parse(text);
+      json = JSON.parse(answer.text);
     } catch {
-      throw httpError(response.statusCode, text, contentType, ctx);
+      throw httpError(answer.status, answer.text, answer.contentType, ctx);
     }
     const flinkErrors = (json as { errors?: unknown })?.errors;
     if (Array.isArray(flinkErrors) && Object.keys(json as object).length === 1) {
-      throw httpError(response.statusCode, text, contentType, ctx);
+      throw httpError(answer.status, answer.text, answer.contentType, ctx);
     }
     const parsed = request.schema.safeParse(json);
     if (!parsed.success) {
       throw new FlinkError({
-        code: 'FLINK_INVALID_RESPONSE', method: ctx.method, path: ctx.path, status: response.statusCode,
+        code: 'FLINK_INVALID_RESPONSE', method: ctx.method, path: ctx.path, status: answer.status,
         message: `Flink's answer to ${ctx.method} ${ctx.path} does not have the expected shape: ${summarizeIssues(parsed.error)}`,
-        details: text.slice(0, 2000),
+        details: answer.text.slice(0, 2000),
       });
     }
     return parsed.data;
   }
-
-  /** Aborts what is in flight and releases the connections. */
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closing.abort();
-    await this.ownAgent?.destroy();
-  }
-}
-
-/**
- * One signal for one request: aborted by its deadline, by the client closing, or by the caller.
- * A plain timer and listeners cost less than AbortSignal.timeout + AbortSignal.any on this hot path.
- */
-function linkedAbort(timeoutMs: number, ...sources: Array<AbortSignal | undefined>): { signal: AbortSignal; readonly timedOut: boolean; release(): void } {
-  const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => { timedOut = true; controller.abort(); }, timeoutMs);
-  const onAbort = (): void => controller.abort();
-  const linked = sources.filter((source): source is AbortSignal => source !== undefined);
-  for (const source of linked) {
-    if (source.aborted) controller.abort();
-    else source.addEventListener('abort', onAbort, { once: true });
-  }
-  return {
-    signal: controller.signal,
-    get timedOut() { return timedOut; },
-    release() {
-      clearTimeout(timer);
-      for (const source of linked) source.removeEventListener('abort', onAbort);
-    },
-  };
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

@@ -109,6 +109,11 @@ export interface RunJarOptions extends CallOptions {
   savepointPath?: string;
   allowNonRestoredState?: boolean;
   claimMode?: ClaimMode;
+  /**
+   * The new job's id (32 hex characters; Flink 1.20+). Left out, the client makes one, so that a retried
+   * submission is recognised by Flink instead of starting a second job.
+   */
+  jobId?: string;
 }
 
 export interface JobResultOptions extends OperationOptions {}

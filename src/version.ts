@@ -33,6 +33,11 @@ export const SINCE = {
   checkpointTrigger: [1, 17],
   /** `claimMode` in the jar-run body (`restoreMode` before). */
   claimMode: [1, 20],
+  /**
+   * `jobId` in the jar-run body. In every spec the project checks against (1.20, 2.0, 2.3); older lines are
+   * not checked, and before 1.20 an unknown field fails the whole request, so it is not sent to them.
+   */
+  jarRunJobId: [1, 20],
 } as const satisfies Record<string, Since>;
 
 export function requireFeature(version: FlinkVersion, since: Since, feature: string): void {

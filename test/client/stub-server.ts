@@ -1,14 +1,16 @@
+import assert from 'node:assert/strict';
 import http from 'node:http';
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
-import type { SentRequest } from '../spec/flink-openapi';
+import type { AddressInfo, Socket } from 'node:net';
+import { FlinkError } from '../../src';
+import { specViolations, type SentRequest } from '../spec/flink-openapi';
 
 export interface StubRequest extends SentRequest {
   headers: http.IncomingHttpHeaders;
   rawBody: string;
 }
 
-export type StubHandler = (request: StubRequest, response: http.ServerResponse, socket: import('node:net').Socket) => void;
+export type StubHandler = (request: StubRequest, response: http.ServerResponse, socket: Socket) => void;
 
 export interface StubServer {
   url: string;
@@ -16,6 +18,12 @@ export interface StubServer {
   received: StubRequest[];
   /** Replaces how the server answers. */
   handle(handler: StubHandler): void;
+  /** How long `/config` takes to answer (default 0). */
+  configDelayMs: number;
+  /** Stops listening, so that connections are refused, as a JobManager that is down. */
+  goDown(): Promise<void>;
+  /** Listens again on the same port. */
+  comeBack(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -33,6 +41,7 @@ export function json(response: http.ServerResponse, status: number, body: unknow
 export async function startStub(version = '2.3.0', tls?: https.ServerOptions): Promise<StubServer> {
   let handler: StubHandler = (_req, res) => json(res, 404, { errors: ['Not found: no handler'] });
   const received: StubRequest[] = [];
+  let configDelayMs = 0;
   const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -43,7 +52,9 @@ export async function startStub(version = '2.3.0', tls?: https.ServerOptions): P
       const request: StubRequest = { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, rawBody, ...(body === undefined ? {} : { body }) };
       received.push(request);
       if (request.url.replace(/^\/[^/]*(?=\/config$)/, '') === '/config' && request.method === 'GET') {
-        json(res, 200, { 'flink-version': version, 'flink-revision': 'stub', features: {} });
+        const answer = (): void => json(res, 200, { 'flink-version': version, 'flink-revision': 'stub', features: {} });
+        if (configDelayMs > 0) setTimeout(answer, configDelayMs);
+        else answer();
         return;
       }
       handler(request, res, req.socket);
@@ -52,13 +63,78 @@ export async function startStub(version = '2.3.0', tls?: https.ServerOptions): P
   const server = tls ? https.createServer(tls, onRequest) : http.createServer(onRequest);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  const stop = (): Promise<void> => new Promise<void>((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
   return {
     url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     received,
     handle(next) { handler = next; },
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    get configDelayMs() { return configDelayMs; },
+    set configDelayMs(ms: number) { configDelayMs = ms; },
+    goDown: stop,
+    comeBack: () => new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve)),
+    close: () => (server.listening ? stop() : Promise.resolve()),
   };
+}
+
+/** Sends the headers of a 200 with a body, then cuts the connection before any of the body. */
+export function resetAfterHeaders(response: http.ServerResponse, socket: Socket): void {
+  response.writeHead(200, { 'content-type': 'application/json', 'content-length': 200 });
+  response.flushHeaders();
+  setTimeout(() => socket.destroy(), 20);
+}
+
+/** Sends the headers and half of a JSON body, then cuts the connection. */
+export function resetMidBody(response: http.ServerResponse, socket: Socket, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  response.write(text.slice(0, Math.floor(text.length / 2)));
+  setTimeout(() => socket.destroy(), 20);
+}
+
+/** A 503 as a proxy or load balancer sends it: an HTML page, not Flink's JSON. */
+export function proxyUnavailable(response: http.ServerResponse): void {
+  response.writeHead(503, { 'content-type': 'text/html' });
+  response.end('<html><head><title>503 Service Temporarily Unavailable</title></head><body>nginx</body></html>');
+}
+
+/** Flink's own 503 while it has no leader. */
+export function flinkUnavailable(response: http.ServerResponse): void {
+  json(response, 503, { errors: ['Service temporarily unavailable due to an ongoing leader election. Please refresh.'] });
+}
+
+/**
+ * Answers 200 with `body` one byte every `everyMs`; `done()` tells whether all of it was sent before the
+ * client went away.
+ */
+export function drip(response: http.ServerResponse, body: unknown, everyMs: number): { done(): boolean } {
+  const text = Buffer.from(JSON.stringify(body));
+  response.writeHead(200, { 'content-type': 'application/json', 'content-length': text.length });
+  let sent = 0;
+  const timer = setInterval(() => {
+    if (response.destroyed) { clearInterval(timer); return; }
+    response.write(text.subarray(sent, sent + 1));
+    sent += 1;
+    if (sent === text.length) { clearInterval(timer); response.end(); }
+  }, everyMs);
+  response.on('close', () => clearInterval(timer));
+  return { done: () => sent === text.length };
+}
+
+/** The FlinkError a call rejects with (fails the test if it resolves or throws anything else). */
+export async function caught(promise: Promise<unknown>): Promise<FlinkError> {
+  try {
+    await promise;
+  } catch (err) {
+    assert.ok(err instanceof FlinkError, `expected a FlinkError, got ${String(err)}`);
+    return err;
+  }
+  assert.fail('expected the call to fail');
+}
+
+/** Every request the stub received is one Flink's spec of `version` allows. */
+export function assertSpecAllowed(stub: StubServer, version: string): void {
+  assert.deepEqual(stub.received.flatMap((request) => specViolations(version, request)), []);
 }

@@ -33,18 +33,29 @@ interface Restarted {
 }
 
 /**
- * Starts `call`, kills the JobManager's process group 2 s in, starts a new one 4 s later and waits for the
- * call's outcome. Checks that the call did not end while the JobManager was down.
+ * Starts `call`, kills the JobManager's process group 2 s in (mid-snapshot), starts a new one 4 s later and
+ * waits for the call's outcome. Checks that the call did not end before the JobManager was back.
  */
 async function acrossJobManagerRestart(cluster: LocalFlinkCluster,
   call: (onProgress: (progress: Progress) => void) => Promise<unknown>): Promise<Restarted> {
   const progress: Progress[] = [];
   let settledAt = 0;
-  const outcome = call((report) => progress.push(structuredClone(report))).then(
-    (value) => { settledAt = Date.now(); return { value }; },
-    (error: unknown) => { settledAt = Date.now(); return { error }; },
+  let reportsAtOutcome = 0;
+  let triggered: () => void = () => {};
+  const triggerSeen = new Promise<void>((resolve) => { triggered = resolve; });
+  const started = Date.now();
+  const outcome = call((report) => {
+    progress.push(structuredClone(report));
+    if (report.triggerId) triggered();
+  }).then(
+    (value) => { settledAt = Date.now(); reportsAtOutcome = progress.length; return { value }; },
+    (error: unknown) => { settledAt = Date.now(); reportsAtOutcome = progress.length; return { error }; },
   );
-  await sleep(KILL_AFTER_MS);
+  // Kill 2 s in, but only once Flink has accepted the trigger: a kill while the trigger request itself is
+  // in flight is another case (whether the trigger reached Flink is then unknown).
+  await Promise.race([triggerSeen, outcome, sleep(30_000)]);
+  log(`trigger accepted ${seconds(started)} after the call`);
+  await sleep(Math.max(0, started + KILL_AFTER_MS - Date.now()));
   const endedBeforeKill = settledAt !== 0;
   const killedAt = Date.now();
   await cluster.killJobManager();
@@ -57,7 +68,6 @@ async function acrossJobManagerRestart(cluster: LocalFlinkCluster,
   const described = (): string => describeOutcome(result);
   assert.ok(!endedBeforeKill, `the call ended before the JobManager was killed: ${described()}`);
   assert.ok(!endedWhileDown, `the call ended while the JobManager was down: ${described()}`);
-  const reportsAtOutcome = progress.length;
   await sleep(1000);
   return { outcome: result, progress, restartedAt, settledAt, progressAfterOutcome: progress.length - reportsAtOutcome };
 }

@@ -199,14 +199,15 @@ describe('A JobManager restart with ZooKeeper HA', function () {
     if (haDir) rmSync(haDir, { recursive: true, force: true });
   });
 
-  it('recovers the job, and the same client reports the interrupted savepoint as FLINK_OUTCOME_UNKNOWN of the RUNNING job', async function () {
+  it('recovers the job, and the same client reports the interrupted savepoint as FLINK_OUTCOME_UNKNOWN of the recovered job', async function () {
     const restarted = await acrossJobManagerRestart(cluster!, (onProgress) =>
       client.triggerSavepoint(jobId, { onProgress, timeoutMs: CALL_TIMEOUT_MS }));
     assert.equal(await jobState(cluster!.url, jobId), 'RUNNING', 'the new leader recovered the job under its id');
     const error = outcomeUnknown(restarted);
     assert.equal(error.triggerId, sentTrigger(restarted.progress));
     assert.equal(error.jobId, jobId);
-    assert.equal(error.jobState, 'RUNNING');
+    // The state the job had when the new leader first answered: RUNNING, or still INITIALIZING (seen) while it recovers it.
+    assert.ok(['INITIALIZING', 'CREATED', 'RUNNING'].includes(error.jobState ?? ''), `the job exists and is not over: ${error.jobState}`);
   });
 
   it('takes a savepoint through the same client once the new leader is up, and its files exist', async function () {

@@ -8,6 +8,7 @@ import { specViolations } from '../spec/flink-openapi';
 import { recordingDispatcher } from '../spec/recording-dispatcher';
 import type { Dispatcher } from 'undici';
 import { localPath } from '../flink/paths';
+import { requireLocalFlink, requireVersionLeg } from '../flink/skips';
 
 const UNKNOWN_JOB = 'ffffffffffffffffffffffffffffffff';
 
@@ -47,6 +48,7 @@ for (const version of clientTestVersions()) describe(`FlinkClusterClient against
   const recorder = recordingDispatcher();
 
   before(async function () {
+    requireVersionLeg(this, version);
     flink = await testFlink(version);
     client = new FlinkClusterClient({ url: flink.url, dispatcher: recorder.dispatcher });
     jobId = await flink.startJob({ name: 'client-main' });
@@ -110,6 +112,7 @@ for (const version of clientTestVersions()) describe(`FlinkClusterClient against
 
   describe('savepoints and checkpoints', function () {
     it('takes a savepoint that exists on disk, then disposes it', async function () {
+      requireLocalFlink(this, flink, 'reads savepoint files from disk');
       const progress: Progress[] = [];
       const location = await client.triggerSavepoint(jobId, { onProgress: (p) => progress.push(p) });
       assert.ok(existsSync(localPath(location)), `${location} exists`);
@@ -121,6 +124,7 @@ for (const version of clientTestVersions()) describe(`FlinkClusterClient against
     });
 
     it('writes a savepoint to a chosen directory in NATIVE format (as Flink\'s checkpoint history reports it)', async function () {
+      requireLocalFlink(this, flink, 'reads savepoint files from disk');
       const dir = `${flink.savepointDir}/chosen`;
       const location = await client.triggerSavepoint(jobId, { savepointDir: dir, formatType: 'NATIVE' });
       assert.ok(localPath(location).startsWith(dir), `${location} is under ${dir}`);
@@ -132,6 +136,7 @@ for (const version of clientTestVersions()) describe(`FlinkClusterClient against
     });
 
     it('follows a detached savepoint to completion', async function () {
+      requireLocalFlink(this, flink, 'reads savepoint files from disk');
       const triggerId = await client.triggerDetachedSavepoint(jobId);
       assert.match(triggerId, /^[0-9a-f]{32}$/);
       let status = await client.getSavepointStatus(jobId, triggerId);
@@ -184,6 +189,7 @@ for (const version of clientTestVersions()) describe(`FlinkClusterClient against
     });
 
     it('reports a disposal of a missing savepoint as a failed operation', async function () {
+      requireLocalFlink(this, flink, 'names a path in the local savepoint dir');
       await rejectsWithCode(client.disposeSavepoint(`${flink.savepointDir}/does-not-exist`), 'FLINK_OPERATION_FAILED', /disposal/i);
     });
 
@@ -199,6 +205,7 @@ for (const version of clientTestVersions()) describe(`FlinkClusterClient against
 
   describe('ending jobs', function () {
     it('stops with a savepoint (FINISHED) and the savepoint restores the job', async function () {
+      requireLocalFlink(this, flink, 'reads savepoint files from disk');
       const stopping = await flink.startJob({ name: 'client-stop' });
       const location = await client.jobClient(stopping).stopWithSavepoint({ drain: false });
       assert.ok(existsSync(localPath(location)));
@@ -222,6 +229,7 @@ for (const version of clientTestVersions()) describe(`FlinkClusterClient against
     });
 
     it('cancels with a savepoint', async function () {
+      requireLocalFlink(this, flink, 'reads savepoint files from disk');
       const victim = await flink.startJob({ name: 'client-cancel-with-savepoint' });
       const location = await client.cancelWithSavepoint(victim);
       assert.ok(existsSync(localPath(location)));

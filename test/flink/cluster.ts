@@ -1,10 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdtempSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { FlinkDistribution } from './distribution';
+import { isRunning, killJvm, killNow, lastLogLines, onProcessExit, startJvm, stopJvm, type Jvm } from './jvm';
 
 export interface LocalFlinkCluster {
   url: string;
@@ -12,11 +12,36 @@ export interface LocalFlinkCluster {
   /** Folders shared by JobManager and TaskManager (one machine), as plain paths. */
   savepointDir: string;
   checkpointDir: string;
-  /** Process ids of the JobManager and TaskManager JVMs (each leads its own process group). */
-  pids: number[];
+  /** Process ids of the current JobManager and TaskManager JVMs (each leads its own process group). */
+  readonly pids: number[];
   /** Kills both JVM process groups and removes the temp dir; safe to call twice. */
   stop(): Promise<void>;
+  /** SIGKILLs the JobManager's process group (a crash) and resolves once it is gone. */
+  killJobManager(): Promise<void>;
+  /**
+   * Starts a new JobManager JVM with the same configuration and ports; resolves once its REST answers and
+   * the TaskManager has registered with it and has a free slot, or, with HA, the jobs that ran are RUNNING again.
+   * Without HA the TaskManager notices the new JobManager only after `heartbeat.timeout` (50 s by default).
+   */
+  startJobManager(): Promise<void>;
 }
+
+/** Flink's ZooKeeper high availability: a new JobManager recovers the jobs from ZooKeeper and `storageDir`. */
+export interface HaOptions {
+  /** `host:port[,host:port]` of the ZooKeeper servers. */
+  zookeeperQuorum: string;
+  /** A `file://` URL: job graphs, jars and checkpoint metadata that a new leader reads back. */
+  storageDir: string;
+  clusterId: string;
+}
+
+export interface ClusterOptions {
+  /** Flink configuration entries added to (or overriding) the harness's own. */
+  config?: Record<string, string | number | boolean>;
+  ha?: HaOptions;
+}
+
+interface ClusterDirs { conf: string; log: string; tmp: string; checkpoints: string; savepoints: string }
 
 /** Flink's `env.java.opts.all` default: what Flink needs opened up on Java 17. */
 const JAVA17_MODULE_OPTS = [
@@ -48,7 +73,7 @@ export async function freePort(): Promise<number> {
   });
 }
 
-function flinkConfig(dist: FlinkDistribution, dirs: { checkpoints: string; savepoints: string; tmp: string },
+function flinkConfig(dist: FlinkDistribution, dirs: ClusterDirs,
   ports: { rest: number; rpc: number }): Record<string, string | number | boolean> {
   const checkpoints = pathToFileURL(dirs.checkpoints).href;
   const savepoints = pathToFileURL(dirs.savepoints).href;
@@ -91,6 +116,18 @@ function flinkConfig(dist: FlinkDistribution, dirs: { checkpoints: string; savep
   };
 }
 
+function haConfig(ha: HaOptions): Record<string, string | number> {
+  return {
+    'high-availability.type': 'zookeeper',
+    'high-availability.zookeeper.quorum': ha.zookeeperQuorum,
+    'high-availability.storageDir': ha.storageDir,
+    'high-availability.cluster-id': ha.clusterId,
+    // A killed leader's ZooKeeper session (and with it its leadership) lasts this long; the default is 60 s.
+    'high-availability.zookeeper.client.session-timeout': 6000,
+    'high-availability.zookeeper.client.connection-timeout': 6000,
+  };
+}
+
 const LOG4J = `rootLogger.level = INFO
 rootLogger.appenderRef.file.ref = MainAppender
 appender.main.name = MainAppender
@@ -102,120 +139,100 @@ logger.netty.name = org.apache.flink.shaded.netty4
 logger.netty.level = WARN
 `;
 
-interface Jvm { name: string; child: ChildProcess; logFile: string }
-
-function startJvm(name: string, mainClass: string, heapOpts: string[], dist: FlinkDistribution,
-  confDir: string, logDir: string): Jvm {
-  const logFile = path.join(logDir, `${name}.log`);
-  const stdio = openSync(path.join(logDir, `${name}.out`), 'a');
-  const child = spawn('java', [
-    ...JAVA17_MODULE_OPTS, ...heapOpts,
-    `-Dlog.file=${logFile}`,
-    `-Dlog4j.configurationFile=${pathToFileURL(path.join(confDir, 'log4j2.properties')).href}`,
-    '-cp', dist.classpath.join(path.delimiter),
-    mainClass, '--configDir', confDir,
-  ], {
-    detached: true, // its own process group, so teardown reaches every thread and child of the JVM
-    stdio: ['ignore', stdio, stdio],
-    env: { ...process.env, FLINK_CONF_DIR: confDir, FLINK_PLUGINS_DIR: dist.pluginsDir, FLINK_LIB_DIR: dist.libDir },
+function startFlinkJvm(role: 'jobmanager' | 'taskmanager', dist: FlinkDistribution, dirs: ClusterDirs): Jvm {
+  const { mainClass, heap } = ROLES[role];
+  return startJvm({
+    name: role, mainClass, classpath: dist.classpath, logDir: dirs.log,
+    jvmOptions: [
+      ...JAVA17_MODULE_OPTS, ...heap,
+      `-Dlog.file=${path.join(dirs.log, `${role}.log`)}`,
+      `-Dlog4j.configurationFile=${pathToFileURL(path.join(dirs.conf, 'log4j2.properties')).href}`,
+    ],
+    args: ['--configDir', dirs.conf],
+    env: { FLINK_CONF_DIR: dirs.conf, FLINK_PLUGINS_DIR: dist.pluginsDir, FLINK_LIB_DIR: dist.libDir },
   });
-  closeSync(stdio);
-  return { name, child, logFile };
 }
 
-function killGroup(jvm: Jvm, signal: NodeJS.Signals): void {
-  if (jvm.child.pid === undefined || jvm.child.exitCode !== null || jvm.child.signalCode !== null) return;
-  try { process.kill(-jvm.child.pid, signal); } catch { /* already gone */ }
-}
+const ROLES = {
+  jobmanager: { mainClass: 'org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint', heap: ['-Xms512m', '-Xmx512m'] },
+  taskmanager: {
+    mainClass: 'org.apache.flink.runtime.taskexecutor.TaskManagerRunner',
+    heap: ['-Xms384m', '-Xmx384m', '-XX:MaxDirectMemorySize=192m', '-XX:MaxMetaspaceSize=256m'],
+  },
+} as const;
 
-function lastLogLines(jvms: Jvm[], count = 15): string {
-  return jvms.map((jvm) => {
-    let text = '';
-    for (const file of [jvm.logFile, jvm.logFile.replace(/\.log$/, '.out')]) {
-      try { text += readFileSync(file, 'utf8'); } catch { /* not written yet */ }
-    }
-    return `--- ${jvm.name} ---\n${text.trimEnd().split('\n').slice(-count).join('\n')}`;
-  }).join('\n');
-}
-
-const liveClusters = new Set<() => void>();
-let exitHookInstalled = false;
+interface Overview { taskmanagers?: number; 'slots-available'?: number; 'jobs-running'?: number }
 
 /**
- * A last line of defence: whatever happens to this process, no JVM (nor its temp dir) outlives it.
- * A program with a handler of its own for a signal (`npm start`'s main) stops its clusters in order
- * itself; then this hook leaves the signal to it, and the exit hook still kills what is left.
+ * Waits until the JobManager's REST answers and `ready` holds for its overview, failing early (with the
+ * JVMs' last log lines) when one of them exits.
  */
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on('exit', () => { for (const kill of liveClusters) kill(); });
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.on(signal, () => {
-      if (process.listenerCount(signal) > 1) return;
-      for (const kill of liveClusters) kill();
-      process.exit(128 + os.constants.signals[signal]);
-    });
-  }
-}
-
-async function waitUntilReady(url: string, jvms: Jvm[]): Promise<void> {
+async function waitUntil(url: string, jvms: Jvm[], what: string, ready: (overview: Overview) => Promise<boolean> | boolean): Promise<void> {
   const deadline = Date.now() + STARTUP_TIMEOUT_MS;
   let lastProblem = 'no answer yet';
   while (Date.now() < deadline) {
-    const dead = jvms.find((jvm) => jvm.child.exitCode !== null || jvm.child.signalCode !== null);
+    const dead = jvms.find((jvm) => !isRunning(jvm));
     if (dead) throw new Error(`Flink's ${dead.name} exited (${dead.child.exitCode ?? dead.child.signalCode}) during start-up\n${lastLogLines(jvms)}`);
     try {
       const response = await fetch(`${url}/overview`, { signal: AbortSignal.timeout(2000) });
-      const overview = await response.json() as { taskmanagers?: number; 'slots-available'?: number };
-      if ((overview.taskmanagers ?? 0) >= 1 && (overview['slots-available'] ?? 0) > 0) return;
+      const overview = await response.json() as Overview;
+      if (await ready(overview)) return;
       lastProblem = `overview says ${JSON.stringify(overview)}`;
     } catch (err) {
       lastProblem = (err as Error).message;
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
-  throw new Error(`Flink did not come up within ${STARTUP_TIMEOUT_MS / 1000} s (${lastProblem})\n${lastLogLines(jvms)}`);
+  throw new Error(`Flink did not ${what} within ${STARTUP_TIMEOUT_MS / 1000} s (${lastProblem})\n${lastLogLines(jvms)}`);
 }
 
-/** Starts a JobManager and one TaskManager on 127.0.0.1 and waits until a slot is free. */
-export async function startLocalCluster(dist: FlinkDistribution): Promise<LocalFlinkCluster> {
-  installExitHook();
+const hasFreeSlot = (overview: Overview): boolean => (overview.taskmanagers ?? 0) >= 1 && (overview['slots-available'] ?? 0) > 0;
+
+/** Ids of the jobs Flink lists as RUNNING (empty when it does not answer). */
+async function runningJobs(url: string): Promise<string[]> {
+  try {
+    const response = await fetch(`${url}/jobs`, { signal: AbortSignal.timeout(2000) });
+    const { jobs } = await response.json() as { jobs?: { id: string; status: string }[] };
+    return (jobs ?? []).filter((job) => job.status === 'RUNNING').map((job) => job.id);
+  } catch {
+    return [];
+  }
+}
+
+/** Every Flink version a cluster was started for in this process, in start order: what the run really covered. */
+export const startedFlinkVersions = new Set<string>();
+
+/**
+ * Starts a JobManager and one TaskManager on 127.0.0.1 and waits until a slot is free. With `ha`, the
+ * JobManager elects itself leader through ZooKeeper and a new one recovers the jobs of a killed one.
+ */
+export async function startLocalCluster(dist: FlinkDistribution, options: ClusterOptions = {}): Promise<LocalFlinkCluster> {
   const workDir = mkdtempSync(path.join(os.tmpdir(), `flink-${dist.version}-`));
-  const dirs = {
+  const dirs: ClusterDirs = {
     conf: path.join(workDir, 'conf'), log: path.join(workDir, 'log'), tmp: path.join(workDir, 'tmp'),
     checkpoints: path.join(workDir, 'checkpoints'), savepoints: path.join(workDir, 'savepoints'),
   };
   for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
   const ports = { rest: await freePort(), rpc: await freePort() };
-  const config = flinkConfig(dist, dirs, ports);
+  const config = { ...flinkConfig(dist, dirs, ports), ...(options.ha ? haConfig(options.ha) : {}), ...options.config };
   // Flat keys are valid YAML, so one file serves config.yaml (1.19+) and the legacy flink-conf.yaml reader alike.
   const yaml = Object.entries(config).map(([key, value]) => `${key}: ${value}`).join('\n') + '\n';
   writeFileSync(path.join(dirs.conf, 'config.yaml'), yaml);
   writeFileSync(path.join(dirs.conf, 'log4j2.properties'), LOG4J);
 
-  const jvms = [
-    startJvm('jobmanager', 'org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint',
-      ['-Xms512m', '-Xmx512m'], dist, dirs.conf, dirs.log),
-    startJvm('taskmanager', 'org.apache.flink.runtime.taskexecutor.TaskManagerRunner',
-      ['-Xms384m', '-Xmx384m', '-XX:MaxDirectMemorySize=192m', '-XX:MaxMetaspaceSize=256m'], dist, dirs.conf, dirs.log),
-  ];
-  const killAll = (): void => {
-    jvms.forEach((jvm) => killGroup(jvm, 'SIGKILL'));
+  let jobManager = startFlinkJvm('jobmanager', dist, dirs);
+  const taskManager = startFlinkJvm('taskmanager', dist, dirs);
+  const jvms = (): Jvm[] => [jobManager, taskManager];
+  const unregister = onProcessExit(() => {
+    jvms().forEach(killNow);
     rmSync(workDir, { recursive: true, force: true, maxRetries: 5 });
-  };
-  liveClusters.add(killAll);
+  });
 
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopped ??= (async () => {
-      await Promise.all(jvms.map((jvm) => new Promise<void>((resolve) => {
-        if (jvm.child.exitCode !== null || jvm.child.signalCode !== null) return resolve();
-        const force = setTimeout(() => killGroup(jvm, 'SIGKILL'), 5000);
-        jvm.child.once('exit', () => { clearTimeout(force); resolve(); });
-        killGroup(jvm, 'SIGTERM');
-      })));
-      liveClusters.delete(killAll);
+      await Promise.all(jvms().map((jvm) => stopJvm(jvm)));
+      unregister();
       rmSync(workDir, { recursive: true, force: true });
     })();
     return stopped;
@@ -223,11 +240,30 @@ export async function startLocalCluster(dist: FlinkDistribution): Promise<LocalF
 
   const url = `http://127.0.0.1:${ports.rest}`;
   try {
-    await waitUntilReady(url, jvms);
+    await waitUntil(url, jvms(), 'come up', hasFreeSlot);
   } catch (err) {
     await stop();
     throw err;
   }
-  const pids = jvms.map((jvm) => jvm.child.pid).filter((pid): pid is number => pid !== undefined);
-  return { url, version: dist.version, savepointDir: dirs.savepoints, checkpointDir: dirs.checkpoints, pids, stop };
+  startedFlinkVersions.add(dist.version);
+
+  let jobsToRecover: string[] = [];
+  return {
+    url, version: dist.version, savepointDir: dirs.savepoints, checkpointDir: dirs.checkpoints, stop,
+    get pids() { return jvms().map((jvm) => jvm.child.pid).filter((pid): pid is number => pid !== undefined); },
+    async killJobManager() {
+      jobsToRecover = options.ha ? await runningJobs(url) : [];
+      await killJvm(jobManager);
+    },
+    async startJobManager() {
+      if (isRunning(jobManager)) throw new Error('the JobManager is still running: killJobManager() first');
+      jobManager = startFlinkJvm('jobmanager', dist, dirs);
+      await waitUntil(url, jvms(), 'start a new JobManager', async (overview) => {
+        if ((overview.taskmanagers ?? 0) < 1) return false;
+        if (jobsToRecover.length === 0) return hasFreeSlot(overview);
+        const running = await runningJobs(url);
+        return jobsToRecover.every((id) => running.includes(id));
+      });
+    },
+  };
 }

@@ -1,16 +1,25 @@
 /**
- * Installs the Flink distribution (FLINK_VERSION, default 2.3.0) into .cache/flink and compiles the
- * fixture job against it, so CI pays for the download up front and the tests find both cached.
+ * Installs what the tests need up front, so CI pays for downloads before the tests and they find all cached:
+ * each Flink version the run tests (FLINK_VERSION, default 2.3.0, plus the 1.20 leg unless pinned) into
+ * .cache/flink with the fixture jar compiled against it, and the ZooKeeper jars of the HA tests.
  */
 import { ensureFlinkInstalled, resolveFlinkVersion } from './distribution';
 import { buildFixtureJar } from './job';
+import { clientTestVersions } from './test-cluster';
+import { ensureZooKeeperJars } from './zookeeper';
+
+const log = (line: string): void => console.log(`[flink] ${line}`);
 
 async function install(): Promise<void> {
   const started = Date.now();
-  const version = await resolveFlinkVersion();
-  const dist = await ensureFlinkInstalled(version, (line) => console.log(`[flink] ${line}`));
-  const jar = await buildFixtureJar(dist);
-  console.log(`[flink] Flink ${version} ready in ${dist.home}, fixture job ${jar} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  for (const requested of clientTestVersions()) {
+    const version = await resolveFlinkVersion(requested);
+    const dist = await ensureFlinkInstalled(version, log);
+    const jar = await buildFixtureJar(dist);
+    log(`Flink ${version} ready in ${dist.home}, fixture jobs ${jar}`);
+  }
+  const jars = await ensureZooKeeperJars(log);
+  log(`ZooKeeper ready (${jars.length} jars); all in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
 install().catch((err: Error) => {

@@ -8,6 +8,7 @@ import { fixturesDir, projectRoot } from './paths';
 const run = promisify(execFile);
 
 export const ENDLESS_JOB_CLASS = 'EndlessJob';
+export const SLOW_SNAPSHOT_JOB_CLASS = 'SlowSnapshotJob';
 
 /**
  * Compiles every fixture job (`test/fixtures/*.java`) against this Flink's jars into one jar; a run picks its
@@ -46,17 +47,28 @@ export async function uploadJar(flinkUrl: string, jarPath: string): Promise<stri
 
 export interface RunOptions {
   name: string;
-  /** Make the job throw after this many ms (restarts off), so it ends FAILED. */
+  /** EndlessJob: make the job throw after this many ms (restarts off), so it ends FAILED. */
   failAfterMs?: number;
+  /** Run SlowSnapshotJob instead, whose every snapshot (savepoints included) takes this many ms. */
+  slowSnapshotMs?: number;
   savepointPath?: string;
   /** Return as soon as Flink accepted the job, without waiting for RUNNING. */
   noWait?: boolean;
 }
 
-export async function runEndlessJob(flinkUrl: string, jarId: string, options: RunOptions): Promise<string> {
+/** Which fixture class runs, with which program arguments. */
+function fixtureProgram(options: RunOptions): { entryClass: string; programArgsList: string[] } {
+  if (options.slowSnapshotMs !== undefined) {
+    if (options.failAfterMs !== undefined) throw new Error('failAfterMs is an EndlessJob option; SlowSnapshotJob does not fail');
+    return { entryClass: SLOW_SNAPSHOT_JOB_CLASS, programArgsList: [options.name, String(options.slowSnapshotMs)] };
+  }
+  return { entryClass: ENDLESS_JOB_CLASS, programArgsList: [options.name, String(options.failAfterMs ?? 0)] };
+}
+
+/** Runs a fixture job from the uploaded fixture jar (EndlessJob unless the options pick another). */
+export async function runFixtureJob(flinkUrl: string, jarId: string, options: RunOptions): Promise<string> {
   const body = {
-    entryClass: ENDLESS_JOB_CLASS,
-    programArgsList: [options.name, String(options.failAfterMs ?? 0)],
+    ...fixtureProgram(options),
     parallelism: 1,
     ...(options.savepointPath ? { savepointPath: options.savepointPath } : {}),
   };

@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { startLocalCluster, type LocalFlinkCluster } from './cluster';
 import { ensureFlinkInstalled, resolveFlinkVersion } from './distribution';
-import { buildFixtureJar, runEndlessJob, uploadJar } from './job';
+import { buildFixtureJar, runFixtureJob, uploadJar } from './job';
 import { assertPortFree, prepareUserDir, startNodeRed, type RunningNodeRed } from './node-red-dev';
 import { projectRoot } from './paths';
 
@@ -45,7 +45,7 @@ async function localFlinkWithJobs(onStarted: (cluster: LocalFlinkCluster) => voi
   since = Date.now();
   const jarId = await uploadJar(local.url, await buildFixtureJar(dist));
   for (const name of EXAMPLE_JOBS) {
-    const jobId = await runEndlessJob(local.url, jarId, { name });
+    const jobId = await runFixtureJob(local.url, jarId, { name });
     log(`example job ${name} RUNNING as ${jobId}`);
   }
   log(`example jobs started in ${seconds(since)}`);

@@ -1,6 +1,6 @@
 import { ensureFlinkInstalled, resolveFlinkVersion } from './distribution';
-import { startLocalCluster, type LocalFlinkCluster } from './cluster';
-import { buildFixtureJar, cancelJob, runEndlessJob, uploadJar, type RunOptions } from './job';
+import { startedFlinkVersions, startLocalCluster, type LocalFlinkCluster } from './cluster';
+import { buildFixtureJar, cancelJob, runFixtureJob, uploadJar, type RunOptions } from './job';
 
 /** A Flink cluster the test run shares: local (started once per version, on first use) or `FLINK_URL`. */
 export interface TestFlink {
@@ -31,6 +31,8 @@ async function bringUp(version: string, primary: boolean): Promise<TestFlink> {
     local = await startLocalCluster(dist);
     url = local.url;
     log(`Flink ${version} up at ${url} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  } else {
+    externalVersions.add(await externalVersion(url));
   }
   const jarId = await uploadJar(url, await buildFixtureJar(dist));
   const flinkUrl = url;
@@ -41,7 +43,7 @@ async function bringUp(version: string, primary: boolean): Promise<TestFlink> {
     savepointDir: local?.savepointDir,
     checkpointDir: local?.checkpointDir,
     async startJob(options = {}) {
-      const jobId = await runEndlessJob(flinkUrl, jarId, { name: `test-job-${++jobCounter}`, ...options });
+      const jobId = await runFixtureJob(flinkUrl, jarId, { name: `test-job-${++jobCounter}`, ...options });
       jobs.add(jobId);
       return jobId;
     },
@@ -65,13 +67,27 @@ export async function testFlink(version?: string): Promise<TestFlink> {
 
 /**
  * Versions the client's real-Flink suite runs against (`undefined` is the run's default cluster):
- * FLINK_TEST_VERSIONS (comma-separated) if set; otherwise the default plus the 1.20 LTS line,
- * unless FLINK_VERSION or FLINK_URL pins the run to one cluster.
+ * FLINK_TEST_VERSIONS (comma-separated) if set; otherwise the default plus the 1.20 LTS line, unless
+ * FLINK_VERSION pins the run to one version. Under FLINK_URL the 1.20 leg is listed too, and its suite
+ * skips itself with the reason (`requireVersionLeg`), so the summary shows what the run left out.
  */
 export function clientTestVersions(): Array<string | undefined> {
   const listed = process.env.FLINK_TEST_VERSIONS?.split(',').map((v) => v.trim()).filter(Boolean);
   if (listed?.length) return listed;
-  return process.env.FLINK_URL || process.env.FLINK_VERSION ? [undefined] : [undefined, '1.20'];
+  return process.env.FLINK_VERSION ? [undefined] : [undefined, '1.20'];
+}
+
+const externalVersions = new Set<string>();
+
+/** The Flink versions this run really tested: each local cluster started, and the one at FLINK_URL. */
+export function flinkVersionsCovered(): string[] {
+  return [...startedFlinkVersions, ...[...externalVersions].map((v) => `${v} (FLINK_URL)`)];
+}
+
+async function externalVersion(url: string): Promise<string> {
+  const response = await fetch(`${url}/config`, { signal: AbortSignal.timeout(10_000) });
+  const config = await response.json() as { 'flink-version'?: string };
+  return config['flink-version'] ?? 'unknown';
 }
 
 /** Cancels what the tests started (needed on a shared `FLINK_URL` cluster) and stops local clusters. */

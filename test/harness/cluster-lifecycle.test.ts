@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { startLocalCluster } from '../flink/cluster';
 import { ensureFlinkInstalled, resolveFlinkVersion } from '../flink/distribution';
 import { FlinkClusterClient } from '../../src';
+import { requireLocalRun } from '../flink/skips';
 
 function isAlive(pid: number): boolean {
   try {
@@ -13,10 +14,9 @@ function isAlive(pid: number): boolean {
   }
 }
 
-// These start clusters of their own, so they only exist when the run owns a local Flink (no FLINK_URL).
-const describeLocal = process.env.FLINK_URL ? (): void => {} : describe;
+describe('local Flink cluster lifecycle', function () {
+  before(function () { requireLocalRun(this, 'starts and stops clusters to check their lifecycle'); });
 
-describeLocal('local Flink cluster lifecycle', function () {
   it('stops both JVMs and removes its folders', async function () {
     const dist = await ensureFlinkInstalled(await resolveFlinkVersion());
     const cluster = await startLocalCluster(dist);

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { freePort } from '../flink/cluster';
 import { readExampleFlows, type FlowNode } from '../flink/example-flows';
 import { projectRoot } from '../flink/paths';
+import { requireLocalRun } from '../flink/skips';
 
 const isAlive = (pid: number): boolean => {
   try { process.kill(pid, 0); return true; } catch { return false; }
@@ -28,9 +29,7 @@ async function getJson<T>(url: string, headers: Record<string, string> = {}): Pr
   return await response.json() as T;
 }
 
-const describeLocal = process.env.FLINK_URL ? (): void => {} : describe;
-
-describeLocal('npm start (dist/test/flink/main.js)', function () {
+describe('npm start (dist/test/flink/main.js)', function () {
   this.timeout(180_000);
   let main: ChildProcess;
   let output = '';
@@ -55,6 +54,7 @@ describeLocal('npm start (dist/test/flink/main.js)', function () {
   }
 
   before(async function () {
+    requireLocalRun(this, 'npm start brings up a local Flink and its JVMs');
     userDir = mkdtempSync(path.join(os.tmpdir(), 'node-red-dev-'));
     port = await freePort();
     const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), NODE_RED_USER_DIR: userDir };
@@ -67,6 +67,7 @@ describeLocal('npm start (dist/test/flink/main.js)', function () {
 
   after(async function () {
     // Only matters when a test failed half-way: nothing of this run may outlive the suite.
+    if (main === undefined) return; // skipped: nothing was started
     if (main.exitCode === null && main.signalCode === null) {
       children = [...children, ...childrenOf(main.pid!)];
       main.kill('SIGINT');

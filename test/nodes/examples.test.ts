@@ -6,6 +6,7 @@ import path from 'node:path';
 import { cancelJob, waitForJobState } from '../flink/job';
 import { localPath, projectRoot } from '../flink/paths';
 import { testFlink, type TestFlink } from '../flink/test-cluster';
+import { requireLocalFlink } from '../flink/skips';
 import { collect, eventually, FLINK_NODES, helper, nextMessage, uniqueName, type FlowNode } from './node-harness';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -74,6 +75,7 @@ describe('the example flows', function () {
   });
 
   it('scheduled savepoint with retention: takes savepoints of the named job, keeps the last 3, disposes older ones', async function () {
+    requireLocalFlink(this, flink, 'reads savepoint files from disk');
     const jobName = uniqueName('example-retention');
     const jobId = await flink.startJob({ name: jobName });
     try {
@@ -132,6 +134,7 @@ describe('the example flows', function () {
     });
 
     it('stops the alerting job with a savepoint', async function () {
+      requireLocalFlink(this, flink, 'reads savepoint files from disk');
       const jobName = uniqueName('example-alert');
       const jobId = await flink.startJob({ name: jobName });
       try {
@@ -172,6 +175,7 @@ describe('the example flows', function () {
   });
 
   it('ops panel: each button acts on the named job, and the watch reports a job that fails', async function () {
+    requireLocalFlink(this, flink, 'reads savepoint files from disk');
     const jobName = uniqueName('example-ops');
     const jobId = await flink.startJob({ name: jobName });
     let failingId: string | undefined;

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { cancelJob, waitForJobState } from '../flink/job';
 import { testFlink, type TestFlink } from '../flink/test-cluster';
 import { localPath } from '../flink/paths';
+import { requireLocalFlink } from '../flink/skips';
 import {
   catchAll, clusterConfig, collect, eventually, FLINK_NODES, helper, nextMessage, onTab, roundTrip, statuses, uniqueName,
   type FlowNode,
@@ -219,6 +220,7 @@ describe('flink operation nodes against the real Flink', function () {
 
   describe('flink-savepoint and flink-dispose-savepoint', function () {
     it('writes a savepoint (status: blue ring while running, then green) and disposes it when wired after', async function () {
+      requireLocalFlink(this, flink, 'reads savepoint files from disk');
       await helper.load(FLINK_NODES, onTab([
         clusterConfig(flink.url),
         { id: 'sp', type: 'flink-savepoint', cluster: 'cluster', wires: [['dispose', 'saved']] },
@@ -245,6 +247,7 @@ describe('flink operation nodes against the real Flink', function () {
     });
 
     it('takes msg.savepointDir and msg.formatType, and runs concurrent savepoints side by side', async function () {
+      requireLocalFlink(this, flink, 'reads savepoint files from disk');
       await helper.load(FLINK_NODES, single(flink.url, { type: 'flink-savepoint' }));
       const out = collect('out');
       const dir = path.join(flink.savepointDir!, 'from-msg');
@@ -267,6 +270,7 @@ describe('flink operation nodes against the real Flink', function () {
     });
 
     it('takes the path from msg.savepointPath and reports a failed disposal with its code', async function () {
+      requireLocalFlink(this, flink, 'names a path in the local savepoint dir');
       await helper.load(FLINK_NODES, single(flink.url, { type: 'flink-dispose-savepoint' }));
       const nothing = await roundTrip('n', {}, 'caught');
       assert.equal(nothing.error.code, 'FLINK_INVALID_ARGUMENT');
@@ -315,6 +319,7 @@ describe('flink operation nodes against the real Flink', function () {
     });
 
     it('flink-stop stops with a savepoint (drain from msg.drain); the job ends FINISHED', async function () {
+      requireLocalFlink(this, flink, 'reads savepoint files from disk');
       const name = uniqueName('nodes-stop');
       const victim = await flink.startJob({ name });
       await helper.load(FLINK_NODES, single(flink.url, { type: 'flink-stop', jobName: name }));
@@ -326,6 +331,7 @@ describe('flink operation nodes against the real Flink', function () {
     });
 
     it('flink-savepoint with "cancel the job" writes the savepoint and the job ends CANCELED', async function () {
+      requireLocalFlink(this, flink, 'reads savepoint files from disk');
       const victim = await flink.startJob({ name: uniqueName('nodes-sp-cancel') });
       await helper.load(FLINK_NODES, single(flink.url, { type: 'flink-savepoint', cancelJob: true }));
       const msg = await roundTrip('n', { jobId: victim }, 'out', 60_000);

@@ -1,0 +1,107 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+/** A JVM the harness started (Flink's JobManager or TaskManager, a ZooKeeper server), leading its own process group. */
+export interface Jvm {
+  name: string;
+  child: ChildProcess;
+  /** Where the JVM's logger writes; its stdout and stderr go to the same name with `.out`. */
+  logFile: string;
+}
+
+export interface JvmSpec {
+  name: string;
+  mainClass: string;
+  classpath: string[];
+  jvmOptions: string[];
+  args: string[];
+  logDir: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export function startJvm(spec: JvmSpec): Jvm {
+  const logFile = path.join(spec.logDir, `${spec.name}.log`);
+  const stdio = openSync(path.join(spec.logDir, `${spec.name}.out`), 'a');
+  const child = spawn('java', [...spec.jvmOptions, '-cp', spec.classpath.join(path.delimiter), spec.mainClass, ...spec.args], {
+    detached: true, // its own process group, so teardown reaches every thread and child of the JVM
+    stdio: ['ignore', stdio, stdio],
+    env: { ...process.env, ...spec.env },
+  });
+  closeSync(stdio);
+  return { name: spec.name, child, logFile };
+}
+
+export function isRunning(jvm: Jvm): boolean {
+  return jvm.child.exitCode === null && jvm.child.signalCode === null;
+}
+
+function signalGroup(jvm: Jvm, signal: NodeJS.Signals): void {
+  if (jvm.child.pid === undefined || !isRunning(jvm)) return;
+  try { process.kill(-jvm.child.pid, signal); } catch { /* already gone */ }
+}
+
+/** SIGKILLs the JVM's process group at once (a crash, or a last resort), without waiting. */
+export function killNow(jvm: Jvm): void {
+  signalGroup(jvm, 'SIGKILL');
+}
+
+function exited(jvm: Jvm): Promise<void> {
+  return new Promise((resolve) => {
+    if (!isRunning(jvm)) return resolve();
+    jvm.child.once('exit', () => resolve());
+  });
+}
+
+/** SIGKILLs the JVM's process group and resolves once the JVM is gone. */
+export async function killJvm(jvm: Jvm): Promise<void> {
+  const gone = exited(jvm);
+  killNow(jvm);
+  await gone;
+}
+
+/** SIGTERM, then SIGKILL after `graceMs`; resolves once the JVM is gone. */
+export async function stopJvm(jvm: Jvm, graceMs = 5000): Promise<void> {
+  const gone = exited(jvm);
+  const force = setTimeout(() => killNow(jvm), graceMs);
+  signalGroup(jvm, 'SIGTERM');
+  await gone;
+  clearTimeout(force);
+}
+
+/** The last lines each JVM logged, for an error message that says why a start failed. */
+export function lastLogLines(jvms: Jvm[], count = 15): string {
+  return jvms.map((jvm) => {
+    let text = '';
+    for (const file of [jvm.logFile, jvm.logFile.replace(/\.log$/, '.out')]) {
+      try { text += readFileSync(file, 'utf8'); } catch { /* not written yet */ }
+    }
+    return `--- ${jvm.name} ---\n${text.trimEnd().split('\n').slice(-count).join('\n')}`;
+  }).join('\n');
+}
+
+const teardowns = new Set<() => void>();
+let exitHookInstalled = false;
+
+/**
+ * Registers a synchronous last-resort teardown (kill the JVMs, remove temp dirs): whatever happens to this
+ * process, nothing the harness started outlives it. A program with a handler of its own for a signal
+ * (`npm start`'s main) stops things in order itself; then this hook leaves the signal to it, and the exit
+ * hook still kills what is left. Returns the function that unregisters it after an orderly stop.
+ */
+export function onProcessExit(teardown: () => void): () => void {
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.on('exit', () => { for (const run of teardowns) run(); });
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+      process.on(signal, () => {
+        if (process.listenerCount(signal) > 1) return;
+        for (const run of teardowns) run();
+        process.exit(128 + os.constants.signals[signal]);
+      });
+    }
+  }
+  teardowns.add(teardown);
+  return () => { teardowns.delete(teardown); };
+}

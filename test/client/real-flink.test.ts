@@ -9,6 +9,7 @@ import { recordingDispatcher } from '../spec/recording-dispatcher';
 import type { Dispatcher } from 'undici';
 import { localPath } from '../flink/paths';
 import { requireLocalFlink, requireVersionLeg } from '../flink/skips';
+import { fromCheckpointStatistics, type HistoryEntry } from '../flink/checkpoint-history';
 
 const UNKNOWN_JOB = 'ffffffffffffffffffffffffffffffff';
 
@@ -19,26 +20,6 @@ async function rejectsWithCode(promise: Promise<unknown>, code: string, message?
   assert.equal(caught.code, code, `expected ${code}, got ${caught.code}: ${caught.message}`);
   if (message) assert.match(caught.message, message);
   return caught;
-}
-
-interface HistoryEntry {
-  id: number; status: string; is_savepoint: boolean; savepointFormat: string | null; external_path?: string | null;
-  state_size: number; checkpointed_size: number;
-}
-interface RestoredEntry { id: number; is_savepoint: boolean; external_path: string | null }
-
-/**
- * Polls the job's checkpoint statistics until `pick` finds what it looks for: Flink's REST layer caches them
- * for a few seconds, so a savepoint that just completed appears in the history a moment later.
- */
-async function fromCheckpointStatistics<T>(client: FlinkClusterClient, jobId: string, pick: (stats: { history: HistoryEntry[]; latest: { restored: RestoredEntry | null }; counts: { restored: number } }) => T | undefined): Promise<T> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const found = pick(await client.getCheckpointStatistics(jobId) as never);
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error(`job ${jobId}'s checkpoint statistics never showed what the test waits for`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
 }
 
 for (const version of clientTestVersions()) describe(`FlinkClusterClient against a real Flink ${version ?? ''}`.trim(), function () {

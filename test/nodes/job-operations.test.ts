@@ -5,6 +5,8 @@ import { cancelJob, waitForJobState } from '../flink/job';
 import { testFlink, type TestFlink } from '../flink/test-cluster';
 import { localPath } from '../flink/paths';
 import { requireLocalFlink } from '../flink/skips';
+import { fromCheckpointStatistics, type HistoryEntry } from '../flink/checkpoint-history';
+import { FlinkClusterClient } from '../../src';
 import {
   catchAll, clusterConfig, collect, eventually, FLINK_NODES, helper, nextMessage, onTab, roundTrip, statuses, uniqueName,
   type FlowNode,
@@ -248,18 +250,36 @@ describe('flink operation nodes against the real Flink', function () {
 
     it('takes msg.savepointDir and msg.formatType, and runs concurrent savepoints side by side', async function () {
       requireLocalFlink(this, flink, 'reads savepoint files from disk');
-      await helper.load(FLINK_NODES, single(flink.url, { type: 'flink-savepoint' }));
-      const out = collect('out');
-      const dir = path.join(flink.savepointDir!, 'from-msg');
-      helper.getNode('n')!.receive({ jobId, savepointDir: dir, formatType: 'native', seq: 1 });
-      helper.getNode('n')!.receive({ jobId, seq: 2 });
-      await eventually(() => out.length === 2, 'two savepoints', 60_000);
-      const first = out.find((m) => m.seq === 1)!;
-      assert.ok(localPath(first.payload.location).startsWith(dir), `${first.payload.location} is under ${dir}`);
-      const second = out.find((m) => m.seq === 2)!;
-      assert.ok(!localPath(second.payload.location).startsWith(dir));
-      const bad = await roundTrip('n', { jobId, formatType: 'YAML' }, 'caught');
-      assert.equal(bad.error.code, 'FLINK_INVALID_ARGUMENT');
+      // Snapshots of 1.5 s each make "side by side" visible in Flink: each savepoint is triggered before the other completed.
+      const slow = await flink.startJob({ name: uniqueName('nodes-side-by-side'), slowSnapshotMs: 1500 });
+      try {
+        await helper.load(FLINK_NODES, single(flink.url, { type: 'flink-savepoint' }));
+        const out = collect('out');
+        const dir = path.join(flink.savepointDir!, 'from-msg');
+        helper.getNode('n')!.receive({ jobId: slow, savepointDir: dir, formatType: 'native', seq: 1 });
+        helper.getNode('n')!.receive({ jobId: slow, seq: 2 });
+        await eventually(() => out.length === 2, 'two savepoints', 60_000);
+        const first = out.find((m) => m.seq === 1)!;
+        assert.ok(localPath(first.payload.location).startsWith(dir), `${first.payload.location} is under ${dir}`);
+        const second = out.find((m) => m.seq === 2)!;
+        assert.ok(!localPath(second.payload.location).startsWith(dir));
+        const client = new FlinkClusterClient({ url: flink.url });
+        try {
+          const [a, b] = await fromCheckpointStatistics(client, slow, (stats) => {
+            const found = [first, second].map((m) => stats.history.find((e) => e.external_path === m.payload.location));
+            return found.every(Boolean) ? found as HistoryEntry[] : undefined;
+          });
+          assert.equal(a!.savepointFormat, 'NATIVE', 'msg.formatType reached Flink');
+          assert.ok(a!.trigger_timestamp < b!.latest_ack_timestamp && b!.trigger_timestamp < a!.latest_ack_timestamp,
+            `the two savepoints overlap in Flink: ${a!.trigger_timestamp}-${a!.latest_ack_timestamp} and ${b!.trigger_timestamp}-${b!.latest_ack_timestamp}`);
+        } finally {
+          await client.close();
+        }
+        const bad = await roundTrip('n', { jobId: slow, formatType: 'YAML' }, 'caught');
+        assert.equal(bad.error.code, 'FLINK_INVALID_ARGUMENT');
+      } finally {
+        await cancelJob(flink.url, slow);
+      }
     });
 
     it('emits { jobId, triggerId } at once when detached', async function () {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { trackOwnResources } from './resource-tracker';
 import { cancelJob } from '../flink/job';
 import { testFlink, type TestFlink } from '../flink/test-cluster';
 import type { SharedClient } from '../../nodes/lib/shared-client';
@@ -26,9 +27,10 @@ function completions(nodeId: string): Array<{ error?: { code?: string } }> {
   return seen;
 }
 
-/** Timers keeping the process alive right now (Node's own view, not a guess). */
-function activeTimers(): number {
-  return process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+/** What the package's own code left alive, each with where it was created, for a failure message. */
+function leftBehind(tracker: ReturnType<typeof trackOwnResources>): string {
+  const ownFrame = (stack: string): string => stack.split('\n').find((line) => /[\\/]dist[\\/](src|nodes)[\\/]/.test(line))?.trim() ?? '?';
+  return tracker.alive().map(({ type, stack }) => `${type} created ${ownFrame(stack)}`).join('; ');
 }
 
 describe('cluster sharing and clean shutdown', function () {
@@ -90,7 +92,7 @@ describe('cluster sharing and clean shutdown', function () {
     try {
       // The savepoint's status requests never get an answer: it is in progress for as long as the test wants.
       proxy = await startFlinkProxy(flink.url, { hold: /\/savepoints\/[0-9a-f]{32}$/ });
-      const timersBefore = activeTimers();
+      const tracker = trackOwnResources();
       await helper.load(FLINK_NODES, onTab([
         clusterConfig(proxy.url),
         { id: 'n', type: 'flink-savepoint', cluster: 'cluster', wires: [['out']] },
@@ -111,6 +113,7 @@ describe('cluster sharing and clean shutdown', function () {
       await new Promise((resolve) => setTimeout(resolve, 1100));
       assert.match(seen[seen.length - 1]?.text ?? '', /^savepoint [1-9]\d*s$/, 'the blue ring ticks the elapsed time');
       assert.equal(seen[seen.length - 1]?.fill, 'blue');
+      assert.ok(tracker.alive().some((r) => r.type === 'Timeout'), 'the tracker sees the running savepoint\'s timers');
 
       await helper.unload();
       unloaded = true;
@@ -120,8 +123,14 @@ describe('cluster sharing and clean shutdown', function () {
       assert.equal(outcomes[1]!.error?.code, 'FLINK_ABORTED', 'the savepoint was aborted by the close');
       assert.equal(out.length, 0);
       await eventually(() => proxy!.openConnections() === 0 && proxy!.held() === 0, 'every connection to close', 5_000);
-      // Other parts of the process (undici's shared timer, the harness's fetches) hold short timers too: wait them out.
-      await eventually(() => activeTimers() <= timersBefore, `no timer left behind (${timersBefore} before)`, 5_000);
+      // Each timer, immediate and socket the nodes and the client created during the test, by identity, is gone.
+      try {
+        await eventually(() => tracker.alive().length === 0, 'no timer or socket left behind', 5_000);
+      } catch {
+        assert.fail(`left behind: ${leftBehind(tracker)}`);
+      } finally {
+        tracker.stop();
+      }
     } finally {
       if (unloaded) await helper.load(FLINK_NODES, []); // the afterEach unload needs something loaded
       await cancelJob(flink.url, jobId);
@@ -130,19 +139,26 @@ describe('cluster sharing and clean shutdown', function () {
 
   it('a closed watch stops polling and leaves no socket or timer', async function () {
     proxy = await startFlinkProxy(flink.url);
-    const timersBefore = activeTimers();
+    const tracker = trackOwnResources();
     await helper.load(FLINK_NODES, onTab([
       clusterConfig(proxy.url),
       { id: 'w', type: 'flink-job-watch', cluster: 'cluster', interval: 0.1, wires: [['out']] },
       { id: 'out', type: 'helper' },
     ]));
     await eventually(() => proxy!.requests.length >= 3, 'a few polls');
+    assert.ok(tracker.alive().length > 0, 'the tracker sees the watch\'s timer and connection');
     await helper.unload();
     const polls = proxy.requests.length;
     await eventually(() => proxy!.openConnections() === 0, 'the connections to close', 5_000);
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.equal(proxy.requests.length, polls, 'no poll after close');
-    await eventually(() => activeTimers() <= timersBefore, `no timer left behind (${timersBefore} before)`, 5_000);
+    try {
+      await eventually(() => tracker.alive().length === 0, 'no timer or socket left behind', 5_000);
+    } catch {
+      assert.fail(`left behind: ${leftBehind(tracker)}`);
+    } finally {
+      tracker.stop();
+    }
     await helper.load(FLINK_NODES, []);
   });
 

@@ -6,7 +6,7 @@ import { checkJobId, checkTriggerId, newJobId, newTriggerId } from './ids';
 import { JobClient } from './job-client';
 import { failureOf, operationFailed } from './failures';
 import { decodeJavaValue } from './java-values';
-import { pollUntilDone, rideOutOutage, withDeadline, withOperationContext, type OperationOptions, type OperationState, type PollTarget, type Progress } from './poll';
+import { isRecovering, pollUntilDone, rideOutOutage, withDeadline, withOperationContext, type OperationOptions, type OperationState, type PollTarget, type Progress } from './poll';
 import { mayHaveActed, type AttemptFailure } from './retry';
 import * as schemas from './schemas';
 import { FlinkTransport, type CallOptions, type FlinkRequest, type TransportOptions } from './transport';
@@ -343,9 +343,13 @@ export class FlinkClusterClient {
   private async savepoint(jobId: string, endpoint: 'savepoints' | 'stop', what: string, options: StopOptions, cancelJob = false): Promise<string> {
     checkFormatType(options);
     return this.runOperation(`${what} of job ${jobId}`, options, async (signal, state) => {
-      const trigger = this.savepointTrigger(jobId, endpoint, options, await this.operationVersion(what, signal, state, options.onProgress), cancelJob);
-      const triggerId = await this.sendTrigger(what, trigger.request, trigger.triggerId, signal, state, options.onProgress);
-      return pollUntilDone(this.savepointTarget(jobId, triggerId, what), signal, options.onProgress, state);
+      const version = await this.operationVersion(what, signal, state, options.onProgress);
+      // A new leader still recovering the job fails the trigger without starting anything: trigger anew (a new id) later.
+      return rideOutOutage(async () => {
+        const trigger = this.savepointTrigger(jobId, endpoint, options, version, cancelJob);
+        const triggerId = await this.sendTrigger(what, trigger.request, trigger.triggerId, signal, state, options.onProgress);
+        return pollUntilDone(this.savepointTarget(jobId, triggerId, what), signal, options.onProgress, state);
+      }, signal, state, (outage) => outageReporter(what, state.triggerId, options.onProgress)(outage), isRecovering);
     });
   }
 

@@ -138,20 +138,28 @@ export function isOutage(err: unknown): err is FlinkError {
  * operation's signal ends the wait. Errors of any other kind end it at once.
  */
 export async function rideOutOutage<T>(ask: () => Promise<T>, signal: AbortSignal, state: OperationState,
-  onOutage: (outage: NonNullable<Progress['outage']>) => void): Promise<T> {
+  onOutage: (outage: NonNullable<Progress['outage']>) => void, isTransient: (err: unknown) => err is FlinkError = isOutage): Promise<T> {
   for (let delay = POLL_INITIAL_DELAY_MS; ; delay = Math.min(delay * 2, OUTAGE_MAX_DELAY_MS)) {
     try {
       const answer = await ask();
       delete state.outage;
       return answer;
     } catch (err) {
-      if (signal.aborted || !isOutage(err)) throw err;
+      if (signal.aborted || !isTransient(err)) throw err;
       const since = state.outage?.since ?? Date.now();
       state.outage = { since, code: err.code, message: err.message };
       onOutage({ forMs: Date.now() - since, code: err.code, message: err.message });
       await sleep(delay, undefined, { signal });
     }
   }
+}
+
+/**
+ * A savepoint or checkpoint that a new leader refused because it is still recovering the job (Flink's
+ * UnavailableDispatcherOperationException): nothing was started, and a new trigger can succeed later.
+ */
+export function isRecovering(err: unknown): err is FlinkError {
+  return isFlinkError(err, 'FLINK_OPERATION_FAILED') && err.failureClass === 'org.apache.flink.runtime.dispatcher.UnavailableDispatcherOperationException';
 }
 
 /**

@@ -344,12 +344,13 @@ export class FlinkClusterClient {
     checkFormatType(options);
     return this.runOperation(`${what} of job ${jobId}`, options, async (signal, state) => {
       const version = await this.operationVersion(what, signal, state, options.onProgress);
-      // A new leader still recovering the job fails the trigger without starting anything: trigger anew (a new id) later.
+      // After an outage, a new leader still recovering the job fails the trigger without starting anything: trigger anew (a new id) later.
       return rideOutOutage(async () => {
         const trigger = this.savepointTrigger(jobId, endpoint, options, version, cancelJob);
         const triggerId = await this.sendTrigger(what, trigger.request, trigger.triggerId, signal, state, options.onProgress);
         return pollUntilDone(this.savepointTarget(jobId, triggerId, what), signal, options.onProgress, state);
-      }, signal, state, (outage) => outageReporter(what, state.triggerId, options.onProgress)(outage), isRecovering);
+      }, signal, state, (outage) => outageReporter(what, state.triggerId, options.onProgress)(outage),
+      (err): err is FlinkError => state.resent !== undefined && isRecovering(err));
     });
   }
 

@@ -155,11 +155,14 @@ export async function rideOutOutage<T>(ask: () => Promise<T>, signal: AbortSigna
 }
 
 /**
- * A savepoint or checkpoint that a new leader refused because it is still recovering the job (Flink's
- * UnavailableDispatcherOperationException): nothing was started, and a new trigger can succeed later.
+ * A savepoint that a new leader refused because it is still recovering the job (Flink's
+ * UnavailableDispatcherOperationException, then "Not all required tasks are currently running" until its
+ * tasks run again): nothing was started, and a new trigger can succeed later.
  */
 export function isRecovering(err: unknown): err is FlinkError {
-  return isFlinkError(err, 'FLINK_OPERATION_FAILED') && err.failureClass === 'org.apache.flink.runtime.dispatcher.UnavailableDispatcherOperationException';
+  return isFlinkError(err, 'FLINK_OPERATION_FAILED')
+    && (err.failureClass === 'org.apache.flink.runtime.dispatcher.UnavailableDispatcherOperationException'
+      || /Not all required tasks are currently running/.test(err.message));
 }
 
 /**

@@ -6,9 +6,10 @@ import { checkJobId, checkTriggerId, newJobId, newTriggerId } from './ids';
 import { JobClient } from './job-client';
 import { failureOf, operationFailed } from './failures';
 import { decodeJavaValue } from './java-values';
-import { pollUntilDone, withDeadline, withOperationContext, type OperationOptions, type OperationState, type PollTarget } from './poll';
+import { isRecovering, pollUntilDone, rideOutOutage, withDeadline, withOperationContext, type OperationOptions, type OperationState, type PollTarget, type Progress } from './poll';
+import { mayHaveActed, type AttemptFailure } from './retry';
 import * as schemas from './schemas';
-import { FlinkTransport, type CallOptions, type TransportOptions } from './transport';
+import { FlinkTransport, type CallOptions, type FlinkRequest, type TransportOptions } from './transport';
 import type {
   CheckpointOptions, ClusterOverview, JobDetails, JobException, JobResult, JobResultOptions, JobStatus,
   JobStatusMessage, RunJarOptions, SavepointOptions, SavepointStatus, StopOptions,
@@ -182,11 +183,14 @@ export class FlinkClusterClient {
   /** Triggers a savepoint and returns its trigger id at once; follow it with `getSavepointStatus`. */
   async triggerDetachedSavepoint(jobId: string, options: SavepointOptions = {}): Promise<string> {
     const id = checkJobId(jobId);
+    checkFormatType(options);
     // Flink accepts a trigger for any job id and only fails it later; ask first, so an unknown job is reported now.
     await this.getJobStatus(id, options);
     const state: OperationState = {};
     try {
-      return await this.postSavepointTrigger(id, 'savepoints', options, options, state);
+      const trigger = this.savepointTrigger(id, 'savepoints', options, await this.clusterVersion(options));
+      Object.assign(state, { sent: true, jobId: id, ...(trigger.triggerId ? { triggerId: trigger.triggerId } : {}) });
+      return (await this.transport.send(trigger.request, options))['request-id'];
     } catch (err) {
       throw withOperationContext(err, state);
     }
@@ -228,14 +232,13 @@ export class FlinkClusterClient {
       });
     }
     return this.runOperation(`checkpoint of job ${id}`, options, async (signal, state) => {
-      requireFeature(await this.clusterVersion({ signal }), SINCE.checkpointTrigger, 'Triggering a checkpoint over REST');
+      requireFeature(await this.operationVersion('checkpoint', signal, state, options.onProgress), SINCE.checkpointTrigger, 'Triggering a checkpoint over REST');
       const triggerId = newTriggerId();
-      Object.assign(state, { sent: true, triggerId, jobId: id });
-      await this.transport.send({
+      await this.sendTrigger('checkpoint', {
         method: 'POST', path: `/jobs/${id}/checkpoints`, jobId: id, retry: 'idempotent',
         json: { triggerId, ...(options.checkpointType ? { checkpointType: options.checkpointType } : {}) },
         schema: schemas.triggerResponse,
-      }, { signal });
+      }, triggerId, signal, state, options.onProgress);
       return pollUntilDone({
         operation: 'checkpoint', triggerId,
         check: async (checkOptions) => {
@@ -338,22 +341,22 @@ export class FlinkClusterClient {
   }
 
   private async savepoint(jobId: string, endpoint: 'savepoints' | 'stop', what: string, options: StopOptions, cancelJob = false): Promise<string> {
+    checkFormatType(options);
     return this.runOperation(`${what} of job ${jobId}`, options, async (signal, state) => {
-      const triggerId = await this.postSavepointTrigger(jobId, endpoint, options, { signal }, state, cancelJob);
-      return pollUntilDone(this.savepointTarget(jobId, triggerId, what), signal, options.onProgress, state);
+      const version = await this.operationVersion(what, signal, state, options.onProgress);
+      // After an outage, a new leader still recovering the job fails the trigger without starting anything: trigger anew (a new id) later.
+      return rideOutOutage(async () => {
+        const trigger = this.savepointTrigger(jobId, endpoint, options, version, cancelJob);
+        const triggerId = await this.sendTrigger(what, trigger.request, trigger.triggerId, signal, state, options.onProgress);
+        return pollUntilDone(this.savepointTarget(jobId, triggerId, what), signal, options.onProgress, state);
+      }, signal, state, (outage) => outageReporter(what, state.triggerId, options.onProgress)(outage),
+      (err): err is FlinkError => state.resent !== undefined && isRecovering(err));
     });
   }
 
-  /**
-   * Sends the trigger and returns the trigger id Flink acknowledged; `state` knows the trigger id and job
-   * from the moment the request may reach Flink.
-   */
-  private async postSavepointTrigger(jobId: string, endpoint: 'savepoints' | 'stop', options: StopOptions, call: CallOptions,
-    state: OperationState, cancelJob = false): Promise<string> {
-    if (options.formatType !== undefined && !SAVEPOINT_FORMAT_TYPES.includes(options.formatType)) {
-      throw invalidArgument(`formatType must be one of ${SAVEPOINT_FORMAT_TYPES.join(', ')}, not "${options.formatType}"`);
-    }
-    const version = await this.clusterVersion(call);
+  /** The trigger request of a savepoint, stop or cancel-with-savepoint, with a trigger id of the client's own from Flink 1.15 on. */
+  private savepointTrigger(jobId: string, endpoint: 'savepoints' | 'stop', options: StopOptions, version: FlinkVersion,
+    cancelJob = false): { request: TriggerRequest; triggerId?: string } {
     const modern = version.atLeast(SINCE.triggerIdAndFormatType);
     if (options.formatType && !modern) requireFeature(version, SINCE.triggerIdAndFormatType, 'Choosing a savepoint format');
     const triggerId = modern ? newTriggerId() : undefined;
@@ -362,13 +365,41 @@ export class FlinkClusterClient {
     const json = endpoint === 'savepoints'
       ? { ...(dir ? { 'target-directory': dir } : {}), 'cancel-job': cancelJob }
       : { ...(dir ? { targetDirectory: dir } : {}), drain: options.drain ?? false };
-    Object.assign(state, { sent: true, jobId, ...(triggerId ? { triggerId } : {}) });
-    const body = await this.transport.send({
+    const request: TriggerRequest = {
       method: 'POST', path: `/jobs/${jobId}/${endpoint}`, jobId, schema: schemas.triggerResponse,
       // With a trigger id of our own, Flink recognises a retried trigger and starts nothing new.
       retry: triggerId ? 'idempotent' : 'unsent',
       json: { ...json, ...(options.formatType ? { formatType: options.formatType } : {}), ...(triggerId ? { triggerId } : {}) },
-    }, call);
+    };
+    return { request, ...(triggerId ? { triggerId } : {}) };
+  }
+
+  /**
+   * Sends an operation's trigger and returns the trigger id Flink acknowledged; `state` knows the trigger
+   * id and job from the moment the request may reach Flink. A trigger with a trigger id of the client's
+   * own is sent again through an outage (Flink starts nothing new for an id it knows) until Flink answers
+   * or the operation's deadline passes; one without is never sent again once it may have arrived.
+   */
+  private async sendTrigger(what: string, request: TriggerRequest, triggerId: string | undefined, signal: AbortSignal,
+    state: OperationState, onProgress?: (progress: Progress) => void): Promise<string> {
+    Object.assign(state, { sent: true, jobId: request.jobId, ...(triggerId ? { triggerId } : {}) });
+    if (!triggerId) return this.acknowledged(await this.transport.send(request, { signal }), state);
+    const resent = { mayHaveArrived: false };
+    const attempt = { ...request, onFailedAttempt: (failure: AttemptFailure) => { resent.mayHaveArrived ||= mayHaveActed(failure); } };
+    const report = outageReporter(what, triggerId, onProgress);
+    const body = await rideOutOutage(() => this.transport.send(attempt, { signal }), signal, state, (outage) => {
+      state.resent = resent;
+      report(outage);
+    });
+    return this.acknowledged(body, state);
+  }
+
+  /** The cluster's version for an operation, asked again through an outage until the operation's deadline. */
+  private operationVersion(what: string, signal: AbortSignal, state: OperationState, onProgress?: (progress: Progress) => void): Promise<FlinkVersion> {
+    return rideOutOutage(() => this.clusterVersion({ signal }), signal, state, outageReporter(what, undefined, onProgress));
+  }
+
+  private acknowledged(body: { 'request-id': string }, state: OperationState): string {
     state.triggerId = body['request-id'];
     return body['request-id'];
   }
@@ -416,11 +447,25 @@ export class FlinkClusterClient {
   }
 }
 
+type TriggerRequest = FlinkRequest<typeof schemas.triggerResponse>;
+
+/** Reports an outage before the first status request: while the version is asked or the trigger sent. */
+function outageReporter(operation: string, triggerId: string | undefined, onProgress?: (progress: Progress) => void): (outage: NonNullable<Progress['outage']>) => void {
+  const started = Date.now();
+  return (outage) => onProgress?.({ operation, ...(triggerId ? { triggerId } : {}), elapsedMs: Date.now() - started, attempts: 0, outage });
+}
+
 const LOST_TRIGGER = 'the JobManager lost it (it restarted without high availability, a new leader took over, or the result expired after rest.async.store-duration)';
 
 /** Flink's answer to a jar run whose job id it already has (1.20: Job..., 2.x: Application...). */
 function isDuplicateSubmission(err: FlinkError): boolean {
   return /Duplicate(?:Job|Application)SubmissionException/.test(`${err.message}\n${err.details ?? ''}`);
+}
+
+function checkFormatType(options: SavepointOptions): void {
+  if (options.formatType !== undefined && !SAVEPOINT_FORMAT_TYPES.includes(options.formatType)) {
+    throw invalidArgument(`formatType must be one of ${SAVEPOINT_FORMAT_TYPES.join(', ')}, not "${options.formatType}"`);
+  }
 }
 
 function capitalize(text: string): string {

@@ -8,11 +8,12 @@ export interface Progress {
   operation: string;
   triggerId?: string;
   elapsedMs: number;
-  /** Status requests made so far. */
+  /** Status requests made so far (0 while the trigger itself is being sent). */
   attempts: number;
   /**
    * Set while Flink cannot be reached or answers 5xx (a JobManager restarting, a leader election): the
-   * operation keeps polling until its own deadline. `forMs` is how long the outage has lasted so far.
+   * operation keeps sending its trigger (when it carries a trigger id of the client's own) or polling,
+   * until its own deadline. `forMs` is how long the outage has lasted so far.
    */
   outage?: { forMs: number; code: string; message: string };
 }
@@ -44,6 +45,11 @@ export interface OperationState {
   jobId?: string;
   /** What the operation acts on besides a job, e.g. a savepoint path. */
   subject?: string;
+  /**
+   * Set once the trigger had to be sent again through an outage; `mayHaveArrived` when an earlier attempt
+   * may have reached the JobManager that went away (a reset or a timeout, not a refused connection).
+   */
+  resent?: { mayHaveArrived: boolean };
   /** While Flink cannot be reached: since when, and the last failure. */
   outage?: { since: number; code: string; message: string };
 }
@@ -66,7 +72,7 @@ export async function withDeadline<T>(operation: string, timeoutMs: number, opti
   try {
     return await work(tracked.signal, state);
   } catch (err) {
-    throw withOperationContext(endOf(operation, timeoutMs, options, host, tracked.timedOut, state, err), state);
+    throw withOperationContext(endOf(operation, timeoutMs, options, host, tracked.timedOut, state, jobLostInOutage(err, operation, state)), state);
   } finally {
     tracked.release();
   }
@@ -88,6 +94,21 @@ function endOf(operation: string, timeoutMs: number, options: OperationOptions, 
     return new FlinkError({ code: 'FLINK_TIMEOUT', message: `${operation} did not complete within ${timeoutMs} ms${outage}${mayFinish}`, cause: err });
   }
   return err;
+}
+
+/**
+ * A job Flink does not have once it answers again after the trigger was sent through an outage: the
+ * JobManager restarted without HA and lost it. If an earlier attempt may have reached the old JobManager,
+ * the operation's result is unknown (FLINK_OUTCOME_UNKNOWN, jobState null); otherwise it never started.
+ */
+function jobLostInOutage(err: unknown, operation: string, state: OperationState): unknown {
+  if (!state.resent || !isFlinkError(err, 'FLINK_JOB_NOT_FOUND')) return err;
+  const lost = `Flink could not be reached when the trigger of ${operation} was sent, and once it answered again it had no job ${state.jobId}: the JobManager restarted without high availability and lost the job (or it never existed)`;
+  if (!state.resent.mayHaveArrived) return withFields(err, { message: `${lost}. The trigger never reached Flink: nothing was started` });
+  return withFields(err, {
+    code: 'FLINK_OUTCOME_UNKNOWN', jobState: null,
+    message: `${lost}. An earlier attempt of trigger ${state.triggerId} may have reached the JobManager that went away: its result is unknown`,
+  });
 }
 
 /** Names the trigger, job and subject in an error raised after the trigger may have reached Flink. */
@@ -112,36 +133,56 @@ export function isOutage(err: unknown): err is FlinkError {
 }
 
 /**
- * Asks for a status until it is final, waiting 50 ms, 100 ms, ... up to 2 s between asks. While Flink
- * cannot be reached or answers 5xx, keeps asking (backing off up to 3 s) and reports the outage, until
- * the operation's signal ends it.
+ * Calls `ask` until it gets an answer that is not an outage: while Flink cannot be reached or answers 5xx,
+ * notes the outage in `state`, reports it, and asks again after 50 ms, 100 ms, ... up to 3 s, until the
+ * operation's signal ends the wait. Errors of any other kind end it at once.
+ */
+export async function rideOutOutage<T>(ask: () => Promise<T>, signal: AbortSignal, state: OperationState,
+  onOutage: (outage: NonNullable<Progress['outage']>) => void, isTransient: (err: unknown) => err is FlinkError = isOutage): Promise<T> {
+  for (let delay = POLL_INITIAL_DELAY_MS; ; delay = Math.min(delay * 2, OUTAGE_MAX_DELAY_MS)) {
+    try {
+      const answer = await ask();
+      delete state.outage;
+      return answer;
+    } catch (err) {
+      if (signal.aborted || !isTransient(err)) throw err;
+      const since = state.outage?.since ?? Date.now();
+      state.outage = { since, code: err.code, message: err.message };
+      onOutage({ forMs: Date.now() - since, code: err.code, message: err.message });
+      await sleep(delay, undefined, { signal });
+    }
+  }
+}
+
+/**
+ * A savepoint that a new leader refused because it is still recovering the job (Flink's
+ * UnavailableDispatcherOperationException, then "Not all required tasks are currently running" until its
+ * tasks run again): nothing was started, and a new trigger can succeed later.
+ */
+export function isRecovering(err: unknown): err is FlinkError {
+  return isFlinkError(err, 'FLINK_OPERATION_FAILED')
+    && (err.failureClass === 'org.apache.flink.runtime.dispatcher.UnavailableDispatcherOperationException'
+      || /Not all required tasks are currently running/.test(err.message));
+}
+
+/**
+ * Asks for a status until it is final, waiting 50 ms, 100 ms, ... up to 2 s between asks, and riding out
+ * outages (`rideOutOutage`) until the operation's signal ends it.
  */
 export async function pollUntilDone<T>(target: PollTarget<T>, signal: AbortSignal, onProgress?: (p: Progress) => void,
   state: OperationState = {}): Promise<T> {
   const started = Date.now();
-  let delay = POLL_INITIAL_DELAY_MS;
-  let outageDelay = POLL_INITIAL_DELAY_MS;
-  const progress = (attempts: number): Progress => ({
+  let attempts = 0;
+  const progress = (): Progress => ({
     operation: target.operation, ...(target.triggerId ? { triggerId: target.triggerId } : {}), elapsedMs: Date.now() - started, attempts,
   });
-  for (let attempts = 1; ; attempts += 1) {
-    let result: T | undefined;
-    try {
-      result = await target.check({ signal });
-    } catch (err) {
-      if (signal.aborted || !isOutage(err)) throw err;
-      const since = state.outage?.since ?? Date.now();
-      state.outage = { since, code: err.code, message: err.message };
-      onProgress?.({ ...progress(attempts), outage: { forMs: Date.now() - since, code: err.code, message: err.message } });
-      await sleep(outageDelay, undefined, { signal });
-      outageDelay = Math.min(outageDelay * 2, OUTAGE_MAX_DELAY_MS);
-      continue;
-    }
-    delete state.outage;
-    outageDelay = POLL_INITIAL_DELAY_MS;
-    onProgress?.(progress(attempts));
+  for (let delay = POLL_INITIAL_DELAY_MS; ; delay = Math.min(delay * 2, POLL_MAX_DELAY_MS)) {
+    const result = await rideOutOutage(() => {
+      attempts += 1;
+      return target.check({ signal });
+    }, signal, state, (outage) => onProgress?.({ ...progress(), outage }));
+    onProgress?.(progress());
     if (result !== undefined) return result;
     await sleep(delay, undefined, { signal });
-    delay = Math.min(delay * 2, POLL_MAX_DELAY_MS);
   }
 }

@@ -62,6 +62,8 @@ export interface FlinkRequest<S extends z.ZodType> {
    * already submitted): the answer that earlier attempt would have given, or undefined to report the error.
    */
   resolveReplay?: (error: FlinkError) => z.output<S> | undefined;
+  /** Told of every failed attempt, e.g. to know whether any of them may have reached Flink. */
+  onFailedAttempt?: (failure: AttemptFailure) => void;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -196,6 +198,7 @@ export class FlinkTransport {
       if (retry > 0) await this.pause(retryDelay(this.retry, retry), options.signal, ctx);
       const result = await this.attempt(request, options, ctx);
       if ('answer' in result) return this.validated(request, result.answer, ctx);
+      request.onFailedAttempt?.(result.failure);
       if (retry < this.retry.maxRetries && mayRetry(result.failure, request.method, request.retry)) {
         earlierMayHaveActed ||= mayHaveActed(result.failure);
         continue;

@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { FlinkClusterClient, FlinkError, type Progress } from '../../src';
 import { startLocalCluster, type ClusterOptions, type LocalFlinkCluster } from '../flink/cluster';
 import { ensureFlinkInstalled, resolveFlinkVersion } from '../flink/distribution';
+import { fromCheckpointStatistics } from '../flink/checkpoint-history';
 import { buildFixtureJar, runFixtureJob, uploadJar, waitForJobRunning } from '../flink/job';
 import { localPath } from '../flink/paths';
 import { requireLocalRun, requireVersionLeg } from '../flink/skips';
@@ -215,5 +216,31 @@ describe('A JobManager restart with ZooKeeper HA', function () {
     const location = await client.triggerSavepoint(jobId, { timeoutMs: CALL_TIMEOUT_MS });
     assert.ok(existsSync(path.join(localPath(location), '_metadata')), `${location}/_metadata exists`);
     assert.equal(await jobState(cluster!.url, jobId), 'RUNNING');
+  });
+
+  it('stops the job with one savepoint when the stop is sent while the JobManager is down and the new leader comes up 3 s later', async function () {
+    await waitForJobRunning(cluster!.url, jobId);
+    await cluster!.killJobManager();
+    const called = Date.now();
+    const progress: Progress[] = [];
+    const stopped = client.stopWithSavepoint(jobId, { timeoutMs: CALL_TIMEOUT_MS, onProgress: (p) => progress.push(structuredClone(p)) })
+      .then((location) => ({ location }), (error: unknown) => ({ error }));
+    await sleep(3000);
+    const restarting = cluster!.startJobManager();
+    const outcome = await stopped;
+    await restarting;
+    log(`stop sent while the JobManager was down: ${describeOutcome('location' in outcome ? { value: outcome.location } : outcome)} after ${seconds(called)}`);
+    assert.ok('location' in outcome, describeOutcome('error' in outcome ? outcome : { value: outcome }));
+    const { location } = outcome;
+    const outages = progress.filter((p) => p.outage);
+    assert.ok(outages.some((p) => p.outage!.code === 'FLINK_CONNECTION' && p.attempts === 0 && p.triggerId), 'the trigger was re-sent through the outage, and that was reported');
+    assert.ok(existsSync(path.join(localPath(location), '_metadata')), `${location}/_metadata exists`);
+    const savepoints = await fromCheckpointStatistics(client, jobId, (stats) => {
+      const taken = stats.history.filter((entry) => entry.is_savepoint && entry.trigger_timestamp >= called);
+      return taken.some((entry) => entry.status === 'COMPLETED') ? taken : undefined;
+    });
+    // A trigger the recovering leader refused started no savepoint: the history has exactly one, the one returned.
+    assert.deepEqual(savepoints.map((entry) => [entry.status, entry.external_path]), [['COMPLETED', location]], 'exactly one savepoint, the one returned');
+    assert.equal(await jobState(cluster!.url, jobId), 'FINISHED');
   });
 });

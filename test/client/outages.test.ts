@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type http from 'node:http';
 import type { Socket } from 'node:net';
 import { FlinkClusterClient, type Progress } from '../../src';
-import { caught, flinkUnavailable, json, proxyUnavailable, stubPerTest, type StubRequest } from './stub-server';
+import { caught, flinkUnavailable, json, proxyUnavailable, startStub, stubPerTest, type StubRequest } from './stub-server';
 
 const JOB = '0123456789abcdef0123456789abcdef';
 const SERVER_TRIGGER = 'eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee';
@@ -119,6 +119,135 @@ describe('Long operations and a JobManager that goes away (stub server)', functi
     });
   });
 
+  describe('ride out an outage while sending the trigger', function () {
+    const triggerIds = (operation: Operation): string[] =>
+      t.stub.received.filter((r) => operation.isTrigger(r)).map((r) => (r.body as { triggerId: string }).triggerId);
+    /** A client that asked the version already, as a long-lived one has: the outage meets the trigger itself. */
+    const knowingItsVersion = async (): Promise<FlinkClusterClient> => {
+      const client = t.track(new FlinkClusterClient({ url: t.stub.url, retry: RETRY, timeoutMs: 2000 }));
+      await client.getFlinkVersion();
+      return client;
+    };
+    const jobNotFound = `org.apache.flink.runtime.messages.FlinkJobNotFoundException: Could not find Flink job (${JOB})`;
+
+    for (const operation of OPERATIONS.filter((o) => o.unknownTrigger)) {
+      it(`${operation.name}: the JobManager is down when the trigger is sent, then accepts it: one trigger id for every POST, the outage reported, one result`, async function () {
+        let triggers = 0;
+        let statusRequests = 0;
+        const client = await knowingItsVersion();
+        await t.stub.goDown();
+        setTimeout(() => void t.stub.comeBack(), 700);
+        t.stub.handle((req, res) => {
+          if (operation.isTrigger(req)) {
+            triggers += 1;
+            // The new JobManager has no leader at first: Flink's own 503 (to the client's retry too), then it accepts.
+            if (triggers <= 2) flinkUnavailable(res);
+            else operation.trigger(req, res);
+          } else if (operation.isStatus(req)) {
+            statusRequests += 1;
+            json(res, 200, operation.done);
+          } else json(res, 404, { errors: [`Not found: ${req.url}`] });
+        });
+        const progress: Progress[] = [];
+        const result = await operation.run(client, { timeoutMs: 60_000, onProgress: (p) => progress.push(p) });
+        assert.deepEqual(result, operation.result);
+        const sent = triggerIds(operation);
+        assert.equal(sent.length, 3, 'the trigger reached the stub three times: two 503s and the acceptance');
+        assert.equal(new Set(sent).size, 1, `every POST carried the same triggerId: ${sent.join(', ')}`);
+        assert.equal(statusRequests, 1, 'one operation polled to its result');
+        const outages = progress.filter((p) => p.outage);
+        assert.ok(outages.some((p) => p.outage!.code === 'FLINK_CONNECTION'), 'the refused connections are reported');
+        assert.ok(outages.some((p) => p.outage!.code === 'FLINK_SERVER'), 'Flink\'s 503 is reported');
+        assert.ok(outages.every((p) => p.triggerId === sent[0] && p.attempts === 0), 'outage reports name the trigger, before any status request');
+        assert.ok(outages[outages.length - 1]!.outage!.forMs >= 500, 'the outage lasted as long as the JobManager was down');
+        assert.equal(progress[progress.length - 1]!.outage, undefined, 'no outage once Flink answers');
+      });
+    }
+
+    // Real Flink (1.15+) accepts a trigger for a job it does not have and fails it in the status; answer either way.
+    const forgetsJob = {
+      'accepts the trigger, then fails it': (operation: Operation) => (req: StubRequest, res: http.ServerResponse): void => {
+        if (operation.isTrigger(req)) operation.trigger(req, res);
+        else json(res, 200, { status: { id: 'COMPLETED' }, operation: { 'failure-cause': { class: 'java.util.concurrent.CompletionException', 'stack-trace': `java.util.concurrent.CompletionException: ${jobNotFound}\nCaused by: ${jobNotFound}` } } });
+      },
+      'answers 404': (operation: Operation) => (req: StubRequest, res: http.ServerResponse): void => {
+        if (operation.isTrigger(req)) json(res, 404, { errors: [`org.apache.flink.runtime.rest.handler.RestHandlerException: ${jobNotFound}`] });
+        else json(res, 404, { errors: [`Not found: ${req.url}`] });
+      },
+    };
+    const stop = OPERATIONS.find((o) => o.name === 'stopWithSavepoint')!;
+    for (const [how, answer] of Object.entries(forgetsJob)) {
+      it(`a JobManager that dies with the trigger in flight and comes back without the job (${how}): FLINK_OUTCOME_UNKNOWN, jobState null`, async function () {
+        t.stub.handle((_req, _res, socket) => {
+          // The JobManager dies while the trigger is in flight, and stays down a while.
+          socket.destroy();
+          t.stub.handle(answer(stop));
+          void t.stub.goDown().then(() => setTimeout(() => void t.stub.comeBack(), 400));
+        });
+        const client = await knowingItsVersion();
+        const err = await caught(stop.run(client, { timeoutMs: 60_000 }));
+        const sent = triggerIds(stop);
+        assert.equal(new Set(sent).size, 1);
+        assert.equal(err.code, 'FLINK_OUTCOME_UNKNOWN', `${err.code}: ${err.message}`);
+        assert.equal(err.jobState, null);
+        assert.equal(err.triggerId, sent[0]);
+        assert.equal(err.jobId, JOB);
+        assert.match(err.message, new RegExp(`had no job ${JOB}: the JobManager restarted without high availability and lost the job`));
+        assert.match(err.message, new RegExp(`trigger ${sent[0]} may have reached the JobManager that went away: its result is unknown`));
+      });
+    }
+
+    it('a JobManager that refused the trigger until it came back without the job: FLINK_JOB_NOT_FOUND saying Flink lost it during the outage', async function () {
+      const client = await knowingItsVersion();
+      await t.stub.goDown();
+      setTimeout(() => void t.stub.comeBack(), 400);
+      t.stub.handle(forgetsJob['accepts the trigger, then fails it'](stop));
+      const err = await caught(stop.run(client, { timeoutMs: 60_000 }));
+      assert.equal(err.code, 'FLINK_JOB_NOT_FOUND', `${err.code}: ${err.message}`);
+      assert.equal(err.triggerId, triggerIds(stop)[0]);
+      assert.match(err.message, /could not be reached when the trigger of stop with savepoint of job \w+ was sent/);
+      assert.match(err.message, /lost the job/);
+      assert.match(err.message, /The trigger never reached Flink: nothing was started/);
+    });
+
+    it('ends a trigger outage that outlasts the deadline with FLINK_TIMEOUT naming the trigger id and that Flink was unreachable', async function () {
+      const client = await knowingItsVersion();
+      await t.stub.goDown();
+      const progress: Progress[] = [];
+      const err = await caught(stop.run(client, { timeoutMs: 1500, onProgress: (p) => progress.push(p) }));
+      assert.equal(err.code, 'FLINK_TIMEOUT');
+      assert.match(err.message, /within 1500 ms: Flink was unreachable for the last \d+ s \(Cannot reach Flink/);
+      assert.ok(progress.length > 1 && progress.every((p) => p.outage?.code === 'FLINK_CONNECTION'), 'the outage was reported while the trigger was re-sent');
+      assert.ok(err.triggerId && progress.every((p) => p.triggerId === err.triggerId), 'the error names the trigger id every attempt carried');
+      assert.match(err.message, new RegExp(`trigger id ${err.triggerId}`));
+      assert.equal(err.jobId, JOB);
+    });
+
+    it('a client that meets the outage before it knows the version asks again, then sends the trigger', async function () {
+      await t.stub.goDown();
+      setTimeout(() => void t.stub.comeBack(), 400);
+      serve(stop, (_req, res) => json(res, 200, stop.done));
+      const progress: Progress[] = [];
+      const client = t.track(new FlinkClusterClient({ url: t.stub.url, retry: RETRY, timeoutMs: 2000 }));
+      assert.equal(await stop.run(client, { timeoutMs: 60_000, onProgress: (p) => progress.push(p) }), SAVEPOINT);
+      assert.ok(progress.some((p) => p.outage && p.triggerId === undefined), 'the outage was reported before a trigger id was chosen');
+      assert.equal(triggerIds(stop).length, 1);
+    });
+
+    it('never re-sends a trigger without a client-made id (Flink 1.14) once it may have arrived', async function () {
+      const old = await startStub('1.14.6');
+      try {
+        old.handle((_req, _res, socket) => socket.destroy());
+        const client = new FlinkClusterClient({ url: old.url, retry: RETRY });
+        const err = await caught(client.stopWithSavepoint(JOB, { timeoutMs: 60_000 })).finally(() => client.close());
+        assert.equal(err.code, 'FLINK_CONNECTION');
+        assert.equal(old.received.filter((r) => r.method === 'POST').length, 1);
+      } finally {
+        await old.close();
+      }
+    });
+  });
+
   describe('a trigger Flink no longer knows', function () {
     for (const operation of OPERATIONS.filter((o) => o.unknownTrigger)) {
       for (const [jobState, jobStatus] of [['RUNNING', 'RUNNING'], [null, undefined]] as const) {
@@ -183,11 +312,11 @@ describe('Long operations and a JobManager that goes away (stub server)', functi
     const savepoint = OPERATIONS[0]!;
     const sentTriggerId = (): string => (t.stub.received.find((r) => savepoint.isTrigger(r))!.body as { triggerId: string }).triggerId;
 
-    it('a trigger whose answer is lost every time (FLINK_CONNECTION)', async function () {
+    it('a trigger whose answer is lost every time until the deadline (FLINK_TIMEOUT)', async function () {
       t.stub.handle((_req, _res, socket) => socket.destroy());
       const client = t.track(new FlinkClusterClient({ url: t.stub.url, retry: RETRY }));
-      const err = await caught(client.triggerSavepoint(JOB));
-      assert.equal(err.code, 'FLINK_CONNECTION');
+      const err = await caught(client.triggerSavepoint(JOB, { timeoutMs: 800 }));
+      assert.equal(err.code, 'FLINK_TIMEOUT');
       assert.equal(err.triggerId, sentTriggerId());
       assert.equal(err.jobId, JOB);
       assert.match(err.message, new RegExp(`trigger id ${err.triggerId}`));

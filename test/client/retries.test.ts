@@ -29,8 +29,9 @@ const KINDS: Record<'get' | 'postWithId' | 'postWithoutId', Kind> = {
     answer: { jobs: [] },
   },
   postWithId: {
+    // Detached: one request, as the transport retries it (a waiting savepoint would re-send it through the outage).
     name: 'a POST with a client-made id (savepoint trigger)',
-    send: (client) => client.triggerSavepoint(JOB, { timeoutMs: 60_000 }),
+    send: (client) => client.triggerDetachedSavepoint(JOB),
     matches: (r) => r.method === 'POST' && r.url === `/jobs/${JOB}/savepoints`,
     answer: { 'request-id': 'ffffffffffffffffffffffffffffffff' },
   },
@@ -82,6 +83,7 @@ describe('Client retries never replay a side effect (stub server)', function () 
           const inject = fault(kind);
           t.stub.handle((req, res, socket) => {
             if (kind.matches(req)) inject(res, socket);
+            else if (req.method === 'GET' && req.url === `/jobs/${JOB}/status`) json(res, 200, { status: 'RUNNING' });
             else json(res, 500, { errors: [`unexpected ${req.method} ${req.url}`] });
           });
           const client = t.track(new FlinkClusterClient({ url: t.stub.url, retry: RETRY, timeoutMs: TIMEOUT_MS }));

@@ -5,6 +5,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { readExampleFlows } from '../flink/example-flows';
+import { FlinkClusterClient } from '../../src';
+import { fromCheckpointStatistics } from '../flink/checkpoint-history';
 import { cancelJob } from '../flink/job';
 import { projectRoot } from '../flink/paths';
 import { testFlink, type TestFlink } from '../flink/test-cluster';
@@ -100,9 +102,18 @@ describe('the editor in headless Chromium, with the packed plugin installed in N
     const message = await editor.waitForDebugMessage(/savepoint-[0-9a-f]{6}-[0-9a-f]{12}/, 90_000);
     const location = /(file:\S*savepoint-[0-9a-f]{6}-[0-9a-f]{12})/.exec(message)?.[1];
     assert.ok(location, `a savepoint location in: ${message}`);
-    if (flink.savepointDir) {
+    // Flink itself lists it as a completed savepoint of the job (on an external cluster too).
+    const client = new FlinkClusterClient({ url: flink.url });
+    try {
+      const entry = await fromCheckpointStatistics(client, jobId!, (stats) => stats.history.find((e) => e.external_path === location));
+      assert.equal(entry.status, 'COMPLETED');
+      assert.equal(entry.is_savepoint, true);
+    } finally {
+      await client.close();
+    }
+    if (flink.local) { // and on a local cluster, its files are on this disk
       const folder = fileURLToPath(location.replace(/^file:\/(?!\/)/, 'file:///'));
-      assert.ok(folder.startsWith(flink.savepointDir), `${folder} is in ${flink.savepointDir}`);
+      assert.ok(folder.startsWith(flink.savepointDir!), `${folder} is in ${flink.savepointDir}`);
       assert.ok(existsSync(path.join(folder, '_metadata')), `${folder}/_metadata written by Flink`);
     }
     assert.match(message, /jobId/);

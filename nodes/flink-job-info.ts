@@ -1,6 +1,8 @@
 import { registerOperationNode, type FlowNodeSettings } from './lib/flow-node';
 import type { OperationContext } from './lib/operation-runner';
-import { choiceInput, timeoutSetting } from './lib/message-input';
+import { choiceInput, timeoutSetting, triggerIdInput } from './lib/message-input';
+import type { Messages } from './lib/messages';
+import { savepointResult } from './lib/savepoint-result';
 import type { NodeAPI } from './lib/red';
 
 interface JobInfoSettings extends FlowNodeSettings {
@@ -11,7 +13,7 @@ interface JobInfoSettings extends FlowNodeSettings {
 }
 
 /** `timeoutMs`: the node's Timeout, undefined for the client's default. */
-type InfoReader = (jobId: string, context: OperationContext, timeoutMs: number | undefined) => Promise<object>;
+type InfoReader = (jobId: string, context: OperationContext, timeoutMs: number | undefined, t: Messages) => Promise<object>;
 
 /** What flink-job-info can read, each as the msg.payload it gives. */
 const INFO: Record<string, InfoReader> = {
@@ -23,19 +25,27 @@ const INFO: Record<string, InfoReader> = {
   },
   checkpoints: async (jobId, { client, signal }) => ({ jobId, statistics: await client.getCheckpointStatistics(jobId, { signal }) }),
   result: (jobId, { client, signal, onProgress }, timeoutMs) => client.getJobResult(jobId, { signal, onProgress, ...(timeoutMs ? { timeoutMs } : {}) }),
+  // The follow-up to a savepoint or stop whose error carried msg.triggerId: ask Flink instead of triggering again.
+  savepoint: async (jobId, { client, signal, msg }, _timeoutMs, t) => {
+    const triggerId = triggerIdInput(msg, t);
+    const status = await client.getSavepointStatus(jobId, triggerId, { signal });
+    return status.state === 'COMPLETED'
+      ? { ...savepointResult(jobId, triggerId, status.location), state: status.state }
+      : { jobId, triggerId, state: status.state };
+  },
 };
 
 const INFO_KINDS = Object.keys(INFO);
 
-/** flink-job-info: one job's details, accumulators, exceptions, checkpoint statistics or final result. */
+/** flink-job-info: one job's details, accumulators, exceptions, checkpoint statistics, final result, or a savepoint trigger's status. */
 export = function (RED: NodeAPI): void {
   registerOperationNode<JobInfoSettings>(RED, 'flink-job-info', {
     activity: 'activity.info',
-    async run(context, settings) {
+    async run(context, settings, { t }) {
       const info = choiceInput(context.msg, 'info', settings.info, INFO_KINDS) ?? 'details';
       const timeoutMs = timeoutSetting(settings);
       const jobId = await context.jobId();
-      return { payload: await INFO[info]!(jobId, context, timeoutMs), status: info };
+      return { payload: await INFO[info]!(jobId, context, timeoutMs, t), status: info };
     },
   });
 };

@@ -13,6 +13,7 @@ import { checkBoolean, checkChoice, checkString, isGiven, malformed, settingSeco
  * A malformed property never falls back to another property or to the node's setting.
  */
 
+/** Flink's job and trigger ids: 32 hex characters. */
 const JOB_ID = /^[0-9a-f]{32}$/;
 
 /** How a node's settings choose its job. */
@@ -52,6 +53,14 @@ export async function jobReference(RED: NodeAPI, node: Node, settings: JobSettin
   if (isGiven(id)) return { id: checkJobId(property, id) };
   if (name) return { name };
   throw new FlinkNodeError('FLINK_INVALID_ARGUMENT', t('errors.noJob', { property }));
+}
+
+/** msg.triggerId, which a follow-up on an earlier trigger needs: a Flink trigger id (32 hex characters). */
+export function triggerIdInput(msg: NodeMessage, t: Messages): string {
+  if (!isGiven(msg.triggerId)) throw new FlinkNodeError('FLINK_INVALID_ARGUMENT', t('errors.noTriggerId'));
+  const id = typeof msg.triggerId === 'string' ? msg.triggerId.trim().toLowerCase() : undefined;
+  if (id === undefined || !JOB_ID.test(id)) throw malformed('msg.triggerId', 'a Flink trigger id (32 hex characters)', msg.triggerId);
+  return id;
 }
 
 /** The node's Timeout in milliseconds, undefined for the default. */

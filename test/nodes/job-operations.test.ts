@@ -320,6 +320,45 @@ describe('flink operation nodes against the real Flink', function () {
       assert.equal(unknown.error.code, 'FLINK_INVALID_ARGUMENT');
     });
 
+    it('follows up on a savepoint trigger by msg.triggerId: in progress, then written, ready to dispose; no trigger id is an error', async function () {
+      // A detached savepoint stands in for a savepoint whose node failed after the trigger reached Flink.
+      await helper.load(FLINK_NODES, onTab([
+        clusterConfig(flink.url),
+        { id: 'trigger', type: 'flink-savepoint', cluster: 'cluster', detached: true, wires: [['triggered']] },
+        { id: 'n', type: 'flink-job-info', cluster: 'cluster', info: 'savepoint', wires: [['out']] },
+        { id: 'triggered', type: 'helper' },
+        { id: 'out', type: 'helper' },
+        ...catchAll(),
+      ]));
+      const { payload: { triggerId } } = await roundTrip('trigger', { jobId }, 'triggered');
+      let status: Record<string, any> = {}; // eslint-disable-line @typescript-eslint/no-explicit-any
+      await eventually(async () => {
+        status = (await roundTrip('n', { jobId, triggerId }, 'out')).payload;
+        assert.ok(['IN_PROGRESS', 'COMPLETED'].includes(status.state), status.state);
+        return status.state === 'COMPLETED';
+      }, 'the savepoint to be written', 60_000);
+      assert.equal(status.jobId, jobId);
+      assert.equal(status.triggerId, triggerId);
+      assert.equal(status.kind, 'flink-savepoint', 'a dispose node takes it as a savepoint result');
+      const client = new FlinkClusterClient({ url: flink.url });
+      try {
+        const entry = await fromCheckpointStatistics(client, jobId, (stats) => stats.history.find((e) => e.external_path === status.location));
+        assert.equal(entry.status, 'COMPLETED', 'Flink lists that savepoint as completed');
+        assert.equal(entry.is_savepoint, true);
+      } finally {
+        await client.close();
+      }
+      const missing = await roundTrip('n', { jobId }, 'caught');
+      assert.equal(missing.error.code, 'FLINK_INVALID_ARGUMENT');
+      assert.match(missing.error.message, /msg\.triggerId/);
+      const malformed = await roundTrip('n', { jobId, triggerId: [triggerId] }, 'caught');
+      assert.equal(malformed.error.code, 'FLINK_INVALID_ARGUMENT');
+      assert.match(malformed.error.message, /msg\.triggerId must be a Flink trigger id/);
+      const unknown = await roundTrip('n', { jobId, triggerId: 'abcdef0123456789abcdef0123456789' }, 'caught');
+      assert.equal(unknown.error.code, 'FLINK_OUTCOME_UNKNOWN');
+      assert.equal(unknown.jobState, 'RUNNING');
+    });
+
     it('waits for the job result within its timeout', async function () {
       await helper.load(FLINK_NODES, single(flink.url, { type: 'flink-job-info', info: 'result', timeout: 0.5 }));
       const msg = await roundTrip('n', { jobId }, 'caught');

@@ -1,6 +1,9 @@
 import { FlinkNodeError } from './errors';
 import type { Node, NodeAPI, NodeMessage } from './red';
 
+/** The TypedInput types read from a context store, which may be slow, fail, or never call back. */
+const CONTEXT_TYPES = new Set(['flow', 'global']);
+
 /** How long a context store may take to answer before the message fails (a store that never calls back). */
 export const PROPERTY_READ_LIMIT_MS = 30_000;
 
@@ -10,6 +13,12 @@ export const PROPERTY_READ_LIMIT_MS = 30_000;
  */
 export function evaluateProperty(RED: NodeAPI, node: Node, value: unknown, type: string | undefined,
   msg: NodeMessage, signal?: AbortSignal): Promise<unknown> {
+  if (!CONTEXT_TYPES.has(type ?? '')) {
+    // msg, str, env, ... answer at once: no store to wait for, so no guard timer on every message.
+    return new Promise((resolve, reject) => {
+      RED.util.evaluateNodeProperty(value, type || 'str', node, msg, (err, result) => (err ? reject(err) : resolve(result)));
+    });
+  }
   return new Promise((resolve, reject) => {
     const finish = (settle: () => void): void => {
       clearTimeout(timer);

@@ -349,7 +349,7 @@ export class FlinkClusterClient {
         const trigger = this.savepointTrigger(jobId, endpoint, options, version, cancelJob);
         const triggerId = await this.sendTrigger(what, trigger.request, trigger.triggerId, signal, state, options.onProgress);
         return pollUntilDone(this.savepointTarget(jobId, triggerId, what), signal, options.onProgress, state);
-      }, signal, state, (outage) => outageReporter(what, state.triggerId, options.onProgress)(outage),
+      }, signal, state, outageReporter(what, () => state.triggerId, options.onProgress),
       (err): err is FlinkError => state.resent !== undefined && isRecovering(err));
     });
   }
@@ -386,7 +386,7 @@ export class FlinkClusterClient {
     if (!triggerId) return this.acknowledged(await this.transport.send(request, { signal }), state);
     const resent = { mayHaveArrived: false };
     const attempt = { ...request, onFailedAttempt: (failure: AttemptFailure) => { resent.mayHaveArrived ||= mayHaveActed(failure); } };
-    const report = outageReporter(what, triggerId, onProgress);
+    const report = outageReporter(what, () => triggerId, onProgress);
     const body = await rideOutOutage(() => this.transport.send(attempt, { signal }), signal, state, (outage) => {
       state.resent = resent;
       report(outage);
@@ -396,7 +396,7 @@ export class FlinkClusterClient {
 
   /** The cluster's version for an operation, asked again through an outage until the operation's deadline. */
   private operationVersion(what: string, signal: AbortSignal, state: OperationState, onProgress?: (progress: Progress) => void): Promise<FlinkVersion> {
-    return rideOutOutage(() => this.clusterVersion({ signal }), signal, state, outageReporter(what, undefined, onProgress));
+    return rideOutOutage(() => this.clusterVersion({ signal }), signal, state, outageReporter(what, () => undefined, onProgress));
   }
 
   private acknowledged(body: { 'request-id': string }, state: OperationState): string {
@@ -450,9 +450,12 @@ export class FlinkClusterClient {
 type TriggerRequest = FlinkRequest<typeof schemas.triggerResponse>;
 
 /** Reports an outage before the first status request: while the version is asked or the trigger sent. */
-function outageReporter(operation: string, triggerId: string | undefined, onProgress?: (progress: Progress) => void): (outage: NonNullable<Progress['outage']>) => void {
+function outageReporter(operation: string, triggerId: () => string | undefined, onProgress?: (progress: Progress) => void): (outage: NonNullable<Progress['outage']>) => void {
   const started = Date.now();
-  return (outage) => onProgress?.({ operation, ...(triggerId ? { triggerId } : {}), elapsedMs: Date.now() - started, attempts: 0, outage });
+  return (outage) => {
+    const id = triggerId();
+    onProgress?.({ operation, ...(id ? { triggerId: id } : {}), elapsedMs: Date.now() - started, attempts: 0, outage });
+  };
 }
 
 const LOST_TRIGGER = 'the JobManager lost it (it restarted without high availability, a new leader took over, or the result expired after rest.async.store-duration)';

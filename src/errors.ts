@@ -85,19 +85,11 @@ export function isFlinkError(err: unknown, code?: FlinkErrorCode): err is FlinkE
   return err instanceof FlinkError && (code === undefined || err.code === code);
 }
 
+/** The optional fields of a FlinkError, which a copy keeps. */
+const OPTIONAL_FIELDS = ['method', 'path', 'status', 'details', 'failureClass', 'triggerId', 'jobId', 'jobState', 'cause'] as const;
+
 /** The same error with some fields replaced or added (FlinkError's fields are read-only). */
 export function withFields(err: FlinkError, fields: Partial<FlinkErrorInit>): FlinkError {
-  return new FlinkError({
-    code: err.code, message: err.message,
-    ...(err.method === undefined ? {} : { method: err.method }),
-    ...(err.path === undefined ? {} : { path: err.path }),
-    ...(err.status === undefined ? {} : { status: err.status }),
-    ...(err.details === undefined ? {} : { details: err.details }),
-    ...(err.failureClass === undefined ? {} : { failureClass: err.failureClass }),
-    ...(err.triggerId === undefined ? {} : { triggerId: err.triggerId }),
-    ...(err.jobId === undefined ? {} : { jobId: err.jobId }),
-    ...(err.jobState === undefined ? {} : { jobState: err.jobState }),
-    ...(err.cause === undefined ? {} : { cause: err.cause }),
-    ...fields,
-  });
+  const kept = Object.fromEntries(OPTIONAL_FIELDS.filter((key) => err[key] !== undefined).map((key) => [key, err[key]])) as Partial<FlinkErrorInit>;
+  return new FlinkError({ code: err.code, message: err.message, ...kept, ...fields });
 }

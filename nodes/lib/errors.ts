@@ -50,7 +50,7 @@ export function withOperation(err: FlinkNodeError, known: { triggerId?: string; 
   return copy;
 }
 
-function pickFields(err: FlinkNodeError): Partial<Pick<FlinkError, ErrorField>> {
+function pickFields(err: Pick<FlinkError, ErrorField>): Partial<Pick<FlinkError, ErrorField>> {
   return Object.fromEntries(ERROR_FIELDS.filter((key) => err[key] !== undefined).map((key) => [key, err[key]]));
 }
 
@@ -59,9 +59,7 @@ export function toNodeError(err: unknown, redact: Redact): FlinkNodeError {
   if (err instanceof FlinkNodeError) return err;
   if (err instanceof FlinkError) {
     return new FlinkNodeError(err.code, redact(err.message), {
-      status: err.status, method: err.method, path: err.path, failureClass: err.failureClass,
-      details: err.details === undefined ? undefined : redact(err.details),
-      triggerId: err.triggerId, jobId: err.jobId, jobState: err.jobState,
+      ...pickFields(err), details: err.details === undefined ? undefined : redact(err.details),
     });
   }
   const message = err instanceof Error ? err.message : String(err);
@@ -70,17 +68,8 @@ export function toNodeError(err: unknown, redact: Redact): FlinkNodeError {
 
 /** `msg.error` as the error output sends it: the shape a Catch node gives, plus Flink's specifics. */
 export function errorProperty(err: FlinkNodeError, node: Node): Record<string, unknown> {
-  return {
-    message: err.toString(),
-    code: err.code,
-    ...(err.status === undefined ? {} : { status: err.status }),
-    ...(err.failureClass === undefined ? {} : { failureClass: err.failureClass }),
-    ...(err.details === undefined ? {} : { details: err.details }),
-    ...(err.triggerId === undefined ? {} : { triggerId: err.triggerId }),
-    ...(err.jobId === undefined ? {} : { jobId: err.jobId }),
-    ...(err.jobState === undefined ? {} : { jobState: err.jobState }),
-    source: { id: node.id, type: node.type, name: node.name },
-  };
+  const { method: _method, path: _path, ...shown } = pickFields(err); // the request itself stays out of flows
+  return { message: err.toString(), code: err.code, ...shown, source: { id: node.id, type: node.type, name: node.name } };
 }
 
 /** Masks each secret (and its Basic/Bearer header forms) in a text; secrets shorter than 4 characters are left alone. */

@@ -220,7 +220,7 @@ export class FlinkTransport {
     let stopListening: (() => void) | undefined;
     const ended = new Promise<never>((_, reject) => {
       const end = (): void => reject(tracked.timedOut
-        ? new FlinkError({ code: 'FLINK_TIMEOUT', message: `Flink at ${this.origin} did not answer ${what.method} ${what.path} within ${options.timeoutMs} ms`, method: what.method, path: what.path })
+        ? this.deadlinePassed(ctx, options.timeoutMs)
         : this.aborted(ctx, options.signal));
       if (tracked.signal.aborted) end();
       else stopListening = onAbort(tracked.signal, end);
@@ -273,7 +273,7 @@ export class FlinkTransport {
       if (tracked.timedOut) {
         return {
           failure: { stage, code: ATTEMPT_TIMEOUT },
-          error: new FlinkError({ code: 'FLINK_TIMEOUT', message: `Flink at ${this.origin} did not answer ${ctx.method} ${ctx.path} within ${timeoutMs} ms`, method: ctx.method, path: ctx.path }),
+          error: this.deadlinePassed(ctx, timeoutMs),
         };
       }
       return { failure: { stage, code: (err as { code?: string }).code ?? '' }, error: transportError(err, ctx) };
@@ -292,6 +292,10 @@ export class FlinkTransport {
     } finally {
       tracked.release();
     }
+  }
+
+  private deadlinePassed(ctx: RequestContext, timeoutMs: number | undefined): FlinkError {
+    return new FlinkError({ code: 'FLINK_TIMEOUT', message: `Flink at ${this.origin} did not answer ${ctx.method} ${ctx.path} within ${timeoutMs} ms`, method: ctx.method, path: ctx.path });
   }
 
   private aborted(ctx: RequestContext, signal: AbortSignal | undefined): FlinkError {

@@ -1,0 +1,20 @@
+// The editor script every flow node's HTML loads from the module's resources folder, as window.FlinkEditor.
+// Each node's HTML loads it, so it may run several times: the first copy stays.
+import { interval, timeout } from './durations';
+import { registerFlowNode } from './flow-node';
+import { jobNameFilter, jobStates } from './job-filters';
+import { jobSelector } from './job-selector';
+import { checkbox, select, text } from './own-rows';
+import { formatType, savepointDir } from './savepoint-target';
+
+const FlinkEditor = {
+  registerFlowNode,
+  jobSelector, timeout, interval, jobStates, jobNameFilter, savepointDir, formatType,
+  checkbox, select, text,
+};
+
+declare global {
+  interface Window { FlinkEditor?: typeof FlinkEditor }
+}
+
+window.FlinkEditor ??= FlinkEditor;

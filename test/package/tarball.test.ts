@@ -18,6 +18,7 @@ const ALLOWED: Array<[RegExp, string]> = [
   [/^dist\/nodes\/lib\/[\w-]+\.js$/, 'code the nodes share'],
   [/^dist\/nodes\/locales\/[\w-]+\/[\w-]+\.(json|html)$/, 'labels, messages and help'],
   [/^dist\/nodes\/icons\/[\w.-]+\.(svg|png)$/, 'node icons'],
+  [/^resources\/flink-editor\.js$/, 'the editor script the nodes share, served by Node-RED from resources/'],
   [/^examples\/.+\.json$/, 'example flows for the Import menu'],
 ];
 
@@ -84,7 +85,7 @@ describe('the packed tarball (npm pack), as the palette manager installs it', fu
   it('holds what a user needs: built nodes and client, editor HTML, locales, icons, examples, README, LICENSE', function () {
     const pkg = readPackageJson();
     const needed = [
-      'package.json', 'README.md', 'LICENSE', pkg.main, pkg.types!,
+      'package.json', 'README.md', 'LICENSE', pkg.main, pkg.types!, 'resources/flink-editor.js',
       ...Object.values(pkg['node-red'].nodes),
       ...Object.values(pkg['node-red'].nodes).map((file) => file.replace(/\.js$/, '.html')),
       ...Object.keys(pkg['node-red'].nodes).flatMap((type) => [`dist/nodes/locales/en-US/${type}.json`, `dist/nodes/locales/en-US/${type}.html`]),

@@ -6,6 +6,8 @@ import type { PropertyDef, Row } from './row';
 
 /** What a flow node's editor holds of its own. */
 export interface FlowNodeSpec {
+  /** The palette category. Literal in each node's HTML, as the Flow Library's scorecard reads it there. */
+  category: string;
   /** Its rows between the cluster selector and the error-output switch, in order. */
   rows: Row[];
   /** The key, under the node's `label`, of its first output's label. */
@@ -30,14 +32,18 @@ function fillTemplate(type: string, html: string): void {
   template.text(html);
 }
 
-/** Registers a flow node: its cluster selector, its own rows, the error-output switch and its name, in that order. */
+/**
+ * Registers a flow node: its cluster selector, its own rows, the error-output switch and its name, in that order.
+ * Called as `FlinkEditor.registerType("<type>", { category: "<category>", ... })`, the shape in which the Flow
+ * Library's scorecard (node-red-dev) finds a node HTML's types.
+ */
 export function registerFlowNode(type: string, spec: FlowNodeSpec): void {
   const rows = [clusterSelector(), ...spec.rows, errorOutput(), nameRow()];
   fillTemplate(type, rows.map((row) => row.html(ownLabels(type))).join('\n'));
   const defaults: Record<string, PropertyDef> = Object.assign({}, ...rows.map((row) => row.defaults));
   const paletteLabel = (node: NodeThis): string => node._(`${type}.paletteLabel`);
   RED.nodes.registerType(type, {
-    category: 'flink',
+    category: spec.category,
     color: '#E8A0B2',
     icon: 'flink.svg',
     defaults: defaults as never,

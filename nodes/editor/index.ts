@@ -8,7 +8,7 @@ import { checkbox, select, text } from './own-rows';
 import { formatType, savepointDir } from './savepoint-target';
 
 const FlinkEditor = {
-  registerFlowNode,
+  registerType: registerFlowNode,
   jobSelector, timeout, interval, jobStates, jobNameFilter, savepointDir, formatType,
   checkbox, select, text,
 };

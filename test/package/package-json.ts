@@ -31,14 +31,14 @@ export interface EditorNodeType {
 }
 
 /**
- * Every `RED.nodes.registerType("<type>", { category: "<category>" ...` literal in `nodes/*.html`,
- * as the Flow Library reads node types from a package.
+ * Every `RED.nodes.registerType("<type>", { category: "<category>" ...` literal in `nodes/*.html` (or any other
+ * `.registerType(` call, as `FlinkEditor.registerType`), as the Flow Library reads node types from a package.
  */
 export function editorNodeTypes(): EditorNodeType[] {
   const dir = path.join(projectRoot, 'nodes');
   return readdirSync(dir).filter((file) => file.endsWith('.html')).sort().flatMap((file) => {
     const html = readFileSync(path.join(dir, file), 'utf8');
-    return [...html.matchAll(/RED\.nodes\.registerType\(\s*["']([^"']+)["']\s*,\s*\{[\s\S]*?\bcategory\s*:\s*["']([^"']+)["']/g)]
+    return [...html.matchAll(/\.registerType\(\s*["']([^"']+)["']\s*,\s*\{[\s\S]*?\bcategory\s*:\s*["']([^"']+)["']/g)]
       .map((match) => ({ type: match[1]!, category: match[2]!, file: `nodes/${file}` }));
   });
 }

@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fixturesDir } from '../flink/paths';
+import { runEditor } from './editor-sandbox';
+
+interface Definition {
+  category: string;
+  inputs: number;
+  outputs: number;
+  defaults: Record<string, { value: unknown; required?: true; type?: string; validated?: true }>;
+}
+
+/** What 0.1.0's editor HTML registered for each flow node, read from its registerType calls. */
+const released = JSON.parse(readFileSync(path.join(fixturesDir, 'editor-definitions-0.1.0.json'), 'utf8')) as Record<string, Definition>;
+
+describe('flow node editors, against 0.1.0', function () {
+  for (const [type, expected] of Object.entries(released)) {
+    it(`${type}: the same properties with the same defaults, inputs and outputs, so a flow saved by 0.1.0 opens unchanged`, function () {
+      const definition = runEditor(type).definition;
+      assert.ok(definition, `${type} registers`);
+      const defaults = Object.fromEntries(Object.entries(definition.defaults).map(([name, property]) => [name, {
+        value: property.value,
+        ...(property.required ? { required: true } : {}),
+        ...(property.type ? { type: property.type } : {}),
+        ...(property.validate ? { validated: true } : {}),
+      }]));
+      assert.deepEqual({ category: definition.category, inputs: definition.inputs, outputs: definition.outputs, defaults }, expected);
+    });
+  }
+});

@@ -118,4 +118,4 @@ export interface RunJarOptions extends CallOptions {
   jobId?: string;
 }
 
-export interface JobResultOptions extends OperationOptions {}
+export type JobResultOptions = OperationOptions;

@@ -12,7 +12,7 @@ import { endpoints, type JarRunBody } from './endpoints';
 import { FlinkRestApi } from './rest-api';
 import { FlinkTransport, type CallOptions, type TransportOptions } from './transport';
 import type {
-  CheckpointOptions, ClusterOverview, JobDetails, JobException, JobResult, JobResultOptions, JobStatus,
+  CheckpointOptions, ClusterOverview, JobDetails, JobExceptions, JobExceptionsOptions, JobOperations, JobResult, JobResultOptions, JobStatus,
   JobStatusMessage, RunJarOptions, SavepointOptions, SavepointStatus, StopOptions,
 } from './types';
 import { CHECKPOINT_TYPES, SAVEPOINT_FORMAT_TYPES } from './types';
@@ -29,7 +29,7 @@ const DEFAULT_OPERATION_TIMEOUT_MS = 10 * 60_000;
  * A client for one Flink cluster's REST API: Flink's `ClusterClient`, with validated answers,
  * typed errors, retries that never duplicate a savepoint, and operations that wait for their result.
  */
-export class FlinkClusterClient {
+export class FlinkClusterClient implements JobOperations {
   private readonly api: FlinkRestApi;
   private readonly operationTimeoutMs: number;
 
@@ -124,7 +124,7 @@ export class FlinkClusterClient {
     return Object.fromEntries(body['user-task-accumulators'].map(({ name, value }) => [name, value]));
   }
 
-  async getJobExceptions(jobId: string, options: CallOptions & { maxExceptions?: number } = {}): Promise<{ entries: JobException[]; truncated: boolean }> {
+  async getJobExceptions(jobId: string, options: JobExceptionsOptions = {}): Promise<JobExceptions> {
     const body = await this.api.call(endpoints.exceptions, {
       params: { jobid: checkJobId(jobId) }, query: { maxExceptions: String(options.maxExceptions ?? 20) },
     }, options);

@@ -119,3 +119,43 @@ export interface RunJarOptions extends CallOptions {
 }
 
 export type JobResultOptions = OperationOptions;
+
+export interface JobExceptionsOptions extends CallOptions {
+  /** Most entries of the exception history to return (default 20). */
+  maxExceptions?: number;
+}
+
+export interface JobExceptions {
+  entries: JobException[];
+  /** Whether Flink left older entries out. */
+  truncated: boolean;
+}
+
+/**
+ * The operations on one job that a cluster client offers, each taking the job's id first: what a `JobClient`
+ * binds to one job, as Flink's `ClusterClientJobClientAdapter` binds a `ClusterClient`.
+ */
+export interface JobOperations {
+  getJobStatus(jobId: string, options?: CallOptions): Promise<JobStatus>;
+  getJobDetails(jobId: string, options?: CallOptions): Promise<JobDetails>;
+  /** Asks Flink to cancel the job; it is CANCELED soon after, not yet when this returns. */
+  cancel(jobId: string, options?: CallOptions): Promise<void>;
+  /** User accumulators of the job, by name (values as Flink renders them). */
+  getAccumulators(jobId: string, options?: CallOptions): Promise<Record<string, string>>;
+  getJobExceptions(jobId: string, options?: JobExceptionsOptions): Promise<JobExceptions>;
+  /** Checkpoint statistics (counts, summary, latest, history) as Flink reports them. */
+  getCheckpointStatistics(jobId: string, options?: CallOptions): Promise<Record<string, unknown>>;
+  /** Waits until the job has ended and returns its result, as `JobClient.getJobExecutionResult`. */
+  getJobResult(jobId: string, options?: JobResultOptions): Promise<JobResult>;
+  /** Triggers a savepoint and returns its trigger id at once; follow it with `getSavepointStatus`. */
+  triggerDetachedSavepoint(jobId: string, options?: SavepointOptions): Promise<string>;
+  getSavepointStatus(jobId: string, triggerId: string, options?: CallOptions): Promise<SavepointStatus>;
+  /** Triggers a savepoint and waits for it; returns its location. */
+  triggerSavepoint(jobId: string, options?: SavepointOptions): Promise<string>;
+  /** Takes a savepoint and cancels the job once it is written; returns its location. */
+  cancelWithSavepoint(jobId: string, options?: SavepointOptions): Promise<string>;
+  /** Stops the job gracefully with a final savepoint; the job ends FINISHED. Returns the location. */
+  stopWithSavepoint(jobId: string, options?: StopOptions): Promise<string>;
+  /** Triggers a checkpoint (Flink 1.17+) and waits for it; returns the checkpoint id. */
+  triggerCheckpoint(jobId: string, options?: CheckpointOptions): Promise<number>;
+}

@@ -6,22 +6,18 @@ import { checkJobId, checkTriggerId, newJobId, newTriggerId } from './ids';
 import { JobClient } from './job-client';
 import { failureOf, operationFailed } from './failures';
 import { decodeJavaValue } from './java-values';
-import { isRecovering, pollUntilDone, rideOutOutage, withDeadline, withOperationContext, type OperationOptions, type OperationState, type PollTarget, type Progress } from './poll';
+import { isRecovering, withDeadline, withOperationContext, type OperationState } from './operation';
+import { pollUntilDone, rideOutOutage, type PollTarget } from './poll';
 import { mayHaveActed, type AttemptFailure } from './retry';
 import { endpoints, type JarRunBody } from './endpoints';
 import { FlinkRestApi } from './rest-api';
-import { FlinkTransport, type CallOptions, type TransportOptions } from './transport';
+import { FlinkTransport } from './transport';
 import type {
-  CheckpointOptions, ClusterOverview, JobDetails, JobExceptions, JobExceptionsOptions, JobOperations, JobResult, JobResultOptions, JobStatus,
+  CallOptions, CheckpointOptions, FlinkClusterClientOptions, OperationOptions, Progress, ClusterOverview, JobDetails, JobExceptions, JobExceptionsOptions, JobOperations, JobResult, JobResultOptions, JobStatus,
   JobStatusMessage, RunJarOptions, SavepointOptions, SavepointStatus, StopOptions,
 } from './types';
 import { CHECKPOINT_TYPES, SAVEPOINT_FORMAT_TYPES } from './types';
 import { type FlinkVersion, requireFeature, SINCE } from './version';
-
-export interface FlinkClusterClientOptions extends TransportOptions {
-  /** Default overall limit for savepoints, stops, checkpoints, disposals and job results (default 10 min). */
-  operationTimeoutMs?: number;
-}
 
 const DEFAULT_OPERATION_TIMEOUT_MS = 10 * 60_000;
 

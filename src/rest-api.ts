@@ -4,7 +4,7 @@ import { endpoints } from './endpoints';
 import type { FlinkError } from './errors';
 import type { AttemptFailure } from './retry';
 import { FlinkTransport, type FlinkRequest } from './transport';
-import type { CallOptions } from './transport';
+import type { CallOptions } from './types';
 import { FlinkVersion, requireFeature } from './version';
 
 /** Any endpoint declaration, whatever its path, answer, body and query. */

@@ -161,7 +161,7 @@ export class FlinkClusterClient implements JobOperations {
     await this.getJobStatus(id, options);
     const state: OperationState = {};
     try {
-      const trigger = this.savepointTrigger(id, 'savepoints', options, await this.api.version(options));
+      const trigger = this.savepointTrigger(id, 'savepoint', options, await this.api.version(options));
       Object.assign(state, { sent: true, jobId: id, ...(trigger.triggerId ? { triggerId: trigger.triggerId } : {}) });
       return (await trigger.send(options))['request-id'];
     } catch (err) {
@@ -178,12 +178,12 @@ export class FlinkClusterClient implements JobOperations {
 
   /** Triggers a savepoint and waits for it; returns its location. */
   async triggerSavepoint(jobId: string, options: SavepointOptions = {}): Promise<string> {
-    return this.savepoint(checkJobId(jobId), 'savepoints', 'savepoint', options);
+    return this.savepoint(checkJobId(jobId), 'savepoint', 'savepoint', options);
   }
 
   /** Takes a savepoint and cancels the job once it is written; returns its location. */
   async cancelWithSavepoint(jobId: string, options: SavepointOptions = {}): Promise<string> {
-    return this.savepoint(checkJobId(jobId), 'savepoints', 'cancel with savepoint', options, true);
+    return this.savepoint(checkJobId(jobId), 'savepoint', 'cancel with savepoint', options, true);
   }
 
   /** Stops the job gracefully with a final savepoint; the job ends FINISHED. Returns the location. */
@@ -305,13 +305,13 @@ export class FlinkClusterClient implements JobOperations {
     return withDeadline(what, options.timeoutMs ?? this.operationTimeoutMs, options, this.api.transport, work);
   }
 
-  private async savepoint(jobId: string, endpoint: 'savepoints' | 'stop', what: string, options: StopOptions, cancelJob = false): Promise<string> {
+  private async savepoint(jobId: string, kind: SavepointKind, what: string, options: StopOptions, cancelJob = false): Promise<string> {
     checkFormatType(options);
     return this.runOperation(`${what} of job ${jobId}`, options, async (signal, state) => {
       const version = await this.operationVersion(what, signal, state, options.onProgress);
       // After an outage, a new leader still recovering the job fails the trigger without starting anything: trigger anew (a new id) later.
       return rideOutOutage(async () => {
-        const trigger = this.savepointTrigger(jobId, endpoint, options, version, cancelJob);
+        const trigger = this.savepointTrigger(jobId, kind, options, version, cancelJob);
         const triggerId = await this.sendTrigger(what, jobId, trigger.triggerId, trigger.send, signal, state, options.onProgress);
         return pollUntilDone(this.savepointTarget(jobId, triggerId, what), signal, options.onProgress, state);
       }, signal, state, outageReporter(what, () => state.triggerId, options.onProgress),
@@ -320,7 +320,7 @@ export class FlinkClusterClient implements JobOperations {
   }
 
   /** The trigger of a savepoint, stop or cancel-with-savepoint, with a trigger id of the client's own from Flink 1.15 on. */
-  private savepointTrigger(jobId: string, endpoint: 'savepoints' | 'stop', options: StopOptions, version: FlinkVersion,
+  private savepointTrigger(jobId: string, kind: SavepointKind, options: StopOptions, version: FlinkVersion,
     cancelJob = false): { send: TriggerCall; triggerId?: string } {
     const modern = version.atLeast(SINCE.triggerIdAndFormatType);
     if (options.formatType && !modern) requireFeature(version, SINCE.triggerIdAndFormatType, 'Choosing a savepoint format');
@@ -330,7 +330,7 @@ export class FlinkClusterClient implements JobOperations {
     const params = { jobid: jobId };
     const common = { ...(options.formatType ? { formatType: options.formatType } : {}), ...(triggerId ? { triggerId } : {}) };
     // The two endpoints spell their fields differently: kebab-case for savepoints, camelCase for stop.
-    const send: TriggerCall = endpoint === 'savepoints'
+    const send: TriggerCall = kind === 'savepoint'
       ? (callOptions, onFailedAttempt) => this.api.call(endpoints.savepointTrigger, {
         params, onFailedAttempt, body: { ...(dir ? { 'target-directory': dir } : {}), 'cancel-job': cancelJob, ...common },
       }, callOptions)
@@ -411,6 +411,9 @@ export class FlinkClusterClient implements JobOperations {
     }
   }
 }
+
+/** A savepoint (which may cancel the job) or a stop with savepoint: two endpoints. */
+type SavepointKind = 'savepoint' | 'stop';
 
 /** Sends an operation's trigger once more; `onFailedAttempt` hears of each failed attempt. */
 type TriggerCall = (options: CallOptions, onFailedAttempt?: (failure: AttemptFailure) => void) => Promise<{ 'request-id': string }>;

@@ -4,12 +4,13 @@ import { z } from 'zod';
 import { InFlight, onAbort } from './aborts';
 import { FlinkError } from './errors';
 import { connectionSettings } from './connection-options';
+import type { HttpMethod } from './endpoints';
 import { httpError, isFlinkErrorBody, transportError, type RequestContext } from './http-errors';
 import { ATTEMPT_TIMEOUT, DEFAULT_RETRY, mayHaveActed, mayRetry, retryDelay, type AttemptFailure, type RetryPolicy } from './retry';
 import type { CallOptions, ConnectionOptions, RetryOptions } from './types';
 
 export interface FlinkRequest<S extends z.ZodType> {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: HttpMethod;
   path: string;
   query?: Record<string, string>;
   json?: unknown;

@@ -6,21 +6,18 @@ import { checkJobId, checkTriggerId, newJobId, newTriggerId } from './ids';
 import { JobClient } from './job-client';
 import { failureOf, operationFailed } from './failures';
 import { decodeJavaValue } from './java-values';
-import { isRecovering, pollUntilDone, rideOutOutage, withDeadline, withOperationContext, type OperationOptions, type OperationState, type PollTarget, type Progress } from './poll';
+import { isRecovering, withDeadline, withOperationContext, type OperationState } from './operation';
+import { pollUntilDone, rideOutOutage, type PollTarget } from './poll';
 import { mayHaveActed, type AttemptFailure } from './retry';
-import * as schemas from './schemas';
-import { FlinkTransport, type CallOptions, type FlinkRequest, type TransportOptions } from './transport';
+import { endpoints, type JarRunBody } from './endpoints';
+import { FlinkRestApi } from './rest-api';
+import { FlinkTransport } from './transport';
 import type {
-  CheckpointOptions, ClusterOverview, JobDetails, JobException, JobResult, JobResultOptions, JobStatus,
+  CallOptions, CheckpointOptions, FlinkClusterClientOptions, OperationOptions, Progress, ClusterOverview, JobDetails, JobExceptions, JobExceptionsOptions, JobOperations, JobResult, JobResultOptions, JobStatus,
   JobStatusMessage, RunJarOptions, SavepointOptions, SavepointStatus, StopOptions,
 } from './types';
 import { CHECKPOINT_TYPES, SAVEPOINT_FORMAT_TYPES } from './types';
-import { FlinkVersion, requireFeature, SINCE } from './version';
-
-export interface FlinkClusterClientOptions extends TransportOptions {
-  /** Default overall limit for savepoints, stops, checkpoints, disposals and job results (default 10 min). */
-  operationTimeoutMs?: number;
-}
+import { type FlinkVersion, requireFeature, SINCE } from './version';
 
 const DEFAULT_OPERATION_TIMEOUT_MS = 10 * 60_000;
 
@@ -28,16 +25,13 @@ const DEFAULT_OPERATION_TIMEOUT_MS = 10 * 60_000;
  * A client for one Flink cluster's REST API: Flink's `ClusterClient`, with validated answers,
  * typed errors, retries that never duplicate a savepoint, and operations that wait for their result.
  */
-export class FlinkClusterClient {
-  private readonly transport: FlinkTransport;
+export class FlinkClusterClient implements JobOperations {
+  private readonly api: FlinkRestApi;
   private readonly operationTimeoutMs: number;
-  private version?: Promise<FlinkVersion>;
-  /** The version once known, so that calls after the first do not wait on a promise under their signal. */
-  private knownVersion?: FlinkVersion;
 
   constructor(options: FlinkClusterClientOptions) {
     if (!options || typeof options.url !== 'string') throw invalidArgument('FlinkClusterClient needs { url }');
-    this.transport = new FlinkTransport(options);
+    this.api = new FlinkRestApi(new FlinkTransport(options));
     this.operationTimeoutMs = options.operationTimeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MS;
   }
 
@@ -48,33 +42,18 @@ export class FlinkClusterClient {
 
   /** The REST endpoint's URL, which also serves Flink's web UI (never with credentials). */
   getWebInterfaceURL(): string {
-    return `${this.transport.origin}${this.transport.basePath}`;
+    const { origin, basePath } = this.api.transport;
+    return `${origin}${basePath}`;
   }
 
   // ---- cluster ----
 
   async getFlinkVersion(options: CallOptions = {}): Promise<string> {
-    return (await this.clusterVersion(options)).raw;
-  }
-
-  /**
-   * The cluster's version, asked once and remembered (a failed ask is asked again next time). The ask
-   * runs under the client's own timeout, not the first caller's: each caller waits with its own signal.
-   */
-  private clusterVersion(options: CallOptions = {}): Promise<FlinkVersion> {
-    if (this.knownVersion) return Promise.resolve(this.knownVersion);
-    if (!this.version) {
-      const asked = this.transport
-        .send({ method: 'GET', path: '/config', schema: schemas.dashboardConfig, retry: 'idempotent' })
-        .then((config) => (this.knownVersion = FlinkVersion.parse(config['flink-version'])));
-      asked.catch(() => { if (this.version === asked) this.version = undefined; });
-      this.version = asked;
-    }
-    return this.transport.awaitShared(this.version, { method: 'GET', path: '/config' }, options);
+    return (await this.api.version(options)).raw;
   }
 
   async getClusterOverview(options: CallOptions = {}): Promise<ClusterOverview> {
-    const o = await this.transport.send({ method: 'GET', path: '/overview', schema: schemas.clusterOverview, retry: 'idempotent' }, options);
+    const o = await this.api.call(endpoints.clusterOverview, {}, options);
     return {
       taskManagers: o.taskmanagers, slotsTotal: o['slots-total'], slotsAvailable: o['slots-available'],
       jobsRunning: o['jobs-running'], jobsFinished: o['jobs-finished'], jobsCancelled: o['jobs-cancelled'],
@@ -84,19 +63,19 @@ export class FlinkClusterClient {
 
   /** The JobManager's effective configuration (`GET /jobmanager/config`) as a key/value map. */
   async getFlinkConfiguration(options: CallOptions = {}): Promise<Record<string, string>> {
-    const entries = await this.transport.send({ method: 'GET', path: '/jobmanager/config', schema: schemas.jobManagerConfig, retry: 'idempotent' }, options);
+    const entries = await this.api.call(endpoints.jobManagerConfig, {}, options);
     return Object.fromEntries(entries.map(({ key, value }) => [key, value]));
   }
 
   /** Shuts the whole cluster down (`DELETE /cluster`). */
   async shutDownCluster(options: CallOptions = {}): Promise<void> {
-    await this.transport.send({ method: 'DELETE', path: '/cluster', schema: schemas.emptyObject, retry: 'unsent' }, options);
+    await this.api.call(endpoints.shutDownCluster, {}, options);
   }
 
   // ---- jobs ----
 
   async listJobs(options: CallOptions = {}): Promise<JobStatusMessage[]> {
-    const { jobs } = await this.transport.send({ method: 'GET', path: '/jobs/overview', schema: schemas.jobsOverview, retry: 'idempotent' }, options);
+    const { jobs } = await this.api.call(endpoints.jobsOverview, {}, options);
     return jobs.map((job) => ({
       jobId: job.jid, jobName: job.name, state: job.state,
       startTime: job['start-time'], endTime: job['end-time'], durationMs: job.duration,
@@ -105,17 +84,16 @@ export class FlinkClusterClient {
   }
 
   async getJobStatus(jobId: string, options: CallOptions = {}): Promise<JobStatus> {
-    const id = checkJobId(jobId);
-    if (!(await this.clusterVersion(options)).atLeast(SINCE.jobStatusEndpoint)) {
-      return (await this.getJobDetails(id, options)).state;
+    const jobid = checkJobId(jobId);
+    if (!(await this.api.version(options)).atLeast(SINCE.jobStatusEndpoint)) {
+      return (await this.getJobDetails(jobid, options)).state;
     }
-    const { status } = await this.transport.send({ method: 'GET', path: `/jobs/${id}/status`, schema: schemas.jobStatus, retry: 'idempotent', jobId: id }, options);
+    const { status } = await this.api.call(endpoints.jobStatus, { params: { jobid } }, options);
     return status;
   }
 
   async getJobDetails(jobId: string, options: CallOptions = {}): Promise<JobDetails> {
-    const id = checkJobId(jobId);
-    const d = await this.transport.send({ method: 'GET', path: `/jobs/${id}`, schema: schemas.jobDetails, retry: 'idempotent', jobId: id }, options);
+    const d = await this.api.call(endpoints.jobDetails, { params: { jobid: checkJobId(jobId) } }, options);
     return {
       jobId: d.jid, jobName: d.name, state: d.state,
       ...(d.isStoppable === undefined ? {} : { isStoppable: d.isStoppable }),
@@ -133,30 +111,25 @@ export class FlinkClusterClient {
 
   /** Asks Flink to cancel the job; it is CANCELED soon after, not yet when this returns. */
   async cancel(jobId: string, options: CallOptions = {}): Promise<void> {
-    const id = checkJobId(jobId);
-    await this.transport.send({ method: 'PATCH', path: `/jobs/${id}`, query: { mode: 'CANCEL' }, schema: schemas.emptyObject, retry: 'idempotent', jobId: id }, options);
+    await this.api.call(endpoints.cancelJob, { params: { jobid: checkJobId(jobId) }, query: { mode: 'CANCEL' } }, options);
   }
 
   /** User accumulators of the job, by name (values as Flink renders them). */
   async getAccumulators(jobId: string, options: CallOptions = {}): Promise<Record<string, string>> {
-    const id = checkJobId(jobId);
-    const body = await this.transport.send({ method: 'GET', path: `/jobs/${id}/accumulators`, query: { includeSerializedValue: 'false' }, schema: schemas.accumulators, retry: 'idempotent', jobId: id }, options);
+    const body = await this.api.call(endpoints.accumulators, { params: { jobid: checkJobId(jobId) }, query: { includeSerializedValue: 'false' } }, options);
     return Object.fromEntries(body['user-task-accumulators'].map(({ name, value }) => [name, value]));
   }
 
-  async getJobExceptions(jobId: string, options: CallOptions & { maxExceptions?: number } = {}): Promise<{ entries: JobException[]; truncated: boolean }> {
-    const id = checkJobId(jobId);
-    const body = await this.transport.send({
-      method: 'GET', path: `/jobs/${id}/exceptions`, query: { maxExceptions: String(options.maxExceptions ?? 20) },
-      schema: schemas.exceptionHistory, retry: 'idempotent', jobId: id,
+  async getJobExceptions(jobId: string, options: JobExceptionsOptions = {}): Promise<JobExceptions> {
+    const body = await this.api.call(endpoints.exceptions, {
+      params: { jobid: checkJobId(jobId) }, query: { maxExceptions: String(options.maxExceptions ?? 20) },
     }, options);
     return { entries: body.exceptionHistory.entries, truncated: body.exceptionHistory.truncated ?? false };
   }
 
   /** Checkpoint statistics (counts, summary, latest, history) as Flink reports them. */
   async getCheckpointStatistics(jobId: string, options: CallOptions = {}): Promise<Record<string, unknown>> {
-    const id = checkJobId(jobId);
-    return this.transport.send({ method: 'GET', path: `/jobs/${id}/checkpoints`, schema: schemas.checkpointStatistics, retry: 'idempotent', jobId: id }, options);
+    return this.api.call(endpoints.checkpointStatistics, { params: { jobid: checkJobId(jobId) } }, options);
   }
 
   /** Waits until the job has ended and returns its result, as `JobClient.getJobExecutionResult`. */
@@ -165,7 +138,7 @@ export class FlinkClusterClient {
     return this.runOperation(`job result of ${id}`, options, async (signal, state) => pollUntilDone({
       operation: 'job result',
       check: async (checkOptions) => {
-        const body = await this.transport.send({ method: 'GET', path: `/jobs/${id}/execution-result`, schema: schemas.executionResult, retry: 'idempotent', jobId: id }, checkOptions);
+        const body = await this.api.call(endpoints.executionResult, { params: { jobid: id } }, checkOptions);
         const result = body['job-execution-result'];
         if (body.status.id !== 'COMPLETED' || !result) return undefined;
         const failure = result['failure-cause'] ? failureOf(result['failure-cause']) : undefined;
@@ -188,9 +161,9 @@ export class FlinkClusterClient {
     await this.getJobStatus(id, options);
     const state: OperationState = {};
     try {
-      const trigger = this.savepointTrigger(id, 'savepoints', options, await this.clusterVersion(options));
+      const trigger = this.savepointTrigger(id, 'savepoint', options, await this.api.version(options));
       Object.assign(state, { sent: true, jobId: id, ...(trigger.triggerId ? { triggerId: trigger.triggerId } : {}) });
-      return (await this.transport.send(trigger.request, options))['request-id'];
+      return (await trigger.send(options))['request-id'];
     } catch (err) {
       throw withOperationContext(err, state);
     }
@@ -205,12 +178,12 @@ export class FlinkClusterClient {
 
   /** Triggers a savepoint and waits for it; returns its location. */
   async triggerSavepoint(jobId: string, options: SavepointOptions = {}): Promise<string> {
-    return this.savepoint(checkJobId(jobId), 'savepoints', 'savepoint', options);
+    return this.savepoint(checkJobId(jobId), 'savepoint', 'savepoint', options);
   }
 
   /** Takes a savepoint and cancels the job once it is written; returns its location. */
   async cancelWithSavepoint(jobId: string, options: SavepointOptions = {}): Promise<string> {
-    return this.savepoint(checkJobId(jobId), 'savepoints', 'cancel with savepoint', options, true);
+    return this.savepoint(checkJobId(jobId), 'savepoint', 'cancel with savepoint', options, true);
   }
 
   /** Stops the job gracefully with a final savepoint; the job ends FINISHED. Returns the location. */
@@ -234,17 +207,14 @@ export class FlinkClusterClient {
     return this.runOperation(`checkpoint of job ${id}`, options, async (signal, state) => {
       requireFeature(await this.operationVersion('checkpoint', signal, state, options.onProgress), SINCE.checkpointTrigger, 'Triggering a checkpoint over REST');
       const triggerId = newTriggerId();
-      await this.sendTrigger('checkpoint', {
-        method: 'POST', path: `/jobs/${id}/checkpoints`, jobId: id, retry: 'idempotent',
-        json: { triggerId, ...(options.checkpointType ? { checkpointType: options.checkpointType } : {}) },
-        schema: schemas.triggerResponse,
-      }, triggerId, signal, state, options.onProgress);
+      const trigger = { triggerId, ...(options.checkpointType ? { checkpointType: options.checkpointType } : {}) };
+      await this.sendTrigger('checkpoint', id, triggerId, (callOptions, onFailedAttempt) =>
+        this.api.call(endpoints.checkpointTrigger, { params: { jobid: id }, body: trigger, onFailedAttempt }, callOptions), signal, state, options.onProgress);
       return pollUntilDone({
         operation: 'checkpoint', triggerId,
         check: async (checkOptions) => {
-          const body = await this.knownTrigger('checkpoint', id, triggerId, checkOptions, () => this.transport.send({
-            method: 'GET', path: `/jobs/${id}/checkpoints/${triggerId}`, schema: schemas.checkpointResult, retry: 'idempotent', jobId: id, triggerId,
-          }, checkOptions));
+          const body = await this.knownTrigger('checkpoint', id, triggerId, checkOptions,
+            () => this.api.call(endpoints.checkpointStatus, { params: { jobid: id, triggerid: triggerId } }, checkOptions));
           if (body.status.id !== 'COMPLETED') return undefined;
           if (body.operation?.failureCause) throw operationFailed('Checkpoint', id, body.operation.failureCause);
           if (typeof body.operation?.checkpointId !== 'number') throw incomplete(`/jobs/${id}/checkpoints/${triggerId}`, 'checkpointId');
@@ -259,18 +229,14 @@ export class FlinkClusterClient {
     if (typeof savepointPath !== 'string' || savepointPath.trim() === '') throw invalidArgument('A savepoint path is required');
     await this.runOperation(`disposal of savepoint ${savepointPath}`, options, async (signal, state) => {
       Object.assign(state, { sent: true, subject: savepointPath });
-      // Flink takes no client trigger id here, so a retry could dispose twice: retry only what was never sent.
-      const { 'request-id': triggerId } = await this.transport.send({
-        method: 'POST', path: '/savepoint-disposal', json: { 'savepoint-path': savepointPath },
-        schema: schemas.triggerResponse, retry: 'unsent',
-      }, { signal });
+      const { 'request-id': triggerId } = await this.api.call(endpoints.savepointDisposal, { body: { 'savepoint-path': savepointPath } }, { signal });
       state.triggerId = triggerId;
       return pollUntilDone({
         operation: 'savepoint disposal', triggerId,
         check: async (checkOptions) => {
           let body;
           try {
-            body = await this.transport.send({ method: 'GET', path: `/savepoint-disposal/${triggerId}`, schema: schemas.disposalResult, retry: 'idempotent', triggerId }, checkOptions);
+            body = await this.api.call(endpoints.savepointDisposalStatus, { params: { triggerid: triggerId } }, checkOptions);
           } catch (err) {
             if (!isFlinkError(err, 'FLINK_OUTCOME_UNKNOWN')) throw err;
             throw withFields(err, {
@@ -294,7 +260,7 @@ export class FlinkClusterClient {
     if (!name.endsWith('.jar')) throw invalidArgument(`Flink only accepts .jar files, not "${name}"`);
     const form = new FormData();
     form.append('jarfile', new Blob([new Uint8Array(data)], { type: 'application/java-archive' }), name);
-    const { filename } = await this.transport.send({ method: 'POST', path: '/jars/upload', form, schema: schemas.jarUpload, retry: 'unsent' }, options);
+    const { filename } = await this.api.call(endpoints.jarUpload, { body: form }, options);
     return path.basename(filename);
   }
 
@@ -302,11 +268,11 @@ export class FlinkClusterClient {
   async runJar(jarId: string, options: RunJarOptions = {}): Promise<string> {
     if (typeof jarId !== 'string' || !/^[\w.-]+\.jar$/.test(jarId)) throw invalidArgument(`"${jarId}" is not a jar id from uploadJar`);
     const requestedId = options.jobId === undefined ? undefined : checkJobId(options.jobId);
-    const version = await this.clusterVersion(options);
+    const version = await this.api.version(options);
     if (requestedId) requireFeature(version, SINCE.jarRunJobId, 'Choosing the job id of a jar run');
     const jobId = version.atLeast(SINCE.jarRunJobId) ? requestedId ?? newJobId() : undefined;
     const claimKey = version.atLeast(SINCE.claimMode) ? 'claimMode' : 'restoreMode';
-    const body = {
+    const body: JarRunBody = {
       ...(jobId ? { jobId } : {}),
       ...(options.entryClass ? { entryClass: options.entryClass } : {}),
       ...(options.args ? { programArgsList: options.args } : {}),
@@ -316,10 +282,9 @@ export class FlinkClusterClient {
       ...(options.claimMode ? { [claimKey]: options.claimMode } : {}),
     };
     try {
-      const { jobid } = await this.transport.send({
-        method: 'POST', path: `/jars/${encodeURIComponent(jarId)}/run`, json: body, schema: schemas.jarRun,
+      const { jobid } = await this.api.call(endpoints.jarRun, {
+        params: { jarid: jarId }, body,
         // With a job id of the client's own, a retry that finds the job submitted resolves to it.
-        retry: jobId ? 'idempotent' : 'unsent',
         ...(jobId ? { resolveReplay: (err: FlinkError) => (isDuplicateSubmission(err) ? { jobid: jobId } : undefined) } : {}),
       }, options);
       return jobid;
@@ -331,47 +296,48 @@ export class FlinkClusterClient {
 
   /** Aborts in-flight requests and polls, and releases the connection pool. Later calls fail. */
   async close(): Promise<void> {
-    await this.transport.close();
+    await this.api.transport.close();
   }
 
   // ---- internals ----
 
   private runOperation<T>(what: string, options: OperationOptions, work: (signal: AbortSignal, state: OperationState) => Promise<T>): Promise<T> {
-    return withDeadline(what, options.timeoutMs ?? this.operationTimeoutMs, options, this.transport, work);
+    return withDeadline(what, options.timeoutMs ?? this.operationTimeoutMs, options, this.api.transport, work);
   }
 
-  private async savepoint(jobId: string, endpoint: 'savepoints' | 'stop', what: string, options: StopOptions, cancelJob = false): Promise<string> {
+  private async savepoint(jobId: string, kind: SavepointKind, what: string, options: StopOptions, cancelJob = false): Promise<string> {
     checkFormatType(options);
     return this.runOperation(`${what} of job ${jobId}`, options, async (signal, state) => {
       const version = await this.operationVersion(what, signal, state, options.onProgress);
       // After an outage, a new leader still recovering the job fails the trigger without starting anything: trigger anew (a new id) later.
       return rideOutOutage(async () => {
-        const trigger = this.savepointTrigger(jobId, endpoint, options, version, cancelJob);
-        const triggerId = await this.sendTrigger(what, trigger.request, trigger.triggerId, signal, state, options.onProgress);
+        const trigger = this.savepointTrigger(jobId, kind, options, version, cancelJob);
+        const triggerId = await this.sendTrigger(what, jobId, trigger.triggerId, trigger.send, signal, state, options.onProgress);
         return pollUntilDone(this.savepointTarget(jobId, triggerId, what), signal, options.onProgress, state);
       }, signal, state, outageReporter(what, () => state.triggerId, options.onProgress),
       (err): err is FlinkError => state.resent !== undefined && isRecovering(err));
     });
   }
 
-  /** The trigger request of a savepoint, stop or cancel-with-savepoint, with a trigger id of the client's own from Flink 1.15 on. */
-  private savepointTrigger(jobId: string, endpoint: 'savepoints' | 'stop', options: StopOptions, version: FlinkVersion,
-    cancelJob = false): { request: TriggerRequest; triggerId?: string } {
+  /** The trigger of a savepoint, stop or cancel-with-savepoint, with a trigger id of the client's own from Flink 1.15 on. */
+  private savepointTrigger(jobId: string, kind: SavepointKind, options: StopOptions, version: FlinkVersion,
+    cancelJob = false): { send: TriggerCall; triggerId?: string } {
     const modern = version.atLeast(SINCE.triggerIdAndFormatType);
     if (options.formatType && !modern) requireFeature(version, SINCE.triggerIdAndFormatType, 'Choosing a savepoint format');
+    // With a trigger id of our own, Flink recognises a retried trigger and starts nothing new.
     const triggerId = modern ? newTriggerId() : undefined;
     const dir = options.savepointDir;
+    const params = { jobid: jobId };
+    const common = { ...(options.formatType ? { formatType: options.formatType } : {}), ...(triggerId ? { triggerId } : {}) };
     // The two endpoints spell their fields differently: kebab-case for savepoints, camelCase for stop.
-    const json = endpoint === 'savepoints'
-      ? { ...(dir ? { 'target-directory': dir } : {}), 'cancel-job': cancelJob }
-      : { ...(dir ? { targetDirectory: dir } : {}), drain: options.drain ?? false };
-    const request: TriggerRequest = {
-      method: 'POST', path: `/jobs/${jobId}/${endpoint}`, jobId, schema: schemas.triggerResponse,
-      // With a trigger id of our own, Flink recognises a retried trigger and starts nothing new.
-      retry: triggerId ? 'idempotent' : 'unsent',
-      json: { ...json, ...(options.formatType ? { formatType: options.formatType } : {}), ...(triggerId ? { triggerId } : {}) },
-    };
-    return { request, ...(triggerId ? { triggerId } : {}) };
+    const send: TriggerCall = kind === 'savepoint'
+      ? (callOptions, onFailedAttempt) => this.api.call(endpoints.savepointTrigger, {
+        params, onFailedAttempt, body: { ...(dir ? { 'target-directory': dir } : {}), 'cancel-job': cancelJob, ...common },
+      }, callOptions)
+      : (callOptions, onFailedAttempt) => this.api.call(endpoints.stopWithSavepoint, {
+        params, onFailedAttempt, body: { ...(dir ? { targetDirectory: dir } : {}), drain: options.drain ?? false, ...common },
+      }, callOptions);
+    return { send, ...(triggerId ? { triggerId } : {}) };
   }
 
   /**
@@ -380,14 +346,14 @@ export class FlinkClusterClient {
    * own is sent again through an outage (Flink starts nothing new for an id it knows) until Flink answers
    * or the operation's deadline passes; one without is never sent again once it may have arrived.
    */
-  private async sendTrigger(what: string, request: TriggerRequest, triggerId: string | undefined, signal: AbortSignal,
+  private async sendTrigger(what: string, jobId: string, triggerId: string | undefined, send: TriggerCall, signal: AbortSignal,
     state: OperationState, onProgress?: (progress: Progress) => void): Promise<string> {
-    Object.assign(state, { sent: true, jobId: request.jobId, ...(triggerId ? { triggerId } : {}) });
-    if (!triggerId) return this.acknowledged(await this.transport.send(request, { signal }), state);
+    Object.assign(state, { sent: true, jobId, ...(triggerId ? { triggerId } : {}) });
+    if (!triggerId) return this.acknowledged(await send({ signal }), state);
     const resent = { mayHaveArrived: false };
-    const attempt = { ...request, onFailedAttempt: (failure: AttemptFailure) => { resent.mayHaveArrived ||= mayHaveActed(failure); } };
+    const onFailedAttempt = (failure: AttemptFailure): void => { resent.mayHaveArrived ||= mayHaveActed(failure); };
     const report = outageReporter(what, () => triggerId, onProgress);
-    const body = await rideOutOutage(() => this.transport.send(attempt, { signal }), signal, state, (outage) => {
+    const body = await rideOutOutage(() => send({ signal }, onFailedAttempt), signal, state, (outage) => {
       state.resent = resent;
       report(outage);
     });
@@ -396,7 +362,7 @@ export class FlinkClusterClient {
 
   /** The cluster's version for an operation, asked again through an outage until the operation's deadline. */
   private operationVersion(what: string, signal: AbortSignal, state: OperationState, onProgress?: (progress: Progress) => void): Promise<FlinkVersion> {
-    return rideOutOutage(() => this.clusterVersion({ signal }), signal, state, outageReporter(what, () => undefined, onProgress));
+    return rideOutOutage(() => this.api.version({ signal }), signal, state, outageReporter(what, () => undefined, onProgress));
   }
 
   private acknowledged(body: { 'request-id': string }, state: OperationState): string {
@@ -410,9 +376,8 @@ export class FlinkClusterClient {
       operation: what,
       triggerId,
       check: async (checkOptions) => {
-        const body = await this.knownTrigger(what, jobId, triggerId, checkOptions, () => this.transport.send({
-          method: 'GET', path: statusPath, schema: schemas.savepointResult, retry: 'idempotent', triggerId,
-        }, checkOptions));
+        const body = await this.knownTrigger(what, jobId, triggerId, checkOptions,
+          () => this.api.call(endpoints.savepointStatus, { params: { jobid: jobId, triggerid: triggerId } }, checkOptions));
         if (body.status.id !== 'COMPLETED') return undefined;
         const failure = body.operation?.['failure-cause'];
         if (failure) throw operationFailed(capitalize(what), jobId, failure);
@@ -447,7 +412,11 @@ export class FlinkClusterClient {
   }
 }
 
-type TriggerRequest = FlinkRequest<typeof schemas.triggerResponse>;
+/** A savepoint (which may cancel the job) or a stop with savepoint: two endpoints. */
+type SavepointKind = 'savepoint' | 'stop';
+
+/** Sends an operation's trigger once more; `onFailedAttempt` hears of each failed attempt. */
+type TriggerCall = (options: CallOptions, onFailedAttempt?: (failure: AttemptFailure) => void) => Promise<{ 'request-id': string }>;
 
 /** Reports an outage before the first status request: while the version is asked or the trigger sent. */
 function outageReporter(operation: string, triggerId: () => string | undefined, onProgress?: (progress: Progress) => void): (outage: NonNullable<Progress['outage']>) => void {

@@ -1,9 +1,8 @@
-export { FlinkClusterClient, type FlinkClusterClientOptions } from './cluster-client';
-export { JobClient } from './job-client';
+export { FlinkClusterClient } from './cluster-client';
+export { JobClient, type JobBoundOperations } from './job-client';
 export { FlinkError, FlinkErrorCodes, isFlinkError, type FlinkErrorCode } from './errors';
 export { checkJobId, newJobId, newTriggerId } from './ids';
 export { JOB_STATES, TERMINAL_JOB_STATES } from './schemas';
-export { type CallOptions, type FlinkAuth, type FlinkTlsOptions } from './transport';
-export { DEFAULT_RETRY, type RetryOptions } from './retry';
-export type { OperationOptions, Progress } from './poll';
+export { DEFAULT_RETRY } from './retry';
+/** Every public type: options, results, progress. */
 export * from './types';

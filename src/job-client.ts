@@ -1,40 +1,35 @@
-import type { FlinkClusterClient } from './cluster-client';
-import type { CallOptions } from './transport';
-import type { CheckpointOptions, JobDetails, JobResult, JobResultOptions, JobStatus, SavepointOptions, StopOptions } from './types';
+import type { JobOperations } from './types';
 
-/** One job's operations, bound to its id: Flink's `JobClient`. Get one from `FlinkClusterClient.jobClient`. */
-export class JobClient {
-  constructor(private readonly cluster: FlinkClusterClient, readonly jobId: string) {}
+/** An operation of `JobOperations` with the job's id already given. */
+type WithoutJobId<Operation> = Operation extends (jobId: string, ...rest: infer Rest) => infer Result ? (...rest: Rest) => Result : never;
 
-  getJobStatus(options?: CallOptions): Promise<JobStatus> {
-    return this.cluster.getJobStatus(this.jobId, options);
-  }
+export type JobBoundOperations = { readonly [Name in keyof JobOperations]: WithoutJobId<JobOperations[Name]> };
 
-  getJobDetails(options?: CallOptions): Promise<JobDetails> {
-    return this.cluster.getJobDetails(this.jobId, options);
-  }
+/** Every job-scoped operation, listed once: the compiler checks that none of `JobOperations` is missing. */
+const OPERATION_NAMES: Record<keyof JobOperations, true> = {
+  getJobStatus: true, getJobDetails: true, cancel: true, getAccumulators: true, getJobExceptions: true,
+  getCheckpointStatistics: true, getJobResult: true, triggerDetachedSavepoint: true, getSavepointStatus: true,
+  triggerSavepoint: true, cancelWithSavepoint: true, stopWithSavepoint: true, triggerCheckpoint: true,
+};
 
-  cancel(options?: CallOptions): Promise<void> {
-    return this.cluster.cancel(this.jobId, options);
-  }
-
-  stopWithSavepoint(options?: StopOptions): Promise<string> {
-    return this.cluster.stopWithSavepoint(this.jobId, options);
-  }
-
-  triggerSavepoint(options?: SavepointOptions): Promise<string> {
-    return this.cluster.triggerSavepoint(this.jobId, options);
-  }
-
-  triggerCheckpoint(options?: CheckpointOptions): Promise<number> {
-    return this.cluster.triggerCheckpoint(this.jobId, options);
-  }
-
-  getAccumulators(options?: CallOptions): Promise<Record<string, string>> {
-    return this.cluster.getAccumulators(this.jobId, options);
-  }
-
-  getJobResult(options?: JobResultOptions): Promise<JobResult> {
-    return this.cluster.getJobResult(this.jobId, options);
-  }
+class BoundJob {
+  constructor(readonly operations: JobOperations, readonly jobId: string) {}
 }
+
+for (const name of Object.keys(OPERATION_NAMES) as Array<keyof JobOperations>) {
+  Object.defineProperty(BoundJob.prototype, name, {
+    value(this: BoundJob, ...args: unknown[]): unknown {
+      const operation = this.operations[name] as (jobId: string, ...rest: unknown[]) => unknown;
+      return operation.call(this.operations, this.jobId, ...args);
+    },
+    writable: true,
+    configurable: true,
+  });
+}
+
+/**
+ * One job's operations, bound to its id: Flink's `JobClient`. Get one from `FlinkClusterClient.jobClient`;
+ * it depends only on `JobOperations`, not on the cluster client.
+ */
+export type JobClient = JobBoundOperations & { readonly jobId: string };
+export const JobClient = BoundJob as unknown as new (operations: JobOperations, jobId: string) => JobClient;

@@ -1,9 +1,4 @@
-export interface RetryOptions {
-  maxRetries: number;
-  initialDelayMs: number;
-  maxDelayMs: number;
-  multiplier: number;
-}
+import type { RetryOptions } from './types';
 
 export const DEFAULT_RETRY: RetryOptions = { maxRetries: 3, initialDelayMs: 200, maxDelayMs: 5000, multiplier: 2 };
 

@@ -1,53 +1,16 @@
-import { rootCertificates } from 'node:tls';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, type Dispatcher, type FormData } from 'undici';
 import { z } from 'zod';
 import { InFlight, onAbort } from './aborts';
-import { FlinkError, invalidArgument } from './errors';
+import { FlinkError } from './errors';
+import { connectionSettings } from './connection-options';
+import type { HttpMethod } from './endpoints';
 import { httpError, isFlinkErrorBody, transportError, type RequestContext } from './http-errors';
-import { ATTEMPT_TIMEOUT, DEFAULT_RETRY, mayHaveActed, mayRetry, retryDelay, type AttemptFailure, type RetryOptions, type RetryPolicy } from './retry';
-
-export { DEFAULT_RETRY, type RetryOptions, type RetryPolicy } from './retry';
-
-export type FlinkAuth =
-  | { type: 'basic'; username: string; password: string }
-  | { type: 'bearer'; token: string };
-
-export interface FlinkTlsOptions {
-  /** Extra trusted CA certificate(s), PEM; added to Node's default roots. */
-  ca?: string | Buffer | Array<string | Buffer>;
-  cert?: string | Buffer;
-  key?: string | Buffer;
-  passphrase?: string;
-  /** Verify the server's certificate (default true). */
-  rejectUnauthorized?: boolean;
-  servername?: string;
-}
-
-export interface TransportOptions {
-  /** `http(s)://host:port[/base-path]` of Flink's REST API. */
-  url: string;
-  auth?: FlinkAuth;
-  headers?: Record<string, string>;
-  tls?: FlinkTlsOptions;
-  /** Time limit of each attempt of a request (default 30 s): its response headers and body together. */
-  timeoutMs?: number;
-  retry?: Partial<RetryOptions>;
-  /** Largest response body accepted (default 32 MiB). */
-  maxResponseBytes?: number;
-  /** Most connections kept to the cluster (default 8). */
-  connections?: number;
-  /** Use this dispatcher instead of the client's own pool (tests, proxies). The client does not close it. */
-  dispatcher?: Dispatcher;
-}
-
-export interface CallOptions {
-  signal?: AbortSignal;
-  timeoutMs?: number;
-}
+import { ATTEMPT_TIMEOUT, DEFAULT_RETRY, mayHaveActed, mayRetry, retryDelay, type AttemptFailure, type RetryPolicy } from './retry';
+import type { CallOptions, ConnectionOptions, RetryOptions } from './types';
 
 export interface FlinkRequest<S extends z.ZodType> {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: HttpMethod;
   path: string;
   query?: Record<string, string>;
   json?: unknown;
@@ -68,63 +31,6 @@ export interface FlinkRequest<S extends z.ZodType> {
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
-
-function parseBaseUrl(raw: string): { origin: string; basePath: string; userinfo?: FlinkAuth } {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw invalidArgument(`"${withoutUserinfo(raw)}" is not a URL: expected http(s)://host:port[/base-path]`);
-  }
-  if (url.pathname.includes('@')) {
-    // "http://us/er:pw@host" parses as host "us" and path "/er:pw@host": credentials a "/" broke apart.
-    throw invalidArgument(`Flink's URL has an "@" in its path; if it holds a user name and password, write a "/" in them as %2F`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw invalidArgument(`Flink's REST URL must start with http:// or https://, not ${url.protocol}//`);
-  }
-  let userinfo: FlinkAuth | undefined;
-  try {
-    userinfo = url.username
-      ? { type: 'basic', username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) }
-      : undefined;
-  } catch {
-    throw invalidArgument(`The user name or password in Flink's URL ${url.origin} is not valid percent-encoding`);
-  }
-  return { origin: url.origin, basePath: url.pathname.replace(/\/+$/, ''), ...(userinfo ? { userinfo } : {}) };
-}
-
-/**
- * A URL that failed to parse, fit to show: everything up to its last "@" could be credentials (a
- * password may hold "/", "#", "?" or "@" that break parsing), so it is hidden.
- */
-function withoutUserinfo(raw: string): string {
-  const text = String(raw);
-  const at = text.lastIndexOf('@');
-  if (at < 0) return text;
-  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(text)?.[0] ?? '';
-  return `${scheme}***${text.slice(at)}`;
-}
-
-function authorization(auth: FlinkAuth | undefined): string | undefined {
-  if (!auth) return undefined;
-  if (auth.type === 'basic') return `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
-  if (auth.type === 'bearer') return `Bearer ${auth.token}`;
-  throw invalidArgument(`auth.type must be "basic" or "bearer"`);
-}
-
-function tlsConnectOptions(tls: FlinkTlsOptions | undefined): Agent.Options['connect'] {
-  if (!tls) return undefined;
-  const extraCa = tls.ca === undefined ? [] : Array.isArray(tls.ca) ? tls.ca : [tls.ca];
-  return {
-    ...(extraCa.length > 0 ? { ca: [...rootCertificates, ...extraCa] } : {}),
-    ...(tls.cert === undefined ? {} : { cert: tls.cert }),
-    ...(tls.key === undefined ? {} : { key: tls.key }),
-    ...(tls.passphrase === undefined ? {} : { passphrase: tls.passphrase }),
-    ...(tls.servername === undefined ? {} : { servername: tls.servername }),
-    rejectUnauthorized: tls.rejectUnauthorized ?? true,
-  };
-}
 
 /** One complete answer: its status, content type and body. */
 interface Answer {
@@ -148,18 +54,13 @@ export class FlinkTransport {
   private readonly retry: RetryOptions;
   private isClosed = false;
 
-  constructor(options: TransportOptions) {
-    const { origin, basePath, userinfo } = parseBaseUrl(options.url);
+  constructor(options: ConnectionOptions) {
+    const { origin, basePath, headers, connect } = connectionSettings(options);
     this.origin = origin;
     this.basePath = basePath;
+    this.headers = headers;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
-    const auth = authorization(options.auth ?? userinfo);
-    this.headers = {
-      accept: 'application/json',
-      ...options.headers,
-      ...(auth ? { authorization: auth } : {}),
-    };
     const maxResponseSize = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     if (options.dispatcher) {
       this.dispatcher = options.dispatcher;
@@ -171,7 +72,7 @@ export class FlinkTransport {
         headersTimeout: this.timeoutMs,
         bodyTimeout: this.timeoutMs,
         maxResponseSize,
-        connect: tlsConnectOptions(options.tls),
+        connect,
       });
       this.dispatcher = this.ownAgent;
     }

@@ -1,6 +1,5 @@
 import type { JobStatus } from './schemas';
-import type { OperationOptions } from './poll';
-import type { CallOptions } from './transport';
+import type { Dispatcher } from 'undici';
 import type { AccumulatorValue } from './java-values';
 
 export type { JobStatus } from './schemas';
@@ -11,6 +10,79 @@ export type ClaimMode = 'CLAIM' | 'NO_CLAIM' | 'LEGACY';
 
 export const SAVEPOINT_FORMAT_TYPES: readonly SavepointFormatType[] = ['CANONICAL', 'NATIVE'];
 export const CHECKPOINT_TYPES: readonly CheckpointType[] = ['CONFIGURED', 'FULL', 'INCREMENTAL'];
+
+export type FlinkAuth =
+  | { type: 'basic'; username: string; password: string }
+  | { type: 'bearer'; token: string };
+
+export interface FlinkTlsOptions {
+  /** Extra trusted CA certificate(s), PEM; added to Node's default roots. */
+  ca?: string | Buffer | Array<string | Buffer>;
+  cert?: string | Buffer;
+  key?: string | Buffer;
+  passphrase?: string;
+  /** Verify the server's certificate (default true). */
+  rejectUnauthorized?: boolean;
+  servername?: string;
+}
+
+/** How to reach one Flink cluster's REST API. */
+export interface ConnectionOptions {
+  /** `http(s)://host:port[/base-path]` of Flink's REST API. */
+  url: string;
+  auth?: FlinkAuth;
+  headers?: Record<string, string>;
+  tls?: FlinkTlsOptions;
+  /** Time limit of each attempt of a request (default 30 s): its response headers and body together. */
+  timeoutMs?: number;
+  retry?: Partial<RetryOptions>;
+  /** Largest response body accepted (default 32 MiB). */
+  maxResponseBytes?: number;
+  /** Most connections kept to the cluster (default 8). */
+  connections?: number;
+  /** Use this dispatcher instead of the client's own pool (tests, proxies). The client does not close it. */
+  dispatcher?: Dispatcher;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+/** Retries of one request (see `DEFAULT_RETRY`): attempts after the first, and the exponential backoff between them. */
+export interface RetryOptions {
+  maxRetries: number;
+  initialDelayMs: number;
+  maxDelayMs: number;
+  multiplier: number;
+}
+
+export interface FlinkClusterClientOptions extends ConnectionOptions {
+  /** Default overall limit for savepoints, stops, checkpoints, disposals and job results (default 10 min). */
+  operationTimeoutMs?: number;
+}
+
+export interface Progress {
+  /** What is being waited for, e.g. "savepoint". */
+  operation: string;
+  triggerId?: string;
+  elapsedMs: number;
+  /** Status requests made so far (0 while the trigger itself is being sent). */
+  attempts: number;
+  /**
+   * Set while Flink cannot be reached or answers 5xx (a JobManager restarting, a leader election): the
+   * operation keeps sending its trigger (when it carries a trigger id of the client's own) or polling,
+   * until its own deadline. `forMs` is how long the outage has lasted so far.
+   */
+  outage?: { forMs: number; code: string; message: string };
+}
+
+export interface OperationOptions {
+  signal?: AbortSignal;
+  /** Overall limit for the whole operation, trigger and polling included. */
+  timeoutMs?: number;
+  onProgress?: (progress: Progress) => void;
+}
 
 /** One row of the job list, as Flink's `ClusterClient.listJobs` gives it, plus times. */
 export interface JobStatusMessage {
@@ -118,4 +190,44 @@ export interface RunJarOptions extends CallOptions {
   jobId?: string;
 }
 
-export interface JobResultOptions extends OperationOptions {}
+export type JobResultOptions = OperationOptions;
+
+export interface JobExceptionsOptions extends CallOptions {
+  /** Most entries of the exception history to return (default 20). */
+  maxExceptions?: number;
+}
+
+export interface JobExceptions {
+  entries: JobException[];
+  /** Whether Flink left older entries out. */
+  truncated: boolean;
+}
+
+/**
+ * The operations on one job that a cluster client offers, each taking the job's id first: what a `JobClient`
+ * binds to one job, as Flink's `ClusterClientJobClientAdapter` binds a `ClusterClient`.
+ */
+export interface JobOperations {
+  getJobStatus(jobId: string, options?: CallOptions): Promise<JobStatus>;
+  getJobDetails(jobId: string, options?: CallOptions): Promise<JobDetails>;
+  /** Asks Flink to cancel the job; it is CANCELED soon after, not yet when this returns. */
+  cancel(jobId: string, options?: CallOptions): Promise<void>;
+  /** User accumulators of the job, by name (values as Flink renders them). */
+  getAccumulators(jobId: string, options?: CallOptions): Promise<Record<string, string>>;
+  getJobExceptions(jobId: string, options?: JobExceptionsOptions): Promise<JobExceptions>;
+  /** Checkpoint statistics (counts, summary, latest, history) as Flink reports them. */
+  getCheckpointStatistics(jobId: string, options?: CallOptions): Promise<Record<string, unknown>>;
+  /** Waits until the job has ended and returns its result, as `JobClient.getJobExecutionResult`. */
+  getJobResult(jobId: string, options?: JobResultOptions): Promise<JobResult>;
+  /** Triggers a savepoint and returns its trigger id at once; follow it with `getSavepointStatus`. */
+  triggerDetachedSavepoint(jobId: string, options?: SavepointOptions): Promise<string>;
+  getSavepointStatus(jobId: string, triggerId: string, options?: CallOptions): Promise<SavepointStatus>;
+  /** Triggers a savepoint and waits for it; returns its location. */
+  triggerSavepoint(jobId: string, options?: SavepointOptions): Promise<string>;
+  /** Takes a savepoint and cancels the job once it is written; returns its location. */
+  cancelWithSavepoint(jobId: string, options?: SavepointOptions): Promise<string>;
+  /** Stops the job gracefully with a final savepoint; the job ends FINISHED. Returns the location. */
+  stopWithSavepoint(jobId: string, options?: StopOptions): Promise<string>;
+  /** Triggers a checkpoint (Flink 1.17+) and waits for it; returns the checkpoint id. */
+  triggerCheckpoint(jobId: string, options?: CheckpointOptions): Promise<number>;
+}

@@ -21,7 +21,7 @@ export class FlinkVersion {
   }
 }
 
-type Since = readonly [major: number, minor: number];
+export type Since = readonly [major: number, minor: number];
 
 /** The first Flink release that has each REST feature the client uses conditionally. */
 export const SINCE = {

@@ -83,11 +83,25 @@ for (const version of clientTestVersions()) describe(`FlinkClusterClient against
       assert.match(accumulators.records ?? '', /^\d+$/);
     });
 
-    it('binds a JobClient to one job', async function () {
+    it('binds a JobClient to one job, with its exceptions, checkpoint statistics and a detached savepoint', async function () {
       const job = client.jobClient(jobId.toUpperCase());
       assert.equal(job.jobId, jobId);
       assert.equal(await job.getJobStatus(), 'RUNNING');
       assert.equal((await job.getJobDetails()).jobId, jobId);
+      assert.deepEqual((await job.getJobExceptions({ maxExceptions: 5 })).entries, (await client.getJobExceptions(jobId, { maxExceptions: 5 })).entries);
+      const triggerId = await job.triggerDetachedSavepoint();
+      let status = await job.getSavepointStatus(triggerId);
+      for (let i = 0; status.state === 'IN_PROGRESS' && i < 200; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        status = await job.getSavepointStatus(triggerId);
+      }
+      assert.equal(status.state, 'COMPLETED');
+      const location = status.state === 'COMPLETED' ? status.location : '';
+      // The job's own checkpoint statistics, read through the JobClient, list that savepoint.
+      const stats = await job.getCheckpointStatistics() as { history: Array<{ external_path?: string; is_savepoint: boolean }> };
+      const entry = stats.history.find((e) => e.external_path === location)
+        ?? (await fromCheckpointStatistics(client, jobId, (s) => s.history.find((e) => e.external_path === location)));
+      assert.equal(entry.is_savepoint, true);
     });
   });
 
@@ -212,7 +226,7 @@ for (const version of clientTestVersions()) describe(`FlinkClusterClient against
     it('cancels with a savepoint', async function () {
       requireLocalFlink(this, flink, 'reads savepoint files from disk');
       const victim = await flink.startJob({ name: 'client-cancel-with-savepoint' });
-      const location = await client.cancelWithSavepoint(victim);
+      const location = await client.jobClient(victim).cancelWithSavepoint();
       assert.ok(existsSync(localPath(location)));
       assert.equal(await waitForJobState(flink.url, victim, ['CANCELED', 'FAILED', 'FINISHED']), 'CANCELED');
       const result = await client.getJobResult(victim);

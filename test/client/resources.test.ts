@@ -11,7 +11,7 @@ const RETRY = { maxRetries: 1, initialDelayMs: 5, maxDelayMs: 20, multiplier: 2 
 
 /** The client's set of requests and operations in flight (not public API: tests look inside). */
 function inFlightOf(client: FlinkClusterClient): InFlight {
-  return (client as unknown as { transport: { inFlight: InFlight } }).transport.inFlight;
+  return (client as unknown as { api: { transport: { inFlight: InFlight } } }).api.transport.inFlight;
 }
 
 describe('Client concurrency and resources (stub server)', function () {

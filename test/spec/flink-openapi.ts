@@ -14,11 +14,14 @@ export interface SentRequest {
 
 interface Schema { $ref?: string; type?: string; pattern?: string; properties?: Record<string, Schema>; enum?: string[]; items?: Schema }
 interface Parameter { name: string; in: 'path' | 'query'; schema?: Schema }
-interface Operation { parameters?: Parameter[]; requestBody?: { content?: Record<string, { schema?: Schema }> } }
-interface Spec { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, Schema> } }
+export interface SpecOperation { parameters?: Parameter[]; requestBody?: { content?: Record<string, { schema?: Schema }> } }
+interface Spec { paths: Record<string, Record<string, SpecOperation>>; components: { schemas: Record<string, Schema> } }
 
 const SPEC_FILES: Record<string, string> = { '1.20': 'rest_v1_dispatcher-1.20.yml', '2.0': 'rest_v1_dispatcher-2.0.yml', '2.3': 'rest_v1_dispatcher-2.3.yml' };
 const loaded = new Map<string, Spec>();
+
+/** The Flink lines whose spec the project checks against, oldest first. */
+export const SPEC_LINES = ['1.20', '2.0', '2.3'] as const;
 
 /** The spec of the line a Flink version belongs to: 2.3 for 2.1+, 2.0 for 2.0.x, 1.20 for 1.x. */
 export function specLineFor(flinkVersion: string): string {
@@ -96,4 +99,9 @@ export function specViolations(flinkVersion: string, request: SentRequest): stri
     else checkValue(spec, schema, request.body, `${where} body`, problems);
   }
   return problems;
+}
+
+/** The spec's operation for a method on a path template written as the spec writes it (`/jobs/{jobid}`), if any. */
+export function specOperation(line: string, method: string, template: string): SpecOperation | undefined {
+  return loadSpec(line).paths[template]?.[method.toLowerCase()];
 }

@@ -2,7 +2,7 @@ export { FlinkClusterClient } from './cluster-client';
 export { JobClient, type JobBoundOperations } from './job-client';
 export { FlinkError, FlinkErrorCodes, isFlinkError, type FlinkErrorCode } from './errors';
 export { checkJobId, newJobId, newTriggerId } from './ids';
-export { JOB_STATES, TERMINAL_JOB_STATES } from './schemas';
+export { JOB_STATES, TERMINAL_JOB_STATES } from './job-states';
 export { DEFAULT_RETRY } from './retry';
 /** Every public type: options, results, progress. */
 export * from './types';

@@ -1,18 +1,10 @@
 import { z } from 'zod';
+import type { JobStatus } from './job-states';
 
 /*
  * The shapes of Flink's REST answers that this client reads. Objects are loose: newer Flink
  * versions add fields, and those must not break an older client.
  */
-
-export const JOB_STATES = [
-  'INITIALIZING', 'CREATED', 'RUNNING', 'FAILING', 'FAILED', 'CANCELLING', 'CANCELED', 'FINISHED',
-  'RESTARTING', 'SUSPENDED', 'RECONCILING',
-] as const;
-
-/** A Flink job state. A state a newer Flink adds still comes through, as its plain string. */
-export type JobStatus = (typeof JOB_STATES)[number];
-export const TERMINAL_JOB_STATES: readonly JobStatus[] = ['FAILED', 'CANCELED', 'FINISHED'];
 
 const jobState = z.string().min(1) as unknown as z.ZodType<JobStatus>;
 const hexId = z.string().regex(/^[0-9a-f]{32}$/, 'expected a 32-character hex id');

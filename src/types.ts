@@ -1,8 +1,8 @@
-import type { JobStatus } from './schemas';
+import type { JobStatus } from './job-states';
 import type { Dispatcher } from 'undici';
 import type { AccumulatorValue } from './java-values';
 
-export type { JobStatus } from './schemas';
+export type { JobStatus } from './job-states';
 export type { AccumulatorValue, FailedValue, SimpleValue, UndecodableValue } from './java-values';
 export type SavepointFormatType = 'CANONICAL' | 'NATIVE';
 export type CheckpointType = 'CONFIGURED' | 'FULL' | 'INCREMENTAL';

@@ -142,16 +142,19 @@ export class NodeRedEditor {
     await this.page.locator('#node-dialog-cancel').waitFor({ state: 'detached' });
   }
 
-  /** In the open tray, the + beside a config property: the dialog of a new config node of that type, stacked on it. */
-  async openNewConfigDialog(property: string): Promise<void> {
-    await this.page.locator(`[id="node-input-btn-${property}-add"], #node-input-lookup-${property}`).first().click();
+  /**
+   * In the open tray, the + beside a config property: the dialog of a new config node of that type, stacked on it
+   * (`prefix` node-config-input for a property of a config node).
+   */
+  async openNewConfigDialog(property: string, prefix = 'node-input'): Promise<void> {
+    await this.page.locator(`[id="${prefix}-btn-${property}-add"], #${prefix}-lookup-${property}`).first().click();
     await this.page.locator('#node-config-dialog-ok').waitFor({ state: 'visible' });
     await this.page.waitForTimeout(300); // the tray's slide-in animation
   }
 
   /** Adds a config node for `property` of the open node: +, fill its dialog, Add. */
-  async addConfigNode(property: string, fill: (tray: Locator) => Promise<void>): Promise<void> {
-    await this.openNewConfigDialog(property);
+  async addConfigNode(property: string, fill: (tray: Locator) => Promise<void>, prefix = 'node-input'): Promise<void> {
+    await this.openNewConfigDialog(property, prefix);
     await fill(this.page.locator('.red-ui-tray').last());
     await this.page.locator('#node-config-dialog-ok').click();
     await this.page.locator('#node-config-dialog-ok').waitFor({ state: 'detached' });
@@ -160,6 +163,48 @@ export class NodeRedEditor {
   async cancelConfigDialog(): Promise<void> {
     await this.page.locator('#node-config-dialog-cancel').click();
     await this.page.locator('#node-config-dialog-cancel').waitFor({ state: 'detached' });
+  }
+
+  /**
+   * In the open tray, the job picker's button beside the job `field` ('name' or 'id'): waits for the list of
+   * the cluster's jobs and chooses `jobId`.
+   */
+  async pickJob(field: 'name' | 'id', jobId: string): Promise<void> {
+    await this.page.locator(`.red-ui-tray .flink-job-picker-button[data-field="${field}"]`).click();
+    const entry = this.page.locator(`.flink-job-picker-menu .flink-job-picker-job[data-job-id="${jobId}"]`);
+    await entry.waitFor({ state: 'visible', timeout: 30_000 });
+    await entry.click();
+    await entry.waitFor({ state: 'detached' });
+  }
+
+  /** The open tray's job picker message (no cluster, cannot be reached), once shown. */
+  async jobPickerMessage(): Promise<string> {
+    const message = this.page.locator('.red-ui-tray .flink-job-picker-message:not([data-kind="loading"])');
+    await message.waitFor({ state: 'visible', timeout: 30_000 });
+    return message.innerText();
+  }
+
+  /** Presses Test connection in the open flink-cluster dialog; returns its outcome and text. */
+  async testConnection(): Promise<{ outcome: string; text: string }> {
+    await this.page.locator('#node-config-flink-test').click();
+    const result = this.page.locator('#node-config-flink-test-result:is([data-outcome="ok"], [data-outcome="failed"])');
+    await result.waitFor({ state: 'visible', timeout: 60_000 });
+    return { outcome: await result.getAttribute('data-outcome') ?? '', text: await result.innerText() };
+  }
+
+  /** The status text under a node on the workspace, once it matches `pattern`; with the colour of its dot. */
+  async waitForStatus(id: string, pattern: RegExp, timeoutMs: number): Promise<{ text: string; fill: string }> {
+    const status = this.node(id).locator('.red-ui-flow-node-status-label');
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const text = await status.textContent().catch(() => '') ?? '';
+      if (pattern.test(text)) {
+        const fill = await this.page.evaluate((nodeId) => RED.nodes.node(nodeId)?.status?.fill ?? '', id);
+        return { text, fill };
+      }
+      if (Date.now() > deadline) throw new Error(`the status of ${id} shows "${text}", not ${pattern}`);
+      await this.page.waitForTimeout(200);
+    }
   }
 
   /** Presses Deploy and waits until the editor has no undeployed changes. */

@@ -5,11 +5,8 @@
  * the browser never sees.
  */
 
-/** The editor's global, reduced to what a probe reads. */
-declare const RED: { nodes: { node(id: string): ClusterConfigNode | null }; _(key: string, substitutions?: object): string };
-
 /** A text of the flink-cluster catalog, where the editor's probe texts live. */
-export function clusterText(key: string, substitutions?: object): string {
+export function clusterText(key: string, substitutions?: Record<string, string | number>): string {
   return RED._(`@flink-ops/node-red-flink/flink-cluster:flink-cluster.${key}`, substitutions);
 }
 
@@ -109,7 +106,7 @@ export function probeBodyFromDialog(id: string): ClusterProbeBody {
  * credentials typed in this session, if any; the runtime uses the stored ones for the others.
  */
 export function probeBodyFromConfig(id: string): ClusterProbeBody | undefined {
-  const node = RED.nodes.node(id);
+  const node = RED.nodes.node(id) as unknown as ClusterConfigNode | null;
   if (!node || node.type !== 'flink-cluster') return undefined;
   const settings = Object.fromEntries(SETTING_NAMES.map((name) => [name, node[name] ?? ''])) as unknown as ClusterSettingsBody;
   settings.verifyServer = node.verifyServer !== false;

@@ -1,6 +1,7 @@
 import type { Browser, Locator, Page } from 'playwright-core';
 
-/** The editor's global: used only inside page.evaluate, where it exists. */
+/** The editor's global: used only inside page.evaluate, where it exists; untyped there, as the page is. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 declare const RED: any;
 
 /** A node as the editor holds it, reduced to what the tests read. */
@@ -53,7 +54,7 @@ export class NodeRedEditor {
   nodes(): Promise<EditorNode[]> {
     return this.page.evaluate(() => {
       const all: EditorNode[] = [];
-      const add = (node: any): void => { all.push({ id: node.id, type: node.type, z: node.z, unknown: node.type === 'unknown' }); };
+      const add = (node: EditorNode): void => { all.push({ id: node.id, type: node.type, z: node.z, unknown: node.type === 'unknown' }); };
       RED.nodes.eachNode(add);
       RED.nodes.eachConfig(add);
       return all;
@@ -81,7 +82,7 @@ export class NodeRedEditor {
     await this.page.mouse.up();
     const added = await this.page.waitForFunction(({ type: wanted, ids }) => {
       let found: string | undefined;
-      RED.nodes.eachNode((node: any) => { if (node.type === wanted && !ids.includes(node.id)) found = node.id; });
+      RED.nodes.eachNode((node: EditorNode) => { if (node.type === wanted && !ids.includes(node.id)) found = node.id; });
       return found;
     }, { type, ids: [...known] });
     return (await added.jsonValue()) as string;

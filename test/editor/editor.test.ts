@@ -22,8 +22,10 @@ import { editorRuntimes } from './editor-runtimes';
 import { NodeRedEditor } from './editor-page';
 import { README_SCREENSHOTS, takeReadmeScreenshots } from './readme-screenshots';
 
-/** The editor's global: used only inside page.evaluate, where it exists. */
+/** The editor's global: used only inside page.evaluate, where it exists; untyped there, as the page is. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 declare const RED: any;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 declare const $: any;
 
 const artifacts = path.join(projectRoot, '.cache', 'editor-test');

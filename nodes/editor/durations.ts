@@ -1,0 +1,32 @@
+import { shared } from './i18n';
+import { labelledRow, textInput } from './form-row';
+import type { Row } from './row';
+
+/** The longest a timer can hold, in seconds (about 24.8 days). */
+const MAX_TIMER_SECONDS = 2147483.647;
+
+const secondsInput = (property: string, placeholder?: number): string =>
+  `${textInput(property, { width: '80px', placeholder: placeholder === undefined ? undefined : String(placeholder) })} <span data-i18n="${shared('label.seconds')}"></span>`;
+
+/** How long an operation may take; empty for the node's default, shown as the placeholder. */
+export const timeout = (defaultSeconds: number): Row => ({
+  defaults: {
+    timeout: {
+      value: '',
+      validate: (v) => v === '' || (Number(v) > 0 && Number(v) <= MAX_TIMER_SECONDS) || RED._(shared('errors.timeout')),
+    },
+  },
+  html: () => labelledRow('timeout', 'clock-o', shared('label.timeout'), secondsInput('timeout', defaultSeconds)),
+});
+
+/** How often a node polls. */
+export const interval = (defaultSeconds: number): Row => ({
+  defaults: {
+    interval: {
+      value: defaultSeconds,
+      required: true,
+      validate: (v) => (Number(v) >= 0.1 && Number(v) <= MAX_TIMER_SECONDS) || RED._(shared('errors.interval')),
+    },
+  },
+  html: (own) => labelledRow('interval', 'repeat', own('label.interval'), secondsInput('interval')),
+});

@@ -1,0 +1,66 @@
+import { clusterSelector } from './cluster-selector';
+import { errorOutput } from './error-output';
+import { ownLabels, shared } from './i18n';
+import { nameRow } from './name-row';
+import type { PropertyDef, Row } from './row';
+
+/** What a flow node's editor holds of its own. */
+export interface FlowNodeSpec {
+  /** Its rows between the cluster selector and the error-output switch, in order. */
+  rows: Row[];
+  /** The key, under the node's `label`, of its first output's label. */
+  output: string;
+  inputs?: 0 | 1;
+  /** Runs after the rows' own preparation when the dialog opens. */
+  prepare?(): void;
+}
+
+/** The node as Node-RED's label functions see it. */
+interface NodeThis {
+  _: (key: string, substitutions?: Record<string, unknown>) => string;
+  name?: string;
+  jobName?: string;
+  outputs: number;
+}
+
+/** The form's HTML goes into the node's `data-template-name` script, which Node-RED reads each time a dialog opens. */
+function fillTemplate(type: string, html: string): void {
+  let template = $(`script[data-template-name="${type}"]`);
+  if (template.length === 0) template = $('<script type="text/html">').attr('data-template-name', type).appendTo('body');
+  template.text(html);
+}
+
+/** Registers a flow node: its cluster selector, its own rows, the error-output switch and its name, in that order. */
+export function registerFlowNode(type: string, spec: FlowNodeSpec): void {
+  const rows = [clusterSelector(), ...spec.rows, errorOutput(), nameRow()];
+  fillTemplate(type, rows.map((row) => row.html(ownLabels(type))).join('\n'));
+  const defaults: Record<string, PropertyDef> = Object.assign({}, ...rows.map((row) => row.defaults));
+  const paletteLabel = (node: NodeThis): string => node._(`${type}.paletteLabel`);
+  RED.nodes.registerType(type, {
+    category: 'flink',
+    color: '#E8A0B2',
+    icon: 'flink.svg',
+    defaults: defaults as never,
+    inputs: spec.inputs ?? 1,
+    outputs: 1,
+    outputLabels(this: NodeThis, index: number) {
+      return index === 0 ? this._(`${type}.label.${spec.output}`) : RED._(shared('label.error'));
+    },
+    paletteLabel(this: NodeThis) {
+      return paletteLabel(this);
+    },
+    label(this: NodeThis) {
+      return this.name || (this.jobName ? RED._(shared('labelNamed'), { type: paletteLabel(this), name: this.jobName }) : paletteLabel(this));
+    },
+    labelStyle(this: NodeThis) {
+      return this.name ? 'node_label_italic' : '';
+    },
+    oneditprepare() {
+      rows.forEach((row) => row.prepare?.());
+      spec.prepare?.();
+    },
+    oneditsave(this: NodeThis) {
+      rows.forEach((row) => row.save?.(this));
+    },
+  } as never);
+}

@@ -1,0 +1,41 @@
+// Builds what tsc does not: the editor script bundle, the nodes' editor HTML, help, catalogs and icons in dist/.
+import { build } from 'esbuild';
+import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+/** Node-RED serves a module's resources/ folder at resources/<module name>/: the nodes' HTML loads the script there. */
+await build({
+  entryPoints: ['nodes/editor/index.ts'],
+  bundle: true,
+  format: 'iife',
+  target: 'es2020',
+  outfile: 'resources/flink-editor.js',
+  logLevel: 'warning',
+});
+
+for (const file of readdirSync('nodes').filter((name) => name.endsWith('.html'))) {
+  cpSync(path.join('nodes', file), path.join('dist', 'nodes', file));
+}
+
+/**
+ * A help file's `<!-- help: section -->` line is replaced by the section, from `help/section.html` of the same
+ * language, indented as the marker is: the help sections every node shares have one home.
+ */
+function composeHelp(language, html) {
+  return html.replace(/^( *)<!-- help: ([\w-]+) -->$/gm, (_marker, indent, section) => {
+    const fragment = readFileSync(path.join('nodes', 'locales', language, 'help', `${section}.html`), 'utf8').trimEnd();
+    return fragment.split('\n').map((line) => (line ? indent + line : line)).join('\n');
+  });
+}
+
+for (const language of readdirSync(path.join('nodes', 'locales'))) {
+  const from = path.join('nodes', 'locales', language);
+  const to = path.join('dist', 'nodes', 'locales', language);
+  mkdirSync(to, { recursive: true });
+  for (const file of readdirSync(from).filter((name) => /\.(json|html)$/.test(name))) {
+    const text = readFileSync(path.join(from, file), 'utf8');
+    writeFileSync(path.join(to, file), file.endsWith('.html') ? composeHelp(language, text) : text);
+  }
+}
+
+cpSync('icons', path.join('dist', 'nodes', 'icons'), { recursive: true });

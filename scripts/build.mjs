@@ -18,14 +18,14 @@ for (const file of readdirSync('nodes').filter((name) => name.endsWith('.html'))
 }
 
 /**
- * A help file's `<!-- help: section -->` line is replaced by the section, from `help/section.html` of the same
- * language, indented as the marker is: the help sections every node shares have one home.
+ * A help file's `<!-- help: a b -->` line is replaced by the sections a and b, from `help/a.html` and `help/b.html`
+ * of the same language, indented as the marker is: the help sections several nodes share have one home.
  */
 function composeHelp(language, html) {
-  return html.replace(/^( *)<!-- help: ([\w-]+) -->$/gm, (_marker, indent, section) => {
+  return html.replace(/^( *)<!-- help: ([\w -]+?) -->$/gm, (_marker, indent, sections) => sections.split(' ').map((section) => {
     const fragment = readFileSync(path.join('nodes', 'locales', language, 'help', `${section}.html`), 'utf8').trimEnd();
     return fragment.split('\n').map((line) => (line ? indent + line : line)).join('\n');
-  });
+  }).join('\n'));
 }
 
 for (const language of readdirSync(path.join('nodes', 'locales'))) {

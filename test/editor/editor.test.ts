@@ -14,7 +14,8 @@ import { cancelJob } from '../flink/job';
 import { projectRoot } from '../flink/paths';
 import { testFlink, type TestFlink } from '../flink/test-cluster';
 import { startFlinkProxy, type FlinkProxy } from '../nodes/flink-proxy';
-import { editorNodeTypes, readPackageJson } from '../package/package-json';
+import { runEditor } from '../nodes/editor-sandbox';
+import { readPackageJson } from '../package/package-json';
 import type { PackedNodeRed } from '../package/packed-node-red';
 import { launchChromium } from './browser';
 import { readCredentialsFile } from './credentials-file';
@@ -43,7 +44,8 @@ const PROXY_PASSWORD = `pw-${randomBytes(6).toString('hex')}`;
 describe('the editor in headless Chromium, with the packed plugin installed in Node-RED', function () {
   this.timeout(120_000);
   const pkg = readPackageJson();
-  const nodeTypes = editorNodeTypes();
+  // Each node type's category, as its editor HTML (with the shared editor script) registers it.
+  const nodeTypes = Object.keys(pkg['node-red'].nodes).map((type) => ({ type, category: runEditor(type).definition?.category }));
   const flowTypes = nodeTypes.filter((node) => node.category !== 'config').map((node) => node.type);
   const configTypes = nodeTypes.filter((node) => node.category === 'config').map((node) => node.type);
   let flink: TestFlink;

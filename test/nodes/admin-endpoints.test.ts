@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { makeTestCertificates } from '../client/test-certificates';
 import { freePort } from '../flink/cluster';
 import { cancelJob } from '../flink/job';
 import { testFlink, type TestFlink } from '../flink/test-cluster';
@@ -101,13 +102,34 @@ describe('admin endpoints: the editor\'s job list and connection test, in a Node
 
   describe('a deployed cluster with stored credentials', function () {
     const CLUSTER_ID = 'c1a5e0d0c1a5e0d0';
+    const TLS_ID = '7153c0f170153c0f';
+    let httpsProxy: FlinkProxy;
 
     before(async function () {
+      const certs = makeTestCertificates();
+      httpsProxy = await startFlinkProxy(flink.url, { tls: { cert: certs.serverCert, key: certs.serverKey } });
       await red.deploy([
         { id: 'f0f0f0f0f0f0f0f0', type: 'tab', label: 'admin endpoints' },
         { id: CLUSTER_ID, type: 'flink-cluster', name: 'behind proxy', url: proxy.url, authType: 'basic', retries: 0,
           credentials: { username: 'ops', password: PASSWORD } },
+        { id: TLS_ID, type: 'tls-config', name: 'test CA', cert: '', key: '', ca: '', verifyservercert: true, credentials: { cadata: certs.ca } },
       ]);
+    });
+
+    after(async function () {
+      await httpsProxy?.close();
+    });
+
+    it('reaches an https Flink through a deployed tls-config node, and refuses one that is not deployed (400)', async function () {
+      const answer = await ask('test', { settings: { url: httpsProxy.url, tls: TLS_ID } });
+      assert.equal(answer.status, 200, answer.text);
+      assert.ok(httpsProxy.requests.length > 0);
+      const untrusted = await ask('test', { settings: { url: httpsProxy.url } });
+      assert.equal(untrusted.status, 502, untrusted.text);
+      assert.equal((untrusted.body as { code: string }).code, 'FLINK_CONNECTION');
+      const undeployed = await ask('jobs', { settings: { url: httpsProxy.url, tls: 'new-tls-config' } });
+      assert.equal(undeployed.status, 400, undeployed.text);
+      assert.match((undeployed.body as { message: string }).message, /not a deployed tls-config node/);
     });
 
     it('uses the stored password for the editor\'s placeholder (__PWRD__) or an absent one', async function () {

@@ -214,22 +214,33 @@ describe('the editor in headless Chromium, with the packed plugin installed in N
       const listJobs = await editor.addFromPalette('flink-list-jobs', 340, 120);
       await editor.wire(inject, listJobs);
       await editor.openEditDialog(listJobs);
-      let tested = { outcome: '', text: '' };
-      await editor.addConfigNode('cluster', async (tray) => {
-        await tray.locator('#node-config-input-name').fill('flink over TLS');
-        await tray.locator('#node-config-input-url').fill(tlsProxy!.url);
-        await editor.addConfigNode('tls', async (tlsTray) => {
-          await tlsTray.locator('#node-config-input-cafile').setInputFiles(caFile);
-          await tlsTray.locator('#node-config-input-name').fill('test CA');
-        }, 'node-config-input');
-        tested = await editor.testConnection();
-      });
-      assert.equal(tested.outcome, 'ok', tested.text);
-      await editor.confirmDialog();
-      const seen = tlsProxy!.requests.length;
-      await editor.deploy();
-      await editor.pressInject(inject);
-      const status = await editor.waitForStatus(listJobs, /jobs: \d+/, 30_000);
+      let beforeDeploy = { outcome: '', text: '' };
+    await editor.addConfigNode('cluster', async (tray) => {
+      await tray.locator('#node-config-input-name').fill('flink over TLS');
+      await tray.locator('#node-config-input-url').fill(tlsProxy!.url);
+      await editor.addConfigNode('tls', async (tlsTray) => {
+        await tlsTray.locator('#node-config-input-cafile').setInputFiles(caFile);
+        await tlsTray.locator('#node-config-input-name').fill('test CA');
+      }, 'node-config-input');
+      beforeDeploy = await editor.testConnection();
+    });
+    // The runtime takes TLS from the deployed tls-config node: a new one is used once deployed, and says so until then.
+    assert.equal(beforeDeploy.outcome, 'failed', beforeDeploy.text);
+    assert.match(beforeDeploy.text, /deploy/i);
+    await editor.confirmDialog();
+    const seen = tlsProxy!.requests.length;
+    await editor.deploy();
+
+    await editor.openEditDialog(listJobs);
+    await editor.page.locator('#node-input-lookup-cluster').click();
+    await editor.page.locator('#node-config-dialog-ok').waitFor({ state: 'visible' });
+    const afterDeploy = await editor.testConnection();
+    assert.equal(afterDeploy.outcome, 'ok', afterDeploy.text);
+    assert.match(afterDeploy.text, new RegExp(`^Flink ${flink.version.replace(/\./g, '\\.')}`));
+    await editor.cancelConfigDialog();
+    await editor.cancelDialog();
+    await editor.pressInject(inject);
+    const status = await editor.waitForStatus(listJobs, /jobs: \d+/, 30_000);
       assert.equal(status.fill, 'green', status.text);
       assert.ok(tlsProxy!.requests.slice(seen).some((request) => request.path.startsWith('/jobs/overview')), 'the jobs were read through the TLS proxy');
       assert.deepEqual(editor.takeErrors(), []);

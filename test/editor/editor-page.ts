@@ -190,7 +190,7 @@ export class NodeRedEditor {
     await this.page.locator('#node-config-flink-test').click();
     const result = this.page.locator('#node-config-flink-test-result:is([data-outcome="ok"], [data-outcome="failed"])');
     await result.waitFor({ state: 'visible', timeout: 60_000 });
-    return { outcome: await result.getAttribute('data-outcome') ?? '', text: await result.innerText() };
+    return { outcome: await result.getAttribute('data-outcome') ?? '', text: (await result.innerText()).trim() };
   }
 
   /** The status text under a node on the workspace, once it matches `pattern`; with the colour of its dot. */

@@ -61,10 +61,12 @@ export class NodeRedEditor {
     });
   }
 
-  /** Opens a new, empty flow tab with the tab bar's + button. */
+  /** Opens a new, empty flow tab with the tab bar's + button (Node-RED 5 moved it to the header: its Add Flow action). */
   async addFlow(): Promise<string> {
     const before = await this.page.evaluate(() => RED.workspaces.active());
-    await this.page.locator('#red-ui-workspace .red-ui-tab-button.red-ui-tabs-add > a').click();
+    const plus = this.page.locator('#red-ui-workspace .red-ui-tab-button.red-ui-tabs-add > a');
+    if (await plus.isVisible()) await plus.click();
+    else await this.page.evaluate(() => RED.actions.invoke('core:add-flow'));
     await this.page.waitForFunction((old) => RED.workspaces.active() !== old, before);
     return this.page.evaluate(() => RED.workspaces.active());
   }

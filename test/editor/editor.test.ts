@@ -178,8 +178,8 @@ describe('the editor in headless Chromium, with the packed plugin installed in N
 
     it('Test connection in a new flink-cluster dialog: Flink\'s version, TaskManagers and slots for a good cluster; FLINK_AUTH for a wrong password; FLINK_CONNECTION for an unreachable URL, also in the job picker', async function () {
       await editor.addFlow();
-      const listJobs = await editor.addFromPalette('flink-list-jobs', 200, 120);
-      await editor.openEditDialog(listJobs);
+      const jobStatus = await editor.addFromPalette('flink-job-status', 200, 120);
+      await editor.openEditDialog(jobStatus);
 
       await editor.openNewConfigDialog('cluster');
       const good = await testConnectionWith({ url: authProxy!.url, authType: 'basic', username: PROXY_USER, password: PROXY_PASSWORD });

@@ -158,9 +158,12 @@ export class NodeRedEditor {
   /** Adds a config node for `property` of the open node: +, fill its dialog, Add. */
   async addConfigNode(property: string, fill: (tray: Locator) => Promise<void>, prefix = 'node-input'): Promise<void> {
     await this.openNewConfigDialog(property, prefix);
-    await fill(this.page.locator('.red-ui-tray').last());
-    await this.page.locator('#node-config-dialog-ok').click();
-    await this.page.locator('#node-config-dialog-ok').waitFor({ state: 'detached' });
+    const tray = this.page.locator('.red-ui-tray').last();
+    const shown = await tray.elementHandle();
+    await fill(tray);
+    await tray.locator('#node-config-dialog-ok').click();
+    // Its tray closes; the one below it (maybe another config node's, with its own Add button) comes back.
+    await this.page.waitForFunction((element) => !element?.isConnected, shown);
   }
 
   async cancelConfigDialog(): Promise<void> {

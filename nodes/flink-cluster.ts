@@ -1,4 +1,6 @@
-import { clientOptions, secretsOf, type ClusterCredentials, type ClusterSettings } from './lib/cluster-options';
+import { registerAdminEndpoints } from './lib/admin-endpoints';
+import { clusterEnvironment } from './lib/cluster-environment';
+import { CLUSTER_CREDENTIAL_TYPES, clientOptions, secretsOf, type ClusterCredentials, type ClusterSettings } from './lib/cluster-options';
 import { secretMasker } from './lib/errors';
 import type { Node, NodeAPI, NodeDef } from './lib/red';
 import { SharedClient, type FlinkClusterNode } from './lib/shared-client';
@@ -13,14 +15,10 @@ export = function (RED: NodeAPI): void {
     const node = this as FlinkClusterNode;
     const settings = def as NodeDef & ClusterSettings;
     const credentials: ClusterCredentials = node.credentials ?? {};
-    // Reading an environment variable is synchronous: the callback has run when evaluateNodeProperty returns.
-    const env = (name: string): string | undefined => {
-      let value: unknown;
-      RED.util.evaluateNodeProperty(name, 'env', node, undefined, (err, result) => { value = err ? undefined : result; });
-      return value === undefined || value === '' ? undefined : String(value);
-    };
-    const options = () => clientOptions(settings, credentials, env);
-    node.redact = secretMasker(secretsOf(credentials, settings, env));
+    const environment = clusterEnvironment(RED, node);
+    const options = () => clientOptions(settings, credentials, environment);
+    node.url = settings.url;
+    node.redact = secretMasker(secretsOf(credentials, settings, environment));
     node.shared = new SharedClient(options);
     try {
       options(); // a setting that cannot work is reported at deploy, and again by each message that needs the cluster
@@ -28,15 +26,6 @@ export = function (RED: NodeAPI): void {
       node.error(node.redact((err as Error).message));
     }
     node.on('close', (_removed, done) => { node.shared.close().finally(done); });
-  }, {
-    credentials: {
-      username: { type: 'text' },
-      password: { type: 'password' },
-      token: { type: 'password' },
-      caPem: { type: 'text' },
-      certPem: { type: 'text' },
-      keyPem: { type: 'password' },
-      passphrase: { type: 'password' },
-    },
-  });
+  }, { credentials: CLUSTER_CREDENTIAL_TYPES });
+  registerAdminEndpoints(RED);
 };

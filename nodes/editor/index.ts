@@ -1,5 +1,7 @@
 // The editor script every flow node's HTML loads from the module's resources folder, as window.FlinkEditor.
 // Each node's HTML loads it, so it may run several times: the first copy stays.
+import { headerRows } from './cluster-probe';
+import { attachConnectionTest } from './connection-test';
 import { interval, timeout } from './durations';
 import { registerFlowNode } from './flow-node';
 import { jobNameFilter, jobStates } from './job-filters';
@@ -11,6 +13,7 @@ const FlinkEditor = {
   registerType: registerFlowNode,
   jobSelector, timeout, interval, jobStates, jobNameFilter, savepointDir, formatType,
   checkbox, select, text,
+  attachConnectionTest, headerRows,
 };
 
 declare global {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { FlinkAuth, FlinkClusterClientOptions, FlinkTlsOptions } from '../../src';
+import type { ClusterEnvironment } from './cluster-environment';
 import { FlinkNodeError } from './errors';
 import { MAX_TIMER_MS } from './values';
 
@@ -15,6 +16,9 @@ export interface ClusterSettings {
   url?: string;
   authType?: 'none' | 'basic' | 'bearer' | '';
   headers?: HeaderSetting[];
+  /** The id of a tls-config node. When set, TLS comes from it alone and the inline fields below are ignored. */
+  tls?: string;
+  /** Inline TLS (what 0.1.0 saved), used when `tls` is empty; the PEMs uploaded with it are in the credentials. */
   caPath?: string;
   certPath?: string;
   keyPath?: string;
@@ -35,6 +39,17 @@ export interface ClusterCredentials {
   keyPem?: string;
   passphrase?: string;
 }
+
+/** How Node-RED keeps each credential: a password is never sent back to the editor, a text is. */
+export const CLUSTER_CREDENTIAL_TYPES = {
+  username: { type: 'text' },
+  password: { type: 'password' },
+  token: { type: 'password' },
+  caPem: { type: 'text' },
+  certPem: { type: 'text' },
+  keyPem: { type: 'password' },
+  passphrase: { type: 'password' },
+} as const satisfies Record<keyof ClusterCredentials, { type: 'text' | 'password' }>;
 
 export const DEFAULT_REQUEST_TIMEOUT_S = 30;
 export const DEFAULT_RETRIES = 3;
@@ -92,7 +107,13 @@ function pem(content: string | undefined, filePath: string | undefined, what: st
   }
 }
 
-function tls(settings: ClusterSettings, credentials: ClusterCredentials): FlinkTlsOptions | undefined {
+/**
+ * TLS from the tls-config node when the cluster names one; else from the inline fields 0.1.0 saved. When both
+ * are set, the tls-config node wins: it is what the editor shows today, the inline fields are the old way.
+ */
+function tls(settings: ClusterSettings, credentials: ClusterCredentials, environment: ClusterEnvironment): FlinkTlsOptions | undefined {
+  const tlsConfigId = typeof settings.tls === 'string' ? settings.tls.trim() : '';
+  if (tlsConfigId) return environment.tlsConfig(tlsConfigId);
   const ca = pem(credentials.caPem, settings.caPath, 'CA certificate');
   const cert = pem(credentials.certPem, settings.certPath, 'client certificate');
   const key = pem(credentials.keyPem, settings.keyPath, 'client key');
@@ -109,7 +130,7 @@ function tls(settings: ClusterSettings, credentials: ClusterCredentials): FlinkT
   return Object.keys(options).length > 1 || options.rejectUnauthorized === false ? options : undefined;
 }
 
-function headers(settings: ClusterSettings, env: (name: string) => string | undefined): Record<string, string> | undefined {
+function headers(settings: ClusterSettings, { env }: ClusterEnvironment): Record<string, string> | undefined {
   const list = (settings.headers ?? []).filter((h) => h && typeof h.name === 'string' && h.name.trim());
   if (list.length === 0) return undefined;
   return Object.fromEntries(list.map((h) => {
@@ -124,12 +145,12 @@ function headers(settings: ClusterSettings, env: (name: string) => string | unde
  * for a setting that cannot work; never puts a credential in a message.
  */
 export function clientOptions(settings: ClusterSettings, credentials: ClusterCredentials,
-  env: (name: string) => string | undefined): FlinkClusterClientOptions {
+  environment: ClusterEnvironment): FlinkClusterClientOptions {
   const timeoutS = positiveNumber(settings.timeout, DEFAULT_REQUEST_TIMEOUT_S, 'The request timeout (seconds)', MAX_TIMER_MS / 1000);
   const retries = positiveNumber(settings.retries, DEFAULT_RETRIES, 'Retries');
   const authOptions = auth(settings, credentials);
-  const tlsOptions = tls(settings, credentials);
-  const extraHeaders = headers(settings, env);
+  const tlsOptions = tls(settings, credentials, environment);
+  const extraHeaders = headers(settings, environment);
   return {
     url: checkUrl(settings.url),
     ...(authOptions ? { auth: authOptions } : {}),
@@ -140,13 +161,26 @@ export function clientOptions(settings: ClusterSettings, credentials: ClusterCre
   };
 }
 
+/** The tls-config node's key and passphrase, when the cluster uses one that can be used. */
+function tlsConfigSecrets(settings: ClusterSettings, environment: ClusterEnvironment): Array<string | undefined> {
+  const tlsConfigId = typeof settings.tls === 'string' ? settings.tls.trim() : '';
+  if (!tlsConfigId) return [];
+  try {
+    const { key, passphrase } = environment.tlsConfig(tlsConfigId);
+    return [passphrase, typeof key === 'string' ? key : key?.toString('utf8')];
+  } catch {
+    return []; // not usable: the cluster reports that, and sends nothing
+  }
+}
+
 /**
- * Everything that must never show in a status, a message or a log: the secret credentials, and header values
- * taken from the environment (that is where the help says secret header values belong).
+ * Everything that must never show in a status, a message or a log: the secret credentials (the tls-config
+ * node's too), and header values taken from the environment (where the help says secret header values belong).
  */
 export function secretsOf(credentials: ClusterCredentials, settings: ClusterSettings,
-  env: (name: string) => string | undefined): Array<string | undefined> {
+  environment: ClusterEnvironment): Array<string | undefined> {
   const { username, password, token, keyPem, passphrase } = credentials;
-  const envHeaders = (settings.headers ?? []).filter((h) => h && h.type === 'env').map((h) => env(h.value));
-  return [password, token, passphrase, keyPem, username && password ? `${username}:${password}` : undefined, ...envHeaders];
+  const envHeaders = (settings.headers ?? []).filter((h) => h && h.type === 'env').map((h) => environment.env(h.value));
+  return [password, token, passphrase, keyPem, username && password ? `${username}:${password}` : undefined,
+    ...tlsConfigSecrets(settings, environment), ...envHeaders];
 }

@@ -41,6 +41,7 @@ export interface NodeAPI {
   nodes: {
     createNode(node: object, def: NodeDef): void;
     getNode(id: string): Node | null;
+    getCredentials(id: string): object | undefined;
     registerType(type: string, ctor: (this: Node, def: NodeDef) => void, options?: { credentials?: Record<string, { type: 'text' | 'password' }> }): void;
   };
   util: {

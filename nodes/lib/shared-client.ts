@@ -54,6 +54,8 @@ export class SharedClient {
 
 /** The runtime side of a flink-cluster config node, as its users see it. */
 export interface FlinkClusterNode extends Node {
+  /** The REST URL as deployed: the admin endpoints send this config's stored secrets to it and nowhere else. */
+  url: string | undefined;
   shared: SharedClient;
   /** Masks this config's secrets in any text shown to users. */
   redact: Redact;

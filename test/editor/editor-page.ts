@@ -1,6 +1,7 @@
 import type { Browser, Locator, Page } from 'playwright-core';
 
-/** The editor's global: used only inside page.evaluate, where it exists. */
+/** The editor's global: used only inside page.evaluate, where it exists; untyped there, as the page is. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 declare const RED: any;
 
 /** A node as the editor holds it, reduced to what the tests read. */
@@ -53,17 +54,19 @@ export class NodeRedEditor {
   nodes(): Promise<EditorNode[]> {
     return this.page.evaluate(() => {
       const all: EditorNode[] = [];
-      const add = (node: any): void => { all.push({ id: node.id, type: node.type, z: node.z, unknown: node.type === 'unknown' }); };
+      const add = (node: EditorNode): void => { all.push({ id: node.id, type: node.type, z: node.z, unknown: node.type === 'unknown' }); };
       RED.nodes.eachNode(add);
       RED.nodes.eachConfig(add);
       return all;
     });
   }
 
-  /** Opens a new, empty flow tab with the tab bar's + button. */
+  /** Opens a new, empty flow tab with the tab bar's + button (Node-RED 5 moved it to the header: its Add Flow action). */
   async addFlow(): Promise<string> {
     const before = await this.page.evaluate(() => RED.workspaces.active());
-    await this.page.locator('#red-ui-workspace .red-ui-tab-button.red-ui-tabs-add > a').click();
+    const plus = this.page.locator('#red-ui-workspace .red-ui-tab-button.red-ui-tabs-add > a');
+    if (await plus.isVisible()) await plus.click();
+    else await this.page.evaluate(() => RED.actions.invoke('core:add-flow'));
     await this.page.waitForFunction((old) => RED.workspaces.active() !== old, before);
     return this.page.evaluate(() => RED.workspaces.active());
   }
@@ -81,7 +84,7 @@ export class NodeRedEditor {
     await this.page.mouse.up();
     const added = await this.page.waitForFunction(({ type: wanted, ids }) => {
       let found: string | undefined;
-      RED.nodes.eachNode((node: any) => { if (node.type === wanted && !ids.includes(node.id)) found = node.id; });
+      RED.nodes.eachNode((node: EditorNode) => { if (node.type === wanted && !ids.includes(node.id)) found = node.id; });
       return found;
     }, { type, ids: [...known] });
     return (await added.jsonValue()) as string;
@@ -142,24 +145,72 @@ export class NodeRedEditor {
     await this.page.locator('#node-dialog-cancel').waitFor({ state: 'detached' });
   }
 
-  /** In the open tray, the + beside a config property: the dialog of a new config node of that type, stacked on it. */
-  async openNewConfigDialog(property: string): Promise<void> {
-    await this.page.locator(`[id="node-input-btn-${property}-add"], #node-input-lookup-${property}`).first().click();
+  /**
+   * In the open tray, the + beside a config property: the dialog of a new config node of that type, stacked on it
+   * (`prefix` node-config-input for a property of a config node).
+   */
+  async openNewConfigDialog(property: string, prefix = 'node-input'): Promise<void> {
+    await this.page.locator(`[id="${prefix}-btn-${property}-add"], #${prefix}-lookup-${property}`).first().click();
     await this.page.locator('#node-config-dialog-ok').waitFor({ state: 'visible' });
     await this.page.waitForTimeout(300); // the tray's slide-in animation
   }
 
   /** Adds a config node for `property` of the open node: +, fill its dialog, Add. */
-  async addConfigNode(property: string, fill: (tray: Locator) => Promise<void>): Promise<void> {
-    await this.openNewConfigDialog(property);
-    await fill(this.page.locator('.red-ui-tray').last());
-    await this.page.locator('#node-config-dialog-ok').click();
-    await this.page.locator('#node-config-dialog-ok').waitFor({ state: 'detached' });
+  async addConfigNode(property: string, fill: (tray: Locator) => Promise<void>, prefix = 'node-input'): Promise<void> {
+    await this.openNewConfigDialog(property, prefix);
+    const tray = this.page.locator('.red-ui-tray').last();
+    const shown = await tray.elementHandle();
+    await fill(tray);
+    await tray.locator('#node-config-dialog-ok').click();
+    // Its tray closes; the one below it (maybe another config node's, with its own Add button) comes back.
+    await this.page.waitForFunction((element) => !element?.isConnected, shown);
   }
 
   async cancelConfigDialog(): Promise<void> {
     await this.page.locator('#node-config-dialog-cancel').click();
     await this.page.locator('#node-config-dialog-cancel').waitFor({ state: 'detached' });
+  }
+
+  /**
+   * In the open tray, the job picker's button beside the job `field` ('name' or 'id'): waits for the list of
+   * the cluster's jobs and chooses `jobId`.
+   */
+  async pickJob(field: 'name' | 'id', jobId: string): Promise<void> {
+    await this.page.locator(`.red-ui-tray .flink-job-picker-button[data-field="${field}"]`).click();
+    const entry = this.page.locator(`.flink-job-picker-menu .flink-job-picker-job[data-job-id="${jobId}"]`);
+    await entry.waitFor({ state: 'visible', timeout: 30_000 });
+    await entry.click();
+    await entry.waitFor({ state: 'detached' });
+  }
+
+  /** The open tray's job picker message (no cluster, cannot be reached), once shown. */
+  async jobPickerMessage(): Promise<string> {
+    const message = this.page.locator('.red-ui-tray .flink-job-picker-message:not([data-kind="loading"])');
+    await message.waitFor({ state: 'visible', timeout: 30_000 });
+    return message.innerText();
+  }
+
+  /** Presses Test connection in the open flink-cluster dialog; returns its outcome and text. */
+  async testConnection(): Promise<{ outcome: string; text: string }> {
+    await this.page.locator('#node-config-flink-test').click();
+    const result = this.page.locator('#node-config-flink-test-result:is([data-outcome="ok"], [data-outcome="failed"])');
+    await result.waitFor({ state: 'visible', timeout: 60_000 });
+    return { outcome: await result.getAttribute('data-outcome') ?? '', text: (await result.innerText()).trim() };
+  }
+
+  /** The status text under a node on the workspace, once it matches `pattern`; with the colour of its dot. */
+  async waitForStatus(id: string, pattern: RegExp, timeoutMs: number): Promise<{ text: string; fill: string }> {
+    const status = this.node(id).locator('.red-ui-flow-node-status-label');
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const text = await status.textContent().catch(() => '') ?? '';
+      if (pattern.test(text)) {
+        const fill = await this.page.evaluate((nodeId) => RED.nodes.node(nodeId)?.status?.fill ?? '', id);
+        return { text, fill };
+      }
+      if (Date.now() > deadline) throw new Error(`the status of ${id} shows "${text}", not ${pattern}`);
+      await this.page.waitForTimeout(200);
+    }
   }
 
   /** Presses Deploy and waits until the editor has no undeployed changes. */

@@ -103,18 +103,18 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   try { process.kill(-child.pid, signal); } catch { /* already gone */ }
 }
 
-async function waitUntilAnswering(editorUrl: string, child: ChildProcess): Promise<void> {
+async function waitUntilAnswering(editorUrl: string, child: ChildProcess, readyPath = 'settings'): Promise<void> {
   const deadline = Date.now() + STARTUP_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (!isRunning(child)) throw new Error(`Node-RED exited during start-up (${child.exitCode ?? child.signalCode}); its log is above`);
     try {
-      const response = await fetch(`${editorUrl}settings`, { signal: AbortSignal.timeout(2000) });
+      const response = await fetch(`${editorUrl}${readyPath}`, { signal: AbortSignal.timeout(2000) });
       await response.arrayBuffer();
       if (response.ok) return;
     } catch { /* not listening yet */ }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  throw new Error(`Node-RED did not answer ${editorUrl}settings within ${STARTUP_TIMEOUT_MS / 1000} s`);
+  throw new Error(`Node-RED did not answer ${editorUrl}${readyPath} within ${STARTUP_TIMEOUT_MS / 1000} s`);
 }
 
 export interface StartNodeRedOptions {
@@ -129,6 +129,8 @@ export interface StartNodeRedOptions {
   redScript?: string;
   /** Receives Node-RED's stdout and stderr; without it they go to this program's terminal. */
   output?: (text: string) => void;
+  /** The admin path that answers 200 once Node-RED is up (default `settings`; with adminAuth set, `auth/login`). */
+  readyPath?: string;
 }
 
 /**
@@ -168,7 +170,7 @@ export async function startNodeRed(options: StartNodeRedOptions): Promise<Runnin
 
   const editorUrl = `http://${HOST}:${options.port}/`;
   try {
-    await waitUntilAnswering(editorUrl, child);
+    await waitUntilAnswering(editorUrl, child, options.readyPath);
   } catch (err) {
     await stop();
     throw err;

@@ -61,7 +61,7 @@ export async function ensureFlinkInstalled(version: string, log: (line: string) 
     } catch (err) {
       rmSync(partial, { recursive: true, force: true });
       const stderr = (err as { stderr?: string }).stderr ?? '';
-      throw new Error(`pip could not install apache-flink-libraries==${version}: ${stderr.trim().split('\n').slice(-3).join(' ')}`);
+      throw new Error(`pip could not install apache-flink-libraries==${version}: ${stderr.trim().split('\n').slice(-3).join(' ')}`, { cause: err });
     }
     rmSync(target, { recursive: true, force: true });
     renameSync(partial, target);

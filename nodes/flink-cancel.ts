@@ -1,6 +1,6 @@
 import { registerOperationNode, type FlowNodeSettings } from './lib/flow-node';
 import { booleanInput, timeoutSetting } from './lib/message-input';
-import type { NodeAPI } from './lib/red';
+import type { NodeAPI } from 'node-red';
 
 interface CancelSettings extends FlowNodeSettings {
   /** Wait until the job has ended (default true). */

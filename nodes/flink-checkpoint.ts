@@ -1,6 +1,6 @@
 import { registerOperationNode, type FlowNodeSettings } from './lib/flow-node';
 import { checkpointTypeInput, timeoutSetting } from './lib/message-input';
-import type { NodeAPI } from './lib/red';
+import type { NodeAPI } from 'node-red';
 
 interface CheckpointSettings extends FlowNodeSettings {
   /** CONFIGURED or FULL (INCREMENTAL is refused: FLINK-33723); empty for Flink's default (CONFIGURED). */

@@ -2,7 +2,7 @@ import { registerAdminEndpoints } from './lib/admin-endpoints';
 import { clusterEnvironment } from './lib/cluster-environment';
 import { CLUSTER_CREDENTIAL_TYPES, clientOptions, secretsOf, type ClusterCredentials, type ClusterSettings } from './lib/cluster-options';
 import { secretMasker } from './lib/errors';
-import type { Node, NodeAPI, NodeDef } from './lib/red';
+import type { Node, NodeAPI, NodeDef } from 'node-red';
 import { SharedClient, type FlinkClusterNode } from './lib/shared-client';
 
 /**
@@ -25,7 +25,7 @@ export = function (RED: NodeAPI): void {
     } catch (err) {
       node.error(node.redact((err as Error).message));
     }
-    node.on('close', (_removed, done) => { node.shared.close().finally(done); });
+    node.on('close', (_removed: boolean, done: () => void) => { node.shared.close().finally(done); });
   }, { credentials: CLUSTER_CREDENTIAL_TYPES });
   registerAdminEndpoints(RED);
 };

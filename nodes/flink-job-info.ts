@@ -3,7 +3,7 @@ import type { OperationContext } from './lib/operation-runner';
 import { choiceInput, timeoutSetting, triggerIdInput } from './lib/message-input';
 import type { Messages } from './lib/messages';
 import { savepointResult } from './lib/savepoint-result';
-import type { NodeAPI } from './lib/red';
+import type { NodeAPI } from 'node-red';
 
 interface JobInfoSettings extends FlowNodeSettings {
   /** Which information: see INFO. */

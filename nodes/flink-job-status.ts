@@ -1,5 +1,5 @@
 import { registerOperationNode, type FlowNodeSettings } from './lib/flow-node';
-import type { NodeAPI } from './lib/red';
+import type { NodeAPI } from 'node-red';
 
 interface JobStatusSettings extends FlowNodeSettings {
   /** Also give the job's details (vertices, timestamps, ...) as msg.payload.details. */

@@ -1,7 +1,7 @@
 import { FlinkNodeError } from './lib/errors';
 import { registerOperationNode, type FlowNodeSettings } from './lib/flow-node';
 import { savepointInputs, type SavepointSettings } from './lib/message-input';
-import type { NodeAPI } from './lib/red';
+import type { NodeAPI } from 'node-red';
 import { savepointResult } from './lib/savepoint-result';
 
 interface SavepointNodeSettings extends FlowNodeSettings, SavepointSettings {

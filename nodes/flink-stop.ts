@@ -1,6 +1,6 @@
 import { registerOperationNode, type FlowNodeSettings } from './lib/flow-node';
 import { booleanInput, savepointInputs, type SavepointSettings } from './lib/message-input';
-import type { NodeAPI } from './lib/red';
+import type { NodeAPI } from 'node-red';
 import { savepointResult } from './lib/savepoint-result';
 
 interface StopSettings extends FlowNodeSettings, SavepointSettings {

@@ -1,6 +1,6 @@
 import { CLUSTER_CREDENTIAL_TYPES, type ClusterCredentials, type ClusterSettings } from './cluster-options';
 import { FlinkNodeError } from './errors';
-import type { NodeAPI } from './red';
+import type { NodeAPI } from 'node-red';
 import type { FlinkClusterNode } from './shared-client';
 
 /** What the editor holds in place of a password it was never sent (Node-RED's placeholder for "unchanged"). */

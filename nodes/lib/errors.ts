@@ -1,5 +1,5 @@
 import { FlinkError, type FlinkErrorCode } from '../../src';
-import type { Node } from './red';
+import type { Node } from 'node-red';
 
 /**
  * The client's codes, plus two the nodes add:

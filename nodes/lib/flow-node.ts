@@ -3,7 +3,7 @@ import { resolveJobId } from './job-target';
 import { jobReference, type JobSettings } from './message-input';
 import { runtimeMessages, type Messages } from './messages';
 import { OperationRunner, type OperationContext, type OperationResult } from './operation-runner';
-import type { Node, NodeAPI, NodeDef } from './red';
+import type { Node, NodeAPI, NodeDef } from 'node-red';
 import type { FlinkClusterNode } from './shared-client';
 import { ActivityStatus } from './status';
 
@@ -39,10 +39,7 @@ export function clusterOf(RED: NodeAPI, id: unknown): FlinkClusterNode | undefin
  */
 export function registerOperationNode<S extends FlowNodeSettings>(RED: NodeAPI, type: string, spec: FlinkOperationNode<S>): void {
   const t = runtimeMessages(RED);
-  RED.nodes.registerType(type, function (this: Node, def: NodeDef) {
-    RED.nodes.createNode(this, def);
-    const node = this;
-    const settings = def as S;
+  const start = (node: Node, settings: S): void => {
     const cluster = clusterOf(RED, settings.cluster);
     cluster?.shared.register(node.id);
     const tools: NodeTools = { RED, node, t };
@@ -61,11 +58,15 @@ export function registerOperationNode<S extends FlowNodeSettings>(RED: NodeAPI, 
     if (!cluster) node.status({ fill: 'red', shape: 'ring', text: t('status.noCluster') });
 
     node.on('input', (msg, send, done) => runner.handle(msg, send, done));
-    node.on('close', (_removed, done) => {
+    node.on('close', (_removed: boolean, done: () => void) => {
       runner.close()
         .then(() => cluster?.shared.deregister(node.id))
         .catch((err: unknown) => node.error(toNodeError(err, cluster?.redact ?? ((text) => text))))
         .finally(done);
     });
+  };
+  RED.nodes.registerType(type, function (this: Node, def: NodeDef) {
+    RED.nodes.createNode(this, def);
+    start(this, def as S);
   });
 }

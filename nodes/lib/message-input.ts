@@ -2,7 +2,7 @@ import { CHECKPOINT_TYPES, SAVEPOINT_FORMAT_TYPES, type CheckpointType, type Sav
 import { FlinkNodeError } from './errors';
 import type { Messages } from './messages';
 import { evaluateProperty } from './properties';
-import type { Node, NodeAPI, NodeMessage } from './red';
+import type { Node, NodeAPI, NodeMessage } from 'node-red';
 import { isSavepointResult } from './savepoint-result';
 import { checkBoolean, checkChoice, checkString, isGiven, malformed, settingSecondsToMs, settingString } from './values';
 

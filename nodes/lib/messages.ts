@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { NodeAPI } from './red';
+import type { NodeAPI } from 'node-red';
 
 /** A runtime message by key, with `__name__` placeholders filled in. */
-export type Messages = (key: string, substitutions?: Record<string, unknown>) => string;
+export type Messages = (key: string, substitutions?: Record<string, string | number>) => string;
 
 const PACKAGE_NAME = (JSON.parse(readFileSync(path.join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { name: string }).name;
 /** Runtime messages shared by every node live in the flink-cluster catalog, under `runtime`. */

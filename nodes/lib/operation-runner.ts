@@ -1,8 +1,13 @@
 import type { FlinkClusterClient, Progress } from '../../src';
 import { errorProperty, FlinkNodeError, toNodeError, withOperation, type Redact } from './errors';
 import type { Messages } from './messages';
-import type { DoneFunction, Node, NodeMessage, SendFunction } from './red';
+import type { Node, NodeMessage } from 'node-red';
 import type { ActivityStatus } from './status';
+
+/** How an input listener sends its message on: one message, or one per output. */
+export type SendFunction = (msg: NodeMessage | Array<NodeMessage | NodeMessage[] | null>) => void;
+/** How an input listener ends its message: with no error, or the error Catch nodes get. */
+export type DoneFunction = (err?: Error) => void;
 
 /** What an operation gets for one message. */
 export interface OperationContext {

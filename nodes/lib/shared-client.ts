@@ -1,6 +1,6 @@
 import { FlinkClusterClient, type FlinkClusterClientOptions } from '../../src';
 import { FlinkNodeError, type Redact } from './errors';
-import type { Node } from './red';
+import type { Node } from 'node-red';
 
 /**
  * One FlinkClusterClient (one connection pool) shared by the nodes that use a cluster config:

@@ -1,6 +1,6 @@
 import type { FlinkTlsOptions } from '../../src';
 import { FlinkNodeError } from './errors';
-import type { Node, NodeAPI } from './red';
+import type { Node, NodeAPI } from 'node-red';
 
 /** What a deployed tls-config node (Node-RED core, 05-tls.js) offers its users. */
 interface TlsConfigNode extends Node {

@@ -12,16 +12,16 @@ interface CheckpointSettings extends FlowNodeSettings {
 export = function (RED: NodeAPI): void {
   registerOperationNode<CheckpointSettings>(RED, 'flink-checkpoint', {
     activity: 'activity.checkpoint',
-    async run({ client, signal, msg, jobId: resolve, onProgress, triggerId }, settings, { t }) {
+    async run({ client, signal, msg, resolveJobId, onProgress, reportedTriggerId }, settings, { t }) {
       const checkpointType = checkpointTypeInput(msg, settings.checkpointType);
       const timeoutMs = timeoutSetting(settings);
-      const jobId = await resolve();
+      const jobId = await resolveJobId();
       const checkpointId = await client.triggerCheckpoint(jobId, {
         signal, onProgress,
         ...(checkpointType ? { checkpointType } : {}),
         ...(timeoutMs ? { timeoutMs } : {}),
       });
-      return { payload: { jobId, triggerId: triggerId(), checkpointId }, status: t('status.checkpoint', { id: checkpointId }) };
+      return { payload: { jobId, triggerId: reportedTriggerId(), checkpointId }, status: t('status.checkpoint', { id: checkpointId }) };
     },
   });
 };

@@ -44,7 +44,7 @@ export = function (RED: NodeAPI): void {
     async run(context, settings, { t }) {
       const info = choiceInput(context.msg, 'info', settings.info, INFO_KINDS) ?? 'details';
       const timeoutMs = timeoutSetting(settings);
-      const jobId = await context.jobId();
+      const jobId = await context.resolveJobId();
       return { payload: await INFO[info]!(jobId, context, timeoutMs, t), status: info };
     },
   });

@@ -10,8 +10,8 @@ interface JobStatusSettings extends FlowNodeSettings {
 export = function (RED: NodeAPI): void {
   registerOperationNode<JobStatusSettings>(RED, 'flink-job-status', {
     activity: 'activity.status',
-    async run({ client, signal, jobId: resolve }, settings) {
-      const jobId = await resolve();
+    async run({ client, signal, resolveJobId }, settings) {
+      const jobId = await resolveJobId();
       if (settings.details) {
         const details = await client.getJobDetails(jobId, { signal });
         return { payload: { jobId, state: details.state, details }, status: details.state };

@@ -1,7 +1,8 @@
 import { errorProperty, FlinkNodeError, toNodeError } from './lib/errors';
-import { clusterOf } from './lib/flow-node';
+import { clusterOf } from './lib/cluster-node';
 import { JobStateTracker, type JobChange } from './lib/job-changes';
-import { nameMatcher, stateList, summarizeJob, type NameMatch } from './lib/job-summary';
+import { nameMatcher, stateList, type NameMatch } from './lib/job-filters';
+import { summarizeJob } from './lib/job-summary';
 import { runtimeMessages } from './lib/messages';
 import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
 import { Poller } from './lib/poller';

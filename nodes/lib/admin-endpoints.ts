@@ -2,9 +2,11 @@ import type { Request, Response } from 'express';
 import type { NodeAPI } from 'node-red';
 import { FlinkClusterClient, type JobStatusMessage } from '../../src';
 import { clusterEnvironment } from './cluster-environment';
-import { clientOptions, secretsOf } from './cluster-options';
+import { clientOptions } from './cluster-options';
+import { secretsOf } from './cluster-secrets';
 import { editedCluster } from './edited-cluster';
-import { secretMasker, toNodeError, type Redact } from './errors';
+import { toNodeError } from './errors';
+import { secretMasker, type Redact } from './secret-masker';
 
 /** An editor's question gets its answer fast, or its error: one attempt, at most this long per request. */
 const PROBE_TIMEOUT_MS = 10_000;

@@ -1,7 +1,7 @@
 import { CLUSTER_CREDENTIAL_TYPES, type ClusterCredentials, type ClusterSettings } from './cluster-options';
 import { FlinkNodeError } from './errors';
 import type { NodeAPI } from 'node-red';
-import type { FlinkClusterNode } from './shared-client';
+import type { FlinkClusterNode } from './cluster-node';
 
 /** What the editor holds in place of a password it was never sent (Node-RED's placeholder for "unchanged"). */
 export const UNCHANGED_PASSWORD = '__PWRD__';

@@ -1,11 +1,11 @@
 import { FlinkNodeError, toNodeError } from './errors';
-import { resolveJobId } from './job-target';
+import { findJobId } from './job-target';
 import { jobReference, type JobSettings } from './message-input';
 import { runtimeMessages, type Messages } from './messages';
 import { OperationRunner, type OperationContext, type OperationResult } from './operation-runner';
 import type { Node, NodeAPI, NodeDef } from 'node-red';
-import type { FlinkClusterNode } from './shared-client';
 import { ActivityStatus } from './status';
+import { clusterOf } from './cluster-node';
 
 /** Properties every operation node has. */
 export interface FlowNodeSettings extends NodeDef, JobSettings {
@@ -24,13 +24,6 @@ export interface FlinkOperationNode<S extends FlowNodeSettings> {
   /** Message key of what the blue status ring shows while it runs. */
   activity: string;
   run(context: OperationContext, settings: S, tools: NodeTools): Promise<OperationResult>;
-}
-
-/** The flink-cluster config node a flow node points at, if it is one. */
-export function clusterOf(RED: NodeAPI, id: unknown): FlinkClusterNode | undefined {
-  if (typeof id !== 'string' || !id) return undefined;
-  const node = RED.nodes.getNode(id) as FlinkClusterNode | null;
-  return node && node.shared ? node : undefined;
 }
 
 /**
@@ -53,7 +46,7 @@ export function registerOperationNode<S extends FlowNodeSettings>(RED: NodeAPI, 
         if (!cluster) throw new FlinkNodeError('FLINK_INVALID_ARGUMENT', t('errors.noCluster'));
         return cluster.shared.get();
       },
-      resolveJob: async (msg, client, signal) => resolveJobId(client, await jobReference(RED, node, settings, msg, signal, t), signal, t),
+      resolveJob: async (msg, client, signal) => findJobId(client, await jobReference(RED, node, settings, msg, signal, t), signal, t),
     }, (context) => spec.run(context, settings, tools));
     if (!cluster) node.status({ fill: 'red', shape: 'ring', text: t('status.noCluster') });
 

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
-import { errorProperty, secretMasker, toNodeError, withOperation } from '../../nodes/lib/errors';
+import { errorProperty, toNodeError, withOperation } from '../../nodes/lib/errors';
+import { secretMasker } from '../../nodes/lib/secret-masker';
 import { FlinkError } from '../../src';
 import { JobStateTracker } from '../../nodes/lib/job-changes';
-import { nameMatcher, stateList, type JobSummary } from '../../nodes/lib/job-summary';
+import { nameMatcher, stateList } from '../../nodes/lib/job-filters';
+import type { JobSummary } from '../../nodes/lib/job-summary';
 import { Poller } from '../../nodes/lib/poller';
 import { formatElapsed, ActivityStatus } from '../../nodes/lib/status';
 import { OperationRunner } from '../../nodes/lib/operation-runner';

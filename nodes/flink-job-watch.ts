@@ -33,7 +33,7 @@ function changeMessage({ job, previousState }: JobChange): NodeMessage {
  * One listing at a time; a failing cluster is reported once per outage, not once per poll.
  */
 export = function (RED: NodeAPI): void {
-  const t = runtimeMessages(RED);
+  const t = runtimeMessages(RED, 'flink-job-watch');
   const start = (node: Node, settings: WatchSettings): void => {
     const cluster = clusterOf(RED, settings.cluster);
     const redact = cluster?.redact ?? ((text: string) => text);

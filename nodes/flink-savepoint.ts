@@ -26,7 +26,7 @@ export = function (RED: NodeAPI): void {
       const location = settings.cancelJob
         ? await client.cancelWithSavepoint(jobId, options)
         : await client.triggerSavepoint(jobId, options);
-      return { payload: savepointResult(jobId, reportedTriggerId(), location), status: t(settings.cancelJob ? 'status.savedAndCanceled' : 'status.saved') };
+      return { payload: savepointResult(jobId, reportedTriggerId(), location), status: settings.cancelJob ? t('status.savedAndCanceled') : t('status.saved') };
     },
   });
 };

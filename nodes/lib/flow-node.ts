@@ -31,7 +31,7 @@ export interface FlinkOperationNode<S extends FlowNodeSettings> {
  * with their status, outcomes and clean close. The type's own file says only what its operation does.
  */
 export function registerOperationNode<S extends FlowNodeSettings>(RED: NodeAPI, type: string, spec: FlinkOperationNode<S>): void {
-  const t = runtimeMessages(RED);
+  const t = runtimeMessages(RED, type);
   const start = (node: Node, settings: S): void => {
     const cluster = clusterOf(RED, settings.cluster);
     cluster?.shared.register(node.id);

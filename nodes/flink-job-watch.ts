@@ -1,4 +1,4 @@
-import { errorProperty, FlinkNodeError, toNodeError } from './lib/errors';
+import { errorProperty, invalidArgument, toNodeError } from './lib/errors';
 import { clusterOf } from './lib/cluster-node';
 import { JobStateTracker, type JobChange } from './lib/job-changes';
 import { nameMatcher, stateList, type NameMatch } from './lib/job-filters';
@@ -52,7 +52,7 @@ export = function (RED: NodeAPI): void {
     };
 
     if (!cluster) {
-      report(new FlinkNodeError('FLINK_INVALID_ARGUMENT', t('errors.noCluster')));
+      report(invalidArgument(t('errors.noCluster')));
       return;
     }
     const { shared } = cluster;

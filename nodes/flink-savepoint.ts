@@ -1,4 +1,4 @@
-import { FlinkNodeError } from './lib/errors';
+import { invalidArgument } from './lib/errors';
 import { registerOperationNode, type FlowNodeSettings } from './lib/flow-node';
 import { savepointInputs, type SavepointSettings } from './lib/message-input';
 import type { NodeAPI } from 'node-red';
@@ -16,7 +16,7 @@ export = function (RED: NodeAPI): void {
   registerOperationNode<SavepointNodeSettings>(RED, 'flink-savepoint', {
     activity: 'activity.savepoint',
     async run({ client, signal, msg, resolveJobId, onProgress, reportedTriggerId }, settings, { t }) {
-      if (settings.detached && settings.cancelJob) throw new FlinkNodeError('FLINK_INVALID_ARGUMENT', t('errors.detachedCancel'));
+      if (settings.detached && settings.cancelJob) throw invalidArgument(t('errors.detachedCancel'));
       const options = { ...savepointInputs(settings, msg), signal, onProgress };
       const jobId = await resolveJobId();
       if (settings.detached) {

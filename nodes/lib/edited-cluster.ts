@@ -1,5 +1,5 @@
 import { CLUSTER_CREDENTIAL_TYPES, type ClusterCredentials, type ClusterSettings } from './cluster-options';
-import { FlinkNodeError } from './errors';
+import { invalidArgument } from './errors';
 import type { NodeAPI } from 'node-red';
 import type { FlinkClusterNode } from './cluster-node';
 
@@ -16,10 +16,6 @@ export interface EditedCluster {
   deployed?: FlinkClusterNode;
 }
 
-function invalid(message: string): FlinkNodeError {
-  return new FlinkNodeError('FLINK_INVALID_ARGUMENT', message);
-}
-
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -34,11 +30,11 @@ const CREDENTIAL_NAMES = Object.keys(CLUSTER_CREDENTIAL_TYPES) as Array<keyof Cl
  */
 export function editedCluster(RED: NodeAPI, body: unknown): EditedCluster {
   if (!isRecord(body) || !isRecord(body.settings)) {
-    throw invalid('The request body must be a JSON object { id?, settings: { url, ... }, credentials? }');
+    throw invalidArgument('The request body must be a JSON object { id?, settings: { url, ... }, credentials? }');
   }
   const { id, settings } = body;
-  if (id !== undefined && (typeof id !== 'string' || id === '')) throw invalid('The request body\'s id must be a config node id');
-  if (body.credentials !== undefined && !isRecord(body.credentials)) throw invalid('The request body\'s credentials must be an object');
+  if (id !== undefined && (typeof id !== 'string' || id === '')) throw invalidArgument('The request body\'s id must be a config node id');
+  if (body.credentials !== undefined && !isRecord(body.credentials)) throw invalidArgument('The request body\'s credentials must be an object');
   const given: Record<string, unknown> = body.credentials ?? {};
   const deployedNode = id ? RED.nodes.getNode(id) as FlinkClusterNode | null : null;
   const deployed = deployedNode && deployedNode.type === 'flink-cluster' ? deployedNode : undefined;
@@ -48,16 +44,16 @@ export function editedCluster(RED: NodeAPI, body: unknown): EditedCluster {
   for (const name of CREDENTIAL_NAMES) {
     const value = given[name];
     if (value !== undefined && value !== UNCHANGED_PASSWORD) {
-      if (typeof value !== 'string') throw invalid(`The credential ${name} must be a string`);
+      if (typeof value !== 'string') throw invalidArgument(`The credential ${name} must be a string`);
       credentials[name] = value;
       continue;
     }
     const kept = stored?.[name];
     if (kept === undefined || kept === '') {
-      if (value === UNCHANGED_PASSWORD) throw invalid(`No ${name} is stored for this cluster: enter it again`);
+      if (value === UNCHANGED_PASSWORD) throw invalidArgument(`No ${name} is stored for this cluster: enter it again`);
       continue;
     }
-    if (CLUSTER_CREDENTIAL_TYPES[name].type === 'password' && settings.url !== deployed?.url) throw invalid(`The URL changed: enter the ${name} again (a stored one is only sent to the deployed URL)`);
+    if (CLUSTER_CREDENTIAL_TYPES[name].type === 'password' && settings.url !== deployed?.url) throw invalidArgument(`The URL changed: enter the ${name} again (a stored one is only sent to the deployed URL)`);
     credentials[name] = kept;
   }
   return { ...(id ? { id } : {}), settings: settings as ClusterSettings, credentials, ...(deployed ? { deployed } : {}) };

@@ -39,6 +39,11 @@ export class FlinkNodeError extends Error {
   }
 }
 
+/** FLINK_INVALID_ARGUMENT: a setting or input that cannot work, said in `message` (which names it). */
+export function invalidArgument(message: string): FlinkNodeError {
+  return new FlinkNodeError('FLINK_INVALID_ARGUMENT', message);
+}
+
 /** The same error with what the node knows about the operation added where the error lacks it. */
 export function withOperation(err: FlinkNodeError, known: { triggerId?: string; jobId?: string }): FlinkNodeError {
   const triggerId = err.triggerId ?? known.triggerId;

@@ -1,4 +1,4 @@
-import { FlinkNodeError, toNodeError } from './errors';
+import { invalidArgument, toNodeError } from './errors';
 import { findJobId } from './job-target';
 import { jobReference, type JobSettings } from './message-input';
 import { runtimeMessages, type Messages } from './messages';
@@ -43,7 +43,7 @@ export function registerOperationNode<S extends FlowNodeSettings>(RED: NodeAPI, 
       redact: cluster?.redact ?? ((text) => text),
       t,
       client: () => {
-        if (!cluster) throw new FlinkNodeError('FLINK_INVALID_ARGUMENT', t('errors.noCluster'));
+        if (!cluster) throw invalidArgument(t('errors.noCluster'));
         return cluster.shared.get();
       },
       resolveJob: async (msg, client, signal) => findJobId(client, await jobReference(RED, node, settings, msg, signal, t), signal, t),

@@ -1,5 +1,5 @@
 import { JOB_STATES } from '../../src';
-import { FlinkNodeError } from './errors';
+import { invalidArgument } from './errors';
 import type { Messages } from './messages';
 import { checkChoice, malformed } from './values';
 
@@ -16,7 +16,7 @@ export function nameMatcher(filter: string | undefined, match: NameMatch | strin
   try {
     pattern = new RegExp(filter);
   } catch (err) {
-    throw new FlinkNodeError('FLINK_INVALID_ARGUMENT', t('errors.badRegex', { filter, reason: (err as Error).message }));
+    throw invalidArgument(t('errors.badRegex', { filter, reason: (err as Error).message }));
   }
   return (name) => pattern.test(name);
 }

@@ -1,7 +1,6 @@
 import type { Request, Response } from 'express';
 import type { NodeAPI } from 'node-red';
 import { FlinkClusterClient, type JobStatusMessage } from '../../src';
-import { clusterEnvironment } from './cluster-environment';
 import { clientOptions } from './cluster-options';
 import { secretsOf } from './cluster-secrets';
 import { editedCluster } from './edited-cluster';
@@ -49,7 +48,7 @@ async function answer(RED: NodeAPI, probe: Probe, req: Request, res: Response): 
   res.on('close', () => controller.abort()); // the editor gave up: so do the requests
   try {
     const cluster = editedCluster(RED, req.body);
-    const environment = clusterEnvironment(RED, cluster.deployed);
+    const { environment } = cluster;
     redact = secretMasker(secretsOf(cluster.credentials, cluster.settings, environment));
     const options = clientOptions(cluster.settings, cluster.credentials, environment);
     client = new FlinkClusterClient({

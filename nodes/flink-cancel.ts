@@ -1,6 +1,6 @@
 import { registerOperationNode, type FlowNodeSettings } from './lib/flow-node';
 import { booleanInput, timeoutSetting } from './lib/message-input';
-import type { NodeAPI } from './lib/red';
+import type { NodeAPI } from 'node-red';
 
 interface CancelSettings extends FlowNodeSettings {
   /** Wait until the job has ended (default true). */
@@ -15,10 +15,10 @@ const DEFAULT_CANCEL_WAIT_MS = 60_000;
 export = function (RED: NodeAPI): void {
   registerOperationNode<CancelSettings>(RED, 'flink-cancel', {
     activity: 'activity.cancel',
-    async run({ client, signal, msg, jobId: resolve, onProgress }, settings) {
+    async run({ client, signal, msg, resolveJobId, onProgress }, settings) {
       const wait = booleanInput(msg, 'wait', settings.wait !== false);
       const timeoutMs = timeoutSetting(settings) ?? DEFAULT_CANCEL_WAIT_MS;
-      const jobId = await resolve();
+      const jobId = await resolveJobId();
       await client.cancel(jobId, { signal });
       if (wait) {
         // The job result is there once the job has reached a terminal state.

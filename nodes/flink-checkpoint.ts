@@ -1,6 +1,6 @@
 import { registerOperationNode, type FlowNodeSettings } from './lib/flow-node';
 import { checkpointTypeInput, timeoutSetting } from './lib/message-input';
-import type { NodeAPI } from './lib/red';
+import type { NodeAPI } from 'node-red';
 
 interface CheckpointSettings extends FlowNodeSettings {
   /** CONFIGURED or FULL (INCREMENTAL is refused: FLINK-33723); empty for Flink's default (CONFIGURED). */
@@ -12,16 +12,16 @@ interface CheckpointSettings extends FlowNodeSettings {
 export = function (RED: NodeAPI): void {
   registerOperationNode<CheckpointSettings>(RED, 'flink-checkpoint', {
     activity: 'activity.checkpoint',
-    async run({ client, signal, msg, jobId: resolve, onProgress, triggerId }, settings, { t }) {
+    async run({ client, signal, msg, resolveJobId, onProgress, reportedTriggerId }, settings, { t }) {
       const checkpointType = checkpointTypeInput(msg, settings.checkpointType);
       const timeoutMs = timeoutSetting(settings);
-      const jobId = await resolve();
+      const jobId = await resolveJobId();
       const checkpointId = await client.triggerCheckpoint(jobId, {
         signal, onProgress,
         ...(checkpointType ? { checkpointType } : {}),
         ...(timeoutMs ? { timeoutMs } : {}),
       });
-      return { payload: { jobId, triggerId: triggerId(), checkpointId }, status: t('status.checkpoint', { id: checkpointId }) };
+      return { payload: { jobId, triggerId: reportedTriggerId(), checkpointId }, status: t('status.checkpoint', { id: checkpointId }) };
     },
   });
 };

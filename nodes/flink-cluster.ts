@@ -1,9 +1,11 @@
 import { registerAdminEndpoints } from './lib/admin-endpoints';
 import { clusterEnvironment } from './lib/cluster-environment';
-import { CLUSTER_CREDENTIAL_TYPES, clientOptions, secretsOf, type ClusterCredentials, type ClusterSettings } from './lib/cluster-options';
-import { secretMasker } from './lib/errors';
-import type { Node, NodeAPI, NodeDef } from './lib/red';
-import { SharedClient, type FlinkClusterNode } from './lib/shared-client';
+import type { FlinkClusterNode } from './lib/cluster-node';
+import { CLUSTER_CREDENTIAL_TYPES, clientOptions, type ClusterCredentials, type ClusterSettings } from './lib/cluster-options';
+import { secretsOf } from './lib/cluster-secrets';
+import { secretMasker } from './lib/secret-masker';
+import type { Node, NodeAPI, NodeDef } from 'node-red';
+import { SharedClient } from './lib/shared-client';
 
 /**
  * flink-cluster (config): where a Flink cluster's REST API is and how to reach it. It owns the one client
@@ -25,7 +27,7 @@ export = function (RED: NodeAPI): void {
     } catch (err) {
       node.error(node.redact((err as Error).message));
     }
-    node.on('close', (_removed, done) => { node.shared.close().finally(done); });
+    node.on('close', (_removed: boolean, done: () => void) => { node.shared.close().finally(done); });
   }, { credentials: CLUSTER_CREDENTIAL_TYPES });
   registerAdminEndpoints(RED);
 };

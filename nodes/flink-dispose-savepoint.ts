@@ -1,6 +1,6 @@
 import { registerOperationNode, type FlowNodeSettings } from './lib/flow-node';
 import { savepointPathInput, timeoutSetting } from './lib/message-input';
-import type { NodeAPI } from './lib/red';
+import type { NodeAPI } from 'node-red';
 
 interface DisposeSettings extends FlowNodeSettings {
   savepointPath?: string;

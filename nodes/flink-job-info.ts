@@ -3,7 +3,7 @@ import type { OperationContext } from './lib/operation-runner';
 import { choiceInput, timeoutSetting, triggerIdInput } from './lib/message-input';
 import type { Messages } from './lib/messages';
 import { savepointResult } from './lib/savepoint-result';
-import type { NodeAPI } from './lib/red';
+import type { NodeAPI } from 'node-red';
 
 interface JobInfoSettings extends FlowNodeSettings {
   /** Which information: see INFO. */
@@ -44,7 +44,7 @@ export = function (RED: NodeAPI): void {
     async run(context, settings, { t }) {
       const info = choiceInput(context.msg, 'info', settings.info, INFO_KINDS) ?? 'details';
       const timeoutMs = timeoutSetting(settings);
-      const jobId = await context.jobId();
+      const jobId = await context.resolveJobId();
       return { payload: await INFO[info]!(jobId, context, timeoutMs, t), status: info };
     },
   });

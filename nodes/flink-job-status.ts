@@ -1,5 +1,5 @@
 import { registerOperationNode, type FlowNodeSettings } from './lib/flow-node';
-import type { NodeAPI } from './lib/red';
+import type { NodeAPI } from 'node-red';
 
 interface JobStatusSettings extends FlowNodeSettings {
   /** Also give the job's details (vertices, timestamps, ...) as msg.payload.details. */
@@ -10,8 +10,8 @@ interface JobStatusSettings extends FlowNodeSettings {
 export = function (RED: NodeAPI): void {
   registerOperationNode<JobStatusSettings>(RED, 'flink-job-status', {
     activity: 'activity.status',
-    async run({ client, signal, jobId: resolve }, settings) {
-      const jobId = await resolve();
+    async run({ client, signal, resolveJobId }, settings) {
+      const jobId = await resolveJobId();
       if (settings.details) {
         const details = await client.getJobDetails(jobId, { signal });
         return { payload: { jobId, state: details.state, details }, status: details.state };

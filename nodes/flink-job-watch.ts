@@ -1,9 +1,10 @@
-import { errorProperty, FlinkNodeError, toNodeError } from './lib/errors';
-import { clusterOf } from './lib/flow-node';
+import { errorProperty, invalidArgument, toNodeError } from './lib/errors';
+import { clusterOf } from './lib/cluster-node';
 import { JobStateTracker, type JobChange } from './lib/job-changes';
-import { nameMatcher, stateList, summarizeJob, type NameMatch } from './lib/job-summary';
+import { nameMatcher, stateList, type NameMatch } from './lib/job-filters';
+import { summarizeJob } from './lib/job-summary';
 import { runtimeMessages } from './lib/messages';
-import type { Node, NodeAPI, NodeDef, NodeMessage } from './lib/red';
+import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
 import { Poller } from './lib/poller';
 import { settingSecondsToMs } from './lib/values';
 
@@ -32,17 +33,12 @@ function changeMessage({ job, previousState }: JobChange): NodeMessage {
  * One listing at a time; a failing cluster is reported once per outage, not once per poll.
  */
 export = function (RED: NodeAPI): void {
-  const t = runtimeMessages(RED);
-  RED.nodes.registerType('flink-job-watch', function (this: Node, def: NodeDef) {
-    RED.nodes.createNode(this, def);
-    const node = this;
-    const settings = def as WatchSettings;
+  const t = runtimeMessages(RED, 'flink-job-watch');
+  const start = (node: Node, settings: WatchSettings): void => {
     const cluster = clusterOf(RED, settings.cluster);
     const redact = cluster?.redact ?? ((text: string) => text);
     const tracker = new JobStateTracker();
-    const send = (ok: NodeMessage | null, failed: NodeMessage | null): void => {
-      node.send(settings.errorOutput ? [ok, failed] : ok);
-    };
+    const sendChange = (msg: NodeMessage): void => node.send(settings.errorOutput ? [msg, null] : msg);
     let failing = false;
     let lastChange = '';
 
@@ -51,12 +47,12 @@ export = function (RED: NodeAPI): void {
       node.status({ fill: 'red', shape: 'ring', text: error.code });
       if (failing) return; // once per outage
       failing = true;
-      if (settings.errorOutput) send(null, { topic: 'flink-job-watch', error: errorProperty(error, node) });
+      if (settings.errorOutput) node.send([null, { topic: 'flink-job-watch', error: errorProperty(error, node) }]);
       else node.error(error, { topic: 'flink-job-watch', payload: null });
     };
 
     if (!cluster) {
-      report(new FlinkNodeError('FLINK_INVALID_ARGUMENT', t('errors.noCluster')));
+      report(invalidArgument(t('errors.noCluster')));
       return;
     }
     const { shared } = cluster;
@@ -78,7 +74,7 @@ export = function (RED: NodeAPI): void {
           .map(summarizeJob);
         const changes = tracker.update(jobs, settings.emitInitial === true)
           .filter((change) => targets.length === 0 || targets.includes(change.job.state));
-        for (const change of changes) send(changeMessage(change), null);
+        for (const change of changes) sendChange(changeMessage(change));
         const last = changes[changes.length - 1];
         if (last) lastChange = `${last.job.state}: ${last.job.name}`;
         failing = false;
@@ -92,11 +88,15 @@ export = function (RED: NodeAPI): void {
     shared.register(node.id);
     poller.start();
 
-    node.on('close', (_removed, done) => {
+    node.on('close', (_removed: boolean, done: () => void) => {
       poller.close()
         .then(() => shared.deregister(node.id))
         .catch((err: unknown) => node.error(toNodeError(err, redact)))
         .finally(done);
     });
+  };
+  RED.nodes.registerType('flink-job-watch', function (this: Node, def: NodeDef) {
+    RED.nodes.createNode(this, def);
+    start(this, def as WatchSettings);
   });
 };

@@ -1,6 +1,7 @@
-import { nameMatcher, stateList, summarizeJob, type NameMatch } from './lib/job-summary';
+import { nameMatcher, stateList, type NameMatch } from './lib/job-filters';
+import { summarizeJob } from './lib/job-summary';
 import { registerOperationNode, type FlowNodeSettings } from './lib/flow-node';
-import type { NodeAPI } from './lib/red';
+import type { NodeAPI } from 'node-red';
 
 interface ListJobsSettings extends FlowNodeSettings {
   /** Only jobs in these states (none: any). */

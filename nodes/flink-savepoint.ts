@@ -1,7 +1,7 @@
-import { FlinkNodeError } from './lib/errors';
+import { invalidArgument } from './lib/errors';
 import { registerOperationNode, type FlowNodeSettings } from './lib/flow-node';
 import { savepointInputs, type SavepointSettings } from './lib/message-input';
-import type { NodeAPI } from './lib/red';
+import type { NodeAPI } from 'node-red';
 import { savepointResult } from './lib/savepoint-result';
 
 interface SavepointNodeSettings extends FlowNodeSettings, SavepointSettings {
@@ -15,10 +15,10 @@ interface SavepointNodeSettings extends FlowNodeSettings, SavepointSettings {
 export = function (RED: NodeAPI): void {
   registerOperationNode<SavepointNodeSettings>(RED, 'flink-savepoint', {
     activity: 'activity.savepoint',
-    async run({ client, signal, msg, jobId: resolve, onProgress, triggerId }, settings, { t }) {
-      if (settings.detached && settings.cancelJob) throw new FlinkNodeError('FLINK_INVALID_ARGUMENT', t('errors.detachedCancel'));
+    async run({ client, signal, msg, resolveJobId, onProgress, reportedTriggerId }, settings, { t }) {
+      if (settings.detached && settings.cancelJob) throw invalidArgument(t('errors.detachedCancel'));
       const options = { ...savepointInputs(settings, msg), signal, onProgress };
-      const jobId = await resolve();
+      const jobId = await resolveJobId();
       if (settings.detached) {
         const detachedTriggerId = await client.triggerDetachedSavepoint(jobId, options);
         return { payload: { jobId, triggerId: detachedTriggerId }, status: t('status.triggered') };
@@ -26,7 +26,7 @@ export = function (RED: NodeAPI): void {
       const location = settings.cancelJob
         ? await client.cancelWithSavepoint(jobId, options)
         : await client.triggerSavepoint(jobId, options);
-      return { payload: savepointResult(jobId, triggerId(), location), status: t(settings.cancelJob ? 'status.savedAndCanceled' : 'status.saved') };
+      return { payload: savepointResult(jobId, reportedTriggerId(), location), status: settings.cancelJob ? t('status.savedAndCanceled') : t('status.saved') };
     },
   });
 };

@@ -1,6 +1,6 @@
 import { registerOperationNode, type FlowNodeSettings } from './lib/flow-node';
 import { booleanInput, savepointInputs, type SavepointSettings } from './lib/message-input';
-import type { NodeAPI } from './lib/red';
+import type { NodeAPI } from 'node-red';
 import { savepointResult } from './lib/savepoint-result';
 
 interface StopSettings extends FlowNodeSettings, SavepointSettings {
@@ -12,12 +12,12 @@ interface StopSettings extends FlowNodeSettings, SavepointSettings {
 export = function (RED: NodeAPI): void {
   registerOperationNode<StopSettings>(RED, 'flink-stop', {
     activity: 'activity.stop',
-    async run({ client, signal, msg, jobId: resolve, onProgress, triggerId }, settings, { t }) {
+    async run({ client, signal, msg, resolveJobId, onProgress, reportedTriggerId }, settings, { t }) {
       const options = savepointInputs(settings, msg);
       const drain = booleanInput(msg, 'drain', settings.drain === true);
-      const jobId = await resolve();
+      const jobId = await resolveJobId();
       const location = await client.stopWithSavepoint(jobId, { ...options, signal, drain, onProgress });
-      return { payload: savepointResult(jobId, triggerId(), location), status: t('status.stopped') };
+      return { payload: savepointResult(jobId, reportedTriggerId(), location), status: t('status.stopped') };
     },
   });
 };

@@ -1,11 +1,11 @@
 import type { Request, Response } from 'express';
-import type { NodeAPI as NodeRedAPI } from 'node-red';
+import type { NodeAPI } from 'node-red';
 import { FlinkClusterClient, type JobStatusMessage } from '../../src';
-import { clusterEnvironment } from './cluster-environment';
-import { clientOptions, secretsOf } from './cluster-options';
+import { clientOptions } from './cluster-options';
+import { secretsOf } from './cluster-secrets';
 import { editedCluster } from './edited-cluster';
-import { secretMasker, toNodeError, type Redact } from './errors';
-import type { NodeAPI } from './red';
+import { toNodeError } from './errors';
+import { secretMasker, type Redact } from './secret-masker';
 
 /** An editor's question gets its answer fast, or its error: one attempt, at most this long per request. */
 const PROBE_TIMEOUT_MS = 10_000;
@@ -48,7 +48,7 @@ async function answer(RED: NodeAPI, probe: Probe, req: Request, res: Response): 
   res.on('close', () => controller.abort()); // the editor gave up: so do the requests
   try {
     const cluster = editedCluster(RED, req.body);
-    const environment = clusterEnvironment(RED, cluster.deployed);
+    const { environment } = cluster;
     redact = secretMasker(secretsOf(cluster.credentials, cluster.settings, environment));
     const options = clientOptions(cluster.settings, cluster.credentials, environment);
     client = new FlinkClusterClient({
@@ -72,9 +72,8 @@ async function answer(RED: NodeAPI, probe: Probe, req: Request, res: Response): 
  * version, TaskManagers, slots and job counts. Failures: 400 or 502 with { code, message }.
  */
 export function registerAdminEndpoints(RED: NodeAPI): void {
-  const { httpAdmin, auth } = RED as unknown as NodeRedAPI;
   for (const [name, probe] of Object.entries(PROBES)) {
-    httpAdmin.post(`/flink-cluster/${name}`, auth.needsPermission(PERMISSION), (req, res) => {
+    RED.httpAdmin.post(`/flink-cluster/${name}`, RED.auth.needsPermission(PERMISSION), (req, res) => {
       void answer(RED, probe, req, res);
     });
   }

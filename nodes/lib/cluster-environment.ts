@@ -1,5 +1,5 @@
 import type { FlinkTlsOptions } from '../../src';
-import type { Node, NodeAPI } from './red';
+import type { Node, NodeAPI } from 'node-red';
 import { tlsConfigOptions } from './tls-config';
 
 /** What a cluster config reads outside its own settings and credentials. */
@@ -17,7 +17,7 @@ export function clusterEnvironment(RED: NodeAPI, node: Node | undefined): Cluste
       let value: unknown = process.env[name];
       if (node) {
         // Reading an environment variable is synchronous: the callback has run when evaluateNodeProperty returns.
-        RED.util.evaluateNodeProperty(name, 'env', node, undefined, (err, result) => { value = err ? undefined : result; });
+        RED.util.evaluateNodeProperty(name, 'env', node, {}, (err, result) => { value = err ? undefined : result; });
       }
       return value === undefined || value === '' ? undefined : String(value);
     },

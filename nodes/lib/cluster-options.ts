@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { FlinkAuth, FlinkClusterClientOptions, FlinkTlsOptions } from '../../src';
 import type { ClusterEnvironment } from './cluster-environment';
-import { FlinkNodeError } from './errors';
+import { invalidArgument } from './errors';
 import { MAX_TIMER_MS } from './values';
 
 /** One extra header of the cluster config; an `env` value names an environment variable. */
@@ -54,22 +54,18 @@ export const CLUSTER_CREDENTIAL_TYPES = {
 export const DEFAULT_REQUEST_TIMEOUT_S = 30;
 export const DEFAULT_RETRIES = 3;
 
-function invalid(message: string): FlinkNodeError {
-  return new FlinkNodeError('FLINK_INVALID_ARGUMENT', message);
-}
-
 function checkUrl(raw: string | undefined): string {
   const url = (raw ?? '').trim();
-  if (!url) throw invalid('The Flink cluster has no REST URL');
+  if (!url) throw invalidArgument('The Flink cluster has no REST URL');
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw invalid('The Flink cluster\'s REST URL is not a URL: expected http(s)://host:port[/base-path]');
+    throw invalidArgument('The Flink cluster\'s REST URL is not a URL: expected http(s)://host:port[/base-path]');
   }
   if (parsed.username || parsed.password) {
     // Whatever is in the URL ends up in the flow file: credentials belong in the authentication fields.
-    throw invalid('The Flink cluster\'s REST URL must not contain a user or password: use the authentication fields');
+    throw invalidArgument('The Flink cluster\'s REST URL must not contain a user or password: use the authentication fields');
   }
   return url;
 }
@@ -77,7 +73,7 @@ function checkUrl(raw: string | undefined): string {
 function positiveNumber(value: number | string | undefined, fallback: number, what: string, max = Number.MAX_SAFE_INTEGER): number {
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
-  if (!Number.isFinite(n) || n < 0 || n > max) throw invalid(`${what} must be a number from 0 to ${max}, not "${value}"`);
+  if (!Number.isFinite(n) || n < 0 || n > max) throw invalidArgument(`${what} must be a number from 0 to ${max}, not "${value}"`);
   return n;
 }
 
@@ -86,13 +82,13 @@ function auth(settings: ClusterSettings, credentials: ClusterCredentials): Flink
     case 'none':
       return undefined;
     case 'basic':
-      if (!credentials.username) throw invalid('Basic authentication needs a user name');
+      if (!credentials.username) throw invalidArgument('Basic authentication needs a user name');
       return { type: 'basic', username: credentials.username, password: credentials.password ?? '' };
     case 'bearer':
-      if (!credentials.token) throw invalid('Bearer authentication needs a token');
+      if (!credentials.token) throw invalidArgument('Bearer authentication needs a token');
       return { type: 'bearer', token: credentials.token };
     default:
-      throw invalid(`Unknown authentication type "${settings.authType}": expected none, basic or bearer`);
+      throw invalidArgument(`Unknown authentication type "${settings.authType}": expected none, basic or bearer`);
   }
 }
 
@@ -103,7 +99,7 @@ function pem(content: string | undefined, filePath: string | undefined, what: st
   try {
     return readFileSync(filePath.trim(), 'utf8');
   } catch (err) {
-    throw invalid(`Cannot read the TLS ${what} file ${filePath.trim()}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw invalidArgument(`Cannot read the TLS ${what} file ${filePath.trim()}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
 }
 
@@ -117,7 +113,7 @@ function tls(settings: ClusterSettings, credentials: ClusterCredentials, environ
   const ca = pem(credentials.caPem, settings.caPath, 'CA certificate');
   const cert = pem(credentials.certPem, settings.certPath, 'client certificate');
   const key = pem(credentials.keyPem, settings.keyPath, 'client key');
-  if (Boolean(cert) !== Boolean(key)) throw invalid('Mutual TLS needs both a client certificate and its key');
+  if (Boolean(cert) !== Boolean(key)) throw invalidArgument('Mutual TLS needs both a client certificate and its key');
   const servername = settings.servername?.trim();
   const options: FlinkTlsOptions = {
     ...(ca ? { ca } : {}),
@@ -135,7 +131,7 @@ function headers(settings: ClusterSettings, { env }: ClusterEnvironment): Record
   if (list.length === 0) return undefined;
   return Object.fromEntries(list.map((h) => {
     const value = h.type === 'env' ? env(h.value) : h.value;
-    if (value === undefined) throw invalid(`Header ${h.name.trim()}: the environment variable ${h.value} is not set`);
+    if (value === undefined) throw invalidArgument(`Header ${h.name.trim()}: the environment variable ${h.value} is not set`);
     return [h.name.trim(), String(value)];
   }));
 }
@@ -159,28 +155,4 @@ export function clientOptions(settings: ClusterSettings, credentials: ClusterCre
     ...(timeoutS > 0 ? { timeoutMs: Math.round(timeoutS * 1000) } : {}),
     retry: { maxRetries: Math.floor(retries) },
   };
-}
-
-/** The tls-config node's key and passphrase, when the cluster uses one that can be used. */
-function tlsConfigSecrets(settings: ClusterSettings, environment: ClusterEnvironment): Array<string | undefined> {
-  const tlsConfigId = typeof settings.tls === 'string' ? settings.tls.trim() : '';
-  if (!tlsConfigId) return [];
-  try {
-    const { key, passphrase } = environment.tlsConfig(tlsConfigId);
-    return [passphrase, typeof key === 'string' ? key : key?.toString('utf8')];
-  } catch {
-    return []; // not usable: the cluster reports that, and sends nothing
-  }
-}
-
-/**
- * Everything that must never show in a status, a message or a log: the secret credentials (the tls-config
- * node's too), and header values taken from the environment (where the help says secret header values belong).
- */
-export function secretsOf(credentials: ClusterCredentials, settings: ClusterSettings,
-  environment: ClusterEnvironment): Array<string | undefined> {
-  const { username, password, token, keyPem, passphrase } = credentials;
-  const envHeaders = (settings.headers ?? []).filter((h) => h && h.type === 'env').map((h) => environment.env(h.value));
-  return [password, token, passphrase, keyPem, username && password ? `${username}:${password}` : undefined,
-    ...tlsConfigSecrets(settings, environment), ...envHeaders];
 }

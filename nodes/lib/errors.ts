@@ -1,5 +1,6 @@
 import { FlinkError, type FlinkErrorCode } from '../../src';
-import type { Node } from './red';
+import type { Node } from 'node-red';
+import type { Redact } from './secret-masker';
 
 /**
  * The client's codes, plus two the nodes add:
@@ -30,7 +31,7 @@ export class FlinkNodeError extends Error {
 
   constructor(code: NodeErrorCode, message: string, extra: Partial<Pick<FlinkError, ErrorField>> = {}) {
     super(message);
-    this.name = 'FlinkError';
+    this.name = 'FlinkNodeError';
     this.code = code;
     for (const key of ERROR_FIELDS) {
       if (extra[key] !== undefined) Object.defineProperty(this, key, { value: extra[key], enumerable: true });
@@ -38,7 +39,10 @@ export class FlinkNodeError extends Error {
   }
 }
 
-export type Redact = (text: string) => string;
+/** FLINK_INVALID_ARGUMENT: a setting or input that cannot work, said in `message` (which names it). */
+export function invalidArgument(message: string): FlinkNodeError {
+  return new FlinkNodeError('FLINK_INVALID_ARGUMENT', message);
+}
 
 /** The same error with what the node knows about the operation added where the error lacks it. */
 export function withOperation(err: FlinkNodeError, known: { triggerId?: string; jobId?: string }): FlinkNodeError {
@@ -70,16 +74,4 @@ export function toNodeError(err: unknown, redact: Redact): FlinkNodeError {
 export function errorProperty(err: FlinkNodeError, node: Node): Record<string, unknown> {
   const { method: _method, path: _path, ...shown } = pickFields(err); // the request itself stays out of flows
   return { message: err.toString(), code: err.code, ...shown, source: { id: node.id, type: node.type, name: node.name } };
-}
-
-/** Masks each secret (and its Basic/Bearer header forms) in a text; secrets shorter than 4 characters are left alone. */
-export function secretMasker(secrets: Array<string | undefined>): Redact {
-  const forms = new Set<string>();
-  for (const secret of secrets) {
-    if (!secret || secret.length < 4) continue;
-    forms.add(secret);
-    forms.add(Buffer.from(secret).toString('base64'));
-  }
-  const ordered = [...forms].sort((a, b) => b.length - a.length);
-  return (text) => ordered.reduce((masked, secret) => masked.split(secret).join('***'), text);
 }

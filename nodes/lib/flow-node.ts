@@ -1,11 +1,11 @@
-import { FlinkNodeError, toNodeError } from './errors';
-import { resolveJobId } from './job-target';
+import { invalidArgument, toNodeError } from './errors';
+import { findJobId } from './job-target';
 import { jobReference, type JobSettings } from './message-input';
 import { runtimeMessages, type Messages } from './messages';
 import { OperationRunner, type OperationContext, type OperationResult } from './operation-runner';
-import type { Node, NodeAPI, NodeDef } from './red';
-import type { FlinkClusterNode } from './shared-client';
+import type { Node, NodeAPI, NodeDef } from 'node-red';
 import { ActivityStatus } from './status';
+import { clusterOf } from './cluster-node';
 
 /** Properties every operation node has. */
 export interface FlowNodeSettings extends NodeDef, JobSettings {
@@ -26,23 +26,13 @@ export interface FlinkOperationNode<S extends FlowNodeSettings> {
   run(context: OperationContext, settings: S, tools: NodeTools): Promise<OperationResult>;
 }
 
-/** The flink-cluster config node a flow node points at, if it is one. */
-export function clusterOf(RED: NodeAPI, id: unknown): FlinkClusterNode | undefined {
-  if (typeof id !== 'string' || !id) return undefined;
-  const node = RED.nodes.getNode(id) as FlinkClusterNode | null;
-  return node && node.shared ? node : undefined;
-}
-
 /**
  * Registers an operation node type: cluster lookup and sharing, job resolution, per-message operations
  * with their status, outcomes and clean close. The type's own file says only what its operation does.
  */
 export function registerOperationNode<S extends FlowNodeSettings>(RED: NodeAPI, type: string, spec: FlinkOperationNode<S>): void {
-  const t = runtimeMessages(RED);
-  RED.nodes.registerType(type, function (this: Node, def: NodeDef) {
-    RED.nodes.createNode(this, def);
-    const node = this;
-    const settings = def as S;
+  const t = runtimeMessages(RED, type);
+  const start = (node: Node, settings: S): void => {
     const cluster = clusterOf(RED, settings.cluster);
     cluster?.shared.register(node.id);
     const tools: NodeTools = { RED, node, t };
@@ -53,19 +43,23 @@ export function registerOperationNode<S extends FlowNodeSettings>(RED: NodeAPI, 
       redact: cluster?.redact ?? ((text) => text),
       t,
       client: () => {
-        if (!cluster) throw new FlinkNodeError('FLINK_INVALID_ARGUMENT', t('errors.noCluster'));
+        if (!cluster) throw invalidArgument(t('errors.noCluster'));
         return cluster.shared.get();
       },
-      resolveJob: async (msg, client, signal) => resolveJobId(client, await jobReference(RED, node, settings, msg, signal, t), signal, t),
+      resolveJob: async (msg, client, signal) => findJobId(client, await jobReference(RED, node, settings, msg, signal, t), signal, t),
     }, (context) => spec.run(context, settings, tools));
     if (!cluster) node.status({ fill: 'red', shape: 'ring', text: t('status.noCluster') });
 
     node.on('input', (msg, send, done) => runner.handle(msg, send, done));
-    node.on('close', (_removed, done) => {
+    node.on('close', (_removed: boolean, done: () => void) => {
       runner.close()
         .then(() => cluster?.shared.deregister(node.id))
         .catch((err: unknown) => node.error(toNodeError(err, cluster?.redact ?? ((text) => text))))
         .finally(done);
     });
+  };
+  RED.nodes.registerType(type, function (this: Node, def: NodeDef) {
+    RED.nodes.createNode(this, def);
+    start(this, def as S);
   });
 }

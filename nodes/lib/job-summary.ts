@@ -1,7 +1,4 @@
-import { JOB_STATES, type JobStatus, type JobStatusMessage } from '../../src';
-import { FlinkNodeError } from './errors';
-import type { Messages } from './messages';
-import { checkChoice, malformed } from './values';
+import type { JobStatus, JobStatusMessage } from '../../src';
 
 /** A job as the nodes show it in msg.payload. */
 export interface JobSummary {
@@ -17,30 +14,4 @@ export interface JobSummary {
 
 export function summarizeJob(job: JobStatusMessage): JobSummary {
   return { jobId: job.jobId, name: job.jobName, state: job.state, startTime: job.startTime, endTime: job.endTime, duration: job.durationMs };
-}
-
-export type NameMatch = 'exact' | 'regex';
-
-/** A test of job names: equal to the filter, or matching it as a regular expression; no filter matches all. */
-export function nameMatcher(filter: string | undefined, match: NameMatch | string | undefined, t: Messages): (name: string) => boolean {
-  if (match !== undefined && match !== '' && match !== 'exact' && match !== 'regex') {
-    throw malformed('The node\'s name match', 'exact or regex', match);
-  }
-  if (!filter) return () => true;
-  if (match !== 'regex') return (name) => name === filter;
-  let pattern: RegExp;
-  try {
-    pattern = new RegExp(filter);
-  } catch (err) {
-    throw new FlinkNodeError('FLINK_INVALID_ARGUMENT', t('errors.badRegex', { filter, reason: (err as Error).message }));
-  }
-  return (name) => pattern.test(name);
-}
-
-/** Job states from the node's setting: an array or a comma-separated list; empty means any state. */
-export function stateList(value: unknown): string[] {
-  const items = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : [];
-  return items.map((item) => (typeof item === 'string' ? item.trim() : item))
-    .filter((item) => item !== '')
-    .map((item) => checkChoice('The node\'s job states', item, JOB_STATES));
 }

@@ -4,7 +4,7 @@ import type { JobReference } from './message-input';
 import type { Messages } from './messages';
 
 /** The job id a reference stands for: its (checked) id, or the one RUNNING job with that name. */
-export async function resolveJobId(client: FlinkClusterClient, reference: JobReference, signal: AbortSignal, t: Messages): Promise<string> {
+export async function findJobId(client: FlinkClusterClient, reference: JobReference, signal: AbortSignal, t: Messages): Promise<string> {
   if ('id' in reference) return reference.id;
   const named = (await client.listJobs({ signal })).filter((job) => job.jobName === reference.name);
   const running = named.filter((job) => job.state === 'RUNNING');

@@ -1,8 +1,8 @@
 import { CHECKPOINT_TYPES, SAVEPOINT_FORMAT_TYPES, type CheckpointType, type SavepointFormatType } from '../../src';
-import { FlinkNodeError } from './errors';
+import { invalidArgument } from './errors';
 import type { Messages } from './messages';
 import { evaluateProperty } from './properties';
-import type { Node, NodeAPI, NodeMessage } from './red';
+import type { Node, NodeAPI, NodeMessage } from 'node-red';
 import { isSavepointResult } from './savepoint-result';
 import { checkBoolean, checkChoice, checkString, isGiven, malformed, settingSecondsToMs, settingString } from './values';
 
@@ -47,17 +47,17 @@ export async function jobReference(RED: NodeAPI, node: Node, settings: JobSettin
     id = idValue === '' ? undefined : await evaluateProperty(RED, node, idValue, idType, msg, signal);
   } catch (err) {
     if (signal.aborted) throw err;
-    throw new FlinkNodeError('FLINK_INVALID_ARGUMENT', t('errors.jobIdProperty', { property, reason: (err as Error)?.message ?? String(err) }));
+    throw invalidArgument(t('errors.jobIdProperty', { property, reason: (err as Error)?.message ?? String(err) }));
   }
   const name = isGiven(msg.jobName) ? checkString('msg.jobName', msg.jobName) : settingString(settings.jobName);
   if (isGiven(id)) return { id: checkJobId(property, id) };
   if (name) return { name };
-  throw new FlinkNodeError('FLINK_INVALID_ARGUMENT', t('errors.noJob', { property }));
+  throw invalidArgument(t('errors.noJob', { property }));
 }
 
 /** msg.triggerId, which a follow-up on an earlier trigger needs: a Flink trigger id (32 hex characters). */
 export function triggerIdInput(msg: NodeMessage, t: Messages): string {
-  if (!isGiven(msg.triggerId)) throw new FlinkNodeError('FLINK_INVALID_ARGUMENT', t('errors.noTriggerId'));
+  if (!isGiven(msg.triggerId)) throw invalidArgument(t('errors.noTriggerId'));
   const id = typeof msg.triggerId === 'string' ? msg.triggerId.trim().toLowerCase() : undefined;
   if (id === undefined || !JOB_ID.test(id)) throw malformed('msg.triggerId', 'a Flink trigger id (32 hex characters)', msg.triggerId);
   return id;
@@ -115,9 +115,9 @@ export function savepointPathInput(msg: NodeMessage, setting: unknown, t: Messag
   const payload = msg.payload;
   if (isSavepointResult(payload)) return payload.location.trim();
   if (payload && typeof payload === 'object' && ('location' in payload || 'kind' in payload)) {
-    throw new FlinkNodeError('FLINK_INVALID_ARGUMENT', t('errors.notSavepointResult'));
+    throw invalidArgument(t('errors.notSavepointResult'));
   }
   const configured = settingString(setting);
-  if (!configured) throw new FlinkNodeError('FLINK_INVALID_ARGUMENT', t('errors.noSavepointPath'));
+  if (!configured) throw invalidArgument(t('errors.noSavepointPath'));
   return configured;
 }

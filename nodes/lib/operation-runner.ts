@@ -1,8 +1,14 @@
 import type { FlinkClusterClient, Progress } from '../../src';
-import { errorProperty, FlinkNodeError, toNodeError, withOperation, type Redact } from './errors';
+import { errorProperty, FlinkNodeError, toNodeError, withOperation } from './errors';
+import type { Redact } from './secret-masker';
 import type { Messages } from './messages';
-import type { DoneFunction, Node, NodeMessage, SendFunction } from './red';
+import type { Node, NodeMessage } from 'node-red';
 import type { ActivityStatus } from './status';
+
+/** How an input listener sends its message on: one message, or one per output. */
+export type SendFunction = (msg: NodeMessage | Array<NodeMessage | NodeMessage[] | null>) => void;
+/** How an input listener ends its message: with no error, or the error Catch nodes get. */
+export type DoneFunction = (err?: Error) => void;
 
 /** What an operation gets for one message. */
 export interface OperationContext {
@@ -10,12 +16,12 @@ export interface OperationContext {
   /** Aborted when the node closes. */
   signal: AbortSignal;
   client: FlinkClusterClient;
-  /** The job the message is about (a name resolved to its RUNNING job); also set as msg.jobId. */
-  jobId(): Promise<string>;
+  /** Finds the job the message is about (a name resolved to its RUNNING job, once per message); also sets msg.jobId. */
+  resolveJobId(): Promise<string>;
   /** Pass as the client's `onProgress`: shows outages in the status, keeps the trigger id for errors. */
   onProgress(progress: Progress): void;
-  /** The trigger id the client reported through onProgress, if any. */
-  triggerId(): string | undefined;
+  /** The trigger id the client has reported through onProgress so far, if any. */
+  reportedTriggerId(): string | undefined;
 }
 
 export interface OperationResult {
@@ -99,7 +105,7 @@ export class OperationRunner {
       if (this.closing) throw new FlinkNodeError('FLINK_ABORTED', t('errors.closing'));
       const client = this.options.client();
       let resolved: Promise<string> | undefined;
-      const jobId = (): Promise<string> => {
+      const resolveJobId = (): Promise<string> => {
         resolved ??= this.options.resolveJob(msg, client, controller.signal).then((id) => {
           msg.jobId = id;
           resolvedJobId = id;
@@ -111,7 +117,9 @@ export class OperationRunner {
         triggerId = progress.triggerId ?? triggerId;
         status.progress(token, progress);
       };
-      const result = await this.operation({ msg, signal: controller.signal, client, jobId, onProgress, triggerId: () => triggerId });
+      const result = await this.operation({
+        msg, signal: controller.signal, client, resolveJobId, onProgress, reportedTriggerId: () => triggerId,
+      });
       if (isOwnError(msg.error, this.options.node.id)) for (const property of FAILURE_PROPERTIES) delete msg[property];
       msg.payload = result.payload;
       status.succeeded(token, result.status);

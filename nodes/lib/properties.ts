@@ -1,5 +1,5 @@
 import { FlinkNodeError } from './errors';
-import type { Node, NodeAPI, NodeMessage } from './red';
+import type { Node, NodeAPI, NodeMessage } from 'node-red';
 
 /** The TypedInput types read from a context store, which may be slow, fail, or never call back. */
 const CONTEXT_TYPES = new Set(['flow', 'global']);
@@ -11,7 +11,7 @@ export const PROPERTY_READ_LIMIT_MS = 30_000;
  * A TypedInput value (msg, flow, global, env, str, ...) for one message, as a promise. It settles even when a
  * context store throws, errors or never answers: rejected after PROPERTY_READ_LIMIT_MS, or when `signal` aborts.
  */
-export function evaluateProperty(RED: NodeAPI, node: Node, value: unknown, type: string | undefined,
+export function evaluateProperty(RED: NodeAPI, node: Node, value: string, type: string | undefined,
   msg: NodeMessage, signal?: AbortSignal): Promise<unknown> {
   if (!CONTEXT_TYPES.has(type ?? '')) {
     // msg, str, env, ... answer at once: no store to wait for, so no guard timer on every message.

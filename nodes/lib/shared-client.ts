@@ -1,6 +1,5 @@
 import { FlinkClusterClient, type FlinkClusterClientOptions } from '../../src';
-import { FlinkNodeError, type Redact } from './errors';
-import type { Node } from './red';
+import { FlinkNodeError } from './errors';
 
 /**
  * One FlinkClusterClient (one connection pool) shared by the nodes that use a cluster config:
@@ -50,13 +49,4 @@ export class SharedClient {
     this.client = undefined;
     await client?.close();
   }
-}
-
-/** The runtime side of a flink-cluster config node, as its users see it. */
-export interface FlinkClusterNode extends Node {
-  /** The REST URL as deployed: the admin endpoints send this config's stored secrets to it and nowhere else. */
-  url: string | undefined;
-  shared: SharedClient;
-  /** Masks this config's secrets in any text shown to users. */
-  redact: Redact;
 }

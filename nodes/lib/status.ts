@@ -1,5 +1,5 @@
 import type { Progress } from '../../src';
-import type { Node, NodeStatus } from './red';
+import type { Node, NodeStatus } from 'node-red';
 
 /** "850ms", "12s", "3m 05s": short enough for a node status. */
 export function formatElapsed(ms: number): string {

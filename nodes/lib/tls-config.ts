@@ -1,6 +1,6 @@
 import type { FlinkTlsOptions } from '../../src';
-import { FlinkNodeError } from './errors';
-import type { Node, NodeAPI } from './red';
+import { invalidArgument } from './errors';
+import type { Node, NodeAPI } from 'node-red';
 
 /** What a deployed tls-config node (Node-RED core, 05-tls.js) offers its users. */
 interface TlsConfigNode extends Node {
@@ -10,10 +10,6 @@ interface TlsConfigNode extends Node {
     passphrase?: string; servername?: string; rejectUnauthorized?: boolean };
 }
 
-function invalid(message: string): FlinkNodeError {
-  return new FlinkNodeError('FLINK_INVALID_ARGUMENT', message);
-}
-
 /**
  * The client's TLS options from a deployed tls-config node, as mqtt-broker and http request take them (CA, client
  * certificate and key from its files or uploads, passphrase, server name, verify the server's certificate).
@@ -21,10 +17,10 @@ function invalid(message: string): FlinkNodeError {
 export function tlsConfigOptions(RED: NodeAPI, id: string): FlinkTlsOptions {
   const node = RED.nodes.getNode(id) as TlsConfigNode | null;
   if (!node || node.type !== 'tls-config' || typeof node.addTLSOptions !== 'function') {
-    throw invalid(`The cluster's TLS configuration (${id}) is not a deployed tls-config node: deploy it, or choose another`);
+    throw invalidArgument(`The cluster's TLS configuration (${id}) is not a deployed tls-config node: deploy it, or choose another`);
   }
   if (node.valid === false) {
-    throw invalid(`The TLS configuration "${node.name || id}" cannot be used: a file cannot be read, or a certificate has no key (its own error is in the log)`);
+    throw invalidArgument(`The TLS configuration "${node.name || id}" cannot be used: a file cannot be read, or a certificate has no key (its own error is in the log)`);
   }
   const { ca, cert, key, passphrase, servername, rejectUnauthorized } = node.addTLSOptions({});
   return {

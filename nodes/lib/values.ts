@@ -1,4 +1,4 @@
-import { FlinkNodeError } from './errors';
+import { FlinkNodeError, invalidArgument } from './errors';
 
 /** The longest delay a Node.js timer can hold (2^31−1 ms, about 24.8 days); longer ones fire at once, with a warning. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -27,7 +27,7 @@ export function describeValue(value: unknown): string {
 
 /** FLINK_INVALID_ARGUMENT: "<property> must be <expected>, got <what it is>". */
 export function malformed(property: string, expected: string, value: unknown): FlinkNodeError {
-  return new FlinkNodeError('FLINK_INVALID_ARGUMENT', `${property} must be ${expected}, got ${describeValue(value)}`);
+  return invalidArgument(`${property} must be ${expected}, got ${describeValue(value)}`);
 }
 
 /** Absent means not given: undefined and null. Anything else (an empty string included) is a value to check. */

@@ -33,7 +33,9 @@ describe('admin endpoints: the editor\'s job list and connection test, in a Node
     jobName = uniqueName('admin-endpoints');
     jobId = await flink.startJob({ name: jobName });
     proxy = await startFlinkProxy(flink.url, { requireHeaders: { authorization: BASIC } });
+    process.env.FLINK_ADMIN_TEST_URL = proxy.url; // Node-RED starts with this environment
     red = await startAdminNodeRed();
+    delete process.env.FLINK_ADMIN_TEST_URL;
     token = await red.login(ADMIN);
   });
 
@@ -98,10 +100,14 @@ describe('admin endpoints: the editor\'s job list and connection test, in a Node
     assert.deepEqual(Object.keys(noUrl.body as object).sort(), ['code', 'message']);
     assert.equal((noUrl.body as { code: string }).code, 'FLINK_INVALID_ARGUMENT');
     assert.equal((await ask('jobs', [])).status, 400);
+    const badHeaders = await ask('jobs', { settings: { url: flink.url, headers: 'X-Team: ops' } });
+    assert.equal(badHeaders.status, 400, badHeaders.text);
+    assert.match((badHeaders.body as { message: string }).message, /settings\.headers/);
   });
 
   describe('a deployed cluster with stored credentials', function () {
     const CLUSTER_ID = 'c1a5e0d0c1a5e0d0';
+    const ENV_CLUSTER_ID = 'e1a5e0d0c1a5e0d0';
     const TLS_ID = '7153c0f170153c0f';
     let httpsProxy: FlinkProxy;
 
@@ -111,6 +117,8 @@ describe('admin endpoints: the editor\'s job list and connection test, in a Node
       await red.deploy([
         { id: 'f0f0f0f0f0f0f0f0', type: 'tab', label: 'admin endpoints' },
         { id: CLUSTER_ID, type: 'flink-cluster', name: 'behind proxy', url: proxy.url, authType: 'basic', retries: 0,
+          credentials: { username: 'ops', password: PASSWORD } },
+        { id: ENV_CLUSTER_ID, type: 'flink-cluster', name: 'url from env', url: '${FLINK_ADMIN_TEST_URL}', authType: 'basic',
           credentials: { username: 'ops', password: PASSWORD } },
         { id: TLS_ID, type: 'tls-config', name: 'test CA', cert: '', key: '', ca: '', verifyservercert: true, credentials: { cadata: certs.ca } },
       ]);
@@ -149,6 +157,13 @@ describe('admin endpoints: the editor\'s job list and connection test, in a Node
       assert.match((moved.body as { message: string }).message, /URL changed: enter the password again/);
       const typed = await ask('jobs', { id: CLUSTER_ID, settings: { url: flink.url }, credentials: { password: 'typed-anew-1234' } });
       assert.equal(typed.status, 200, typed.text);
+    });
+
+    it('takes a whole ${NAME} URL from the environment as Node-RED does, so the stored password is used for it', async function () {
+      const answer = await ask('jobs', { id: ENV_CLUSTER_ID, settings: { url: '${FLINK_ADMIN_TEST_URL}', authType: 'basic' },
+        credentials: { username: 'ops', password: '__PWRD__' } });
+      assert.equal(answer.status, 200, answer.text);
+      assert.ok((answer.body as { jobs: Job[] }).jobs.some((job) => job.id === jobId));
     });
 
     it('refuses the placeholder for a config with no stored password (never sends "__PWRD__")', async function () {

@@ -38,7 +38,7 @@ describe('flow nodes refuse malformed input against the real Flink', function ()
       for (const [what, value] of MALFORMED_STRINGS) {
         const caught = await roundTrip(`node-${type}`, { jobName: value }, 'caught');
         assert.equal(caught.error.code, 'FLINK_INVALID_ARGUMENT', `${type}, msg.jobName ${what}`);
-        assert.match(caught.error.message, /^FlinkError: msg\.jobName must be a non-blank string, got /, `${type}, msg.jobName ${what}`);
+        assert.match(caught.error.message, /^FlinkNodeError: msg\.jobName must be a non-blank string, got /, `${type}, msg.jobName ${what}`);
       }
       for (const value of [42, ['x'], '', ' ', jobId.slice(1), { jobId }]) {
         const caught = await roundTrip(`node-${type}`, { jobId: value, jobName }, 'caught');

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
-import { errorProperty, secretMasker, toNodeError, withOperation } from '../../nodes/lib/errors';
+import { errorProperty, toNodeError, withOperation } from '../../nodes/lib/errors';
+import { secretMasker } from '../../nodes/lib/secret-masker';
 import { FlinkError } from '../../src';
 import { JobStateTracker } from '../../nodes/lib/job-changes';
-import { nameMatcher, stateList, type JobSummary } from '../../nodes/lib/job-summary';
+import { nameMatcher, stateList } from '../../nodes/lib/job-filters';
+import type { JobSummary } from '../../nodes/lib/job-summary';
 import { Poller } from '../../nodes/lib/poller';
 import { formatElapsed, ActivityStatus } from '../../nodes/lib/status';
 import { OperationRunner } from '../../nodes/lib/operation-runner';
@@ -10,7 +12,7 @@ import { evaluateProperty } from '../../nodes/lib/properties';
 import { isSavepointResult, savepointResult } from '../../nodes/lib/savepoint-result';
 import { checkBoolean, checkChoice, checkString, describeValue, MAX_TIMER_MS, settingSecondsToMs } from '../../nodes/lib/values';
 import type { FlinkClusterClient } from '../../src';
-import type { Node, NodeAPI, NodeMessage, NodeStatus } from '../../nodes/lib/red';
+import type { Node, NodeAPI, NodeMessage, NodeStatus } from 'node-red';
 
 const HEX = 'a'.repeat(32);
 
@@ -166,7 +168,8 @@ describe('node helpers', function () {
   });
 
   it('evaluateProperty: a context store that throws, errors or never answers (until closing) still settles', async function () {
-    const red = (impl: NodeAPI['util']['evaluateNodeProperty']): NodeAPI => ({ util: { evaluateNodeProperty: impl } }) as unknown as NodeAPI;
+    type Evaluate = (value: string, type: string, node: Node, msg: NodeMessage, callback: (err: Error | null, result?: unknown) => void) => void;
+    const red = (impl: Evaluate): NodeAPI => ({ util: { evaluateNodeProperty: impl } }) as unknown as NodeAPI;
     await assert.rejects(evaluateProperty(red(() => { throw new Error('store threw'); }), fakeNode(), 'k', 'flow', {}), /store threw/);
     await assert.rejects(evaluateProperty(red((_v, _t, _n, _m, cb) => cb(new Error('store failed'))), fakeNode(), 'k', 'flow', {}), /store failed/);
     const controller = new AbortController();

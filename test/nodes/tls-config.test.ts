@@ -8,6 +8,7 @@ import { startFlinkProxy, type FlinkProxy } from './flink-proxy';
 import { catchAll, clusterConfig, FLINK_NODES, helper, onTab, roundTrip, type FlowNode } from './node-harness';
 
 // Node-RED's own tls-config node, as a user's flow has it.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a Node-RED core node file, without type definitions
 const tlsConfigNode: unknown = require('@node-red/nodes/core/network/05-tls.js');
 
 /** A tls-config node as its editor saves it: empty file paths unless given. */

@@ -44,7 +44,7 @@ function addPickerButton(fields: JobPickerFields, input: JQuery, field: 'name' |
   const target = anchor.length > 0 ? anchor : input;
   const button = $('<button type="button" class="red-ui-button flink-job-picker-button"></button>')
     .attr('data-field', field)
-    .attr('title', clusterText(`picker.${field}`))
+    .attr('title', field === 'id' ? clusterText('picker.id') : clusterText('picker.name'))
     .append($('<i class="fa fa-list-ul"></i>'))
     .css('margin-left', '4px')
     .insertAfter(target);

@@ -10,12 +10,10 @@ import { runEditor, type EditorDefinition } from './editor-sandbox';
  * Catalog nodes/locales/en-US/<set>.json belongs to node set <set> (namespace `@flink-ops/node-red-flink/<set>`):
  * - its keys outside `runtime` are the editor's: the keys the set's HTML uses (data-i18n, RED._, this._, node._),
  *   found by running the HTML with the shared editor script (so the rows and labels it builds count) and by reading
- *   the literal keys in the HTML and in nodes/editor/ (`shared('x')` is `flink-cluster:flink.x`). A key without a
+ *   the literal keys in the HTML and in nodes/editor/ (`shared('x')` is `flink-cluster:flink.x`,
+ *   `clusterText('x')` is `flink-cluster:flink-cluster.x`). A key without a
  *   namespace is the set's own.
- * - its `runtime` keys are the runtime's: a `t('key')` call (or an operation's `activity: 'key'`) in nodes/<set>.ts
- *   looks in the set's `runtime`, then in flink-cluster's, the home of messages several nodes share; a call in
- *   nodes/lib/ looks in flink-cluster's. A `runtime` key of <set> is unused unless nodes/<set>.ts asks for it;
- *   one of flink-cluster unless some node file or nodes/lib/ does.
+ * Its `runtime` keys are checked by runtime-messages.test.ts.
  */
 
 const PACKAGE = (JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { name: string }).name;
@@ -32,10 +30,6 @@ const catalog = (set: string): Tree => JSON.parse(readFileSync(path.join(locales
 const editorKeys = (set: string): string[] => {
   const { runtime: _runtime, ...editor } = catalog(set);
   return keysOf(editor);
-};
-const runtimeKeys = (set: string): string[] => {
-  const runtime = catalog(set).runtime;
-  return runtime === undefined || typeof runtime === 'string' ? [] : keysOf(runtime);
 };
 
 /** `set:key` for a key as the editor looks it up from `set`; undefined for a key of another module (Node-RED's own). */
@@ -81,25 +75,13 @@ function usedEditorKeys(): Set<string> {
   const editorSources = readdirSync(path.join(nodesDir, 'editor'), { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.ts'));
   for (const file of editorSources) {
     const source = readFileSync(path.join(nodesDir, 'editor', file), 'utf8');
-    add(SHARED_SET, [...dataI18nKeys(source), ...literalCalls(source, 'RED\\._'), ...literalCalls(source, 'shared').map((key) => `${PACKAGE}/${SHARED_SET}:flink.${key}`)]);
+    add(SHARED_SET, [...dataI18nKeys(source), ...literalCalls(source, 'RED\\._'), ...literalCalls(source, 'shared').map((key) => `${PACKAGE}/${SHARED_SET}:flink.${key}`),
+      ...literalCalls(source, 'clusterText').map((key) => `${PACKAGE}/${SHARED_SET}:flink-cluster.${key}`)]);
   }
   return used;
 }
 
-/** The runtime message keys a TypeScript file asks for: `t('a')`, `t(x ? 'a' : 'b')`, and operations' `activity: 'a'`. */
-function runtimeKeysAsked(file: string): string[] {
-  const source = readFileSync(file, 'utf8');
-  const firstArguments = [...source.matchAll(/\bt\(([^(),]*)[,)]/g)].map((match) => match[1]!);
-  return [
-    ...firstArguments.flatMap((argument) => [...argument.matchAll(/'([\w.]+)'/g)].map((match) => match[1]!)),
-    ...[...source.matchAll(/\bactivity: '([\w.]+)'/g)].map((match) => match[1]!),
-  ];
-}
-
-const libFiles = readdirSync(path.join(nodesDir, 'lib')).filter((file) => file.endsWith('.ts')).map((file) => path.join(nodesDir, 'lib', file));
-const nodeFile = (set: string) => path.join(nodesDir, `${set}.ts`);
-
-describe('locale catalogs (nodes/locales/en-US)', function () {
+describe('editor locale catalogs (nodes/locales/en-US)', function () {
   it('the editor uses every editor key of every catalog, and finds every key it uses', function () {
     const used = usedEditorKeys();
     const defined = new Set(sets.flatMap((set) => editorKeys(set).map((key) => `${set}:${key}`)));
@@ -108,23 +90,4 @@ describe('locale catalogs (nodes/locales/en-US)', function () {
       { missing: [], unused: [] });
   });
 
-  it('every runtime message a node asks for is in its catalog or the shared one, and every runtime key is asked for', function () {
-    const shared = new Set(runtimeKeys(SHARED_SET));
-    const missing: string[] = [];
-    const askedOfShared = new Set(libFiles.flatMap(runtimeKeysAsked));
-    for (const key of askedOfShared) if (!shared.has(key)) missing.push(`nodes/lib: ${key}`);
-    const unused: string[] = [];
-    for (const set of sets) {
-      const own = new Set(runtimeKeys(set));
-      const asked = runtimeKeysAsked(nodeFile(set));
-      for (const key of asked) {
-        if (set !== SHARED_SET && own.has(key)) continue;
-        if (shared.has(key)) askedOfShared.add(key); else missing.push(`nodes/${set}.ts: ${key}`);
-      }
-      if (set !== SHARED_SET) unused.push(...[...own].filter((key) => !asked.includes(key)).map((key) => `${set}: runtime.${key}`));
-    }
-    unused.push(...[...shared].filter((key) => !askedOfShared.has(key)).map((key) => `${SHARED_SET}: runtime.${key}`));
-    assert.ok(askedOfShared.size > 10, 'found few runtime keys in use: the scan is broken');
-    assert.deepEqual({ missing: missing.sort(), unused: unused.sort() }, { missing: [], unused: [] });
-  });
 });

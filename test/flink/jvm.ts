@@ -26,6 +26,7 @@ export function startJvm(spec: JvmSpec): Jvm {
   const stdio = openSync(path.join(spec.logDir, `${spec.name}.out`), 'a');
   const child = spawn('java', [...spec.jvmOptions, '-cp', spec.classpath.join(path.delimiter), spec.mainClass, ...spec.args], {
     detached: true, // its own process group, so teardown reaches every thread and child of the JVM
+    cwd: spec.logDir, // a relative path the JVM writes to (a relative savepoint directory) lands in its temp dir, not in the project
     stdio: ['ignore', stdio, stdio],
     env: { ...process.env, ...spec.env },
   });

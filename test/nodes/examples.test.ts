@@ -4,6 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { cancelJob, waitForJobState } from '../flink/job';
+import { sampleAlert, withExampleJobName } from '../flink/example-flows';
 import { localPath, projectRoot } from '../flink/paths';
 import { testFlink, type TestFlink } from '../flink/test-cluster';
 import { requireLocalFlink } from '../flink/skips';
@@ -20,14 +21,13 @@ const CORE_NODES = [
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 const EXAMPLES_DIR = path.join(projectRoot, 'examples');
-const EXAMPLE_JOB_NAME = 'orders-pipeline';
 
 type Example = FlowNode[];
 
-/** An example flow as shipped, pointed at the test cluster, with its job name replaced. */
-function example(file: string, url: string, jobName = EXAMPLE_JOB_NAME): Example {
-  const text = readFileSync(path.join(EXAMPLES_DIR, file), 'utf8').split(`"${EXAMPLE_JOB_NAME}"`).join(JSON.stringify(jobName));
-  const flow = JSON.parse(text) as Example;
+/** An example flow as shipped, pointed at the test cluster, with its tab's job name set to `jobName` if given. */
+function example(file: string, url: string, jobName?: string): Example {
+  const shipped = JSON.parse(readFileSync(path.join(EXAMPLES_DIR, file), 'utf8')) as Example;
+  const flow = jobName === undefined ? shipped : withExampleJobName(shipped, jobName) as Example;
   for (const node of flow) if (node.type === 'flink-cluster') node.url = url;
   return flow;
 }
@@ -115,11 +115,14 @@ describe('the example flows', function () {
     async function postAlert(jobNames: string[]): Promise<{ status: number; body: unknown }> {
       await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
       const { port } = server!.address() as AddressInfo;
+      // The sample alert the example documents, for these jobs, and a resolved one it must leave alone.
+      const sample = sampleAlert(example('Alert-driven stop with savepoint.json', '')) as { alerts: Array<{ labels: object }> };
+      const [firing] = sample.alerts;
       const body = {
-        version: '4', status: 'firing', receiver: 'node-red',
+        ...sample,
         alerts: [
-          ...jobNames.map((name) => ({ status: 'firing', labels: { alertname: 'FlinkJobLagging', job_name: name }, annotations: {} })),
-          { status: 'resolved', labels: { alertname: 'FlinkJobLagging', job_name: 'resolved-one' }, annotations: {} },
+          ...jobNames.map((name) => ({ ...firing, labels: { ...firing!.labels, job_name: name } })),
+          { ...firing, status: 'resolved', labels: { ...firing!.labels, job_name: 'resolved-one' } },
         ],
       };
       const response = await fetch(`http://127.0.0.1:${port}/flink/alerts`, {

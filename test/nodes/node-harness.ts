@@ -200,5 +200,8 @@ export function withRunningJob(prefix: string): NodeRedSuite & { jobName: string
   before(async function () {
     Object.assign(job, await suite.startJob(prefix));
   });
-  return Object.assign(suite, { get jobName() { return job.jobName; }, get jobId() { return job.jobId; } });
+  return Object.defineProperties(suite, {
+    jobName: { get: () => job.jobName },
+    jobId: { get: () => job.jobId },
+  }) as NodeRedSuite & typeof job;
 }

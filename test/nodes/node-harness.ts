@@ -24,13 +24,13 @@ export const FLINK_NODES: unknown[] = [
 
 export type FlowNode = Record<string, unknown> & { id: string; type: string };
 
-export const TAB = 'tab';
+const TAB = 'tab';
 
 /**
  * A flow on one tab: every node gets `z` (Catch and Status nodes need it); config nodes stay global.
  * Node ids must differ from every property value (Node-RED takes such a value for a config node reference).
  */
-export function onTab(nodes: FlowNode[]): FlowNode[] {
+function onTab(nodes: FlowNode[]): FlowNode[] {
   return [
     { id: TAB, type: 'tab', label: 'test' },
     ...nodes.map((node) => (node.type === 'flink-cluster' ? node : { z: TAB, ...node })),
@@ -42,7 +42,7 @@ export function clusterConfig(url: string, extra: Record<string, unknown> = {}):
 }
 
 /** A Catch node for the whole tab, wired to a helper node `caught`. */
-export function catchAll(): FlowNode[] {
+function catchAll(): FlowNode[] {
   return [
     { id: 'catcher', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
     { id: 'caught', type: 'helper' },

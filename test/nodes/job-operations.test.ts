@@ -7,7 +7,7 @@ import { localPath } from '../flink/paths';
 import { requireLocalFlink } from '../flink/skips';
 import { fromCheckpointStatistics, type HistoryEntry } from '../flink/checkpoint-history';
 import { FlinkClusterClient } from '../../src';
-import { UNKNOWN_JOB_ID } from '../support/ids';
+import { UNKNOWN_JOB_ID, UNKNOWN_TRIGGER_ID } from '../support/ids';
 import {
   collect, eventually, FLINK_NODES, helper, nextMessage, operationFlow, roundTrip, statuses, testFlow, uniqueName, withRunningJob,
 } from './node-harness';
@@ -314,7 +314,7 @@ describe('flink operation nodes against the real Flink', function () {
       const malformed = await roundTrip('n', { jobId, triggerId: [triggerId] }, 'caught');
       assert.equal(malformed.error.code, 'FLINK_INVALID_ARGUMENT');
       assert.match(malformed.error.message, /msg\.triggerId must be a Flink trigger id/);
-      const unknown = await roundTrip('n', { jobId, triggerId: 'abcdef0123456789abcdef0123456789' }, 'caught');
+      const unknown = await roundTrip('n', { jobId, triggerId: UNKNOWN_TRIGGER_ID }, 'caught');
       assert.equal(unknown.error.code, 'FLINK_OUTCOME_UNKNOWN');
       assert.equal(unknown.jobState, 'RUNNING');
     });

@@ -66,9 +66,10 @@ export class FlowActivity {
     return (await this.messages()).filter((m) => m.level === 20 || displays.includes(m.id));
   }
 
-  /** Shows the tab with a click on its label. */
+  /** Shows the tab with a click on its label (not when it shows already: a second click would open its dialog). */
   async showTab(label: string): Promise<void> {
     const id = this.tabId(label);
+    if (await this.editor.page.evaluate((tab) => RED.workspaces.active() === tab, id)) return;
     await this.editor.page.locator(`[id="red-ui-tab-${id}"] a.red-ui-tab-label`).click();
     await this.editor.page.waitForFunction((tab) => RED.workspaces.active() === tab, id);
   }

@@ -56,7 +56,7 @@ describe('1,000 concurrent operations on one node against the real Flink', funct
       checkLogAndForget();
     };
 
-    let before = 0;
+    let before: number;
     const heaps: number[] = [];
     try {
       await burst(0); // warm-up: connections, compiled code, caches

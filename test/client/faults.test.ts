@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { FlinkClusterClient, type FlinkClusterClientOptions } from '../../src';
 import { freePort } from '../flink/cluster';
-import { assertSpecAllowed, caught, json, startStub, type StubServer } from './stub-server';
+import { assertSpecAllowed, caught, json, startStub, type StubServer } from '../support/stub-server';
 
 const JOB = '0123456789abcdef0123456789abcdef';
 const TRIGGER_PATH = new RegExp(`^/jobs/${JOB}/savepoints/([0-9a-f]{32})$`);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type http from 'node:http';
 import type { Socket } from 'node:net';
 import { FlinkClusterClient, type Progress } from '../../src';
-import { caught, flinkUnavailable, json, proxyUnavailable, startStub, stubPerTest, type StubRequest } from './stub-server';
+import { caught, flinkUnavailable, json, proxyUnavailable, startStub, stubPerTest, type StubRequest } from '../support/stub-server';
 
 const JOB = '0123456789abcdef0123456789abcdef';
 const SERVER_TRIGGER = 'eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee';

@@ -10,8 +10,7 @@ import type { Dispatcher } from 'undici';
 import { localPath } from '../flink/paths';
 import { requireLocalFlink, requireVersionLeg } from '../flink/skips';
 import { fromCheckpointStatistics, type HistoryEntry } from '../flink/checkpoint-history';
-
-const UNKNOWN_JOB = 'ffffffffffffffffffffffffffffffff';
+import { UNKNOWN_JOB_ID as UNKNOWN_JOB } from '../support/ids';
 
 async function rejectsWithCode(promise: Promise<unknown>, code: string, message?: RegExp): Promise<FlinkError> {
   let caught: unknown;

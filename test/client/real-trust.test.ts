@@ -6,10 +6,9 @@ import { FlinkClusterClient, newJobId } from '../../src';
 import { cancelJob, ENDLESS_JOB_CLASS } from '../flink/job';
 import { clientTestVersions, stopTestFlink, testFlink, type TestFlink } from '../flink/test-cluster';
 import { requireVersionLeg } from '../flink/skips';
-import { caught } from './stub-server';
+import { caught } from '../support/stub-server';
+import { UNKNOWN_JOB_ID as UNKNOWN_JOB, UNKNOWN_TRIGGER_ID as UNKNOWN_TRIGGER } from '../support/ids';
 
-const UNKNOWN_JOB = 'ffffffffffffffffffffffffffffffff';
-const UNKNOWN_TRIGGER = 'abcdefabcdefabcdefabcdefabcdef00';
 const FAST_RETRY = { maxRetries: 2, initialDelayMs: 50, maxDelayMs: 200, multiplier: 2 };
 
 /**

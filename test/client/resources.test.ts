@@ -4,7 +4,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { FlinkClusterClient, FlinkError } from '../../src';
 import type { InFlight } from '../../src/aborts';
-import { caught, drip, json, stubPerTest } from './stub-server';
+import { caught, drip, json, stubPerTest } from '../support/stub-server';
 
 const JOB = '0123456789abcdef0123456789abcdef';
 const RETRY = { maxRetries: 1, initialDelayMs: 5, maxDelayMs: 20, multiplier: 2 };

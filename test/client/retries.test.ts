@@ -4,7 +4,7 @@ import type { Socket } from 'node:net';
 import { FlinkClusterClient } from '../../src';
 import {
   caught, drip, flinkUnavailable, json, proxyUnavailable, resetAfterHeaders, resetMidBody, stubPerTest, type StubRequest,
-} from './stub-server';
+} from '../support/stub-server';
 
 const JOB = '0123456789abcdef0123456789abcdef';
 const RETRIES = 2;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { FlinkClusterClient, FlinkError } from '../../src';
-import { json, startStub, type StubServer } from './stub-server';
-import { makeTestCertificates, type TestCertificates } from './test-certificates';
+import { json, startStub, type StubServer } from '../support/stub-server';
+import { makeTestCertificates, type TestCertificates } from '../support/test-certificates';
 
 describe('FlinkClusterClient over TLS', function () {
   let certs: TestCertificates;

@@ -18,6 +18,42 @@ export interface ExampleFlow {
 
 export const CLUSTER_NODE_TYPE = 'flink-cluster';
 
+/** The long-running jobs `npm start` submits: the ones the example flows act on. */
+export const EXAMPLE_JOBS = ['orders-enrichment', 'clickstream-sessions'] as const;
+
+/**
+ * The flow environment variable (on the example's tab) that names the job an example acts on; its Flink
+ * nodes have `${FLINK_JOB_NAME}` as job name, which Node-RED replaces with the value when it starts them.
+ */
+export const JOB_NAME_ENV = 'FLINK_JOB_NAME';
+
+interface EnvEntry { name: string; value: string; type: string }
+
+/** The tab's `FLINK_JOB_NAME`: the job the example acts on, or undefined for an example without one. */
+export function exampleJobName(nodes: FlowNode[]): string | undefined {
+  const env = nodes.find((node) => node.type === 'tab')?.env as EnvEntry[] | undefined;
+  return env?.find((entry) => entry.name === JOB_NAME_ENV)?.value;
+}
+
+/** The example with its tab's `FLINK_JOB_NAME` set to `jobName`, as a user edits it in the tab's dialog. */
+export function withExampleJobName(nodes: FlowNode[], jobName: string): FlowNode[] {
+  return nodes.map((node) => {
+    if (node.type !== 'tab') return node;
+    const env = (node.env as EnvEntry[] | undefined) ?? [];
+    if (!env.some((entry) => entry.name === JOB_NAME_ENV)) throw new Error(`tab ${node.id} has no ${JOB_NAME_ENV}`);
+    return { ...node, env: env.map((entry) => (entry.name === JOB_NAME_ENV ? { ...entry, value: jobName } : entry)) };
+  });
+}
+
+/** The Alertmanager webhook body an example's comment documents (the JSON after `-d` in its curl line). */
+export function sampleAlert(nodes: FlowNode[]): unknown {
+  for (const node of nodes) {
+    const match = node.type === 'comment' ? /curl -X POST \S+ .*-d '(\{.*\})'/.exec(String(node.info ?? '')) : null;
+    if (match) return JSON.parse(match[1]!);
+  }
+  return undefined;
+}
+
 /** Every `*.json` below `dir` (sub-folders too), sorted by name; none when the folder is missing. */
 export function readExampleFlows(dir: string): ExampleFlow[] {
   if (!existsSync(dir)) return [];

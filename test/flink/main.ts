@@ -8,11 +8,10 @@
 import path from 'node:path';
 import { startLocalCluster, type LocalFlinkCluster } from './cluster';
 import { ensureFlinkInstalled, resolveFlinkVersion } from './distribution';
+import { EXAMPLE_JOBS } from './example-flows';
 import { buildFixtureJar, runFixtureJob, uploadJar } from './job';
 import { assertPortFree, prepareUserDir, startNodeRed, type RunningNodeRed } from './node-red-dev';
 import { projectRoot } from './paths';
-
-const EXAMPLE_JOBS = ['orders-enrichment', 'clickstream-sessions'];
 
 const log = (line: string): void => console.log(`[npm start] ${line}`);
 const seconds = (since: number): string => `${((Date.now() - since) / 1000).toFixed(1)} s`;

@@ -127,6 +127,8 @@ export interface StartNodeRedOptions {
   nodeBinary?: string;
   /** Node-RED's red.js; default: this repository's node_modules/node-red. */
   redScript?: string;
+  /** Start without starting the flows (Node-RED's --safe). */
+  safeMode?: boolean;
   /** Receives Node-RED's stdout and stderr; without it they go to this program's terminal. */
   output?: (text: string) => void;
   /** The admin path that answers 200 once Node-RED is up (default `settings`; with adminAuth set, `auth/login`). */
@@ -141,6 +143,7 @@ export async function startNodeRed(options: StartNodeRedOptions): Promise<Runnin
   const child = spawn(options.nodeBinary ?? process.execPath, [
     options.redScript ?? require.resolve('node-red/red.js'),
     '--userDir', options.userDir, '--port', String(options.port), '--settings', options.settingsFile,
+    ...(options.safeMode ? ['--safe'] : []),
   ], {
     detached: true,
     stdio: ['ignore', options.output ? 'pipe' : 'inherit', options.output ? 'pipe' : 'inherit'],

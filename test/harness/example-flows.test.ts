@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { readExampleFlows, repointClusters, seedFlows, type ExampleFlow, type FlowNode } from '../flink/example-flows';
+import {
+  EXAMPLE_JOBS, exampleJobName, JOB_NAME_ENV, readExampleFlows, repointClusters, sampleAlert, seedFlows, type ExampleFlow, type FlowNode,
+} from '../flink/example-flows';
 import { prepareUserDir } from '../flink/node-red-dev';
 import { projectRoot } from '../flink/paths';
 
@@ -84,6 +86,35 @@ describe('npm start: seeding the Node-RED flow file from examples/', function ()
   });
 });
 
+describe('npm start: the example flows and the example jobs', function () {
+  const shipped = readExampleFlows(path.join(projectRoot, 'examples'));
+
+  it('each example names its job once, in its tab\'s FLINK_JOB_NAME, or takes it from the alert, and npm start runs that job', function () {
+    const acted = shipped.map((flow) => {
+      const fromTab = exampleJobName(flow.nodes);
+      const alert = sampleAlert(flow.nodes) as { alerts: Array<{ labels: { job_name: string } }> } | undefined;
+      return { name: flow.name, jobs: fromTab ? [fromTab] : (alert?.alerts.map((a) => a.labels.job_name) ?? []) };
+    });
+    for (const { name, jobs } of acted) {
+      assert.ok(jobs.length > 0, `${name} names no job`);
+      for (const job of jobs) assert.ok((EXAMPLE_JOBS as readonly string[]).includes(job), `${name} acts on ${job}, which npm start does not run`);
+    }
+  });
+
+  it('has no job name written into a node: every job-scoped node takes ${FLINK_JOB_NAME} or the message\'s', function () {
+    for (const flow of shipped) {
+      const named = flow.nodes.filter((node) => node.type.startsWith('flink-') && typeof node.jobName === 'string' && node.jobName !== '');
+      for (const node of named) assert.equal(node.jobName, `\${${JOB_NAME_ENV}}`, `${flow.name}: ${node.type} ${node.id}`);
+      const injected = flow.nodes.filter((node) => node.type === 'inject' && JSON.stringify(node.props).includes('jobName'));
+      assert.deepEqual(injected.map((node) => node.name), [], `${flow.name}: inject nodes that set msg.jobName`);
+      for (const job of EXAMPLE_JOBS) {
+        const mentions = flow.nodes.filter((node) => node.type !== 'tab' && node.type !== 'comment' && JSON.stringify(node).includes(job));
+        assert.deepEqual(mentions.map((node) => node.id), [], `${flow.name}: nodes besides the tab and its notes that name ${job}`);
+      }
+    }
+  });
+});
+
 describe('npm start: the Node-RED user dir', function () {
   let root: string;
   beforeEach(function () { root = mkdtempSync(path.join(os.tmpdir(), 'user-dir-')); });
@@ -91,7 +122,7 @@ describe('npm start: the Node-RED user dir', function () {
 
   const settingsOf = (file: string): Record<string, unknown> => {
     delete require.cache[require.resolve(file)];
-    return require(file) as Record<string, unknown>;
+    return require(file) as Record<string, unknown>; // eslint-disable-line @typescript-eslint/no-require-imports -- a settings file read as Node-RED reads it, fresh each time
   };
 
   it('writes settings that load this package, keep telemetry and tours off, and keep one secret', function () {

@@ -1,12 +1,18 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { FlinkClusterClient } from '../../src';
+import { launchChromium } from '../editor/browser';
+import { NodeRedEditor } from '../editor/editor-page';
+import { fromCheckpointStatistics } from '../flink/checkpoint-history';
 import { freePort } from '../flink/cluster';
-import { readExampleFlows, type FlowNode } from '../flink/example-flows';
-import { projectRoot } from '../flink/paths';
+import { EXAMPLE_JOBS, readExampleFlows, sampleAlert, type FlowNode } from '../flink/example-flows';
+import { runFixtureJob, waitForJobState } from '../flink/job';
+import { localPath, projectRoot } from '../flink/paths';
 import { requireLocalRun } from '../flink/skips';
+import { FlowActivity } from './flow-activity';
 
 const isAlive = (pid: number): boolean => {
   try { process.kill(pid, 0); return true; } catch { return false; }
@@ -78,14 +84,17 @@ describe('npm start (dist/test/flink/main.js)', function () {
     rmSync(userDir, { recursive: true, force: true });
   });
 
+  let flinkUrl: string;
+  let editorUrl: string;
+
   it('brings up Flink with the example jobs RUNNING and Node-RED with this package and the example flows', async function () {
-    const [, flinkUrl] = await waitForOutput(/Flink web UI:\s+(http\S+?)\/?\s/, 150_000);
-    const [, editorUrl] = await waitForOutput(/Node-RED editor:\s+(http\S+)/, 1000);
+    [, flinkUrl = ''] = await waitForOutput(/Flink web UI:\s+(http\S+?)\/?\s/, 150_000);
+    [, editorUrl = ''] = await waitForOutput(/Node-RED editor:\s+(http\S+)/, 1000);
     assert.equal(editorUrl, `http://127.0.0.1:${port}/`);
     children = childrenOf(main.pid!);
 
     const { jobs } = await getJson<{ jobs: { name: string; state: string }[] }>(`${flinkUrl}/jobs/overview`);
-    for (const name of ['orders-enrichment', 'clickstream-sessions']) {
+    for (const name of EXAMPLE_JOBS) {
       assert.equal(jobs.find((job) => job.name === name)?.state, 'RUNNING', `${name} in ${JSON.stringify(jobs)}`);
     }
 
@@ -100,6 +109,108 @@ describe('npm start (dist/test/flink/main.js)', function () {
     const nodeSets = await getJson<{ module: string; name: string }[]>(`${editorUrl}nodes`, { accept: 'application/json' });
     assert.deepEqual(nodeSets.filter((set) => set.module === pkg.name).map((set) => set.name).sort(),
       Object.keys(pkg['node-red'].nodes).sort(), 'Node-RED loaded the node sets package.json lists');
+  });
+
+  /** Flow nodes of this package that are meant to end without a status (tab/name), and why. */
+  const NO_STATUS_EXPECTED: Record<string, string> = {
+    'Alert-driven stop/cancel instead': 'the fallback runs only when the stop with savepoint fails; here the stop succeeds',
+  };
+
+  it('every example tab in the editor: each button pressed and the sample alert posted end green, no error in the debug sidebar, the effects in Flink', async function () {
+    this.timeout(360_000);
+    assert.ok(editorUrl && flinkUrl, 'npm start is up (the first test)');
+    const flows = await getJson<FlowNode[]>(`${editorUrl}flows`);
+    const examples = readExampleFlows(path.join(projectRoot, 'examples'));
+    const client = new FlinkClusterClient({ url: flinkUrl });
+    const browser = await launchChromium();
+    let editor: NodeRedEditor | undefined;
+    const runningJob = async (name: string): Promise<string> => {
+      const job = (await client.listJobs()).find((j) => j.jobName === name && j.state === 'RUNNING');
+      assert.ok(job, `a RUNNING job ${name}`);
+      return job.jobId;
+    };
+    const savepointInHistory = (jobId: string, location: string): Promise<unknown> => fromCheckpointStatistics(client, jobId,
+      (stats) => stats.history.find((e) => e.external_path === location && e.is_savepoint && e.status === 'COMPLETED'));
+    try {
+      editor = await NodeRedEditor.open(browser, editorUrl);
+      const activity = await FlowActivity.watch(editor, flows);
+
+      // Scheduled savepoints, first: they need clickstream-sessions, which no other example stops. Four presses
+      // make the retention dispose of the oldest.
+      const SCHEDULED = 'Scheduled savepoints';
+      const clickstream = await runningJob('clickstream-sessions');
+      const taken = [];
+      for (let round = 1; round <= 3; round += 1) taken.push((await activity.press(SCHEDULED, 'every hour', ['savepoint taken']))[0]!);
+      const [fourth, disposed] = await activity.press(SCHEDULED, 'every hour', ['savepoint taken', 'disposed']);
+      taken.push(fourth!);
+      const locations = taken.map((m) => m.location as string);
+      assert.ok(taken.every((m) => m.jobId === clickstream), 'the savepoints are of clickstream-sessions');
+      for (const location of locations) await savepointInHistory(clickstream, location);
+      assert.deepEqual(disposed, { savepointPath: locations[0], disposed: true });
+      assert.equal(existsSync(localPath(locations[0]!)), false, 'the oldest savepoint is gone from disk');
+      for (const kept of locations.slice(1)) assert.ok(existsSync(localPath(kept)), `${kept} is kept`);
+
+      // The ops panel on orders-enrichment, stop last.
+      const OPS = 'Flink ops panel';
+      const orders = await runningJob('orders-enrichment');
+      const [jobs] = await activity.press(OPS, 'list jobs', ['jobs']);
+      for (const name of EXAMPLE_JOBS) {
+        assert.ok((jobs as Array<{ name: string; state: string }>).some((j) => j.name === name && j.state === 'RUNNING'), `${name} listed`);
+      }
+      assert.deepEqual((await activity.press(OPS, 'status', ['status']))[0], { jobId: orders, state: 'RUNNING' });
+      assert.equal((await activity.press(OPS, 'accumulators', ['accumulators']))[0]!.jobId, orders);
+      const [checkpoint] = await activity.press(OPS, 'checkpoint', ['checkpoint']);
+      await fromCheckpointStatistics(client, orders, (stats) => stats.history.find((e) => e.id === checkpoint!.checkpointId && !e.is_savepoint && e.status === 'COMPLETED'));
+      const [savepoint] = await activity.press(OPS, 'savepoint', ['savepoint']);
+      await savepointInHistory(orders, savepoint!.location as string);
+      assert.ok(existsSync(localPath(savepoint!.location as string)));
+      const [stopped] = await activity.press(OPS, 'stop', ['stopped']);
+      assert.equal(stopped!.jobId, orders);
+      assert.equal(await waitForJobState(flinkUrl, orders, ['FINISHED']), 'FINISHED');
+      assert.ok(existsSync(localPath(stopped!.location as string)), 'the final savepoint exists');
+
+      // As the ops panel's note says: run the job again from its final savepoint (Flink's Submit New Job).
+      const { files: [jar] } = await getJson<{ files: { id: string }[] }>(`${flinkUrl}/jars`);
+      const restarted = await runFixtureJob(flinkUrl, jar!.id, { name: 'orders-enrichment', savepointPath: stopped!.location as string });
+
+      // The alert example's documented sample alert, posted to its webhook, stops it again.
+      const ALERT = 'Alert-driven stop';
+      const alert = sampleAlert(examples.find((e) => e.name === 'Alert-driven stop with savepoint')!.nodes);
+      let answer: { status: number; body: unknown } | undefined;
+      const [alertStopped] = await activity.after(async () => {
+        const response = await fetch(`${editorUrl}flink/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(alert) });
+        answer = { status: response.status, body: await response.json() };
+      }, ALERT, ['stopped']);
+      assert.deepEqual(answer, { status: 202, body: { stopping: ['orders-enrichment'] } });
+      assert.equal(alertStopped!.jobId, restarted);
+      assert.equal(await waitForJobState(flinkUrl, restarted, ['FINISHED']), 'FINISHED');
+      assert.ok(existsSync(localPath(alertStopped!.location as string)), 'the final savepoint exists');
+
+      const tabLabel = (id: unknown): string => String(flows.find((n) => n.id === id)?.label);
+      const flinkNodes = flows.filter((n) => n.type.startsWith('flink-') && n.type !== 'flink-cluster');
+      const shown = await activity.statuses(flinkNodes.map((n) => n.id));
+      for (const node of flinkNodes) {
+        const key = `${tabLabel(node.z)}/${String(node.name || node.type)}`;
+        if (key in NO_STATUS_EXPECTED) assert.equal(shown[node.id], undefined, `${key} shows a status`);
+        else assert.equal(shown[node.id]?.fill, 'green', `${key} (${node.id}) shows ${JSON.stringify(shown[node.id])}`);
+      }
+      assert.deepEqual(Object.keys(NO_STATUS_EXPECTED).filter((key) => !flinkNodes.some((n) => `${tabLabel(n.z)}/${String(n.name)}` === key)), [],
+        'every exception names a node of the examples');
+      assert.deepEqual(await activity.errors(), []);
+      assert.deepEqual(await activity.sidebarErrors(), [], 'errors in the debug sidebar');
+      assert.deepEqual(editor.takeErrors(), [], 'errors in the browser console');
+    } catch (err) {
+      if (editor) {
+        const file = path.join(projectRoot, '.cache', 'editor-test', 'failed-npm-start-examples.png');
+        mkdirSync(path.dirname(file), { recursive: true });
+        await editor.page.screenshot({ path: file }).catch(() => undefined);
+        console.log(`      screenshot of the failure: ${path.relative(projectRoot, file)}`);
+      }
+      throw err;
+    } finally {
+      await browser.close();
+      await client.close();
+    }
   });
 
   it('stops Node-RED and both Flink JVMs on SIGINT and leaves nothing behind', async function () {

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { cancelJob } from '../flink/job';
-import { testFlink, type TestFlink } from '../flink/test-cluster';
-import { catchAll, clusterConfig, eventually, FLINK_NODES, helper, onTab, uniqueName } from './node-harness';
+import { type TestFlink } from '../flink/test-cluster';
+import { eventually, FLINK_NODES, helper, testFlow, withRunningJob } from './node-harness';
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
@@ -16,27 +15,13 @@ function heapAfterGc(): number {
 }
 
 describe('1,000 concurrent operations on one node against the real Flink', function () {
-  let flink: TestFlink;
-  let jobId: string;
-
-  before(async function () {
-    flink = await testFlink();
-    jobId = await flink.startJob({ name: uniqueName('nodes-burst') });
-    await helper.startServer();
-  });
-
-  after(async function () {
-    await helper.unload();
-    await helper.stopServer();
-    await cancelJob(flink.url, jobId);
-  });
+  const suite = withRunningJob('nodes-burst');
+  let flink: TestFlink, jobId: string;
+  before(function () { ({ flink, jobId } = suite); });
 
   it('flink-job-status: every message exactly one outcome, no warning, heap flat after gc', async function () {
-    await helper.load(FLINK_NODES, onTab([
-      clusterConfig(flink.url),
-      { id: 'n', type: 'flink-job-status', cluster: 'cluster', wires: [['out']] },
-      { id: 'out', type: 'helper' },
-      ...catchAll(),
+    await helper.load(FLINK_NODES, testFlow(flink.url, [
+      { id: 'n', type: 'flink-job-status', wires: [['out']] },
     ]));
     const outcomes = new Map<string, string[]>();
     const record = (how: string) => (msg: Record<string, any>) => { // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -71,7 +56,7 @@ describe('1,000 concurrent operations on one node against the real Flink', funct
       checkLogAndForget();
     };
 
-    let before = 0;
+    let before: number;
     const heaps: number[] = [];
     try {
       await burst(0); // warm-up: connections, compiled code, caches

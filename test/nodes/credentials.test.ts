@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { testFlink, type TestFlink } from '../flink/test-cluster';
+import { type TestFlink } from '../flink/test-cluster';
 import { startFlinkProxy, type FlinkProxy } from './flink-proxy';
+import { UNKNOWN_JOB_ID } from '../support/ids';
+import { makeTestCertificates, type TestCertificates } from '../support/test-certificates';
 import {
-  catchAll, clusterConfig, collect, FLINK_NODES, helper, onTab, roundTrip, statuses, UNKNOWN_JOB_ID, type FlowNode,
+  clusterConfig, collect, FLINK_NODES, helper, roundTrip, statuses, testFlow, withNodeRed, type FlowNode,
 } from './node-harness';
 
 const TOKEN = 'tok-7f3a9c1e5b2d4f6a8c0e';
@@ -14,12 +15,9 @@ const PASSWORD = 'pw-c4e6a8f0b2d4';
 
 /** The cluster, a list node `list`, a status node `status`, both wired to `out`, and Catch. */
 function flowWith(cluster: FlowNode): FlowNode[] {
-  return onTab([
-    cluster,
-    { id: 'list', type: 'flink-list-jobs', cluster: 'cluster', wires: [['out']] },
-    { id: 'status', type: 'flink-job-status', cluster: 'cluster', wires: [['out']] },
-    { id: 'out', type: 'helper' },
-    ...catchAll(),
+  return testFlow(cluster, [
+    { id: 'list', type: 'flink-list-jobs', wires: [['out']] },
+    { id: 'status', type: 'flink-job-status', wires: [['out']] },
   ]);
 }
 
@@ -35,26 +33,12 @@ function assertNowhere(secret: string, seen: { messages: unknown[]; statuses: un
 }
 
 describe('cluster credentials, headers and TLS', function () {
-  let flink: TestFlink;
-  let proxy: FlinkProxy | undefined;
-
-  before(async function () {
-    flink = await testFlink();
-    await helper.startServer();
-  });
-
-  afterEach(async function () {
-    await helper.unload();
-    await proxy?.close();
-    proxy = undefined;
-  });
-
-  after(async function () {
-    await helper.stopServer();
-  });
+  const suite = withNodeRed();
+  let flink: TestFlink, proxy: FlinkProxy;
+  before(function () { ({ flink } = suite); });
 
   it('sends a bearer token from the credentials, and keeps it out of the flow, messages, statuses and logs', async function () {
-    proxy = await startFlinkProxy(flink.url, { requireHeaders: { authorization: `Bearer ${TOKEN}` } });
+    proxy = suite.closeAfterTest(await startFlinkProxy(flink.url, { requireHeaders: { authorization: `Bearer ${TOKEN}` } }));
     await helper.load(FLINK_NODES, flowWith(clusterConfig(proxy.url, { authType: 'bearer' })), { cluster: { token: TOKEN } });
     const seen = { messages: collect('caught'), statuses: statuses('status') };
     const listed = await roundTrip('list', {}, 'out');
@@ -65,7 +49,7 @@ describe('cluster credentials, headers and TLS', function () {
   });
 
   it('takes credentials deployed inline as the editor sends them, and stores them apart from the flow', async function () {
-    proxy = await startFlinkProxy(flink.url, { requireHeaders: { authorization: `Bearer ${TOKEN}` } });
+    proxy = suite.closeAfterTest(await startFlinkProxy(flink.url, { requireHeaders: { authorization: `Bearer ${TOKEN}` } }));
     await helper.load(FLINK_NODES, flowWith(clusterConfig(proxy.url, { authType: 'bearer' })));
     const deployed = flowWith(clusterConfig(proxy.url, { authType: 'bearer', credentials: { token: TOKEN } }));
     await helper.setFlows(deployed, 'full');
@@ -77,7 +61,7 @@ describe('cluster credentials, headers and TLS', function () {
   });
 
   it('reports a rejected token as FLINK_AUTH without showing it', async function () {
-    proxy = await startFlinkProxy(flink.url, { requireHeaders: { authorization: `Bearer ${TOKEN}` } });
+    proxy = suite.closeAfterTest(await startFlinkProxy(flink.url, { requireHeaders: { authorization: `Bearer ${TOKEN}` } }));
     const wrong = `${TOKEN}-expired`;
     await helper.load(FLINK_NODES, flowWith(clusterConfig(proxy.url, { authType: 'bearer' })), { cluster: { token: wrong } });
     const seen = { messages: collect('caught'), statuses: statuses('list') };
@@ -89,7 +73,7 @@ describe('cluster credentials, headers and TLS', function () {
 
   it('sends basic auth from the credentials, and refuses a user or password in the URL without echoing it', async function () {
     const basic = `Basic ${Buffer.from(`ops:${PASSWORD}`).toString('base64')}`;
-    proxy = await startFlinkProxy(flink.url, { requireHeaders: { authorization: basic } });
+    proxy = suite.closeAfterTest(await startFlinkProxy(flink.url, { requireHeaders: { authorization: basic } }));
     await helper.load(FLINK_NODES, flowWith(clusterConfig(proxy.url, { authType: 'basic' })), { cluster: { username: 'ops', password: PASSWORD } });
     assert.ok(Array.isArray((await roundTrip('list', {}, 'out')).payload));
     await helper.unload();
@@ -106,7 +90,7 @@ describe('cluster credentials, headers and TLS', function () {
   it('sends extra headers, with values read from the environment', async function () {
     process.env.FLINK_NODES_TEST_API_KEY = 'key-from-env-123';
     try {
-      proxy = await startFlinkProxy(flink.url, { requireHeaders: { 'x-api-key': 'key-from-env-123', 'x-team': 'ops' } });
+      proxy = suite.closeAfterTest(await startFlinkProxy(flink.url, { requireHeaders: { 'x-api-key': 'key-from-env-123', 'x-team': 'ops' } }));
       await helper.load(FLINK_NODES, flowWith(clusterConfig(proxy.url, {
         headers: [{ name: 'X-Api-Key', value: 'FLINK_NODES_TEST_API_KEY', type: 'env' }, { name: 'X-Team', value: 'ops', type: 'str' }],
       })));
@@ -127,16 +111,12 @@ describe('cluster credentials, headers and TLS', function () {
 
   describe('TLS', function () {
     let dir: string;
-    let cert: string;
-    let key: string;
+    let certs: TestCertificates;
 
     before(function () {
+      certs = makeTestCertificates();
       dir = mkdtempSync(path.join(os.tmpdir(), 'flink-nodes-tls-'));
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost',
-        '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
-        '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], { stdio: 'ignore' });
-      cert = readFileSync(path.join(dir, 'cert.pem'), 'utf8');
-      key = readFileSync(path.join(dir, 'key.pem'), 'utf8');
+      writeFileSync(path.join(dir, 'ca.pem'), certs.ca);
     });
 
     after(function () {
@@ -144,17 +124,17 @@ describe('cluster credentials, headers and TLS', function () {
     });
 
     it('verifies the server by default, trusting an uploaded CA or a CA file, or not verifying when told', async function () {
-      proxy = await startFlinkProxy(flink.url, { tls: { cert, key } });
+      proxy = suite.closeAfterTest(await startFlinkProxy(flink.url, { tls: { cert: certs.serverCert, key: certs.serverKey } }));
       await helper.load(FLINK_NODES, flowWith(clusterConfig(proxy.url)));
       const untrusted = await roundTrip('list', {}, 'caught');
-      assert.equal(untrusted.error.code, 'FLINK_CONNECTION', 'a self-signed certificate is refused');
+      assert.equal(untrusted.error.code, 'FLINK_CONNECTION', 'a certificate of an unknown CA is refused');
       await helper.unload();
 
-      await helper.load(FLINK_NODES, flowWith(clusterConfig(proxy.url)), { cluster: { caPem: cert } });
+      await helper.load(FLINK_NODES, flowWith(clusterConfig(proxy.url)), { cluster: { caPem: certs.ca } });
       assert.ok(Array.isArray((await roundTrip('list', {}, 'out')).payload), 'trusted through the uploaded CA');
       await helper.unload();
 
-      await helper.load(FLINK_NODES, flowWith(clusterConfig(proxy.url, { caPath: path.join(dir, 'cert.pem') })));
+      await helper.load(FLINK_NODES, flowWith(clusterConfig(proxy.url, { caPath: path.join(dir, 'ca.pem') })));
       assert.ok(Array.isArray((await roundTrip('list', {}, 'out')).payload), 'trusted through the CA file');
       await helper.unload();
 
@@ -169,16 +149,16 @@ describe('cluster credentials, headers and TLS', function () {
     });
 
     it('presents a client certificate and key from the credentials for mutual TLS', async function () {
-      proxy = await startFlinkProxy(flink.url, { tls: { cert, key, ca: cert, requestCert: true, rejectUnauthorized: true } });
-      await helper.load(FLINK_NODES, flowWith(clusterConfig(proxy.url)), { cluster: { caPem: cert } });
+      proxy = suite.closeAfterTest(await startFlinkProxy(flink.url, { tls: { cert: certs.serverCert, key: certs.serverKey, ca: certs.ca, requestCert: true, rejectUnauthorized: true } }));
+      await helper.load(FLINK_NODES, flowWith(clusterConfig(proxy.url)), { cluster: { caPem: certs.ca } });
       const refused = await roundTrip('list', {}, 'caught');
       assert.equal(refused.error.code, 'FLINK_CONNECTION', 'no client certificate, no connection');
       await helper.unload();
 
-      await helper.load(FLINK_NODES, flowWith(clusterConfig(proxy.url)), { cluster: { caPem: cert, certPem: cert, keyPem: key } });
+      await helper.load(FLINK_NODES, flowWith(clusterConfig(proxy.url)), { cluster: { caPem: certs.ca, certPem: certs.clientCert, keyPem: certs.clientKey } });
       const seen = { messages: collect('caught'), statuses: statuses('list') };
       assert.ok(Array.isArray((await roundTrip('list', {}, 'out')).payload));
-      assertNowhere(key.split('\n')[1]!, seen);
+      assertNowhere(certs.clientKey.split('\n')[1]!, seen);
     });
   });
 });

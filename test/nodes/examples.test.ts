@@ -3,11 +3,12 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { cancelJob, waitForJobState } from '../flink/job';
+import { waitForJobState } from '../flink/job';
+import { sampleAlert, withExampleJobName } from '../flink/example-flows';
 import { localPath, projectRoot } from '../flink/paths';
-import { testFlink, type TestFlink } from '../flink/test-cluster';
+import { type TestFlink } from '../flink/test-cluster';
 import { requireLocalFlink } from '../flink/skips';
-import { collect, eventually, FLINK_NODES, helper, nextMessage, uniqueName, type FlowNode } from './node-harness';
+import { collect, eventually, FLINK_NODES, helper, nextMessage, withNodeRed, type FlowNode } from './node-harness';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const CORE_NODES = [
@@ -20,14 +21,13 @@ const CORE_NODES = [
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 const EXAMPLES_DIR = path.join(projectRoot, 'examples');
-const EXAMPLE_JOB_NAME = 'orders-pipeline';
 
 type Example = FlowNode[];
 
-/** An example flow as shipped, pointed at the test cluster, with its job name replaced. */
-function example(file: string, url: string, jobName = EXAMPLE_JOB_NAME): Example {
-  const text = readFileSync(path.join(EXAMPLES_DIR, file), 'utf8').split(`"${EXAMPLE_JOB_NAME}"`).join(JSON.stringify(jobName));
-  const flow = JSON.parse(text) as Example;
+/** An example flow as shipped, pointed at the test cluster, with its tab's job name set to `jobName` if given. */
+function example(file: string, url: string, jobName?: string): Example {
+  const shipped = JSON.parse(readFileSync(path.join(EXAMPLES_DIR, file), 'utf8')) as Example;
+  const flow = jobName === undefined ? shipped : withExampleJobName(shipped, jobName) as Example;
   for (const node of flow) if (node.type === 'flink-cluster') node.url = url;
   return flow;
 }
@@ -45,20 +45,9 @@ function byType(flow: Example, type: string): FlowNode {
 }
 
 describe('the example flows', function () {
+  const suite = withNodeRed();
   let flink: TestFlink;
-
-  before(async function () {
-    flink = await testFlink();
-    await helper.startServer();
-  });
-
-  afterEach(async function () {
-    await helper.unload();
-  });
-
-  after(async function () {
-    await helper.stopServer();
-  });
+  before(function () { ({ flink } = suite); });
 
   it('are flat arrays of nodes that use every non-config node type of the package', function () {
     const files = readdirSync(EXAMPLES_DIR).filter((f) => f.endsWith('.json'));
@@ -76,30 +65,25 @@ describe('the example flows', function () {
 
   it('scheduled savepoint with retention: takes savepoints of the named job, keeps the last 3, disposes older ones', async function () {
     requireLocalFlink(this, flink, 'reads savepoint files from disk');
-    const jobName = uniqueName('example-retention');
-    const jobId = await flink.startJob({ name: jobName });
-    try {
-      const flow = example('Scheduled savepoint with retention.json', flink.url, jobName);
-      await helper.load([...FLINK_NODES, ...CORE_NODES], flow);
-      const taken = collect(byName(flow, 'savepoint taken').id);
-      const disposed = collect(byName(flow, 'disposed').id);
-      const failures = collect(byName(flow, 'failure').id);
-      const trigger = helper.getNode(byName(flow, 'every hour').id)!;
-      for (let round = 1; round <= 4; round += 1) {
-        trigger.receive({});
-        await eventually(() => taken.length === round || failures.length > 0, `savepoint ${round}`, 60_000);
-        assert.deepEqual(failures.map((m) => m.error), []);
-      }
-      const locations = taken.map((m) => m.payload.location as string);
-      assert.equal(new Set(locations).size, 4);
-      assert.ok(taken.every((m) => m.payload.jobId === jobId), 'the name resolved to the test job');
-      await eventually(() => disposed.length === 1, 'the oldest savepoint disposed', 60_000);
-      assert.deepEqual(disposed[0]!.payload, { savepointPath: locations[0], disposed: true });
-      assert.equal(existsSync(localPath(locations[0]!)), false, 'the oldest savepoint is gone');
-      for (const kept of locations.slice(1)) assert.ok(existsSync(localPath(kept)), `${kept} is kept`);
-    } finally {
-      await cancelJob(flink.url, jobId);
+    const { jobId, jobName } = await suite.startJob('example-retention');
+    const flow = example('Scheduled savepoint with retention.json', flink.url, jobName);
+    await helper.load([...FLINK_NODES, ...CORE_NODES], flow);
+    const taken = collect(byName(flow, 'savepoint taken').id);
+    const disposed = collect(byName(flow, 'disposed').id);
+    const failures = collect(byName(flow, 'failure').id);
+    const trigger = helper.getNode(byName(flow, 'every hour').id)!;
+    for (let round = 1; round <= 4; round += 1) {
+      trigger.receive({});
+      await eventually(() => taken.length === round || failures.length > 0, `savepoint ${round}`, 60_000);
+      assert.deepEqual(failures.map((m) => m.error), []);
     }
+    const locations = taken.map((m) => m.payload.location as string);
+    assert.equal(new Set(locations).size, 4);
+    assert.ok(taken.every((m) => m.payload.jobId === jobId), 'the name resolved to the test job');
+    await eventually(() => disposed.length === 1, 'the oldest savepoint disposed', 60_000);
+    assert.deepEqual(disposed[0]!.payload, { savepointPath: locations[0], disposed: true });
+    assert.equal(existsSync(localPath(locations[0]!)), false, 'the oldest savepoint is gone');
+    for (const kept of locations.slice(1)) assert.ok(existsSync(localPath(kept)), `${kept} is kept`);
   });
 
   describe('alert-driven stop', function () {
@@ -115,11 +99,14 @@ describe('the example flows', function () {
     async function postAlert(jobNames: string[]): Promise<{ status: number; body: unknown }> {
       await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
       const { port } = server!.address() as AddressInfo;
+      // The sample alert the example documents, for these jobs, and a resolved one it must leave alone.
+      const sample = sampleAlert(example('Alert-driven stop with savepoint.json', '')) as { alerts: Array<{ labels: object }> };
+      const [firing] = sample.alerts;
       const body = {
-        version: '4', status: 'firing', receiver: 'node-red',
+        ...sample,
         alerts: [
-          ...jobNames.map((name) => ({ status: 'firing', labels: { alertname: 'FlinkJobLagging', job_name: name }, annotations: {} })),
-          { status: 'resolved', labels: { alertname: 'FlinkJobLagging', job_name: 'resolved-one' }, annotations: {} },
+          ...jobNames.map((name) => ({ ...firing, labels: { ...firing!.labels, job_name: name } })),
+          { ...firing, status: 'resolved', labels: { ...firing!.labels, job_name: 'resolved-one' } },
         ],
       };
       const response = await fetch(`http://127.0.0.1:${port}/flink/alerts`, {
@@ -135,87 +122,70 @@ describe('the example flows', function () {
 
     it('stops the alerting job with a savepoint', async function () {
       requireLocalFlink(this, flink, 'reads savepoint files from disk');
-      const jobName = uniqueName('example-alert');
-      const jobId = await flink.startJob({ name: jobName });
-      try {
-        const flow = example('Alert-driven stop with savepoint.json', flink.url);
-        await helper.load([...FLINK_NODES, ...CORE_NODES, captureHttpNode()], flow);
-        const stopped = nextMessage(byName(flow, 'stopped').id, 60_000);
-        const answer = await postAlert([jobName]);
-        assert.equal(answer.status, 202);
-        assert.deepEqual(answer.body, { stopping: [jobName] });
-        const msg = await stopped;
-        assert.equal(msg.payload.jobId, jobId);
-        assert.ok(existsSync(localPath(msg.payload.location)), 'the final savepoint exists');
-        assert.equal(await waitForJobState(flink.url, jobId, ['FINISHED']), 'FINISHED');
-      } finally {
-        await cancelJob(flink.url, jobId);
-      }
+      const { jobId, jobName } = await suite.startJob('example-alert');
+      const flow = example('Alert-driven stop with savepoint.json', flink.url);
+      await helper.load([...FLINK_NODES, ...CORE_NODES, captureHttpNode()], flow);
+      const stopped = nextMessage(byName(flow, 'stopped').id, 60_000);
+      const answer = await postAlert([jobName]);
+      assert.equal(answer.status, 202);
+      assert.deepEqual(answer.body, { stopping: [jobName] });
+      const msg = await stopped;
+      assert.equal(msg.payload.jobId, jobId);
+      assert.ok(existsSync(localPath(msg.payload.location)), 'the final savepoint exists');
+      assert.equal(await waitForJobState(flink.url, jobId, ['FINISHED']), 'FINISHED');
     });
 
     it('cancels the job when the stop with savepoint fails', async function () {
-      const jobName = uniqueName('example-alert-fallback');
-      const jobId = await flink.startJob({ name: jobName });
-      try {
-        const flow = example('Alert-driven stop with savepoint.json', flink.url);
-        // A directory Flink cannot write makes the savepoint, and so the stop, fail.
-        byType(flow, 'flink-stop').savepointDir = 'file:///proc/flink-cannot-write-here';
-        await helper.load([...FLINK_NODES, ...CORE_NODES, captureHttpNode()], flow);
-        const canceled = nextMessage(byName(flow, 'canceled').id, 90_000);
-        const stopped = collect(byName(flow, 'stopped').id);
-        assert.equal((await postAlert([jobName])).status, 202);
-        const msg = await canceled;
-        assert.deepEqual(msg.payload, { jobId, state: 'CANCELED' });
-        assert.equal(msg.error.code, 'FLINK_OPERATION_FAILED', 'the stop\'s failure travels with the message');
-        assert.equal(stopped.length, 0);
-      } finally {
-        await cancelJob(flink.url, jobId);
-      }
+      const { jobId, jobName } = await suite.startJob('example-alert-fallback');
+      const flow = example('Alert-driven stop with savepoint.json', flink.url);
+      // A directory Flink cannot write makes the savepoint, and so the stop, fail.
+      byType(flow, 'flink-stop').savepointDir = 'file:///proc/flink-cannot-write-here';
+      await helper.load([...FLINK_NODES, ...CORE_NODES, captureHttpNode()], flow);
+      const canceled = nextMessage(byName(flow, 'canceled').id, 90_000);
+      const stopped = collect(byName(flow, 'stopped').id);
+      assert.equal((await postAlert([jobName])).status, 202);
+      const msg = await canceled;
+      assert.deepEqual(msg.payload, { jobId, state: 'CANCELED' });
+      assert.equal(msg.error.code, 'FLINK_OPERATION_FAILED', 'the stop\'s failure travels with the message');
+      assert.equal(stopped.length, 0);
     });
   });
 
   it('ops panel: each button acts on the named job, and the watch reports a job that fails', async function () {
     requireLocalFlink(this, flink, 'reads savepoint files from disk');
-    const jobName = uniqueName('example-ops');
-    const jobId = await flink.startJob({ name: jobName });
-    let failingId: string | undefined;
-    try {
-      const flow = example('Ops panel.json', flink.url, jobName);
-      byType(flow, 'flink-job-watch').interval = 0.2;
-      await helper.load([...FLINK_NODES, ...CORE_NODES], flow);
-      const errors = collect(byName(flow, 'error', 'debug').id);
-      const press = async (button: string, output: string): Promise<Record<string, any>> => { // eslint-disable-line @typescript-eslint/no-explicit-any
-        const arrived = nextMessage(byName(flow, output, 'debug').id, 60_000);
-        helper.getNode(byName(flow, button, 'inject').id)!.receive({});
-        return Promise.race([arrived, eventually(() => errors.length > 0, 'an error', 60_000).then(() => {
-          throw new Error(`${button} failed: ${JSON.stringify(errors[0]!.error)}`);
-        })]);
-      };
-      const failures = collect(byName(flow, 'job failure').id);
+    const { jobId, jobName } = await suite.startJob('example-ops');
+    const flow = example('Ops panel.json', flink.url, jobName);
+    byType(flow, 'flink-job-watch').interval = 0.2;
+    await helper.load([...FLINK_NODES, ...CORE_NODES], flow);
+    const errors = collect(byName(flow, 'error', 'debug').id);
+    const press = async (button: string, output: string): Promise<Record<string, any>> => { // eslint-disable-line @typescript-eslint/no-explicit-any
+      const arrived = nextMessage(byName(flow, output, 'debug').id, 60_000);
+      helper.getNode(byName(flow, button, 'inject').id)!.receive({});
+      return Promise.race([arrived, eventually(() => errors.length > 0, 'an error', 60_000).then(() => {
+        throw new Error(`${button} failed: ${JSON.stringify(errors[0]!.error)}`);
+      })]);
+    };
+    const failures = collect(byName(flow, 'job failure').id);
 
-      const jobs = await press('list jobs', 'jobs');
-      assert.ok(jobs.payload.some((j: { jobId: string; name: string }) => j.jobId === jobId && j.name === jobName));
-      assert.deepEqual((await press('status', 'status')).payload, { jobId, state: 'RUNNING' });
-      const accumulators = await press('accumulators', 'accumulators');
-      assert.equal(accumulators.payload.jobId, jobId);
-      assert.equal(typeof accumulators.payload.accumulators, 'object');
-      assert.equal(typeof (await press('checkpoint', 'checkpoint')).payload.checkpointId, 'number');
-      const savepoint = await press('savepoint', 'savepoint');
-      assert.ok(existsSync(localPath(savepoint.payload.location)));
+    const jobs = await press('list jobs', 'jobs');
+    assert.ok(jobs.payload.some((j: { jobId: string; name: string }) => j.jobId === jobId && j.name === jobName));
+    assert.deepEqual((await press('status', 'status')).payload, { jobId, state: 'RUNNING' });
+    const accumulators = await press('accumulators', 'accumulators');
+    assert.equal(accumulators.payload.jobId, jobId);
+    assert.equal(typeof accumulators.payload.accumulators, 'object');
+    assert.equal(typeof (await press('checkpoint', 'checkpoint')).payload.checkpointId, 'number');
+    const savepoint = await press('savepoint', 'savepoint');
+    assert.ok(existsSync(localPath(savepoint.payload.location)));
 
-      failingId = await flink.startJob({ name: uniqueName('example-ops-failing'), failAfterMs: 2000, noWait: true });
-      await eventually(() => failures.some((m) => m.payload.jobId === failingId), 'the watch to report the failed job', 60_000);
-      const failure = failures.find((m) => m.payload.jobId === failingId)!;
-      assert.equal(failure.payload.state, 'FAILED');
-      assert.ok(['RUNNING', 'FAILING', 'RESTARTING', null].includes(failure.payload.previousState));
-      assert.equal(failure.jobId, failingId);
+    const { jobId: failingId } = await suite.startJob('example-ops-failing', { failAfterMs: 2000, noWait: true });
+    await eventually(() => failures.some((m) => m.payload.jobId === failingId), 'the watch to report the failed job', 60_000);
+    const failure = failures.find((m) => m.payload.jobId === failingId)!;
+    assert.equal(failure.payload.state, 'FAILED');
+    assert.ok(['RUNNING', 'FAILING', 'RESTARTING', null].includes(failure.payload.previousState));
+    assert.equal(failure.jobId, failingId);
 
-      const stop = await press('stop', 'stopped');
-      assert.equal(stop.payload.jobId, jobId);
-      assert.equal(await waitForJobState(flink.url, jobId, ['FINISHED']), 'FINISHED');
-    } finally {
-      await cancelJob(flink.url, jobId);
-      if (failingId) await cancelJob(flink.url, failingId);
-    }
+    const stop = await press('stop', 'stopped');
+    assert.equal(stop.payload.jobId, jobId);
+    assert.equal(await waitForJobState(flink.url, jobId, ['FINISHED']), 'FINISHED');
   });
 });

@@ -3,11 +3,11 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { FlinkClusterClient } from '../../src';
-import { cancelJob } from '../flink/job';
 import { localPath } from '../flink/paths';
-import { testFlink, type TestFlink } from '../flink/test-cluster';
+import { type TestFlink } from '../flink/test-cluster';
 import { requireLocalFlink } from '../flink/skips';
-import { catchAll, clusterConfig, eventually, FLINK_NODES, helper, onTab, uniqueName } from './node-harness';
+import { UNKNOWN_JOB_ID } from '../support/ids';
+import { eventually, FLINK_NODES, helper, testFlow, withNodeRed } from './node-harness';
 
 /**
  * Seeded fuzzing of every input-driven flow node against the real Flink. FUZZ_SEED replays a run,
@@ -58,11 +58,12 @@ describe('fuzzing the flow nodes with odd messages against the real Flink', func
   let bystander: string;
   const decoys: string[] = [];
 
+  const suite = withNodeRed();
+
   before(async function () {
-    flink = await testFlink();
-    targetName = uniqueName('fuzz-target');
-    bystanderName = uniqueName('fuzz-bystander');
-    [target, bystander] = await Promise.all([flink.startJob({ name: targetName }), flink.startJob({ name: bystanderName })]);
+    flink = suite.flink;
+    [{ jobId: target, jobName: targetName }, { jobId: bystander, jobName: bystanderName }] =
+      await Promise.all([suite.startJob('fuzz-target'), suite.startJob('fuzz-bystander')]);
     // Two real savepoints no message designates: one in payloads, one as the dispose node's own path.
     const client = new FlinkClusterClient({ url: flink.url });
     try {
@@ -70,13 +71,6 @@ describe('fuzzing the flow nodes with odd messages against the real Flink', func
     } finally {
       await client.close();
     }
-    await helper.startServer();
-  });
-
-  after(async function () {
-    await helper.unload();
-    await helper.stopServer();
-    await Promise.all([cancelJob(flink.url, target), cancelJob(flink.url, bystander)]);
   });
 
   it('gives every message exactly one outcome, never warns, and changes the state of no job it was not validly told to', async function () {
@@ -86,19 +80,15 @@ describe('fuzzing the flow nodes with odd messages against the real Flink', func
     const random = seeded(seed);
     const [decoy, nodePath] = decoys as [string, string];
 
-    await helper.load(FLINK_NODES, onTab([
-      clusterConfig(flink.url),
-      { id: 'fz-list', type: 'flink-list-jobs', cluster: 'cluster', wires: [['out']] },
-      { id: 'fz-status', type: 'flink-job-status', cluster: 'cluster', jobName: targetName, errorOutput: true, wires: [['out'], ['err']] },
-      { id: 'fz-cancel', type: 'flink-cancel', cluster: 'cluster', jobName: targetName, wires: [['out']] },
-      { id: 'fz-savepoint', type: 'flink-savepoint', cluster: 'cluster', jobName: targetName, detached: true, errorOutput: true, wires: [['out'], ['err']] },
-      { id: 'fz-stop', type: 'flink-stop', cluster: 'cluster', jobName: targetName, wires: [['out']] },
-      { id: 'fz-checkpoint', type: 'flink-checkpoint', cluster: 'cluster', jobName: targetName, timeout: 30, wires: [['out']] },
-      { id: 'fz-dispose', type: 'flink-dispose-savepoint', cluster: 'cluster', savepointPath: nodePath, errorOutput: true, wires: [['out'], ['err']] },
-      { id: 'fz-info', type: 'flink-job-info', cluster: 'cluster', jobName: targetName, timeout: 1, wires: [['out']] },
-      { id: 'out', type: 'helper' },
-      { id: 'err', type: 'helper' },
-      ...catchAll(),
+    await helper.load(FLINK_NODES, testFlow(flink.url, [
+      { id: 'fz-list', type: 'flink-list-jobs', wires: [['out']] },
+      { id: 'fz-status', type: 'flink-job-status', jobName: targetName, errorOutput: true, wires: [['out'], ['err']] },
+      { id: 'fz-cancel', type: 'flink-cancel', jobName: targetName, wires: [['out']] },
+      { id: 'fz-savepoint', type: 'flink-savepoint', jobName: targetName, detached: true, errorOutput: true, wires: [['out'], ['err']] },
+      { id: 'fz-stop', type: 'flink-stop', jobName: targetName, wires: [['out']] },
+      { id: 'fz-checkpoint', type: 'flink-checkpoint', jobName: targetName, timeout: 30, wires: [['out']] },
+      { id: 'fz-dispose', type: 'flink-dispose-savepoint', savepointPath: nodePath, errorOutput: true, wires: [['out'], ['err']] },
+      { id: 'fz-info', type: 'flink-job-info', jobName: targetName, timeout: 1, wires: [['out']] },
     ]));
 
     // Odd values: every one is malformed for a string property.
@@ -114,7 +104,7 @@ describe('fuzzing the flow nodes with odd messages against the real Flink', func
     ]);
     const malformedJobId = (): unknown => (random() < 0.5 ? odd() : nearMissIds());
     // Well-formed ids that name no job, or the jobs themselves in other spellings.
-    const wellFormedIds = (): string => pick(random, [hex(random, 32), 'f'.repeat(32), ` ${target.toUpperCase()} `, bystander]);
+    const wellFormedIds = (): string => pick(random, [hex(random, 32), UNKNOWN_JOB_ID, ` ${target.toUpperCase()} `, bystander]);
     const names = (): unknown => pick(random, [targetName, bystanderName, `${targetName} `, 'no such job', targetName.toUpperCase()]);
     const choice = (values: string[]): unknown => pick(random, [...values, ...values.map((v) => v.toLowerCase()), ` ${values[0]} `, 'YAML', 'constructor', '__proto__', 'toString']);
     const locations = (): unknown => pick(random, [

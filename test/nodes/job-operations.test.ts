@@ -2,52 +2,24 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { cancelJob, waitForJobState } from '../flink/job';
-import { testFlink, type TestFlink } from '../flink/test-cluster';
+import { type TestFlink } from '../flink/test-cluster';
 import { localPath } from '../flink/paths';
 import { requireLocalFlink } from '../flink/skips';
 import { fromCheckpointStatistics, type HistoryEntry } from '../flink/checkpoint-history';
 import { FlinkClusterClient } from '../../src';
+import { UNKNOWN_JOB_ID, UNKNOWN_TRIGGER_ID } from '../support/ids';
 import {
-  catchAll, clusterConfig, collect, eventually, FLINK_NODES, helper, nextMessage, onTab, roundTrip, statuses, uniqueName,
-  type FlowNode,
+  collect, eventually, FLINK_NODES, helper, nextMessage, operationFlow, roundTrip, statuses, testFlow, uniqueName, withRunningJob,
 } from './node-harness';
 
-/** A flow: the cluster, one node under test (`n`) wired to `out` (and `err` for the error output), and Catch. */
-function single(url: string, node: Record<string, unknown>): FlowNode[] {
-  const errorOutput = node.errorOutput === true;
-  return onTab([
-    clusterConfig(url),
-    { id: 'n', cluster: 'cluster', wires: errorOutput ? [['out'], ['err']] : [['out']], ...node } as unknown as FlowNode,
-    { id: 'out', type: 'helper' },
-    { id: 'err', type: 'helper' },
-    ...catchAll(),
-  ]);
-}
-
 describe('flink operation nodes against the real Flink', function () {
-  let flink: TestFlink;
-  let jobName: string;
-  let jobId: string;
-
-  before(async function () {
-    flink = await testFlink();
-    await helper.startServer();
-    jobName = uniqueName('nodes-ops');
-    jobId = await flink.startJob({ name: jobName });
-  });
-
-  afterEach(async function () {
-    await helper.unload();
-  });
-
-  after(async function () {
-    await cancelJob(flink.url, jobId);
-    await helper.stopServer();
-  });
+  const suite = withRunningJob('nodes-ops');
+  let flink: TestFlink, jobName: string, jobId: string;
+  before(function () { ({ flink, jobName, jobId } = suite); });
 
   describe('flink-list-jobs', function () {
     it('lists the jobs with id, name, state and times', async function () {
-      await helper.load(FLINK_NODES, single(flink.url, { type: 'flink-list-jobs' }));
+      await helper.load(FLINK_NODES, operationFlow(flink.url, { type: 'flink-list-jobs' }));
       const msg = await roundTrip('n', { topic: 'keep me' }, 'out');
       assert.equal(msg.topic, 'keep me');
       const job = (msg.payload as Array<Record<string, unknown>>).find((j) => j.jobId === jobId);
@@ -61,13 +33,11 @@ describe('flink operation nodes against the real Flink', function () {
     });
 
     it('filters by state and by exact name or regular expression', async function () {
-      await helper.load(FLINK_NODES, onTab([
-        clusterConfig(flink.url),
-        { id: 'n-exact', type: 'flink-list-jobs', cluster: 'cluster', states: ['RUNNING'], nameFilter: jobName, nameMatch: 'exact', wires: [['out']] },
-        { id: 'n-regex', type: 'flink-list-jobs', cluster: 'cluster', nameFilter: `^${jobName.replace(/-[^-]+$/, '')}-`, nameMatch: 'regex', wires: [['out']] },
-        { id: 'n-ended', type: 'flink-list-jobs', cluster: 'cluster', states: 'FINISHED,CANCELED', nameFilter: jobName, wires: [['out']] },
-        { id: 'out', type: 'helper' },
-      ]));
+      await helper.load(FLINK_NODES, testFlow(flink.url, [
+        { id: 'n-exact', type: 'flink-list-jobs', states: ['RUNNING'], nameFilter: jobName, nameMatch: 'exact', wires: [['out']] },
+        { id: 'n-regex', type: 'flink-list-jobs', nameFilter: `^${jobName.replace(/-[^-]+$/, '')}-`, nameMatch: 'regex', wires: [['out']] },
+        { id: 'n-ended', type: 'flink-list-jobs', states: 'FINISHED,CANCELED', nameFilter: jobName, wires: [['out']] },
+      ], { noCatch: true }));
       const exact = await roundTrip('n-exact', {}, 'out');
       assert.deepEqual(exact.payload.map((j: { jobId: string }) => j.jobId), [jobId]);
       const regex = await roundTrip('n-regex', {}, 'out');
@@ -80,7 +50,7 @@ describe('flink operation nodes against the real Flink', function () {
 
   describe('flink-job-status', function () {
     it('gives { jobId, state } for msg.jobId, keeping the other msg properties', async function () {
-      await helper.load(FLINK_NODES, single(flink.url, { type: 'flink-job-status' }));
+      await helper.load(FLINK_NODES, operationFlow(flink.url, { type: 'flink-job-status' }));
       const seen = statuses('n');
       const msg = await roundTrip('n', { jobId: jobId.toUpperCase(), topic: 't', extra: { a: 1 } }, 'out');
       assert.deepEqual(msg.payload, { jobId, state: 'RUNNING' });
@@ -91,7 +61,7 @@ describe('flink operation nodes against the real Flink', function () {
     });
 
     it('gives the full details when asked', async function () {
-      await helper.load(FLINK_NODES, single(flink.url, { type: 'flink-job-status', details: true }));
+      await helper.load(FLINK_NODES, operationFlow(flink.url, { type: 'flink-job-status', details: true }));
       const msg = await roundTrip('n', { jobId }, 'out');
       assert.equal(msg.payload.state, 'RUNNING');
       assert.equal(msg.payload.details.jobName, jobName);
@@ -101,13 +71,11 @@ describe('flink operation nodes against the real Flink', function () {
     it('takes the job id from flow context, a fixed string or env through the TypedInput', async function () {
       process.env.FLINK_NODES_TEST_JOB = jobId;
       try {
-        await helper.load(FLINK_NODES, onTab([
-          clusterConfig(flink.url),
-          { id: 'n-flow', type: 'flink-job-status', cluster: 'cluster', jobId: 'watched', jobIdType: 'flow', wires: [['out']] },
-          { id: 'n-str', type: 'flink-job-status', cluster: 'cluster', jobId, jobIdType: 'str', wires: [['out']] },
-          { id: 'n-env', type: 'flink-job-status', cluster: 'cluster', jobId: 'FLINK_NODES_TEST_JOB', jobIdType: 'env', wires: [['out']] },
-          { id: 'out', type: 'helper' },
-        ]));
+        await helper.load(FLINK_NODES, testFlow(flink.url, [
+          { id: 'n-flow', type: 'flink-job-status', jobId: 'watched', jobIdType: 'flow', wires: [['out']] },
+          { id: 'n-str', type: 'flink-job-status', jobId, jobIdType: 'str', wires: [['out']] },
+          { id: 'n-env', type: 'flink-job-status', jobId: 'FLINK_NODES_TEST_JOB', jobIdType: 'env', wires: [['out']] },
+        ], { noCatch: true }));
         helper.getNode('n-flow')!.context().flow.set('watched', jobId);
         for (const id of ['n-flow', 'n-str', 'n-env']) {
           const msg = await roundTrip(id, {}, 'out');
@@ -119,12 +87,9 @@ describe('flink operation nodes against the real Flink', function () {
     });
 
     it('resolves msg.jobName, or the node\'s job name, to the RUNNING job; an id wins over a name', async function () {
-      await helper.load(FLINK_NODES, onTab([
-        clusterConfig(flink.url),
-        { id: 'byMsg', type: 'flink-job-status', cluster: 'cluster', wires: [['out']] },
-        { id: 'byNode', type: 'flink-job-status', cluster: 'cluster', jobName, wires: [['out']] },
-        { id: 'out', type: 'helper' },
-        ...catchAll(),
+      await helper.load(FLINK_NODES, testFlow(flink.url, [
+        { id: 'byMsg', type: 'flink-job-status', wires: [['out']] },
+        { id: 'byNode', type: 'flink-job-status', jobName, wires: [['out']] },
       ]));
       assert.deepEqual((await roundTrip('byMsg', { jobName }, 'out')).payload, { jobId, state: 'RUNNING' });
       const named = await roundTrip('byNode', {}, 'out');
@@ -135,10 +100,10 @@ describe('flink operation nodes against the real Flink', function () {
     });
 
     it('reports an unknown job, a malformed id, an unknown name and a missing job to Catch with msg.error.code', async function () {
-      await helper.load(FLINK_NODES, single(flink.url, { type: 'flink-job-status' }));
+      await helper.load(FLINK_NODES, operationFlow(flink.url, { type: 'flink-job-status' }));
       const seen = statuses('n');
       const out = collect('out');
-      const unknown = await roundTrip('n', { jobId: 'deadbeefdeadbeefdeadbeefdeadbeef', topic: 'kept' }, 'caught');
+      const unknown = await roundTrip('n', { jobId: UNKNOWN_JOB_ID, topic: 'kept' }, 'caught');
       assert.equal(unknown.error.code, 'FLINK_JOB_NOT_FOUND');
       assert.equal(unknown.error.source.id, 'n');
       assert.equal(unknown.topic, 'kept', 'Catch gets the original message');
@@ -161,7 +126,7 @@ describe('flink operation nodes against the real Flink', function () {
     it('reports a name that several RUNNING jobs share as FLINK_JOB_AMBIGUOUS', async function () {
       const twin = await flink.startJob({ name: jobName });
       try {
-        await helper.load(FLINK_NODES, single(flink.url, { type: 'flink-job-status' }));
+        await helper.load(FLINK_NODES, operationFlow(flink.url, { type: 'flink-job-status' }));
         const msg = await roundTrip('n', { jobName }, 'caught');
         assert.equal(msg.error.code, 'FLINK_JOB_AMBIGUOUS');
         assert.ok(msg.error.message.includes(jobId) && msg.error.message.includes(twin));
@@ -171,17 +136,17 @@ describe('flink operation nodes against the real Flink', function () {
     });
 
     it('reports an unreachable cluster as FLINK_CONNECTION', async function () {
-      await helper.load(FLINK_NODES, single('http://127.0.0.1:9', { type: 'flink-job-status' }));
+      await helper.load(FLINK_NODES, operationFlow('http://127.0.0.1:9', { type: 'flink-job-status' }));
       const msg = await roundTrip('n', { jobId }, 'caught');
       assert.equal(msg.error.code, 'FLINK_CONNECTION');
     });
 
     it('sends failures on the optional error output instead of to Catch', async function () {
-      await helper.load(FLINK_NODES, single(flink.url, { type: 'flink-job-status', errorOutput: true }));
+      await helper.load(FLINK_NODES, operationFlow(flink.url, { type: 'flink-job-status', errorOutput: true }));
       const caught = collect('caught');
       const ok = await roundTrip('n', { jobId }, 'out');
       assert.equal(ok.payload.state, 'RUNNING');
-      const failed = await roundTrip('n', { jobId: 'deadbeefdeadbeefdeadbeefdeadbeef', topic: 'kept' }, 'err');
+      const failed = await roundTrip('n', { jobId: UNKNOWN_JOB_ID, topic: 'kept' }, 'err');
       assert.equal(failed.error.code, 'FLINK_JOB_NOT_FOUND');
       assert.equal(failed.error.source.id, 'n');
       assert.equal(failed.topic, 'kept');
@@ -190,15 +155,15 @@ describe('flink operation nodes against the real Flink', function () {
     });
 
     it('reports a job id property that cannot be read as FLINK_INVALID_ARGUMENT', async function () {
-      await helper.load(FLINK_NODES, single(flink.url, { type: 'flink-job-status', jobId: 'ids[', jobIdType: 'msg' }));
+      await helper.load(FLINK_NODES, operationFlow(flink.url, { type: 'flink-job-status', jobId: 'ids[', jobIdType: 'msg' }));
       const msg = await roundTrip('n', { ids: [jobId] }, 'caught');
       assert.equal(msg.error.code, 'FLINK_INVALID_ARGUMENT');
       assert.match(msg.error.message, /Cannot read the job id from msg\.ids\[/);
     });
 
     it('fails each message clearly when no cluster is configured', async function () {
-      await helper.load(FLINK_NODES, onTab([
-        { id: 'n', type: 'flink-job-status', wires: [['out']] }, { id: 'out', type: 'helper' }, ...catchAll(),
+      await helper.load(FLINK_NODES, testFlow(undefined, [
+        { id: 'n', type: 'flink-job-status', wires: [['out']] },
       ]));
       const msg = await roundTrip('n', { jobId }, 'caught');
       assert.equal(msg.error.code, 'FLINK_INVALID_ARGUMENT');
@@ -208,7 +173,7 @@ describe('flink operation nodes against the real Flink', function () {
 
   describe('flink-checkpoint', function () {
     it('triggers a checkpoint and gives { jobId, triggerId, checkpointId }; msg.checkpointType overrides', async function () {
-      await helper.load(FLINK_NODES, single(flink.url, { type: 'flink-checkpoint' }));
+      await helper.load(FLINK_NODES, operationFlow(flink.url, { type: 'flink-checkpoint' }));
       const first = await roundTrip('n', { jobName }, 'out');
       assert.equal(first.payload.jobId, jobId);
       assert.match(first.payload.triggerId, /^[0-9a-f]{32}$/);
@@ -223,13 +188,11 @@ describe('flink operation nodes against the real Flink', function () {
   describe('flink-savepoint and flink-dispose-savepoint', function () {
     it('writes a savepoint (status: blue ring while running, then green) and disposes it when wired after', async function () {
       requireLocalFlink(this, flink, 'reads savepoint files from disk');
-      await helper.load(FLINK_NODES, onTab([
-        clusterConfig(flink.url),
-        { id: 'sp', type: 'flink-savepoint', cluster: 'cluster', wires: [['dispose', 'saved']] },
+      await helper.load(FLINK_NODES, testFlow(flink.url, [
+        { id: 'sp', type: 'flink-savepoint', wires: [['dispose', 'saved']] },
         { id: 'saved', type: 'helper' },
-        { id: 'dispose', type: 'flink-dispose-savepoint', cluster: 'cluster', wires: [['out']] },
-        { id: 'out', type: 'helper' },
-      ]));
+        { id: 'dispose', type: 'flink-dispose-savepoint', wires: [['out']] },
+      ], { noCatch: true }));
       const seen = statuses('sp');
       const saved = nextMessage('saved');
       const disposed = nextMessage('out');
@@ -253,7 +216,7 @@ describe('flink operation nodes against the real Flink', function () {
       // Snapshots of 1.5 s each make "side by side" visible in Flink: each savepoint is triggered before the other completed.
       const slow = await flink.startJob({ name: uniqueName('nodes-side-by-side'), slowSnapshotMs: 1500 });
       try {
-        await helper.load(FLINK_NODES, single(flink.url, { type: 'flink-savepoint' }));
+        await helper.load(FLINK_NODES, operationFlow(flink.url, { type: 'flink-savepoint' }));
         const out = collect('out');
         const dir = path.join(flink.savepointDir!, 'from-msg');
         helper.getNode('n')!.receive({ jobId: slow, savepointDir: dir, formatType: 'native', seq: 1 });
@@ -283,7 +246,7 @@ describe('flink operation nodes against the real Flink', function () {
     });
 
     it('emits { jobId, triggerId } at once when detached', async function () {
-      await helper.load(FLINK_NODES, single(flink.url, { type: 'flink-savepoint', detached: true }));
+      await helper.load(FLINK_NODES, operationFlow(flink.url, { type: 'flink-savepoint', detached: true }));
       const msg = await roundTrip('n', { jobId }, 'out');
       assert.deepEqual(Object.keys(msg.payload).sort(), ['jobId', 'triggerId']);
       assert.match(msg.payload.triggerId, /^[0-9a-f]{32}$/);
@@ -291,7 +254,7 @@ describe('flink operation nodes against the real Flink', function () {
 
     it('takes the path from msg.savepointPath and reports a failed disposal with its code', async function () {
       requireLocalFlink(this, flink, 'names a path in the local savepoint dir');
-      await helper.load(FLINK_NODES, single(flink.url, { type: 'flink-dispose-savepoint' }));
+      await helper.load(FLINK_NODES, operationFlow(flink.url, { type: 'flink-dispose-savepoint' }));
       const nothing = await roundTrip('n', {}, 'caught');
       assert.equal(nothing.error.code, 'FLINK_INVALID_ARGUMENT');
       const missing = await roundTrip('n', { savepointPath: path.join(flink.savepointDir!, 'never-written') }, 'caught');
@@ -301,7 +264,7 @@ describe('flink operation nodes against the real Flink', function () {
 
   describe('flink-job-info', function () {
     it('reads details, accumulators, exceptions and checkpoint statistics; msg.info overrides', async function () {
-      await helper.load(FLINK_NODES, single(flink.url, { type: 'flink-job-info', info: 'details' }));
+      await helper.load(FLINK_NODES, operationFlow(flink.url, { type: 'flink-job-info', info: 'details' }));
       const details = await roundTrip('n', { jobId }, 'out');
       assert.equal(details.payload.jobId, jobId);
       assert.equal(details.payload.jobName, jobName);
@@ -322,13 +285,10 @@ describe('flink operation nodes against the real Flink', function () {
 
     it('follows up on a savepoint trigger by msg.triggerId: in progress, then written, ready to dispose; no trigger id is an error', async function () {
       // A detached savepoint stands in for a savepoint whose node failed after the trigger reached Flink.
-      await helper.load(FLINK_NODES, onTab([
-        clusterConfig(flink.url),
-        { id: 'trigger', type: 'flink-savepoint', cluster: 'cluster', detached: true, wires: [['triggered']] },
-        { id: 'n', type: 'flink-job-info', cluster: 'cluster', info: 'savepoint', wires: [['out']] },
+      await helper.load(FLINK_NODES, testFlow(flink.url, [
+        { id: 'trigger', type: 'flink-savepoint', detached: true, wires: [['triggered']] },
+        { id: 'n', type: 'flink-job-info', info: 'savepoint', wires: [['out']] },
         { id: 'triggered', type: 'helper' },
-        { id: 'out', type: 'helper' },
-        ...catchAll(),
       ]));
       const { payload: { triggerId } } = await roundTrip('trigger', { jobId }, 'triggered');
       let status: Record<string, any> = {}; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -354,13 +314,13 @@ describe('flink operation nodes against the real Flink', function () {
       const malformed = await roundTrip('n', { jobId, triggerId: [triggerId] }, 'caught');
       assert.equal(malformed.error.code, 'FLINK_INVALID_ARGUMENT');
       assert.match(malformed.error.message, /msg\.triggerId must be a Flink trigger id/);
-      const unknown = await roundTrip('n', { jobId, triggerId: 'abcdef0123456789abcdef0123456789' }, 'caught');
+      const unknown = await roundTrip('n', { jobId, triggerId: UNKNOWN_TRIGGER_ID }, 'caught');
       assert.equal(unknown.error.code, 'FLINK_OUTCOME_UNKNOWN');
       assert.equal(unknown.jobState, 'RUNNING');
     });
 
     it('waits for the job result within its timeout', async function () {
-      await helper.load(FLINK_NODES, single(flink.url, { type: 'flink-job-info', info: 'result', timeout: 0.5 }));
+      await helper.load(FLINK_NODES, operationFlow(flink.url, { type: 'flink-job-info', info: 'result', timeout: 0.5 }));
       const msg = await roundTrip('n', { jobId }, 'caught');
       assert.equal(msg.error.code, 'FLINK_TIMEOUT', 'a running job has no result yet');
     });
@@ -369,7 +329,7 @@ describe('flink operation nodes against the real Flink', function () {
   describe('ending jobs', function () {
     it('flink-cancel cancels and waits until the job has ended', async function () {
       const victim = await flink.startJob({ name: uniqueName('nodes-cancel') });
-      await helper.load(FLINK_NODES, single(flink.url, { type: 'flink-cancel' }));
+      await helper.load(FLINK_NODES, operationFlow(flink.url, { type: 'flink-cancel' }));
       const msg = await roundTrip('n', { jobId: victim }, 'out');
       assert.deepEqual(msg.payload, { jobId: victim, state: 'CANCELED' });
       // Flink (2.x) accepts cancelling an ended job again: the node reports the state it ended in.
@@ -381,7 +341,7 @@ describe('flink operation nodes against the real Flink', function () {
       requireLocalFlink(this, flink, 'reads savepoint files from disk');
       const name = uniqueName('nodes-stop');
       const victim = await flink.startJob({ name });
-      await helper.load(FLINK_NODES, single(flink.url, { type: 'flink-stop', jobName: name }));
+      await helper.load(FLINK_NODES, operationFlow(flink.url, { type: 'flink-stop', jobName: name }));
       const msg = await roundTrip('n', { drain: true }, 'out', 60_000);
       assert.equal(msg.payload.jobId, victim);
       assert.match(msg.payload.triggerId, /^[0-9a-f]{32}$/);
@@ -392,7 +352,7 @@ describe('flink operation nodes against the real Flink', function () {
     it('flink-savepoint with "cancel the job" writes the savepoint and the job ends CANCELED', async function () {
       requireLocalFlink(this, flink, 'reads savepoint files from disk');
       const victim = await flink.startJob({ name: uniqueName('nodes-sp-cancel') });
-      await helper.load(FLINK_NODES, single(flink.url, { type: 'flink-savepoint', cancelJob: true }));
+      await helper.load(FLINK_NODES, operationFlow(flink.url, { type: 'flink-savepoint', cancelJob: true }));
       const msg = await roundTrip('n', { jobId: victim }, 'out', 60_000);
       assert.ok(existsSync(localPath(msg.payload.location)));
       assert.equal(await waitForJobState(flink.url, victim, ['CANCELED']), 'CANCELED');

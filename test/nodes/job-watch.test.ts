@@ -1,43 +1,19 @@
 import assert from 'node:assert/strict';
 import { FlinkClusterClient } from '../../src';
-import { cancelJob } from '../flink/job';
-import { testFlink, type TestFlink } from '../flink/test-cluster';
+import { type TestFlink } from '../flink/test-cluster';
 import {
-  catchAll, clusterConfig, collect, eventually, FLINK_NODES, helper, nextMessage, onTab, statuses, uniqueName,
-  type FlowNode,
+  collect, eventually, FLINK_NODES, helper, nextMessage, operationFlow, statuses, withRunningJob, type FlowNode,
 } from './node-harness';
 
+/** A watch node `w` (polling every 0.2 s) in the one-node operation flow. */
 function watchFlow(url: string, watch: Record<string, unknown>): FlowNode[] {
-  const errorOutput = watch.errorOutput === true;
-  return onTab([
-    clusterConfig(url),
-    { id: 'w', type: 'flink-job-watch', cluster: 'cluster', interval: 0.2, wires: errorOutput ? [['out'], ['err']] : [['out']], ...watch } as unknown as FlowNode,
-    { id: 'out', type: 'helper' },
-    { id: 'err', type: 'helper' },
-    ...catchAll(),
-  ]);
+  return operationFlow(url, { id: 'w', type: 'flink-job-watch', interval: 0.2, ...watch });
 }
 
 describe('flink-job-watch', function () {
-  let flink: TestFlink;
-  let jobName: string;
-  let jobId: string;
-
-  before(async function () {
-    flink = await testFlink();
-    await helper.startServer();
-    jobName = uniqueName('nodes-watch');
-    jobId = await flink.startJob({ name: jobName });
-  });
-
-  afterEach(async function () {
-    await helper.unload();
-  });
-
-  after(async function () {
-    await cancelJob(flink.url, jobId);
-    await helper.stopServer();
-  });
+  const suite = withRunningJob('nodes-watch');
+  let flink: TestFlink, jobName: string, jobId: string;
+  before(function () { ({ flink, jobName, jobId } = suite); });
 
   it('reports the jobs found at deploy only when asked to, filtered by name', async function () {
     await helper.load(FLINK_NODES, watchFlow(flink.url, { nameFilter: jobName, emitInitial: true }));

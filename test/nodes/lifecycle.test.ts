@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { trackOwnResources } from './resource-tracker';
 import { cancelJob } from '../flink/job';
-import { testFlink, type TestFlink } from '../flink/test-cluster';
+import { type TestFlink } from '../flink/test-cluster';
 import type { SharedClient } from '../../nodes/lib/shared-client';
 import { startFlinkProxy, type FlinkProxy } from './flink-proxy';
 import {
-  catchAll, clusterConfig, collect, eventually, FLINK_NODES, helper, onTab, roundTrip, statuses, uniqueName,
+  clusterConfig, collect, eventually, FLINK_NODES, helper, roundTrip, statuses, testFlow, uniqueName, withNodeRed,
 } from './node-harness';
 
 function sharedClient(): SharedClient {
@@ -28,32 +28,16 @@ function completions(nodeId: string): Array<{ error?: { code?: string } }> {
 }
 
 describe('cluster sharing and clean shutdown', function () {
-  let flink: TestFlink;
-  let proxy: FlinkProxy | undefined;
-
-  before(async function () {
-    flink = await testFlink();
-    await helper.startServer();
-  });
-
-  afterEach(async function () {
-    await helper.unload();
-    await proxy?.close();
-    proxy = undefined;
-  });
-
-  after(async function () {
-    await helper.stopServer();
-  });
+  const suite = withNodeRed();
+  let flink: TestFlink, proxy: FlinkProxy;
+  before(function () { ({ flink } = suite); });
 
   it('shares one client among the nodes of a cluster: created on first use, closed when the last user closes', async function () {
-    proxy = await startFlinkProxy(flink.url);
-    const flow = onTab([
-      clusterConfig(proxy.url),
-      { id: 'n1', type: 'flink-list-jobs', cluster: 'cluster', wires: [['out']] },
-      { id: 'n2', type: 'flink-list-jobs', cluster: 'cluster', wires: [['out']] },
-      { id: 'out', type: 'helper' },
-    ]);
+    proxy = suite.closeAfterTest(await startFlinkProxy(flink.url));
+    const flow = testFlow(proxy.url, [
+      { id: 'n1', type: 'flink-list-jobs', wires: [['out']] },
+      { id: 'n2', type: 'flink-list-jobs', wires: [['out']] },
+    ], { noCatch: true });
     await helper.load(FLINK_NODES, flow);
     const shared = sharedClient();
     assert.equal(shared.userCount, 2);
@@ -77,7 +61,7 @@ describe('cluster sharing and clean shutdown', function () {
     await helper.setFlows(flow.filter((node) => node.id !== 'n1' && node.id !== 'n2'), 'nodes');
     assert.equal(shared.userCount, 0);
     assert.equal(shared.isOpen, false);
-    await eventually(() => proxy!.openConnections() === 0, 'the connections to close', 5_000);
+    await eventually(() => proxy.openConnections() === 0, 'the connections to close', 5_000);
   });
 
   it('closing a flow mid-savepoint aborts it: the message fails once with FLINK_ABORTED, no socket or timer is left', async function () {
@@ -85,21 +69,18 @@ describe('cluster sharing and clean shutdown', function () {
     let unloaded = false;
     try {
       // The savepoint's status requests never get an answer: it is in progress for as long as the test wants.
-      proxy = await startFlinkProxy(flink.url, { hold: /\/savepoints\/[0-9a-f]{32}$/ });
+      proxy = suite.closeAfterTest(await startFlinkProxy(flink.url, { hold: /\/savepoints\/[0-9a-f]{32}$/ }));
       const tracker = trackOwnResources();
-      await helper.load(FLINK_NODES, onTab([
-        clusterConfig(proxy.url),
-        { id: 'n', type: 'flink-savepoint', cluster: 'cluster', wires: [['out']] },
-        { id: 'list', type: 'flink-list-jobs', cluster: 'cluster', wires: [['listed']] },
-        { id: 'out', type: 'helper' },
+      await helper.load(FLINK_NODES, testFlow(proxy.url, [
+        { id: 'n', type: 'flink-savepoint', wires: [['out']] },
+        { id: 'list', type: 'flink-list-jobs', wires: [['listed']] },
         { id: 'listed', type: 'helper' },
-        ...catchAll(),
       ]));
       const seen = statuses('n');
       const out = collect('out');
       const outcomes = completions('n');
       helper.getNode('n')!.receive({ jobId });
-      await eventually(() => proxy!.held() === 1, 'the savepoint to be in progress');
+      await eventually(() => proxy.held() === 1, 'the savepoint to be in progress');
       // Nothing waits for the savepoint: another message to the same node, and another node on the same cluster.
       const rejected = await roundTrip('n', { jobId: 'not-a-job-id' }, 'caught');
       assert.equal(rejected.error.code, 'FLINK_INVALID_ARGUMENT');
@@ -116,7 +97,7 @@ describe('cluster sharing and clean shutdown', function () {
       assert.equal(outcomes[0]!.error?.code, 'FLINK_INVALID_ARGUMENT');
       assert.equal(outcomes[1]!.error?.code, 'FLINK_ABORTED', 'the savepoint was aborted by the close');
       assert.equal(out.length, 0);
-      await eventually(() => proxy!.openConnections() === 0 && proxy!.held() === 0, 'every connection to close', 5_000);
+      await eventually(() => proxy.openConnections() === 0 && proxy.held() === 0, 'every connection to close', 5_000);
       // Each timer, immediate and socket the nodes and the client created during the test, by identity, is gone.
       assert.deepEqual(await tracker.leftBehind(5_000), []);
     } finally {
@@ -126,18 +107,16 @@ describe('cluster sharing and clean shutdown', function () {
   });
 
   it('a closed watch stops polling and leaves no socket or timer', async function () {
-    proxy = await startFlinkProxy(flink.url);
+    proxy = suite.closeAfterTest(await startFlinkProxy(flink.url));
     const tracker = trackOwnResources();
-    await helper.load(FLINK_NODES, onTab([
-      clusterConfig(proxy.url),
-      { id: 'w', type: 'flink-job-watch', cluster: 'cluster', interval: 0.1, wires: [['out']] },
-      { id: 'out', type: 'helper' },
-    ]));
-    await eventually(() => proxy!.requests.length >= 3, 'a few polls');
+    await helper.load(FLINK_NODES, testFlow(proxy.url, [
+      { id: 'w', type: 'flink-job-watch', interval: 0.1, wires: [['out']] },
+    ], { noCatch: true }));
+    await eventually(() => proxy.requests.length >= 3, 'a few polls');
     assert.ok(tracker.alive().length > 0, 'the tracker sees the watch\'s timer and connection');
     await helper.unload();
     const polls = proxy.requests.length;
-    await eventually(() => proxy!.openConnections() === 0, 'the connections to close', 5_000);
+    await eventually(() => proxy.openConnections() === 0, 'the connections to close', 5_000);
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.equal(proxy.requests.length, polls, 'no poll after close');
     assert.deepEqual(await tracker.leftBehind(5_000), []);
@@ -145,11 +124,8 @@ describe('cluster sharing and clean shutdown', function () {
   });
 
   it('reports a config that cannot work on every message, without a request', async function () {
-    await helper.load(FLINK_NODES, onTab([
-      clusterConfig('http://localhost:8081', { authType: 'bearer' }),
-      { id: 'n', type: 'flink-list-jobs', cluster: 'cluster', wires: [['out']] },
-      { id: 'out', type: 'helper' },
-      ...catchAll(),
+    await helper.load(FLINK_NODES, testFlow(clusterConfig('http://localhost:8081', { authType: 'bearer' }), [
+      { id: 'n', type: 'flink-list-jobs', wires: [['out']] },
     ]));
     const msg = await roundTrip('n', {}, 'caught');
     assert.equal(msg.error.code, 'FLINK_INVALID_ARGUMENT');

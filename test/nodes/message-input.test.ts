@@ -3,8 +3,9 @@ import { existsSync } from 'node:fs';
 import { localPath } from '../flink/paths';
 import type { TestFlink } from '../flink/test-cluster';
 import { startFlinkProxy } from './flink-proxy';
+import { UNKNOWN_JOB_ID } from '../support/ids';
 import {
-  catchAll, clusterConfig, collect, FLINK_NODES, helper, onTab, roundTrip, statuses, withRunningJob,
+  clusterConfig, collect, FLINK_NODES, helper, roundTrip, statuses, testFlow, withRunningJob,
 } from './node-harness';
 
 async function jobState(url: string, jobId: string): Promise<string> {
@@ -19,19 +20,12 @@ const MALFORMED_STRINGS: Array<[string, unknown]> = [
 
 describe('flow nodes refuse malformed input against the real Flink', function () {
   const suite = withRunningJob('nodes-input');
-  let flink: TestFlink;
-  let jobName: string;
-  let jobId: string;
-  before(function () {
-    ({ flink, jobName, jobId } = suite);
-  });
+  let flink: TestFlink, jobName: string, jobId: string;
+  before(function () { ({ flink, jobName, jobId } = suite); });
 
   it('cancel, stop and status configured with a job name never fall back from a malformed msg.jobName or msg.jobId', async function () {
-    await helper.load(FLINK_NODES, onTab([
-      clusterConfig(flink.url),
-      ...['flink-cancel', 'flink-stop', 'flink-job-status'].map((type) => ({ id: `node-${type}`, type, cluster: 'cluster', jobName, wires: [['out']] })),
-      { id: 'out', type: 'helper' },
-      ...catchAll(),
+    await helper.load(FLINK_NODES, testFlow(flink.url, [
+      ...['flink-cancel', 'flink-stop', 'flink-job-status'].map((type) => ({ id: `node-${type}`, type, jobName, wires: [['out']] })),
     ]));
     const out = collect('out');
     for (const type of ['flink-cancel', 'flink-stop', 'flink-job-status']) {
@@ -51,14 +45,11 @@ describe('flow nodes refuse malformed input against the real Flink', function ()
   });
 
   it('refuses malformed overrides (wait, drain, formatType, savepointDir, checkpointType, info) before acting', async function () {
-    await helper.load(FLINK_NODES, onTab([
-      clusterConfig(flink.url),
-      { id: 'cancel', type: 'flink-cancel', cluster: 'cluster', wires: [['out']] },
-      { id: 'stop', type: 'flink-stop', cluster: 'cluster', wires: [['out']] },
-      { id: 'checkpoint', type: 'flink-checkpoint', cluster: 'cluster', wires: [['out']] },
-      { id: 'info', type: 'flink-job-info', cluster: 'cluster', wires: [['out']] },
-      { id: 'out', type: 'helper' },
-      ...catchAll(),
+    await helper.load(FLINK_NODES, testFlow(flink.url, [
+      { id: 'cancel', type: 'flink-cancel', wires: [['out']] },
+      { id: 'stop', type: 'flink-stop', wires: [['out']] },
+      { id: 'checkpoint', type: 'flink-checkpoint', wires: [['out']] },
+      { id: 'info', type: 'flink-job-info', wires: [['out']] },
     ]));
     const cases: Array<[string, Record<string, unknown>, RegExp]> = [
       ['cancel', { wait: 'yes' }, /msg\.wait must be true or false, got "yes"/],
@@ -78,11 +69,8 @@ describe('flow nodes refuse malformed input against the real Flink', function ()
   });
 
   it('reads a job id from a flow context store that holds a blank value, throws or reports an error as FLINK_INVALID_ARGUMENT', async function () {
-    await helper.load(FLINK_NODES, onTab([
-      clusterConfig(flink.url),
-      { id: 'n', type: 'flink-cancel', cluster: 'cluster', jobId: 'target', jobIdType: 'flow', jobName, wires: [['out']] },
-      { id: 'out', type: 'helper' },
-      ...catchAll(),
+    await helper.load(FLINK_NODES, testFlow(flink.url, [
+      { id: 'n', type: 'flink-cancel', jobId: 'target', jobIdType: 'flow', jobName, wires: [['out']] },
     ]));
     const node = helper.getNode('n')!;
     node.context().flow.set('target', ' ');
@@ -104,9 +92,9 @@ describe('flow nodes refuse malformed input against the real Flink', function ()
 
   it('flink-dispose-savepoint deletes only a designated path: never a payload that merely has a location', async function () {
     const written = await (async () => {
-      await helper.load(FLINK_NODES, onTab([
-        clusterConfig(flink.url), { id: 'sp', type: 'flink-savepoint', cluster: 'cluster', wires: [['out']] }, { id: 'out', type: 'helper' },
-      ]));
+      await helper.load(FLINK_NODES, testFlow(flink.url, [
+        { id: 'sp', type: 'flink-savepoint', wires: [['out']] },
+      ], { noCatch: true }));
       const first = await roundTrip('sp', { jobId }, 'out', 60_000);
       const second = await roundTrip('sp', { jobId }, 'out', 60_000);
       await helper.unload();
@@ -114,11 +102,8 @@ describe('flow nodes refuse malformed input against the real Flink', function ()
     })();
     const [decoy, configured] = written as Array<{ kind: string; jobId: string; triggerId: string; location: string }>;
     assert.equal(decoy.kind, 'flink-savepoint', 'the savepoint node marks its result');
-    await helper.load(FLINK_NODES, onTab([
-      clusterConfig(flink.url),
-      { id: 'n', type: 'flink-dispose-savepoint', cluster: 'cluster', savepointPath: configured.location, wires: [['out']] },
-      { id: 'out', type: 'helper' },
-      ...catchAll(),
+    await helper.load(FLINK_NODES, testFlow(flink.url, [
+      { id: 'n', type: 'flink-dispose-savepoint', savepointPath: configured.location, wires: [['out']] },
     ]));
     const unrelated = [
       { location: decoy.location },
@@ -145,12 +130,9 @@ describe('flow nodes refuse malformed input against the real Flink', function ()
   });
 
   it('refuses a timeout or interval past what a timer can hold, at runtime', async function () {
-    await helper.load(FLINK_NODES, onTab([
-      clusterConfig(flink.url),
-      { id: 'n', type: 'flink-job-info', cluster: 'cluster', info: 'result', timeout: 2147484, wires: [['out']] },
-      { id: 'w', type: 'flink-job-watch', cluster: 'cluster', interval: '1e9', wires: [['out']] },
-      { id: 'out', type: 'helper' },
-      ...catchAll(),
+    await helper.load(FLINK_NODES, testFlow(flink.url, [
+      { id: 'n', type: 'flink-job-info', info: 'result', timeout: 2147484, wires: [['out']] },
+      { id: 'w', type: 'flink-job-watch', interval: '1e9', wires: [['out']] },
     ]));
     const caught = await roundTrip('n', { jobId }, 'caught');
     assert.equal(caught.error.code, 'FLINK_INVALID_ARGUMENT');
@@ -167,22 +149,18 @@ describe('flow nodes refuse malformed input against the real Flink', function ()
     // The proxy holds the savepoint's status requests: the trigger reaches Flink, the wait times out.
     const proxy = await startFlinkProxy(flink.url, { hold: /\/savepoints\/[0-9a-f]{32}$/ });
     try {
-      await helper.load(FLINK_NODES, onTab([
-        clusterConfig(proxy.url, { timeout: 1 }),
-        { id: 'status', type: 'flink-job-status', cluster: 'cluster', errorOutput: true, wires: [['out'], ['err']] },
-        { id: 'statusCatch', type: 'flink-job-status', cluster: 'cluster', wires: [['out']] },
-        { id: 'spOut', type: 'flink-savepoint', cluster: 'cluster', timeout: 2, errorOutput: true, wires: [['out'], ['err']] },
-        { id: 'spCatch', type: 'flink-savepoint', cluster: 'cluster', timeout: 2, wires: [['out']] },
-        { id: 'out', type: 'helper' },
-        { id: 'err', type: 'helper' },
-        ...catchAll(),
+      await helper.load(FLINK_NODES, testFlow(clusterConfig(proxy.url, { timeout: 1 }), [
+        { id: 'status', type: 'flink-job-status', errorOutput: true, wires: [['out'], ['err']] },
+        { id: 'statusCatch', type: 'flink-job-status', wires: [['out']] },
+        { id: 'spOut', type: 'flink-savepoint', timeout: 2, errorOutput: true, wires: [['out'], ['err']] },
+        { id: 'spCatch', type: 'flink-savepoint', timeout: 2, wires: [['out']] },
       ]));
-      const failed = await roundTrip('status', { jobId: 'f'.repeat(32) }, 'err');
+      const failed = await roundTrip('status', { jobId: UNKNOWN_JOB_ID }, 'err');
       assert.equal(failed.error.code, 'FLINK_JOB_NOT_FOUND');
       const retried = await roundTrip('status', { ...failed, jobId }, 'out');
       assert.equal(retried.payload.state, 'RUNNING');
       assert.equal('error' in retried, false, 'the stale msg.error is gone');
-      const caughtFailure = await roundTrip('statusCatch', { jobId: 'f'.repeat(32) }, 'caught');
+      const caughtFailure = await roundTrip('statusCatch', { jobId: UNKNOWN_JOB_ID }, 'caught');
       assert.equal(caughtFailure.error.source.id, 'statusCatch');
       const caughtRetry = await roundTrip('statusCatch', { ...caughtFailure, jobId }, 'out');
       assert.equal('error' in caughtRetry, false, 'the msg.error a Catch node set for this node is gone too');

@@ -9,7 +9,7 @@ import flinkJobWatch from '../../nodes/flink-job-watch';
 import flinkListJobs from '../../nodes/flink-list-jobs';
 import flinkSavepoint from '../../nodes/flink-savepoint';
 import flinkStop from '../../nodes/flink-stop';
-import { cancelJob } from '../flink/job';
+import { cancelJob, type RunOptions } from '../flink/job';
 import { testFlink, type TestFlink } from '../flink/test-cluster';
 
 helper.init(require.resolve('node-red'));
@@ -24,13 +24,13 @@ export const FLINK_NODES: unknown[] = [
 
 export type FlowNode = Record<string, unknown> & { id: string; type: string };
 
-export const TAB = 'tab';
+const TAB = 'tab';
 
 /**
  * A flow on one tab: every node gets `z` (Catch and Status nodes need it); config nodes stay global.
  * Node ids must differ from every property value (Node-RED takes such a value for a config node reference).
  */
-export function onTab(nodes: FlowNode[]): FlowNode[] {
+function onTab(nodes: FlowNode[]): FlowNode[] {
   return [
     { id: TAB, type: 'tab', label: 'test' },
     ...nodes.map((node) => (node.type === 'flink-cluster' ? node : { z: TAB, ...node })),
@@ -42,7 +42,7 @@ export function clusterConfig(url: string, extra: Record<string, unknown> = {}):
 }
 
 /** A Catch node for the whole tab, wired to a helper node `caught`. */
-export function catchAll(): FlowNode[] {
+function catchAll(): FlowNode[] {
   return [
     { id: 'catcher', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
     { id: 'caught', type: 'helper' },
@@ -105,32 +105,103 @@ export async function eventually(check: () => boolean | Promise<boolean>, what: 
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }
 
-/** A job id no cluster has. */
-export const UNKNOWN_JOB_ID = 'deadbeefdeadbeefdeadbeefdeadbeef';
-
 /** A job name that is unique to this run. */
 export function uniqueName(prefix: string): string {
   return `${prefix}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
+export interface FlowOptions {
+  /** Add no Catch node (default: a Catch for the tab, wired to `caught`). */
+  noCatch?: boolean;
+  /** Helper nodes to add (default: `out` and `err`); ids a node under test is wired to. */
+  helpers?: string[];
+}
+
 /**
- * Mocha hooks for a suite on the shared Flink: the test helper's server, one RUNNING job with a unique name
- * (cancelled afterwards), and the flow unloaded after each test. Read the fields inside tests and hooks.
+ * The one flow builder of the node tests: the cluster config node `cluster` (a URL makes `clusterConfig(url)`;
+ * none leaves it out), the nodes (each flink node gets `cluster: 'cluster'` unless it says otherwise), helper
+ * nodes `out` and `err`, and a Catch for the tab wired to `caught`.
  */
-export function withRunningJob(prefix: string): { flink: TestFlink; jobName: string; jobId: string } {
-  const suite = {} as { flink: TestFlink; jobName: string; jobId: string };
+export function testFlow(cluster: string | FlowNode | undefined, nodes: Array<Record<string, unknown>>, options: FlowOptions = {}): FlowNode[] {
+  const config = typeof cluster === 'string' ? clusterConfig(cluster) : cluster;
+  return onTab([
+    ...(config ? [config] : []),
+    ...nodes.map((node) => (String(node.type).startsWith('flink-') && config ? { cluster: config.id, ...node } : node) as FlowNode),
+    ...(options.helpers ?? ['out', 'err']).map((id) => ({ id, type: 'helper' })),
+    ...(options.noCatch ? [] : catchAll()),
+  ]);
+}
+
+/** A flow with one node under test, `n`, wired to `out` (and to `err` when it has the error output). */
+export function operationFlow(cluster: string | FlowNode, node: Record<string, unknown>): FlowNode[] {
+  return testFlow(cluster, [{ id: 'n', wires: node.errorOutput === true ? [['out'], ['err']] : [['out']], ...node }]);
+}
+
+export interface NodeRedSuite {
+  /** The run's shared Flink (set once the suite's `before` ran). */
+  readonly flink: TestFlink;
+  /** Starts the fixture job under a unique name; cancelled after the test that started it (after the suite from a `before`). */
+  startJob(prefix: string, options?: Partial<RunOptions>): Promise<{ jobId: string; jobName: string }>;
+  /** Closes `resource` after the running test, once its flow is unloaded. */
+  closeAfterTest<T extends { close(): Promise<unknown> }>(resource: T): T;
+}
+
+/**
+ * The one set of Mocha hooks for a suite of node tests: the shared Flink and the test helper's Node-RED before it,
+ * each test's flow unloaded (and its resources closed) after the test, the suite's jobs cancelled and Node-RED
+ * stopped after the suite. Read the fields inside tests and hooks.
+ */
+export function withNodeRed(): NodeRedSuite {
+  let flink: TestFlink | undefined;
+  const suiteJobs: string[] = [];
+  const testJobs: string[] = [];
+  let jobs = suiteJobs;
+  const resources: Array<{ close(): Promise<unknown> }> = [];
+  const cancelAll = (ids: string[]): Promise<unknown> => Promise.all(ids.splice(0).map((jobId) => cancelJob(flink!.url, jobId)));
   before(async function () {
-    suite.flink = await testFlink();
+    flink = await testFlink();
     await helper.startServer();
-    suite.jobName = uniqueName(prefix);
-    suite.jobId = await suite.flink.startJob({ name: suite.jobName });
+  });
+  beforeEach(function () {
+    jobs = testJobs;
   });
   afterEach(async function () {
+    jobs = suiteJobs;
     await helper.unload();
+    await Promise.all(resources.splice(0).map((resource) => resource.close()));
+    await cancelAll(testJobs);
   });
   after(async function () {
-    await cancelJob(suite.flink.url, suite.jobId);
+    if (flink) await cancelAll(suiteJobs);
     await helper.stopServer();
   });
-  return suite;
+  return {
+    get flink() {
+      if (!flink) throw new Error('the suite\'s before hook has not run yet');
+      return flink;
+    },
+    async startJob(prefix, options = {}) {
+      const jobName = uniqueName(prefix);
+      const jobId = await this.flink.startJob({ name: jobName, ...options });
+      jobs.push(jobId);
+      return { jobId, jobName };
+    },
+    closeAfterTest(resource) {
+      resources.push(resource);
+      return resource;
+    },
+  };
+}
+
+/** `withNodeRed()` with one RUNNING job of a unique name, started before the suite. */
+export function withRunningJob(prefix: string): NodeRedSuite & { jobName: string; jobId: string } {
+  const suite = withNodeRed();
+  const job = { jobName: '', jobId: '' };
+  before(async function () {
+    Object.assign(job, await suite.startJob(prefix));
+  });
+  return Object.defineProperties(suite, {
+    jobName: { get: () => job.jobName },
+    jobId: { get: () => job.jobId },
+  }) as NodeRedSuite & typeof job;
 }

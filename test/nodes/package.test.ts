@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../flink/cluster';
+import { settingsModule, startNodeRed, type RunningNodeRed } from '../flink/node-red-dev';
 import { projectRoot } from '../flink/paths';
 import { runEditor } from './editor-sandbox';
 
@@ -69,7 +69,7 @@ describe('the package as Node-RED sees it', function () {
 
   describe('loaded by a real Node-RED', function () {
     let userDir: string;
-    let redProcess: ChildProcess | undefined;
+    let nodeRed: RunningNodeRed | undefined;
     let base: string;
     let output = '';
 
@@ -78,29 +78,14 @@ describe('the package as Node-RED sees it', function () {
       mkdirSync(path.join(userDir, 'node_modules', '@flink-ops'), { recursive: true });
       symlinkSync(projectRoot, path.join(userDir, 'node_modules', ...packageJson.name.split('/')), 'dir');
       writeFileSync(path.join(userDir, 'package.json'), JSON.stringify({ name: 'user-dir', dependencies: { [packageJson.name]: '*' } }));
-      const port = await freePort();
-      base = `http://127.0.0.1:${port}`;
-      redProcess = spawn(process.execPath, [require.resolve('node-red/red.js'), '--userDir', userDir, '--port', String(port), '--safe'], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      redProcess.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-      redProcess.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-      const deadline = Date.now() + 60_000;
-      for (;;) {
-        try {
-          if ((await fetch(`${base}/settings`)).ok) break;
-        } catch { /* not listening yet */ }
-        if (Date.now() > deadline || redProcess.exitCode !== null) throw new Error(`Node-RED did not start:\n${output}`);
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
+      const settingsFile = path.join(userDir, 'settings.js');
+      writeFileSync(settingsFile, settingsModule({ credentialSecret: 'package-test' }, 'test/nodes/package.test.ts'));
+      nodeRed = await startNodeRed({ userDir, settingsFile, port: await freePort(), safeMode: true, output: (text) => { output += text; } });
+      base = nodeRed.editorUrl.replace(/\/$/, '');
     });
 
     after(async function () {
-      if (redProcess && redProcess.exitCode === null) {
-        const exited = new Promise((resolve) => redProcess!.once('exit', resolve));
-        redProcess.kill('SIGTERM');
-        await exited;
-      }
+      await nodeRed?.stop();
       rmSync(userDir, { recursive: true, force: true });
     });
 

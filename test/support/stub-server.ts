@@ -20,6 +20,8 @@ export interface StubServer {
   handle(handler: StubHandler): void;
   /** How long `/config` takes to answer (default 0). */
   configDelayMs: number;
+  /** Client connections open right now. */
+  openConnections(): number;
   /** Stops listening, so that connections are refused, as a JobManager that is down. */
   goDown(): Promise<void>;
   /** Listens again on the same port. */
@@ -34,14 +36,30 @@ export function json(response: http.ServerResponse, status: number, body: unknow
   response.end(text);
 }
 
+export interface StubOptions {
+  /** Answer `GET /config` as this Flink version (unless the handler does); none: the handler answers it too. */
+  flinkVersion?: string;
+  tls?: https.ServerOptions;
+}
+
 /**
  * A local HTTP(S) server that plays Flink for faults a real cluster cannot produce on demand.
  * It answers `/config` as Flink `version` unless the handler does.
  */
-export async function startStub(version = '2.3.0', tls?: https.ServerOptions): Promise<StubServer> {
+export function startStub(version = '2.3.0', tls?: https.ServerOptions): Promise<StubServer> {
+  return startStubServer({ flinkVersion: version, tls });
+}
+
+/**
+ * The one local HTTP(S) server of the tests: records every request (body read), answers through the handler,
+ * and counts its open connections. A stub for Flink's faults, or with `forward` a proxy in front of the real Flink.
+ */
+export async function startStubServer(options: StubOptions = {}): Promise<StubServer> {
+  const { flinkVersion: version, tls } = options;
   let handler: StubHandler = (_req, res) => json(res, 404, { errors: ['Not found: no handler'] });
   const received: StubRequest[] = [];
   let configDelayMs = 0;
+  const sockets = new Set<Socket>();
   const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -51,7 +69,7 @@ export async function startStub(version = '2.3.0', tls?: https.ServerOptions): P
       if ((req.headers['content-type'] ?? '').includes('application/json') && rawBody) body = JSON.parse(rawBody);
       const request: StubRequest = { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, rawBody, ...(body === undefined ? {} : { body }) };
       received.push(request);
-      if (request.url.replace(/^\/[^/]*(?=\/config$)/, '') === '/config' && request.method === 'GET') {
+      if (version !== undefined && request.url.replace(/^\/[^/]*(?=\/config$)/, '') === '/config' && request.method === 'GET') {
         const answer = (): void => json(res, 200, { 'flink-version': version, 'flink-revision': 'stub', features: {} });
         if (configDelayMs > 0) setTimeout(answer, configDelayMs);
         else answer();
@@ -61,10 +79,15 @@ export async function startStub(version = '2.3.0', tls?: https.ServerOptions): P
     });
   };
   const server = tls ? https.createServer(tls, onRequest) : http.createServer(onRequest);
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const stop = (): Promise<void> => new Promise<void>((resolve) => {
     server.closeAllConnections();
+    for (const socket of sockets) socket.destroy();
     server.close(() => resolve());
   });
   return {
@@ -73,10 +96,36 @@ export async function startStub(version = '2.3.0', tls?: https.ServerOptions): P
     handle(next) { handler = next; },
     get configDelayMs() { return configDelayMs; },
     set configDelayMs(ms: number) { configDelayMs = ms; },
+    openConnections: () => sockets.size,
     goDown: stop,
     comeBack: () => new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve)),
     close: () => (server.listening ? stop() : Promise.resolve()),
   };
+}
+
+/** Flink's answer to a request a stub received, as `forward` got it. */
+export interface ForwardedAnswer { status: number; headers: http.IncomingHttpHeaders; body: Buffer }
+
+/** Sends a request the stub received on to `target` (the real Flink) and resolves with its whole answer. */
+export function forward(target: string, request: StubRequest, headers: http.OutgoingHttpHeaders = request.headers): Promise<ForwardedAnswer> {
+  const upstream = new URL(target);
+  return new Promise((resolve, reject) => {
+    const sent = http.request({ host: upstream.hostname, port: upstream.port, method: request.method, path: request.url,
+      headers: { ...headers, host: upstream.host } }, (answer) => {
+      const chunks: Buffer[] = [];
+      answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+      answer.on('end', () => resolve({ status: answer.statusCode ?? 502, headers: answer.headers, body: Buffer.concat(chunks) }));
+      answer.on('error', reject);
+    });
+    sent.on('error', reject);
+    sent.end(request.rawBody);
+  });
+}
+
+/** Answers with what `forward` got from Flink. */
+export function answerWith(response: http.ServerResponse, answer: ForwardedAnswer): void {
+  response.writeHead(answer.status, answer.headers);
+  response.end(answer.body);
 }
 
 /** Sends the headers of a 200 with a body, then cuts the connection before any of the body. */

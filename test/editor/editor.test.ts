@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { readExampleFlows } from '../flink/example-flows';
 import { FlinkClusterClient } from '../../src';
-import { makeTestCertificates } from '../client/test-certificates';
+import { makeTestCertificates } from '../support/test-certificates';
 import { fromCheckpointStatistics } from '../flink/checkpoint-history';
 import { freePort } from '../flink/cluster';
 import { cancelJob } from '../flink/job';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { makeTestCertificates } from '../client/test-certificates';
+import { makeTestCertificates } from '../support/test-certificates';
 import { freePort } from '../flink/cluster';
 import { cancelJob } from '../flink/job';
 import { testFlink, type TestFlink } from '../flink/test-cluster';

@@ -2,10 +2,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { makeTestCertificates, type TestCertificates } from '../client/test-certificates';
-import { testFlink, type TestFlink } from '../flink/test-cluster';
+import { makeTestCertificates, type TestCertificates } from '../support/test-certificates';
 import { startFlinkProxy, type FlinkProxy } from './flink-proxy';
-import { catchAll, clusterConfig, FLINK_NODES, helper, onTab, roundTrip, type FlowNode } from './node-harness';
+import { clusterConfig, FLINK_NODES, helper, roundTrip, testFlow, withRunningJob, type FlowNode } from './node-harness';
 
 // Node-RED's own tls-config node, as a user's flow has it.
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- a Node-RED core node file, without type definitions
@@ -17,24 +16,18 @@ function tlsConfig(extra: Record<string, unknown> = {}): FlowNode {
 }
 
 function flowWith(cluster: FlowNode, ...more: FlowNode[]): FlowNode[] {
-  return onTab([
-    cluster, ...more,
-    { id: 'list', type: 'flink-list-jobs', cluster: 'cluster', wires: [['out']] },
-    { id: 'out', type: 'helper' },
-    ...catchAll(),
-  ]);
+  return testFlow(cluster, [...more, { id: 'list', type: 'flink-list-jobs', wires: [['out']] }], { helpers: ['out'] });
 }
 
 describe('cluster TLS through a tls-config node (and the inline TLS of 0.1.0)', function () {
-  let flink: TestFlink;
+  const suite = withRunningJob('tls-config');
   let certs: TestCertificates;
   let dir: string;
   let proxy: FlinkProxy | undefined;
-  let jobId: string;
 
   const listsTheJob = async (): Promise<void> => {
     const msg = await roundTrip('list', {}, 'out');
-    assert.ok((msg.payload as Array<{ jobId: string }>).some((job) => job.jobId === jobId), 'the job Flink runs is listed');
+    assert.ok((msg.payload as Array<{ jobId: string }>).some((job) => job.jobId === suite.jobId), 'the job Flink runs is listed');
     assert.ok(proxy!.requests.length > 0, 'over the https proxy');
   };
   const failsWith = async (code: string): Promise<string> => {
@@ -43,30 +36,20 @@ describe('cluster TLS through a tls-config node (and the inline TLS of 0.1.0)', 
     return msg.error.message as string;
   };
 
-  before(async function () {
-    flink = await testFlink();
-    jobId = await flink.startJob();
+  before(function () {
     certs = makeTestCertificates();
     dir = mkdtempSync(path.join(os.tmpdir(), 'flink-tls-config-'));
-    for (const [name, content] of Object.entries(certs)) writeFileSync(path.join(dir, `${name}.pem`), content);
-    await helper.startServer();
+    for (const [name, content] of Object.entries(certs) as Array<[string, string]>) writeFileSync(path.join(dir, `${name}.pem`), content);
   });
 
-  afterEach(async function () {
-    await helper.unload();
-    await proxy?.close();
-    proxy = undefined;
-  });
-
-  after(async function () {
-    await helper.stopServer();
+  after(function () {
     rmSync(dir, { recursive: true, force: true });
   });
 
   const httpsProxy = async (mutual = false): Promise<string> => {
-    proxy = await startFlinkProxy(flink.url, { tls: {
+    proxy = suite.closeAfterTest(await startFlinkProxy(suite.flink.url, { tls: {
       cert: certs.serverCert, key: certs.serverKey, ca: certs.ca, requestCert: mutual, rejectUnauthorized: mutual,
-    } });
+    } }));
     return proxy.url;
   };
   const load = (flow: FlowNode[], credentials: Record<string, object> = {}): Promise<void> =>

@@ -5,8 +5,7 @@ import { FlinkClusterClient } from '../../src';
 import { fromCheckpointStatistics } from '../flink/checkpoint-history';
 import { cancelJob, waitForJobState } from '../flink/job';
 import { fixturesDir } from '../flink/paths';
-import { testFlink, type TestFlink } from '../flink/test-cluster';
-import { eventually, FLINK_NODES, helper, nextMessage, statuses, uniqueName, type FlowNode } from './node-harness';
+import { eventually, FLINK_NODES, helper, nextMessage, statuses, withNodeRed, type FlowNode } from './node-harness';
 
 /* eslint-disable @typescript-eslint/no-require-imports -- Node-RED core node files, without type definitions */
 const CORE_NODES = [
@@ -28,27 +27,12 @@ function flowSavedBy010(url: string, jobName: string): FlowNode[] {
 }
 
 describe('a flow saved by 0.1.0', function () {
-  let flink: TestFlink;
-  let client: FlinkClusterClient;
-  const jobs: string[] = [];
-
-  before(async function () {
-    flink = await testFlink();
-    client = new FlinkClusterClient({ url: flink.url });
-    await helper.startServer();
-  });
-
-  after(async function () {
-    await helper.unload();
-    await helper.stopServer();
-    for (const jobId of jobs) await cancelJob(flink.url, jobId);
-    await client.close();
-  });
+  const suite = withNodeRed();
 
   it('deploys unchanged and runs every node type against the real Flink', async function () {
-    const jobName = uniqueName('flow-010');
-    const jobId = await flink.startJob({ name: jobName });
-    jobs.push(jobId);
+    const { flink } = suite;
+    const client = suite.closeAfterTest(new FlinkClusterClient({ url: flink.url }));
+    const { jobId, jobName } = await suite.startJob('flow-010');
     const flow = flowSavedBy010(flink.url, jobName);
     const cluster = flow.find((node) => node.type === 'flink-cluster')!;
     assert.deepEqual([cluster.caPath, cluster.certPath, cluster.keyPath, cluster.verifyServer, cluster.tls], ['', '', '', true, undefined],
@@ -82,8 +66,8 @@ describe('a flow saved by 0.1.0', function () {
     assert.equal(stopped.jobId, jobId);
     assert.equal(await client.getJobStatus(jobId), 'FINISHED');
 
-    const second = await flink.startJob({ name: jobName });
-    jobs.push(second);
+    const second = await flink.startJob({ name: jobName }); // a second job of the same name, for the cancel button
+    suite.closeAfterTest({ close: () => cancelJob(flink.url, second) });
     assert.deepEqual((await press('cancel', 'canceled')).payload, { jobId: second, state: 'CANCELED' });
     assert.equal(await waitForJobState(flink.url, second, ['CANCELED']), 'CANCELED');
 

@@ -36,7 +36,7 @@ export async function run(command: string, args: string[], options: { cwd?: stri
     return stdout;
   } catch (err) {
     const failed = err as Error & { stdout?: string; stderr?: string };
-    throw new Error(`${command} ${args.join(' ')} failed: ${failed.message}\n${failed.stdout ?? ''}${failed.stderr ?? ''}`);
+    throw new Error(`${command} ${args.join(' ')} failed: ${failed.message}\n${failed.stdout ?? ''}${failed.stderr ?? ''}`, { cause: err });
   }
 }
 

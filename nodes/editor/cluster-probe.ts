@@ -5,6 +5,8 @@
  * the browser never sees.
  */
 
+import type { ClusterOverview as FlinkOverview } from '../../src/types';
+
 /** A text of the flink-cluster catalog, where the editor's probe texts live. */
 export function clusterText(key: string, substitutions?: Record<string, string | number>): string {
   return RED._(`@flink-ops/node-red-flink/flink-cluster:flink-cluster.${key}`, substitutions);
@@ -45,16 +47,8 @@ export interface FlinkJobChoice {
   startTime: number;
 }
 
-export interface ClusterOverview {
-  flinkVersion: string;
-  taskManagers: number;
-  slotsTotal: number;
-  slotsAvailable: number;
-  jobsRunning: number;
-  jobsFinished: number;
-  jobsCancelled: number;
-  jobsFailed: number;
-}
+/** What `flink-cluster/test` answers: the cluster's overview, with its version. */
+export type ClusterOverview = FlinkOverview & { flinkVersion: string };
 
 /** A refused probe: the runtime's `{ code, message }`, or what the browser knows when there is none. */
 export interface ProbeFailure {

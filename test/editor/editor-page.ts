@@ -116,7 +116,10 @@ export class NodeRedEditor {
       RED.nodes.eachConfig((node: EditorNode) => { found.push({ id: node.id, config: true }); });
       return found;
     })).filter((item) => !before.has(item.id));
-    for (const item of added.filter((entry) => !entry.config)) await this.removeFlow(item.id);
+    // Node-RED keeps one flow tab: on a page opened before the first deploy, the initial tab is new too.
+    const flows = await this.page.evaluate(() => RED.workspaces.count()) as number;
+    const addedFlows = added.filter((entry) => !entry.config).slice(0, flows - 1);
+    for (const item of addedFlows) await this.removeFlow(item.id);
     for (const item of added.filter((entry) => entry.config)) await this.removeConfigNode(item.id);
     await this.deploy(options);
   }
@@ -264,11 +267,19 @@ export class NodeRedEditor {
    * the cluster's jobs and chooses `jobId`.
    */
   async pickJob(field: 'name' | 'id', jobId: string): Promise<void> {
-    await this.page.locator(`.red-ui-tray .flink-job-picker-button[data-field="${field}"]`).click();
+    await this.openJobPicker(field);
     const entry = this.page.locator(`.flink-job-picker-menu .flink-job-picker-job[data-job-id="${jobId}"]`);
     await entry.waitFor({ state: 'visible', timeout: 30_000 });
     await entry.click();
     await entry.waitFor({ state: 'detached' });
+  }
+
+  /** In the open tray, presses the job picker's button beside the job `field`; returns the jobs it lists, once listed. */
+  async openJobPicker(field: 'name' | 'id'): Promise<string[]> {
+    await this.page.locator(`.red-ui-tray .flink-job-picker-button[data-field="${field}"]`).click();
+    const jobs = this.page.locator('.flink-job-picker-menu .flink-job-picker-job');
+    await jobs.first().waitFor({ state: 'visible', timeout: 30_000 });
+    return jobs.evaluateAll((entries) => entries.map((entry) => entry.getAttribute('data-job-id') ?? ''));
   }
 
   /** The open tray's job picker message (no cluster, cannot be reached), once shown. */
@@ -286,17 +297,21 @@ export class NodeRedEditor {
     return { outcome: await result.getAttribute('data-outcome') ?? '', text: (await result.innerText()).trim() };
   }
 
-  /** The status text under a node on the workspace, once it matches `pattern`; with the colour of its dot. */
-  async waitForStatus(id: string, pattern: RegExp, timeoutMs: number): Promise<{ text: string; fill: string }> {
-    const status = this.node(id).locator('.red-ui-flow-node-status-label');
+  /**
+   * The status under a node on the workspace, once its text matches `pattern` (and its colour is `fill`,
+   * if given); with its colour and shape (dot or ring).
+   */
+  async waitForStatus(id: string, pattern: RegExp, timeoutMs: number, fill?: string): Promise<{ text: string; fill: string; shape: string }> {
+    const label = this.node(id).locator('.red-ui-flow-node-status-label');
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const text = await status.textContent().catch(() => '') ?? '';
-      if (pattern.test(text)) {
-        const fill = await this.page.evaluate((nodeId) => RED.nodes.node(nodeId)?.status?.fill ?? '', id);
-        return { text, fill };
-      }
-      if (Date.now() > deadline) throw new Error(`the status of ${id} shows "${text}", not ${pattern}`);
+      const text = await label.textContent().catch(() => '') ?? '';
+      const status = await this.page.evaluate((nodeId) => {
+        const shown = RED.nodes.node(nodeId)?.status;
+        return { fill: String(shown?.fill ?? ''), shape: String(shown?.shape ?? '') };
+      }, id);
+      if (pattern.test(text) && (!fill || status.fill === fill)) return { text, ...status };
+      if (Date.now() > deadline) throw new Error(`the status of ${id} shows "${text}" (${status.fill}), not ${pattern}${fill ? ` (${fill})` : ''}`);
       await this.page.waitForTimeout(200);
     }
   }
@@ -339,15 +354,19 @@ export class NodeRedEditor {
   async waitForDebugMessage(pattern: RegExp, timeoutMs: number): Promise<string> {
     const sidebar = await this.showSidebar('debug');
     const message = sidebar.locator('.red-ui-debug-msg').last();
+    const deadline = Date.now() + timeoutMs;
     await message.waitFor({ state: 'visible', timeout: timeoutMs });
-    const collapsed = message.locator('.collapsed > .red-ui-debug-msg-expandable > .red-ui-debug-msg-object-handle');
-    let text = await message.innerText();
-    for (let clicks = 0; !pattern.test(text) && clicks < 30 && await collapsed.count() > 0; clicks += 1) {
-      await collapsed.first().click();
-      text = await message.innerText();
+    for (;;) {
+      const collapsed = message.locator('.collapsed > .red-ui-debug-msg-expandable > .red-ui-debug-msg-object-handle');
+      let text = await message.innerText();
+      for (let clicks = 0; !pattern.test(text) && clicks < 30 && await collapsed.count() > 0; clicks += 1) {
+        await collapsed.first().click();
+        text = await message.innerText();
+      }
+      if (pattern.test(text)) return text;
+      if (Date.now() > deadline) throw new Error(`the debug sidebar shows no message matching ${pattern}; the last one: ${text}`);
+      await this.page.waitForTimeout(200); // a newer message may still come
     }
-    if (!pattern.test(text)) throw new Error(`the debug sidebar shows no message matching ${pattern}; the last one: ${text}`);
-    return text;
   }
 
   /** Selects the node on the workspace and returns the help the help sidebar shows under its palette label. */
@@ -379,10 +398,9 @@ export class NodeRedEditor {
 
   /**
    * Import > Examples (the menu entry's action) > `module` > `example`, into a new flow; returns the
-   * nodes it added and shows their flow. A click on the workspace drops imported nodes that follow the mouse.
+   * nodes it added and shows their flow.
    */
   async importExample(module: string, example: string): Promise<EditorNode[]> {
-    const before = new Set((await this.nodes()).map((node) => node.id));
     await this.action('core:show-examples-import-dialog');
     const tree = this.page.locator('#red-ui-clipboard-dialog-import-tab-examples');
     await tree.waitFor({ state: 'visible' });
@@ -395,6 +413,22 @@ export class NodeRedEditor {
       if (index < parts.length - 1) await this.page.waitForTimeout(200);
     }
     await this.page.locator('#red-ui-clipboard-dialog-import-opt-new').click();
+    return this.finishImport();
+  }
+
+  /** Import (the menu entry's action) of flow JSON pasted into the dialog; returns the nodes it added and shows their flow. */
+  async importFlow(flow: object[]): Promise<EditorNode[]> {
+    await this.action('core:show-import-dialog');
+    const text = this.page.locator('#red-ui-clipboard-dialog-import-text');
+    await text.waitFor({ state: 'visible' });
+    await text.fill(JSON.stringify(flow));
+    await text.press('End'); // the dialog checks the text on a key press
+    return this.finishImport();
+  }
+
+  /** The import dialog's Import button; a click on the workspace drops imported nodes that follow the mouse. */
+  private async finishImport(): Promise<EditorNode[]> {
+    const before = new Set((await this.nodes()).map((node) => node.id));
     await this.page.locator('#red-ui-clipboard-dialog-ok').click();
     await this.page.locator('#red-ui-clipboard-dialog-ok').waitFor({ state: 'hidden' });
     const chart = await box(this.page.locator('#red-ui-workspace-chart'));

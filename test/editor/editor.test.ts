@@ -21,7 +21,7 @@ import { launchChromium } from './browser';
 import { readCredentialsFile } from './credentials-file';
 import { editorRuntimes } from './editor-runtimes';
 import { NodeRedEditor } from './editor-page';
-import { README_SCREENSHOTS, takeReadmeScreenshots } from './readme-screenshots';
+import { README_SCREENSHOTS, startShowcaseJobs, takeReadmeScreenshots } from './readme-screenshots';
 
 /** The editor's global: used only inside page.evaluate, where it exists; untyped there, as the page is. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -366,17 +366,26 @@ describe('the editor in headless Chromium, with the packed plugin installed in N
       await finish();
     });
 
-    it('takes the README screenshots (as npm run screenshots does): palette, an example flow, an edit dialog', async function () {
-      await editor.page.close();
-      editor = await NodeRedEditor.open(browser!, nodeRed.editorUrl); // without the examples imported above
-      const files = await takeReadmeScreenshots(editor, pkg.name, path.join(artifacts, 'screenshots'));
-      assert.deepEqual(files.map((file) => path.basename(file)), [...README_SCREENSHOTS]);
-      for (const file of files) {
-        const png = readFileSync(file);
-        assert.equal(png.subarray(1, 4).toString(), 'PNG', file);
-        assert.ok(statSync(file).size > 10_000, `${file} shows something`);
+    it('takes the README screenshots (as npm run screenshots does): the palette; a deployed flow with live status, green results and a blue ring mid-savepoint; the job picker open', async function () {
+      const showcaseJobs = await startShowcaseJobs(flink);
+      try {
+        const taken = await takeReadmeScreenshots(editor, flink.url, path.join(artifacts, 'screenshots', runtime.title.replace(/\W+/g, '-')));
+        assert.deepEqual(taken.files.map((file) => path.basename(file)), [...README_SCREENSHOTS]);
+        for (const file of taken.files) {
+          const png = readFileSync(file);
+          assert.equal(png.subarray(1, 4).toString(), 'PNG', file);
+          assert.ok(statSync(file).size > 10_000, `${file} shows something`);
+        }
+        const { listJobs, jobStatus, savepoint, slowSavepoint } = taken.statuses;
+        assert.deepEqual([listJobs.fill, jobStatus.fill, savepoint.fill], ['green', 'green', 'green'], JSON.stringify(taken.statuses));
+        assert.equal(jobStatus.text, 'RUNNING');
+        assert.deepEqual([slowSavepoint.fill, slowSavepoint.shape], ['blue', 'ring'], slowSavepoint.text);
+        for (const id of showcaseJobs) assert.ok(taken.pickedJobs.includes(id), `the picker lists ${id}`);
+        assert.deepEqual(editor.takeErrors(), []);
+        await finish();
+      } finally {
+        for (const id of showcaseJobs) await cancelJob(flink.url, id);
       }
-      assert.deepEqual(editor.takeErrors(), []);
     });
   });
 });

@@ -160,6 +160,7 @@ describe('the editor in headless Chromium, with the packed plugin installed in N
 
       await editor.deploy();
       await editor.showSidebar('debug');
+      await editor.action('core:clear-debug-messages'); // the sidebar's trash button
       await editor.pressInject(inject);
       const message = await editor.waitForDebugMessage(/savepoint-[0-9a-f]{6}-[0-9a-f]{12}/, 90_000);
       const location = /(file:\S*savepoint-[0-9a-f]{6}-[0-9a-f]{12})/.exec(message)?.[1];
@@ -291,6 +292,7 @@ describe('the editor in headless Chromium, with the packed plugin installed in N
       await editor.cancelDialog();
 
       await editor.showSidebar('debug');
+      await editor.action('core:clear-debug-messages'); // the sidebar's trash button
       await editor.pressInject(inject);
       const status = await editor.waitForStatus(listJobs, /jobs: \d+/, 30_000);
       assert.equal(status.fill, 'green', status.text);

@@ -3,6 +3,8 @@ import type { Browser, Locator, Page } from 'playwright-core';
 /** The editor's global: used only inside page.evaluate, where it exists; untyped there, as the page is. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 declare const RED: any;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+declare const $: any;
 
 /** A node as the editor holds it, reduced to what the tests read. */
 export interface EditorNode {
@@ -14,6 +16,13 @@ export interface EditorNode {
 }
 
 const SHORT = 15_000;
+
+/** The content of each sidebar tab the tests read: the same classes on Node-RED 4 and 5, in different layouts. */
+const SIDEBAR_CONTENT = {
+  info: '.red-ui-sidebar-info',
+  help: '.red-ui-sidebar-help-stack',
+  debug: '.red-ui-debug-content-list',
+} as const;
 
 /**
  * The Node-RED editor in a browser page, driven as a person would: the palette, the workspace, the
@@ -61,25 +70,100 @@ export class NodeRedEditor {
     });
   }
 
-  /** Opens a new, empty flow tab with the tab bar's + button (Node-RED 5 moved it to the header: its Add Flow action). */
+  /** Opens a new, empty flow tab (the action of the tab bar's +, which Node-RED 5 moved to the header); returns its id. */
   async addFlow(): Promise<string> {
     const before = await this.page.evaluate(() => RED.workspaces.active());
-    const plus = this.page.locator('#red-ui-workspace .red-ui-tab-button.red-ui-tabs-add > a');
-    if (await plus.isVisible()) await plus.click();
-    else await this.page.evaluate(() => RED.actions.invoke('core:add-flow'));
+    await this.action('core:add-flow');
     await this.page.waitForFunction((old) => RED.workspaces.active() !== old, before);
     return this.page.evaluate(() => RED.workspaces.active());
+  }
+
+  /** Shows flow tab `tab`, as a click on its tab does. */
+  async showFlow(tab: string): Promise<void> {
+    await this.page.evaluate((id) => RED.workspaces.show(id), tab);
+    await this.page.waitForFunction((id) => RED.workspaces.active() === id, tab);
+  }
+
+  /** Deletes flow tab `tab` with its nodes (Menu > Flows > Delete); config nodes stay. */
+  async removeFlow(tab: string): Promise<void> {
+    await this.showFlow(tab);
+    await this.action('core:remove-flow');
+    await this.page.waitForFunction((id) => !RED.nodes.workspace(id), tab);
+  }
+
+  /** Deletes config node `id` in the Configuration nodes sidebar: select its entry, delete the selection. */
+  async removeConfigNode(id: string): Promise<void> {
+    await this.action('core:show-config-tab');
+    const selected = await this.page.evaluate((nodeId) => {
+      RED.sidebar.config.refresh();
+      return $('#red-ui-sidebar-node-config .red-ui-sidebar-node-config-list li')
+        .filter(function (this: HTMLElement) { return $(this).data('data-node-id') === nodeId; })
+        .children('.red-ui-palette-node').trigger('click').length as number;
+    }, id);
+    if (selected !== 1) throw new Error(`the Configuration nodes sidebar has no entry for ${id}`);
+    await this.action('core:delete-config-selection');
+    await this.page.waitForFunction((nodeId) => !RED.nodes.node(nodeId), id);
+  }
+
+  /**
+   * Removes what a test added since `before` (flow tabs, config nodes: see ids()) and deploys, so the
+   * next test starts from a clean, deployed editor.
+   */
+  async removeAddedSince(before: Set<string>, options: { confirmWarnings?: boolean } = {}): Promise<void> {
+    const added = (await this.page.evaluate(() => {
+      const found: Array<{ id: string; config: boolean }> = [];
+      RED.nodes.eachWorkspace((ws: EditorNode) => { found.push({ id: ws.id, config: false }); });
+      RED.nodes.eachConfig((node: EditorNode) => { found.push({ id: node.id, config: true }); });
+      return found;
+    })).filter((item) => !before.has(item.id));
+    // Node-RED keeps one flow tab: on a page opened before the first deploy, the initial tab is new too.
+    const flows = await this.page.evaluate(() => RED.workspaces.count()) as number;
+    const addedFlows = added.filter((entry) => !entry.config).slice(0, flows - 1);
+    for (const item of addedFlows) await this.removeFlow(item.id);
+    for (const item of added.filter((entry) => entry.config)) await this.removeConfigNode(item.id);
+    await this.deploy(options);
+  }
+
+  /** Ids of every flow tab and node the editor holds. */
+  async ids(): Promise<Set<string>> {
+    return new Set(await this.page.evaluate(() => {
+      const all: string[] = [];
+      RED.nodes.eachWorkspace((ws: EditorNode) => { all.push(ws.id); });
+      RED.nodes.eachConfig((node: EditorNode) => { all.push(node.id); });
+      RED.nodes.eachNode((node: EditorNode) => { all.push(node.id); });
+      return all;
+    }));
+  }
+
+  /** What would keep the next test from starting clean: an open tray or modal, undeployed changes. */
+  leftovers(): Promise<string[]> {
+    return this.page.evaluate(() => [
+      ...(document.querySelectorAll('.red-ui-tray').length > 0 ? ['an edit tray is open'] : []),
+      ...(RED.nodes.dirty() ? ['undeployed changes'] : []),
+      ...(document.querySelector('#red-ui-full-shade:not(.hide)') ? ['a modal dialog is open'] : []),
+    ]);
+  }
+
+  /**
+   * Invokes one of the editor's actions (`core:...`): what its menu entry, button or keyboard
+   * shortcut does. Node-RED 4 and 5 lay their tab bar, sidebar and menus out differently but share
+   * the actions, so the driver reaches those controls through them.
+   */
+  async action(name: string): Promise<void> {
+    const known = await this.page.evaluate((action) => RED.actions.get(action) !== undefined, name);
+    if (!known) throw new Error(`the editor has no action ${name}`);
+    await this.page.evaluate((action) => RED.actions.invoke(action), name);
   }
 
   /** Drags a node from the palette onto the workspace at (x, y) of the workspace; returns its id. */
   async addFromPalette(type: string, x: number, y: number): Promise<string> {
     const known = new Set((await this.nodes()).map((node) => node.id));
     const source = this.page.locator(`.red-ui-palette-node[data-palette-type="${type}"]`);
-    await source.scrollIntoViewIfNeeded();
+    await source.hover(); // scrolls the palette to it and waits until it stops moving
     const from = await box(source);
     const chart = await box(this.page.locator('#red-ui-workspace-chart'));
-    await this.page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
     await this.page.mouse.down();
+    await this.page.mouse.move(from.x + from.width / 2 + 10, from.y + from.height / 2, { steps: 3 });
     await this.page.mouse.move(chart.x + x, chart.y + y, { steps: 12 });
     await this.page.mouse.up();
     const added = await this.page.waitForFunction(({ type: wanted, ids }) => {
@@ -150,7 +234,14 @@ export class NodeRedEditor {
    * (`prefix` node-config-input for a property of a config node).
    */
   async openNewConfigDialog(property: string, prefix = 'node-input'): Promise<void> {
-    await this.page.locator(`[id="${prefix}-btn-${property}-add"], #${prefix}-lookup-${property}`).first().click();
+    await this.page.locator(`[id="${prefix}-btn-${property}-add"]`).click();
+    await this.page.locator('#node-config-dialog-ok').waitFor({ state: 'visible' });
+    await this.page.waitForTimeout(300); // the tray's slide-in animation
+  }
+
+  /** In the open tray, the pencil beside a config property: the dialog of the selected config node, stacked on it. */
+  async openConfigDialog(property: string, prefix = 'node-input'): Promise<void> {
+    await this.page.locator(`[id="${prefix}-btn-${property}-edit"]`).click();
     await this.page.locator('#node-config-dialog-ok').waitFor({ state: 'visible' });
     await this.page.waitForTimeout(300); // the tray's slide-in animation
   }
@@ -176,11 +267,19 @@ export class NodeRedEditor {
    * the cluster's jobs and chooses `jobId`.
    */
   async pickJob(field: 'name' | 'id', jobId: string): Promise<void> {
-    await this.page.locator(`.red-ui-tray .flink-job-picker-button[data-field="${field}"]`).click();
+    await this.openJobPicker(field);
     const entry = this.page.locator(`.flink-job-picker-menu .flink-job-picker-job[data-job-id="${jobId}"]`);
     await entry.waitFor({ state: 'visible', timeout: 30_000 });
     await entry.click();
     await entry.waitFor({ state: 'detached' });
+  }
+
+  /** In the open tray, presses the job picker's button beside the job `field`; returns the jobs it lists, once listed. */
+  async openJobPicker(field: 'name' | 'id'): Promise<string[]> {
+    await this.page.locator(`.red-ui-tray .flink-job-picker-button[data-field="${field}"]`).click();
+    const jobs = this.page.locator('.flink-job-picker-menu .flink-job-picker-job');
+    await jobs.first().waitFor({ state: 'visible', timeout: 30_000 });
+    return jobs.evaluateAll((entries) => entries.map((entry) => entry.getAttribute('data-job-id') ?? ''));
   }
 
   /** The open tray's job picker message (no cluster, cannot be reached), once shown. */
@@ -198,25 +297,41 @@ export class NodeRedEditor {
     return { outcome: await result.getAttribute('data-outcome') ?? '', text: (await result.innerText()).trim() };
   }
 
-  /** The status text under a node on the workspace, once it matches `pattern`; with the colour of its dot. */
-  async waitForStatus(id: string, pattern: RegExp, timeoutMs: number): Promise<{ text: string; fill: string }> {
-    const status = this.node(id).locator('.red-ui-flow-node-status-label');
+  /**
+   * The status under a node on the workspace, once its text matches `pattern` (and its colour is `fill`,
+   * if given); with its colour and shape (dot or ring).
+   */
+  async waitForStatus(id: string, pattern: RegExp, timeoutMs: number, fill?: string): Promise<{ text: string; fill: string; shape: string }> {
+    const label = this.node(id).locator('.red-ui-flow-node-status-label');
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const text = await status.textContent().catch(() => '') ?? '';
-      if (pattern.test(text)) {
-        const fill = await this.page.evaluate((nodeId) => RED.nodes.node(nodeId)?.status?.fill ?? '', id);
-        return { text, fill };
-      }
-      if (Date.now() > deadline) throw new Error(`the status of ${id} shows "${text}", not ${pattern}`);
+      const text = await label.textContent().catch(() => '') ?? '';
+      const status = await this.page.evaluate((nodeId) => {
+        const shown = RED.nodes.node(nodeId)?.status;
+        return { fill: String(shown?.fill ?? ''), shape: String(shown?.shape ?? '') };
+      }, id);
+      if (pattern.test(text) && (!fill || status.fill === fill)) return { text, ...status };
+      if (Date.now() > deadline) throw new Error(`the status of ${id} shows "${text}" (${status.fill}), not ${pattern}${fill ? ` (${fill})` : ''}`);
       await this.page.waitForTimeout(200);
     }
   }
 
-  /** Presses Deploy and waits until the editor has no undeployed changes. */
-  async deploy(): Promise<void> {
+  /**
+   * Presses Deploy and waits until the editor has no undeployed changes. Fails if Node-RED asks for
+   * confirmation first (nodes that are not properly configured, unknown types): a test leaves no such
+   * nodes. With `confirmWarnings` (to clean up after a failed test), it confirms instead.
+   */
+  async deploy(options: { confirmWarnings?: boolean } = {}): Promise<void> {
     await this.page.locator('#red-ui-header-button-deploy').click();
-    await this.page.waitForFunction(() => !RED.nodes.dirty(), undefined, { timeout: 30_000 });
+    const confirm = this.page.locator('#red-ui-deploy-dialog-confirm-deploy-deploy');
+    await this.page.waitForFunction(() => !RED.nodes.dirty() || document.querySelector('#red-ui-deploy-dialog-confirm-deploy-deploy') !== null, undefined, { timeout: 30_000 });
+    if (await confirm.count() > 0 && options.confirmWarnings) {
+      await confirm.click();
+      await this.page.waitForFunction(() => !RED.nodes.dirty(), undefined, { timeout: 30_000 });
+    } else if (await confirm.count() > 0) {
+      const text = await this.page.locator('.red-ui-notification', { has: confirm }).innerText();
+      throw new Error(`Node-RED asks before deploying: ${text.replace(/\s+/g, ' ')}`);
+    }
   }
 
   /** Clicks the button on the left of an inject node. */
@@ -224,26 +339,34 @@ export class NodeRedEditor {
     await this.node(id).locator('.red-ui-flow-node-button').click();
   }
 
-  /** Opens a sidebar tab with its button at the top of the sidebar: 'info', 'help' or 'debug'. */
-  async showSidebar(tab: string): Promise<Locator> {
-    await this.page.locator(`#red-ui-tab-${tab}-link-button`).click();
-    await this.page.locator(`#red-ui-tab-${tab}.active`).waitFor({ state: 'attached' });
-    return this.page.locator('#red-ui-sidebar-content');
+  /** Shows a sidebar tab ('info', 'help' or 'debug') with its action; returns its content. */
+  async showSidebar(tab: 'info' | 'help' | 'debug'): Promise<Locator> {
+    await this.action(`core:show-${tab}-tab`);
+    const content = this.page.locator(SIDEBAR_CONTENT[tab]).first();
+    await content.waitFor({ state: 'visible' });
+    return content;
   }
 
   /**
-   * Waits for a message in the debug sidebar whose text matches `pattern`, expanding an object
-   * payload (its preview shortens long strings) as a person would with a click on its caret.
+   * Waits for a message in the debug sidebar whose text matches `pattern`, expanding its collapsed
+   * objects and arrays (their previews shorten long strings) as a person would with clicks on their carets.
    */
   async waitForDebugMessage(pattern: RegExp, timeoutMs: number): Promise<string> {
     const sidebar = await this.showSidebar('debug');
     const message = sidebar.locator('.red-ui-debug-msg').last();
+    const deadline = Date.now() + timeoutMs;
     await message.waitFor({ state: 'visible', timeout: timeoutMs });
-    const caret = message.locator('.red-ui-debug-msg-object-handle').first();
-    if (await caret.count() > 0) await caret.click();
-    const text = await message.innerText();
-    if (!pattern.test(text)) throw new Error(`the debug sidebar shows no message matching ${pattern}; the last one: ${text}`);
-    return text;
+    for (;;) {
+      const collapsed = message.locator('.collapsed > .red-ui-debug-msg-expandable > .red-ui-debug-msg-object-handle');
+      let text = await message.innerText();
+      for (let clicks = 0; !pattern.test(text) && clicks < 30 && await collapsed.count() > 0; clicks += 1) {
+        await collapsed.first().click();
+        text = await message.innerText();
+      }
+      if (pattern.test(text)) return text;
+      if (Date.now() > deadline) throw new Error(`the debug sidebar shows no message matching ${pattern}; the last one: ${text}`);
+      await this.page.waitForTimeout(200); // a newer message may still come
+    }
   }
 
   /** Selects the node on the workspace and returns the help the help sidebar shows under its palette label. */
@@ -257,13 +380,13 @@ export class NodeRedEditor {
   /** Clicks `label` in the help sidebar's list of node types and returns the help it shows. */
   async helpFromList(label: string): Promise<string> {
     const sidebar = await this.showSidebar('help');
-    await sidebar.locator('.red-ui-node-label', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }).first().click();
+    await sidebar.locator('.red-ui-sidebar-help-toc .red-ui-node-label', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }).first().click();
     return this.shownHelp(label);
   }
 
   /** The help text in the sidebar, once its title is `title`. */
   private async shownHelp(title: string): Promise<string> {
-    const help = this.page.locator('#red-ui-sidebar-content .red-ui-help:visible').first();
+    const help = this.page.locator(`${SIDEBAR_CONTENT.help} .red-ui-help`).first();
     const deadline = Date.now() + SHORT;
     for (;;) {
       const text = await help.innerText();
@@ -274,19 +397,13 @@ export class NodeRedEditor {
   }
 
   /**
-   * Menu > Import > Examples > `module` > `example`, into a new flow; returns the nodes it added and
-   * shows their flow. A click on the workspace drops imported nodes that follow the mouse.
+   * Import > Examples (the menu entry's action) > `module` > `example`, into a new flow; returns the
+   * nodes it added and shows their flow.
    */
   async importExample(module: string, example: string): Promise<EditorNode[]> {
-    const before = new Set((await this.nodes()).map((node) => node.id));
-    await this.page.locator('#red-ui-header-button-sidemenu').click();
-    await this.page.locator('#menu-item-import').click();
+    await this.action('core:show-examples-import-dialog');
     const tree = this.page.locator('#red-ui-clipboard-dialog-import-tab-examples');
-    for (let attempt = 1; !await tree.isVisible(); attempt += 1) {
-      // A click while the dialog still opens can be lost: try again.
-      await this.page.locator('#red-ui-tab-red-ui-clipboard-dialog-import-tab-examples a.red-ui-tab-label').click();
-      await tree.waitFor({ state: 'visible', timeout: 2000 }).catch((err: Error) => { if (attempt >= 3) throw err; });
-    }
+    await tree.waitFor({ state: 'visible' });
     const moduleItem = tree.locator('.red-ui-treeList-label', { hasText: module }).first();
     await moduleItem.click();
     const parts = example.split('/');
@@ -296,6 +413,22 @@ export class NodeRedEditor {
       if (index < parts.length - 1) await this.page.waitForTimeout(200);
     }
     await this.page.locator('#red-ui-clipboard-dialog-import-opt-new').click();
+    return this.finishImport();
+  }
+
+  /** Import (the menu entry's action) of flow JSON pasted into the dialog; returns the nodes it added and shows their flow. */
+  async importFlow(flow: object[]): Promise<EditorNode[]> {
+    await this.action('core:show-import-dialog');
+    const text = this.page.locator('#red-ui-clipboard-dialog-import-text');
+    await text.waitFor({ state: 'visible' });
+    await text.fill(JSON.stringify(flow));
+    await text.press('End'); // the dialog checks the text on a key press
+    return this.finishImport();
+  }
+
+  /** The import dialog's Import button; a click on the workspace drops imported nodes that follow the mouse. */
+  private async finishImport(): Promise<EditorNode[]> {
+    const before = new Set((await this.nodes()).map((node) => node.id));
     await this.page.locator('#red-ui-clipboard-dialog-ok').click();
     await this.page.locator('#red-ui-clipboard-dialog-ok').waitFor({ state: 'hidden' });
     const chart = await box(this.page.locator('#red-ui-workspace-chart'));
@@ -304,7 +437,7 @@ export class NodeRedEditor {
     await this.page.waitForTimeout(300);
     const added = (await this.nodes()).filter((node) => !before.has(node.id));
     const tab = added.find((node) => node.z)?.z;
-    if (tab) await this.page.locator(`#red-ui-tab-${tab} a.red-ui-tab-label`).click();
+    if (tab) await this.showFlow(tab);
     return added;
   }
 
@@ -313,8 +446,12 @@ export class NodeRedEditor {
     return this.page.locator('.red-ui-notification').allInnerTexts();
   }
 
+  /** Closes the notifications on screen as a click on each does (Node-RED removes them itself). */
   async closeNotifications(): Promise<void> {
-    await this.page.evaluate(() => { document.querySelectorAll('.red-ui-notification').forEach((element) => element.remove()); });
+    await this.page.evaluate(() => {
+      document.querySelectorAll('.red-ui-notification').forEach((element) => { (element as HTMLElement & { close?: () => void }).close?.(); });
+    });
+    await this.page.waitForFunction(() => document.querySelectorAll('.red-ui-notification').length === 0);
   }
 }
 

@@ -21,7 +21,7 @@ import { launchChromium } from './browser';
 import { readCredentialsFile } from './credentials-file';
 import { editorRuntimes } from './editor-runtimes';
 import { NodeRedEditor } from './editor-page';
-import { README_SCREENSHOTS, takeReadmeScreenshots } from './readme-screenshots';
+import { README_SCREENSHOTS, startShowcaseJobs, takeReadmeScreenshots } from './readme-screenshots';
 
 /** The editor's global: used only inside page.evaluate, where it exists; untyped there, as the page is. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -90,12 +90,29 @@ describe('the editor in headless Chromium, with the packed plugin installed in N
       editor = await NodeRedEditor.open(browser!, nodeRed.editorUrl);
     });
 
+    /** The flow tabs and nodes before the test: each test removes what it added (finish()), deployed. */
+    let start = new Set<string>();
+    beforeEach(async function () {
+      start = await editor.ids();
+    });
+
+    /** The end of a test: its flow tabs and config nodes removed (but `keep`), deployed, no dialog open. */
+    async function finish(keep: string[] = []): Promise<void> {
+      await editor.removeAddedSince(new Set([...start, ...keep]));
+      assert.deepEqual(await editor.leftovers(), []);
+    }
+
     afterEach(async function () {
       if (this.currentTest?.state === 'failed' && editor) {
         mkdirSync(artifacts, { recursive: true });
         const file = path.join(artifacts, `failed-${runtime.title}-${this.currentTest.title}`.replace(/\W+/g, '-').slice(0, 80) + '.png');
         await editor.page.screenshot({ path: file }).catch(() => undefined);
         console.log(`      screenshot of the failure: ${path.relative(projectRoot, file)}`);
+        // A fresh page drops open dialogs and undeployed changes; what the test deployed goes too.
+        await editor.page.close();
+        editor = await NodeRedEditor.open(browser!, nodeRed.editorUrl);
+        await editor.removeAddedSince(start, { confirmWarnings: true });
+        editor.takeErrors();
       }
     });
 
@@ -143,6 +160,7 @@ describe('the editor in headless Chromium, with the packed plugin installed in N
 
       await editor.deploy();
       await editor.showSidebar('debug');
+      await editor.action('core:clear-debug-messages'); // the sidebar's trash button
       await editor.pressInject(inject);
       const message = await editor.waitForDebugMessage(/savepoint-[0-9a-f]{6}-[0-9a-f]{12}/, 90_000);
       const location = /(file:\S*savepoint-[0-9a-f]{6}-[0-9a-f]{12})/.exec(message)?.[1];
@@ -163,6 +181,36 @@ describe('the editor in headless Chromium, with the packed plugin installed in N
       }
       assert.match(message, /jobId/);
       assert.deepEqual(editor.takeErrors(), []);
+      await finish([clusterId]); // the next test reads how its password was stored
+    });
+
+    it('stored the password as a credential: not in the admin API\'s flows nor the flow file, encrypted in flows_cred.json', async function () {
+      assert.ok(clusterId, 'the previous test made a flink-cluster node and deployed it');
+      const response = await fetch(`${nodeRed.editorUrl}flows`, { headers: { 'Node-RED-API-Version': 'v2' } });
+      const flowsText = await response.text();
+      const { flows } = JSON.parse(flowsText) as { flows: Array<Record<string, unknown>> };
+      const cluster = flows.find((node) => node.id === clusterId);
+      assert.equal(cluster?.type, 'flink-cluster');
+      assert.equal(cluster?.authType, 'basic');
+      assert.equal(cluster?.url, flink.url);
+      assert.ok(!flowsText.includes(password), 'GET /flows has no password');
+      assert.ok(!('password' in cluster!) && !('credentials' in cluster!), 'the node has no password property');
+
+      const flowFile = readFileSync(path.join(nodeRed.userDir, 'flows.json'), 'utf8');
+      assert.match(flowFile, new RegExp(clusterId));
+      assert.ok(!flowFile.includes(password), 'flows.json has no password');
+
+      const credentialsFile = path.join(nodeRed.userDir, 'flows_cred.json');
+      assert.ok(!readFileSync(credentialsFile, 'utf8').includes(password), 'flows_cred.json is encrypted');
+      const credentials = readCredentialsFile(credentialsFile, nodeRed.credentialSecret);
+      assert.deepEqual(credentials[clusterId], { username: 'flink-admin', password });
+
+      const forEditor = await (await fetch(`${nodeRed.editorUrl}credentials/flink-cluster/${clusterId}`)).json() as Record<string, unknown>;
+      assert.equal(forEditor.has_password, true);
+      assert.equal(forEditor.username, 'flink-admin');
+      assert.ok(!('password' in forEditor), 'the editor is only told that there is a password');
+      await editor.removeConfigNode(clusterId);
+      await finish();
     });
 
     /** Fills the open flink-cluster dialog's `fields` (url, authType, username, password) and presses Test connection. */
@@ -207,72 +255,56 @@ describe('the editor in headless Chromium, with the packed plugin installed in N
       await editor.cancelDialog();
       // The browser logs each refused probe (a 502 from the admin endpoint); nothing else may go wrong.
       assert.deepEqual(editor.takeErrors().filter((error) => !/status of 502 \(Bad Gateway\)/.test(error)), []);
+      await finish();
     });
 
-    it('TLS through a tls-config node: a list-jobs node reaches Flink behind a TLS proxy with the CA uploaded in Node-RED\'s TLS configuration', async function () {
+    it('TLS through a tls-config node: a list-jobs node reads the jobs from Flink behind a TLS proxy, with the CA uploaded in Node-RED\'s TLS configuration', async function () {
       await editor.addFlow();
       const inject = await editor.addFromPalette('inject', 120, 120);
       const listJobs = await editor.addFromPalette('flink-list-jobs', 340, 120);
+      const debug = await editor.addFromPalette('debug', 600, 120);
       await editor.wire(inject, listJobs);
+      await editor.wire(listJobs, debug);
       await editor.openEditDialog(listJobs);
       let beforeDeploy = { outcome: '', text: '' };
-    await editor.addConfigNode('cluster', async (tray) => {
-      await tray.locator('#node-config-input-name').fill('flink over TLS');
-      await tray.locator('#node-config-input-url').fill(tlsProxy!.url);
-      await editor.addConfigNode('tls', async (tlsTray) => {
-        await tlsTray.locator('#node-config-input-cafile').setInputFiles(caFile);
-        await tlsTray.locator('#node-config-input-name').fill('test CA');
-      }, 'node-config-input');
-      beforeDeploy = await editor.testConnection();
-    });
-    // The runtime takes TLS from the deployed tls-config node: a new one is used once deployed, and says so until then.
-    assert.equal(beforeDeploy.outcome, 'failed', beforeDeploy.text);
-    assert.match(beforeDeploy.text, /deploy/i);
-    await editor.confirmDialog();
-    const seen = tlsProxy!.requests.length;
-    await editor.deploy();
+      await editor.addConfigNode('cluster', async (tray) => {
+        await tray.locator('#node-config-input-name').fill('flink over TLS');
+        await tray.locator('#node-config-input-url').fill(tlsProxy!.url);
+        await editor.addConfigNode('tls', async (tlsTray) => {
+          await tlsTray.locator('#node-config-input-cafile').setInputFiles(caFile);
+          await tlsTray.locator('#node-config-input-name').fill('test CA');
+        }, 'node-config-input');
+        beforeDeploy = await editor.testConnection();
+      });
+      // The runtime takes TLS from the deployed tls-config node: a new one is used once deployed, and says so until then.
+      assert.equal(beforeDeploy.outcome, 'failed', beforeDeploy.text);
+      assert.match(beforeDeploy.text, /deploy/i);
+      await editor.confirmDialog();
+      const seen = tlsProxy!.requests.length;
+      await editor.deploy();
 
-    await editor.openEditDialog(listJobs);
-    await editor.page.locator('#node-input-lookup-cluster').click();
-    await editor.page.locator('#node-config-dialog-ok').waitFor({ state: 'visible' });
-    const afterDeploy = await editor.testConnection();
-    assert.equal(afterDeploy.outcome, 'ok', afterDeploy.text);
-    assert.match(afterDeploy.text, new RegExp(`^Flink ${flink.version.replace(/\./g, '\\.')}`));
-    await editor.cancelConfigDialog();
-    await editor.cancelDialog();
-    await editor.pressInject(inject);
-    const status = await editor.waitForStatus(listJobs, /jobs: \d+/, 30_000);
+      await editor.openEditDialog(listJobs);
+      await editor.openConfigDialog('cluster');
+      const afterDeploy = await editor.testConnection();
+      assert.equal(afterDeploy.outcome, 'ok', afterDeploy.text);
+      assert.match(afterDeploy.text, new RegExp(`^Flink ${flink.version.replace(/\./g, '\\.')}`));
+      await editor.cancelConfigDialog();
+      await editor.cancelDialog();
+
+      await editor.showSidebar('debug');
+      await editor.action('core:clear-debug-messages'); // the sidebar's trash button
+      await editor.pressInject(inject);
+      const status = await editor.waitForStatus(listJobs, /jobs: \d+/, 30_000);
       assert.equal(status.fill, 'green', status.text);
+      // The list in the debug sidebar is Flink's: it has the job this suite started, under its name.
+      const message = await editor.waitForDebugMessage(new RegExp(jobId!), 30_000);
+      assert.ok(message.includes(jobName), message);
       assert.ok(tlsProxy!.requests.slice(seen).some((request) => request.path.startsWith('/jobs/overview')), 'the jobs were read through the TLS proxy');
-      assert.deepEqual(editor.takeErrors(), []);
+      // The browser logs the refused probe before deploying (a 400 from the admin endpoint); nothing else may go wrong.
+      assert.deepEqual(editor.takeErrors().filter((error) => !/status of 400 \(Bad Request\)/.test(error)), []);
+      await finish();
     });
 
-    it('stored the password as a credential: not in the admin API\'s flows nor the flow file, encrypted in flows_cred.json', async function () {
-      assert.ok(clusterId, 'the previous test made a flink-cluster node');
-      const response = await fetch(`${nodeRed.editorUrl}flows`, { headers: { 'Node-RED-API-Version': 'v2' } });
-      const flowsText = await response.text();
-      const { flows } = JSON.parse(flowsText) as { flows: Array<Record<string, unknown>> };
-      const cluster = flows.find((node) => node.id === clusterId);
-      assert.equal(cluster?.type, 'flink-cluster');
-      assert.equal(cluster?.authType, 'basic');
-      assert.equal(cluster?.url, flink.url);
-      assert.ok(!flowsText.includes(password), 'GET /flows has no password');
-      assert.ok(!('password' in cluster!) && !('credentials' in cluster!), 'the node has no password property');
-
-      const flowFile = readFileSync(path.join(nodeRed.userDir, 'flows.json'), 'utf8');
-      assert.match(flowFile, new RegExp(clusterId));
-      assert.ok(!flowFile.includes(password), 'flows.json has no password');
-
-      const credentialsFile = path.join(nodeRed.userDir, 'flows_cred.json');
-      assert.ok(!readFileSync(credentialsFile, 'utf8').includes(password), 'flows_cred.json is encrypted');
-      const credentials = readCredentialsFile(credentialsFile, nodeRed.credentialSecret);
-      assert.deepEqual(credentials[clusterId], { username: 'flink-admin', password });
-
-      const forEditor = await (await fetch(`${nodeRed.editorUrl}credentials/flink-cluster/${clusterId}`)).json() as Record<string, unknown>;
-      assert.equal(forEditor.has_password, true);
-      assert.equal(forEditor.username, 'flink-admin');
-      assert.ok(!('password' in forEditor), 'the editor is only told that there is a password');
-    });
     it('opens every node\'s edit dialog with a field for each property and no missing label, and its help with its sections', async function () {
       this.timeout(240_000);
       await editor.addFlow();
@@ -317,6 +349,7 @@ describe('the editor in headless Chromium, with the packed plugin installed in N
       assert.ok(clusterNode, 'a node with a cluster property opened the flink-cluster dialog');
       assert.deepEqual(problems, []);
       assert.deepEqual(editor.takeErrors(), []);
+      await finish();
     });
 
     it('imports every example from Menu > Import > Examples without unknown node types', async function () {
@@ -332,19 +365,29 @@ describe('the editor in headless Chromium, with the packed plugin installed in N
         assert.ok(!notes.some((note) => /unrecognised/i.test(note)), `${example.name}: ${notes.join(' | ')}`);
       }
       assert.deepEqual(editor.takeErrors(), []);
+      await finish();
     });
 
-    it('takes the README screenshots (as npm run screenshots does): palette, an example flow, an edit dialog', async function () {
-      await editor.page.close();
-      editor = await NodeRedEditor.open(browser!, nodeRed.editorUrl); // without the examples imported above
-      const files = await takeReadmeScreenshots(editor, pkg.name, path.join(artifacts, 'screenshots'));
-      assert.deepEqual(files.map((file) => path.basename(file)), [...README_SCREENSHOTS]);
-      for (const file of files) {
-        const png = readFileSync(file);
-        assert.equal(png.subarray(1, 4).toString(), 'PNG', file);
-        assert.ok(statSync(file).size > 10_000, `${file} shows something`);
+    it('takes the README screenshots (as npm run screenshots does): the palette; a deployed flow with live status, green results and a blue ring mid-savepoint; the job picker open', async function () {
+      const showcaseJobs = await startShowcaseJobs(flink);
+      try {
+        const taken = await takeReadmeScreenshots(editor, flink.url, path.join(artifacts, 'screenshots', runtime.title.replace(/\W+/g, '-')));
+        assert.deepEqual(taken.files.map((file) => path.basename(file)), [...README_SCREENSHOTS]);
+        for (const file of taken.files) {
+          const png = readFileSync(file);
+          assert.equal(png.subarray(1, 4).toString(), 'PNG', file);
+          assert.ok(statSync(file).size > 10_000, `${file} shows something`);
+        }
+        const { listJobs, jobStatus, savepoint, slowSavepoint } = taken.statuses;
+        assert.deepEqual([listJobs.fill, jobStatus.fill, savepoint.fill], ['green', 'green', 'green'], JSON.stringify(taken.statuses));
+        assert.equal(jobStatus.text, 'RUNNING');
+        assert.deepEqual([slowSavepoint.fill, slowSavepoint.shape], ['blue', 'ring'], slowSavepoint.text);
+        for (const id of showcaseJobs) assert.ok(taken.pickedJobs.includes(id), `the picker lists ${id}`);
+        assert.deepEqual(editor.takeErrors(), []);
+        await finish();
+      } finally {
+        for (const id of showcaseJobs) await cancelJob(flink.url, id);
       }
-      assert.deepEqual(editor.takeErrors(), []);
     });
   });
 });

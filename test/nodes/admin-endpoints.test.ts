@@ -4,6 +4,7 @@ import { freePort } from '../flink/cluster';
 import { cancelJob } from '../flink/job';
 import { testFlink, type TestFlink } from '../flink/test-cluster';
 import { ADMIN, startAdminNodeRed, VIEWER, type AdminNodeRed, type AnswerOf } from './admin-node-red';
+import { startStubServer } from '../support/stub-server';
 import { startFlinkProxy, type FlinkProxy } from './flink-proxy';
 import { uniqueName } from './node-harness';
 
@@ -103,6 +104,24 @@ describe('admin endpoints: the editor\'s job list and connection test, in a Node
     const badHeaders = await ask('jobs', { settings: { url: flink.url, headers: 'X-Team: ops' } });
     assert.equal(badHeaders.status, 400, badHeaders.text);
     assert.match((badHeaders.body as { message: string }).message, /settings\.headers/);
+  });
+
+  it('gives FLINK_INVALID_RESPONSE (502) for a server that answers but is not Flink (a login page)', async function () {
+    const loginPage = await startStubServer();
+    loginPage.handle((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/html' });
+      response.end('<html><body><form action="/login">Sign in</form></body></html>');
+    });
+    try {
+      for (const endpoint of ['test', 'jobs'] as const) {
+        const answer = await ask(endpoint, { settings: { url: loginPage.url } });
+        assert.equal(answer.status, 502, answer.text);
+        assert.equal((answer.body as { code: string }).code, 'FLINK_INVALID_RESPONSE');
+      }
+      assert.ok(loginPage.received.length >= 2, 'the requests reached the server');
+    } finally {
+      await loginPage.close();
+    }
   });
 
   describe('a deployed cluster with stored credentials', function () {

@@ -1,7 +1,8 @@
 import { registerAdminEndpoints } from './lib/admin-endpoints';
 import { clusterEnvironment } from './lib/cluster-environment';
 import type { FlinkClusterNode } from './lib/cluster-node';
-import { CLUSTER_CREDENTIAL_TYPES, clientOptions, type ClusterCredentials, type ClusterSettings } from './lib/cluster-options';
+import { CLUSTER_CREDENTIAL_TYPES, type ClusterCredentials } from './lib/cluster-credentials';
+import { clientOptions, type ClusterSettings } from './lib/cluster-options';
 import { secretsOf } from './lib/cluster-secrets';
 import { secretMasker } from './lib/secret-masker';
 import type { Node, NodeAPI, NodeDef } from 'node-red';

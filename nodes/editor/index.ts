@@ -1,5 +1,6 @@
 // The editor script every flow node's HTML loads from the module's resources folder, as window.FlinkEditor.
 // Each node's HTML loads it, so it may run several times: the first copy stays.
+import { CLUSTER_CREDENTIAL_TYPES } from '../lib/cluster-credentials';
 import { headerRows } from './cluster-probe';
 import { attachConnectionTest } from './connection-test';
 import { interval, timeout } from './durations';
@@ -14,6 +15,8 @@ const FlinkEditor = {
   jobSelector, timeout, interval, jobStates, jobNameFilter, savepointDir, formatType,
   checkbox, select, text,
   attachConnectionTest, headerRows,
+  /** The flink-cluster's credentials, declared as its runtime declares them. */
+  clusterCredentials: CLUSTER_CREDENTIAL_TYPES,
 };
 
 declare global {

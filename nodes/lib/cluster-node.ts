@@ -1,5 +1,5 @@
 import type { Node, NodeAPI } from 'node-red';
-import type { ClusterCredentials } from './cluster-options';
+import type { ClusterCredentials } from './cluster-credentials';
 import type { Redact } from './secret-masker';
 import type { SharedClient } from './shared-client';
 

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { FlinkAuth, FlinkClusterClientOptions, FlinkTlsOptions } from '../../src';
+import type { ClusterCredentials } from './cluster-credentials';
 import type { ClusterEnvironment } from './cluster-environment';
 import { invalidArgument } from './errors';
 import { MAX_TIMER_MS } from './values';
@@ -29,27 +30,7 @@ export interface ClusterSettings {
   retries?: number | string;
 }
 
-/** The flink-cluster node's credentials: kept by Node-RED apart from the flow, never exported. */
-export interface ClusterCredentials {
-  username?: string;
-  password?: string;
-  token?: string;
-  caPem?: string;
-  certPem?: string;
-  keyPem?: string;
-  passphrase?: string;
-}
 
-/** How Node-RED keeps each credential: a password is never sent back to the editor, a text is. */
-export const CLUSTER_CREDENTIAL_TYPES = {
-  username: { type: 'text' },
-  password: { type: 'password' },
-  token: { type: 'password' },
-  caPem: { type: 'text' },
-  certPem: { type: 'text' },
-  keyPem: { type: 'password' },
-  passphrase: { type: 'password' },
-} as const satisfies Record<keyof ClusterCredentials, { type: 'text' | 'password' }>;
 
 export const DEFAULT_REQUEST_TIMEOUT_S = 30;
 export const DEFAULT_RETRIES = 3;

@@ -1,5 +1,6 @@
 import type { ClusterEnvironment } from './cluster-environment';
-import type { ClusterCredentials, ClusterSettings } from './cluster-options';
+import type { ClusterCredentials } from './cluster-credentials';
+import type { ClusterSettings } from './cluster-options';
 
 /** The tls-config node's key and passphrase, when the cluster uses one that can be used. */
 function tlsConfigSecrets(settings: ClusterSettings, environment: ClusterEnvironment): Array<string | undefined> {

@@ -1,7 +1,8 @@
 import type { NodeAPI } from 'node-red';
 import { clusterEnvironment, type ClusterEnvironment } from './cluster-environment';
 import type { FlinkClusterNode } from './cluster-node';
-import { CLUSTER_CREDENTIAL_TYPES, type ClusterCredentials, type ClusterSettings } from './cluster-options';
+import { CLUSTER_CREDENTIAL_TYPES, type ClusterCredentials } from './cluster-credentials';
+import type { ClusterSettings } from './cluster-options';
 import { invalidArgument } from './errors';
 
 /** What the editor holds in place of a password it was never sent (Node-RED's placeholder for "unchanged"). */

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FormData } from 'undici';
 import { FlinkError, invalidArgument, isFlinkError, withFields } from './errors';
-import { checkJobId, checkTriggerId, newJobId, newTriggerId } from './ids';
+import { checkJarId, checkJobId, checkTriggerId, newJobId, newTriggerId } from './ids';
 import { JobClient } from './job-client';
 import { failureOf, operationFailed } from './failures';
 import { decodeJavaValue } from './java-values';
@@ -10,10 +10,11 @@ import { isRecovering, withDeadline, withOperationContext, type OperationState }
 import { pollUntilDone, rideOutOutage, type PollTarget } from './poll';
 import { mayHaveActed, type AttemptFailure } from './retry';
 import { endpoints, type JarRunBody } from './endpoints';
+import { checkResourceRequirements, schedulerRefusal } from './resource-requirements';
 import { FlinkRestApi } from './rest-api';
 import { FlinkTransport } from './transport';
 import type {
-  CallOptions, CheckpointOptions, FlinkClusterClientOptions, OperationOptions, Progress, ClusterOverview, JobDetails, JobExceptions, JobExceptionsOptions, JobOperations, JobResult, JobResultOptions, JobStatus,
+  CallOptions, CheckpointOptions, FlinkClusterClientOptions, JarFile, JobResourceRequirements, OperationOptions, Progress, ClusterOverview, JobDetails, JobExceptions, JobExceptionsOptions, JobOperations, JobResult, JobResultOptions, JobStatus,
   JobStatusMessage, RunJarOptions, SavepointOptions, SavepointStatus, StopOptions,
 } from './types';
 import { CHECKPOINT_TYPES, SAVEPOINT_FORMAT_TYPES } from './types';
@@ -266,7 +267,7 @@ export class FlinkClusterClient implements JobOperations {
 
   /** Runs an uploaded jar's job (optionally from a savepoint); returns the new job's id. */
   async runJar(jarId: string, options: RunJarOptions = {}): Promise<string> {
-    if (typeof jarId !== 'string' || !/^[\w.-]+\.jar$/.test(jarId)) throw invalidArgument(`"${jarId}" is not a jar id from uploadJar`);
+    checkJarId(jarId);
     const requestedId = options.jobId === undefined ? undefined : checkJobId(options.jobId);
     const version = await this.api.version(options);
     if (requestedId) requireFeature(version, SINCE.jarRunJobId, 'Choosing the job id of a jar run');
@@ -291,6 +292,52 @@ export class FlinkClusterClient implements JobOperations {
     } catch (err) {
       if (!jobId || !isFlinkError(err) || !isDuplicateSubmission(err)) throw err;
       throw withFields(err, { code: 'FLINK_CONFLICT', jobId, message: `Flink already has a job with id ${jobId}: ${err.message}` });
+    }
+  }
+
+  /** The jars uploaded to the cluster, as `GET /jars` lists them. */
+  async listJars(options: CallOptions = {}): Promise<JarFile[]> {
+    const { files } = await this.api.call(endpoints.jarList, {}, options);
+    return files.map((file) => ({ id: file.id, name: file.name, uploaded: file.uploaded, entryClasses: (file.entry ?? []).map((entry) => entry.name) }));
+  }
+
+  /**
+   * Deletes an uploaded jar. A jar id the cluster does not have is FLINK_INVALID_ARGUMENT; a retried request
+   * whose earlier attempt may already have deleted the jar resolves instead.
+   */
+  async deleteJar(jarId: string, options: CallOptions = {}): Promise<void> {
+    const jarid = checkJarId(jarId);
+    try {
+      await this.api.call(endpoints.jarDelete, { params: { jarid }, resolveReplay: (err) => (isUnknownJar(err) ? {} : undefined) }, options);
+    } catch (err) {
+      if (!isFlinkError(err) || !isUnknownJar(err)) throw err;
+      throw withFields(err, { code: 'FLINK_INVALID_ARGUMENT', message: `Flink has no uploaded jar ${jarid} (never uploaded to this cluster, or already deleted)` });
+    }
+  }
+
+  // ---- rescaling (adaptive scheduler) ----
+
+  /** The parallelism bounds of each of the job's vertices (Flink 1.18+, adaptive scheduler only: else FLINK_UNSUPPORTED). */
+  async getResourceRequirements(jobId: string, options: CallOptions = {}): Promise<JobResourceRequirements> {
+    const jobid = checkJobId(jobId);
+    try {
+      return await this.api.call(endpoints.resourceRequirements, { params: { jobid } }, options);
+    } catch (err) {
+      throw schedulerRefusal(err, jobid);
+    }
+  }
+
+  /**
+   * Sets the parallelism bounds of every one of the job's vertices (Flink 1.18+, adaptive scheduler only: else
+   * FLINK_UNSUPPORTED). Flink wants all vertices; the scheduler rescales soon after, not yet when this returns.
+   */
+  async setResourceRequirements(jobId: string, requirements: JobResourceRequirements, options: CallOptions = {}): Promise<void> {
+    const jobid = checkJobId(jobId);
+    const body = checkResourceRequirements(requirements);
+    try {
+      await this.api.call(endpoints.setResourceRequirements, { params: { jobid }, body }, options);
+    } catch (err) {
+      throw schedulerRefusal(err, jobid);
     }
   }
 
@@ -432,6 +479,11 @@ const LOST_TRIGGER = 'the JobManager lost it (it restarted without high availabi
 /** Flink's answer to a jar run whose job id it already has (1.20: Job..., 2.x: Application...). */
 function isDuplicateSubmission(err: FlinkError): boolean {
   return /Duplicate(?:Job|Application)SubmissionException/.test(`${err.message}\n${err.details ?? ''}`);
+}
+
+/** Flink's answer to deleting a jar it does not have: a 400 "File <id> does not exist in <upload dir>." */
+function isUnknownJar(err: FlinkError): boolean {
+  return err.status === 400 && /^File \S+ does not exist in /.test(err.message);
 }
 
 function checkFormatType(options: SavepointOptions): void {

@@ -2,7 +2,7 @@ import type { FormData } from 'undici';
 import type { z } from 'zod';
 import type { RetryPolicy } from './retry';
 import * as schemas from './schemas';
-import type { CheckpointType, ClaimMode, SavepointFormatType } from './types';
+import type { CheckpointType, ClaimMode, JobResourceRequirements, SavepointFormatType } from './types';
 import { SINCE, type Since } from './version';
 
 /*
@@ -11,7 +11,7 @@ import { SINCE, type Since } from './version';
  * it where older ones lack it. Operations call them through `FlinkRestApi.call`.
  */
 
-export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** The parameter names of a path template: `'/jobs/:jobid/savepoints/:triggerid'` gives `'jobid' | 'triggerid'`. */
 export type PathParamNames<Path extends string> =
@@ -102,6 +102,14 @@ export const endpoints = {
   exceptions: endpoint({ method: 'GET', path: '/jobs/:jobid/exceptions', query: ['maxExceptions'], response: schemas.exceptionHistory, retry: 'idempotent' }),
   checkpointStatistics: endpoint({ method: 'GET', path: '/jobs/:jobid/checkpoints', response: schemas.checkpointStatistics, retry: 'idempotent' }),
   executionResult: endpoint({ method: 'GET', path: '/jobs/:jobid/execution-result', response: schemas.executionResult, retry: 'idempotent' }),
+  resourceRequirements: endpoint({
+    method: 'GET', path: '/jobs/:jobid/resource-requirements', response: schemas.resourceRequirements, retry: 'idempotent', since: SINCE.resourceRequirements,
+  }),
+  // Setting the same requirements twice leaves the job as setting them once does.
+  setResourceRequirements: endpoint({
+    method: 'PUT', path: '/jobs/:jobid/resource-requirements', body: jsonBody<JobResourceRequirements>(),
+    response: schemas.emptyObject, retry: 'idempotent', since: SINCE.resourceRequirements,
+  }),
 
   savepointTrigger: endpoint({
     method: 'POST', path: '/jobs/:jobid/savepoints', body: jsonBody<SavepointTriggerBody>(),
@@ -125,6 +133,9 @@ export const endpoints = {
   }),
   savepointDisposalStatus: endpoint({ method: 'GET', path: '/savepoint-disposal/:triggerid', response: schemas.disposalResult, retry: 'idempotent' }),
 
+  jarList: endpoint({ method: 'GET', path: '/jars', response: schemas.jarList, retry: 'idempotent' }),
+  // A retry after an attempt that deleted the jar meets "does not exist": the call resolves that (`deleteJar`).
+  jarDelete: endpoint({ method: 'DELETE', path: '/jars/:jarid', response: schemas.emptyObject, retry: 'idempotent' }),
   jarUpload: endpoint({ method: 'POST', path: '/jars/upload', body: multipartBody, response: schemas.jarUpload, retry: 'unsent' }),
   jarRun: endpoint({ method: 'POST', path: '/jars/:jarid/run', body: jsonBody<JarRunBody>(), response: schemas.jarRun, retry: withClientId('jobId') }),
 };

@@ -22,6 +22,14 @@ export function checkTriggerId(triggerId: unknown): string {
   return triggerId.trim().toLowerCase();
 }
 
+/** A jar id as `uploadJar` returns it and `GET /jars` lists it: a file name ending in `.jar`, no path. */
+export function checkJarId(jarId: unknown): string {
+  if (typeof jarId !== 'string' || !/^[\w.-]+\.jar$/.test(jarId)) {
+    throw invalidArgument(`${describe(jarId)} is not a jar id from uploadJar or listJars`);
+  }
+  return jarId;
+}
+
 /** A fresh trigger id, sent with a trigger so that a retried request is recognised by Flink. */
 export function newTriggerId(): string {
   return randomBytes(16).toString('hex');

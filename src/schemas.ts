@@ -138,8 +138,23 @@ export const checkpointStatistics = z.looseObject({
 
 export const jobManagerConfig = z.array(z.looseObject({ key: z.string(), value: z.string() }));
 
+export const jarList = z.looseObject({
+  address: z.string().optional(),
+  files: z.array(z.looseObject({
+    id: z.string(),
+    name: z.string(),
+    uploaded: z.number(),
+    entry: z.array(z.looseObject({ name: z.string(), description: z.string().nullish() })).optional(),
+  })),
+});
+
 export const jarUpload = z.looseObject({ filename: z.string(), status: z.string().optional() });
 export const jarRun = z.looseObject({ jobid: hexId });
+
+/** Per job vertex id: the bounds of its parallelism (what the adaptive scheduler aims for). */
+export const resourceRequirements = z.record(hexId, z.looseObject({
+  parallelism: z.looseObject({ lowerBound: z.number().int(), upperBound: z.number().int() }),
+}));
 
 /** Cancel, shutdown and the like answer `{}`; anything JSON will do. */
 export const emptyObject = z.looseObject({});

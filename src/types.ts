@@ -190,6 +190,27 @@ export interface RunJarOptions extends CallOptions {
   jobId?: string;
 }
 
+/** One jar uploaded to the cluster, as `GET /jars` lists it. */
+export interface JarFile {
+  /** What `runJar` and `deleteJar` take. */
+  id: string;
+  /** The file name it was uploaded with. */
+  name: string;
+  /** When it was uploaded (ms since the epoch). */
+  uploaded: number;
+  /** The entry classes Flink found in its manifest. */
+  entryClasses: string[];
+}
+
+/** The parallelism the adaptive scheduler may give a vertex: at least `lowerBound`, at most `upperBound`. */
+export interface ParallelismBounds {
+  lowerBound: number;
+  upperBound: number;
+}
+
+/** A job's resource requirements by job vertex id, as `/jobs/{jobid}/resource-requirements` has them. */
+export type JobResourceRequirements = Record<string, { parallelism: ParallelismBounds }>;
+
 export type JobResultOptions = OperationOptions;
 
 export interface JobExceptionsOptions extends CallOptions {
@@ -230,4 +251,11 @@ export interface JobOperations {
   stopWithSavepoint(jobId: string, options?: StopOptions): Promise<string>;
   /** Triggers a checkpoint (Flink 1.17+) and waits for it; returns the checkpoint id. */
   triggerCheckpoint(jobId: string, options?: CheckpointOptions): Promise<number>;
+  /** The parallelism bounds of each vertex (Flink 1.18+, adaptive scheduler only: else FLINK_UNSUPPORTED). */
+  getResourceRequirements(jobId: string, options?: CallOptions): Promise<JobResourceRequirements>;
+  /**
+   * Sets the parallelism bounds of every vertex (Flink 1.18+, adaptive scheduler only: else FLINK_UNSUPPORTED);
+   * the scheduler rescales the running job to them soon after, not yet when this returns.
+   */
+  setResourceRequirements(jobId: string, requirements: JobResourceRequirements, options?: CallOptions): Promise<void>;
 }

@@ -31,6 +31,11 @@ export const SINCE = {
   jobStatusEndpoint: [1, 16],
   /** `POST /jobs/{jobid}/checkpoints`. */
   checkpointTrigger: [1, 17],
+  /**
+   * `GET`/`PUT /jobs/{jobid}/resource-requirements` (FLIP-291), answered only by the adaptive scheduler. In
+   * every spec the project checks against (1.20, 2.0, 2.3); added in 1.18.
+   */
+  resourceRequirements: [1, 18],
   /** `claimMode` in the jar-run body (`restoreMode` before). */
   claimMode: [1, 20],
   /**

@@ -30,14 +30,14 @@ export function checkResourceRequirements(requirements: unknown): JobResourceReq
 /**
  * Flink's answer when the job's scheduler has no resource requirements (every scheduler but the adaptive
  * one): a 500 carrying `UnsupportedOperationException: The DefaultScheduler does not support changing the
- * parallelism without a job restart...`. Read as FLINK_UNSUPPORTED saying what does work.
+ * parallelism without a job restart...`. Read as FLINK_UNSUPPORTED saying what does work; Flink's words stay in `details`.
  */
 export function schedulerRefusal(err: unknown, jobId: string): unknown {
   if (!isFlinkError(err, 'FLINK_SERVER')) return err;
   const refusal = /The (\w+) does not support changing the parallelism without a job restart/.exec(`${err.message}\n${err.details ?? ''}`);
   if (!refusal) return err;
   return withFields(err, {
-    code: 'FLINK_UNSUPPORTED', jobId,
+    code: 'FLINK_UNSUPPORTED', jobId, details: [err.message, err.details].filter(Boolean).join('\n'),
     message: `Job ${jobId} runs on Flink's ${refusal[1]}, which cannot rescale a job in place: resource requirements need the adaptive scheduler `
       + '(jobmanager.scheduler: adaptive). To change its parallelism, stop it with a savepoint and run it again from that savepoint with the new parallelism',
   });

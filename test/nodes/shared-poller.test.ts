@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { FlinkClusterClient } from '../../src';
-import type { SharedClient } from '../../nodes/lib/shared-client';
+import type { JobListing } from '../../nodes/lib/job-list-poller';
+import { SharedClient } from '../../nodes/lib/shared-client';
 import { startFlinkProxy, type FlinkProxy } from './flink-proxy';
 import { collect, eventually, FLINK_NODES, helper, statuses, testFlow, withNodeRed, type FlowNode } from './node-harness';
 import { trackOwnResources } from './resource-tracker';
@@ -93,5 +94,25 @@ describe('one job-list poller per cluster config', function () {
     assert.equal(old.subscriberCount, 0);
     await allListed();
     assert.equal(shared().jobList.subscriberCount, 5);
+  });
+});
+
+describe('JobListPoller', function () {
+  it('a listener that throws does not keep the listing from the others; after the config closed, a subscriber is told why', async function () {
+    const shared = new SharedClient(() => ({ url: 'http://127.0.0.1:9', retries: 0 }));
+    const received: JobListing[] = [];
+    const leaveThrowing = shared.jobList.subscribe(60_000, () => { throw new Error('a broken subscriber'); });
+    const leave = shared.jobList.subscribe(60_000, (listing) => received.push(listing));
+    await eventually(() => received.length > 0, 'the first listing');
+    assert.equal((received[0]!.error as { code?: string }).code, 'FLINK_CONNECTION');
+    await Promise.all([leaveThrowing(), leave()]);
+    assert.equal(shared.jobList.isPolling, false);
+
+    await shared.close();
+    const late: JobListing[] = [];
+    await shared.jobList.subscribe(60_000, (listing) => late.push(listing))();
+    await eventually(() => late.length > 0, 'the answer to a late subscriber');
+    assert.equal((late[0]!.error as { code?: string }).code, 'FLINK_ABORTED');
+    assert.equal(shared.jobList.isPolling, false, 'no poller after the config closed');
   });
 });

@@ -17,7 +17,7 @@ export interface NodeFlows { batches: number; batchSize: number; flinkJobStatus:
 
 type Message = Record<string, unknown>;
 interface RuntimeNode { receive(msg: Message): void; on(event: string, listener: (...args: any[]) => void): void } // eslint-disable-line @typescript-eslint/no-explicit-any
-interface EmbeddedRed {
+export interface EmbeddedRed {
   init(server: unknown, settings: Record<string, unknown>): void;
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -30,7 +30,7 @@ interface EmbeddedRed {
 }
 
 /** A Node-RED runtime with this package installed in its user dir, as `npm install` would. */
-async function startNodeRed(userDir: string): Promise<EmbeddedRed> {
+export async function startNodeRed(userDir: string): Promise<EmbeddedRed> {
   const scope = path.join(userDir, 'node_modules', '@flink-ops');
   mkdirSync(scope, { recursive: true });
   symlinkSync(projectRoot, path.join(scope, 'node-red-flink'), 'dir');
@@ -43,6 +43,16 @@ async function startNodeRed(userDir: string): Promise<EmbeddedRed> {
   return RED;
 }
 
+/** Deploys `flows` (a full deploy) and waits until the nodes `started` run. */
+export async function deploy(RED: EmbeddedRed, started: string[], flows: Array<Record<string, unknown>>): Promise<void> {
+  await RED.runtime.flows.setFlows({ deploymentType: 'full', flows: { flows } });
+  // setFlows answers once the flows are saved; they start a moment later.
+  for (let i = 0; started.some((id) => !RED.nodes.getNode(id)); i++) {
+    if (i > 200) throw new Error('the bench flows did not start (is the package built?)');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 export async function nodeFlows(flinkUrl: string, jobId: string, batches: number, batchSize: number): Promise<NodeFlows> {
   const userDir = mkdtempSync(path.join(tmpdir(), 'bench-node-red-'));
   const RED = await startNodeRed(userDir);
@@ -53,29 +63,19 @@ export async function nodeFlows(flinkUrl: string, jobId: string, batches: number
       const id = config.id as string;
       this.on('input', (msg: Message, _send: unknown, done: () => void) => { arrived[id]?.(msg); done(); });
     });
-    await RED.runtime.flows.setFlows({
-      deploymentType: 'full',
-      flows: {
-        flows: [
-          { id: 'bench-tab', type: 'tab', label: 'bench' },
-          { id: 'cluster', type: 'flink-cluster', name: 'bench', url: flinkUrl },
-          { id: 'flink', z: 'bench-tab', type: 'flink-job-status', cluster: 'cluster', jobId, jobIdType: 'str', wires: [['flink-sink']] },
-          { id: 'flink-sink', z: 'bench-tab', type: 'bench-sink', wires: [] },
-          {
-            id: 'http', z: 'bench-tab', type: 'http request', method: 'GET', ret: 'obj', paytoqs: 'ignore', persist: true,
-            url: `${flinkUrl}/jobs/${jobId}/status`, wires: [['http-sink']],
-          },
-          { id: 'http-sink', z: 'bench-tab', type: 'bench-sink', wires: [] },
-          { id: 'catch-failures', z: 'bench-tab', type: 'catch', scope: null, uncaught: false, wires: [['failures']] },
-          { id: 'failures', z: 'bench-tab', type: 'bench-sink', wires: [] },
-        ],
+    await deploy(RED, ['flink', 'http-sink'], [
+      { id: 'bench-tab', type: 'tab', label: 'bench' },
+      { id: 'cluster', type: 'flink-cluster', name: 'bench', url: flinkUrl },
+      { id: 'flink', z: 'bench-tab', type: 'flink-job-status', cluster: 'cluster', jobId, jobIdType: 'str', wires: [['flink-sink']] },
+      { id: 'flink-sink', z: 'bench-tab', type: 'bench-sink', wires: [] },
+      {
+        id: 'http', z: 'bench-tab', type: 'http request', method: 'GET', ret: 'obj', paytoqs: 'ignore', persist: true,
+        url: `${flinkUrl}/jobs/${jobId}/status`, wires: [['http-sink']],
       },
-    });
-    // setFlows answers once the flows are saved; they start a moment later.
-    for (let i = 0; !RED.nodes.getNode('flink') || !RED.nodes.getNode('http-sink'); i++) {
-      if (i > 200) throw new Error('the bench flows did not start (is the package built?)');
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+      { id: 'http-sink', z: 'bench-tab', type: 'bench-sink', wires: [] },
+      { id: 'catch-failures', z: 'bench-tab', type: 'catch', scope: null, uncaught: false, wires: [['failures']] },
+      { id: 'failures', z: 'bench-tab', type: 'bench-sink', wires: [] },
+    ]);
     const flows = {
       flinkJobStatus: { entry: 'flink', sink: 'flink-sink', ok: (msg: Message) => (msg.payload as { state?: string }).state === 'RUNNING' },
       httpRequest: { entry: 'http', sink: 'http-sink', ok: (msg: Message) => (msg.payload as { status?: string }).status === 'RUNNING' },

@@ -1,11 +1,11 @@
 import { errorProperty, invalidArgument, toNodeError } from './lib/errors';
 import { clusterOf } from './lib/cluster-node';
 import { JobStateTracker, type JobChange } from './lib/job-changes';
+import type { JobListing } from './lib/job-list-poller';
 import { nameMatcher, stateList, type NameMatch } from './lib/job-filters';
 import { summarizeJob } from './lib/job-summary';
 import { runtimeMessages } from './lib/messages';
 import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
-import { Poller } from './lib/poller';
 import { settingSecondsToMs } from './lib/values';
 
 interface WatchSettings extends NodeDef {
@@ -29,8 +29,10 @@ function changeMessage({ job, previousState }: JobChange): NodeMessage {
 }
 
 /**
- * flink-job-watch: lists the cluster's jobs every interval and sends a message for each job whose state changed.
- * One listing at a time; a failing cluster is reported once per outage, not once per poll.
+ * flink-job-watch: sends a message for each job whose state changed between two listings of the cluster's jobs.
+ * The listings come from the cluster's one job-list poller, shared with the other watch nodes of the cluster: at
+ * least every interval (more often when another node asks for a shorter one). A failing cluster is reported once
+ * per outage, not once per listing.
  */
 export = function (RED: NodeAPI): void {
   const t = runtimeMessages(RED, 'flink-job-watch');
@@ -66,12 +68,11 @@ export = function (RED: NodeAPI): void {
       return;
     }
 
-    const poll = async (signal: AbortSignal): Promise<void> => {
+    const receive = (listing: JobListing): void => {
       try {
+        if (listing.jobs === undefined) throw listing.error;
         const matches = nameMatcher(settings.nameFilter, settings.nameMatch, t);
-        const jobs = (await shared.get().listJobs({ signal }))
-          .filter((job) => matches(job.jobName))
-          .map(summarizeJob);
+        const jobs = listing.jobs.filter((job) => matches(job.jobName)).map(summarizeJob);
         const changes = tracker.update(jobs, settings.emitInitial === true)
           .filter((change) => targets.length === 0 || targets.includes(change.job.state));
         for (const change of changes) sendChange(changeMessage(change));
@@ -80,16 +81,15 @@ export = function (RED: NodeAPI): void {
         failing = false;
         node.status({ fill: 'green', shape: 'dot', text: [t('status.jobs', { count: jobs.length }), lastChange].filter(Boolean).join(' · ') });
       } catch (err) {
-        if (!signal.aborted) report(err);
+        report(err);
       }
     };
 
-    const poller = new Poller(poll, every);
     shared.register(node.id);
-    poller.start();
+    const unsubscribe = shared.jobList.subscribe(every, receive);
 
     node.on('close', (_removed: boolean, done: () => void) => {
-      poller.close()
+      unsubscribe()
         .then(() => shared.deregister(node.id))
         .catch((err: unknown) => node.error(toNodeError(err, redact)))
         .finally(done);

@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Dispatcher } from 'undici';
-import { FlinkClusterClient, FlinkError, type JobDetails, type JobResourceRequirements } from '../../src';
+import { FlinkClusterClient, type JobDetails, type JobResourceRequirements } from '../../src';
 import { startLocalCluster, type LocalFlinkCluster } from '../flink/cluster';
 import { ensureFlinkInstalled } from '../flink/distribution';
 import { buildFixtureJar, cancelJob, runFixtureJob, uploadJar } from '../flink/job';
@@ -11,16 +11,9 @@ import { requireLocalRun } from '../flink/skips';
 import { testFlink, type TestFlink } from '../flink/test-cluster';
 import { specViolations } from '../spec/flink-openapi';
 import { recordingDispatcher } from '../spec/recording-dispatcher';
+import { rejectsWithCode } from '../support/rejects';
 import { UNKNOWN_JOB_ID } from '../support/ids';
 
-async function rejectsWithCode(promise: Promise<unknown>, code: string, message?: RegExp): Promise<FlinkError> {
-  let caught: unknown;
-  await assert.rejects(promise, (err: unknown) => { caught = err; return true; });
-  assert.ok(caught instanceof FlinkError, `expected a FlinkError, got ${String(caught)}`);
-  assert.equal(caught.code, code, `expected ${code}, got ${caught.code}: ${caught.message}`);
-  if (message) assert.match(caught.message, message);
-  return caught;
-}
 
 /** Every vertex of the job at the same parallelism bounds. */
 function everyVertexAt(details: JobDetails, lowerBound: number, upperBound: number): JobResourceRequirements {

@@ -10,16 +10,9 @@ import type { Dispatcher } from 'undici';
 import { localPath } from '../flink/paths';
 import { requireLocalFlink, requireVersionLeg } from '../flink/skips';
 import { fromCheckpointStatistics, type HistoryEntry } from '../flink/checkpoint-history';
+import { rejectsWithCode } from '../support/rejects';
 import { UNKNOWN_JOB_ID as UNKNOWN_JOB } from '../support/ids';
 
-async function rejectsWithCode(promise: Promise<unknown>, code: string, message?: RegExp): Promise<FlinkError> {
-  let caught: unknown;
-  await assert.rejects(promise, (err: unknown) => { caught = err; return true; });
-  assert.ok(caught instanceof FlinkError, `expected a FlinkError, got ${String(caught)}`);
-  assert.equal(caught.code, code, `expected ${code}, got ${caught.code}: ${caught.message}`);
-  if (message) assert.match(caught.message, message);
-  return caught;
-}
 
 for (const version of clientTestVersions()) describe(`FlinkClusterClient against a real Flink ${version ?? ''}`.trim(), function () {
   let flink: TestFlink;

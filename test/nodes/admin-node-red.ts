@@ -73,14 +73,22 @@ export async function startAdminNodeRed(): Promise<AdminNodeRed> {
     return token;
   };
   let adminToken: string | undefined;
+  const flowStarts = (): number => output.split('Started flows').length - 1;
   return {
     editorUrl: running.editorUrl,
     login,
     post,
     async deploy(flows) {
       adminToken ??= await login(ADMIN);
+      const startsBefore = flowStarts();
       const answer = await post('flows', flows, adminToken, { 'Node-RED-Deployment-Type': 'full' });
       if (answer.status !== 200 && answer.status !== 204) throw new Error(`deploy failed: ${answer.status} ${answer.text}`);
+      // Node-RED answers a deploy before it has started the new flows (runtime flows.setFlows): wait for its log line.
+      const deadline = Date.now() + 30_000;
+      while (flowStarts() === startsBefore) {
+        if (Date.now() > deadline) throw new Error(`the deployed flows did not start within 30 s:\n${output}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
     },
     log: () => output,
     async stop() {

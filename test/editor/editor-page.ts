@@ -155,6 +155,17 @@ export class NodeRedEditor {
     await this.page.evaluate((action) => RED.actions.invoke(action), name);
   }
 
+  /** A new flow tab with inject → `type` → debug, dragged from the palette and wired as a user does. */
+  async addInjectFlow(type: string, debugX = 600): Promise<{ inject: string; node: string; debug: string }> {
+    await this.addFlow();
+    const inject = await this.addFromPalette('inject', 120, 120);
+    const node = await this.addFromPalette(type, 340, 120);
+    const debug = await this.addFromPalette('debug', debugX, 120);
+    await this.wire(inject, node);
+    await this.wire(node, debug);
+    return { inject, node, debug };
+  }
+
   /** Drags a node from the palette onto the workspace at (x, y) of the workspace; returns its id. */
   async addFromPalette(type: string, x: number, y: number): Promise<string> {
     const known = new Set((await this.nodes()).map((node) => node.id));

@@ -132,12 +132,7 @@ describe('the editor in headless Chromium, with the packed plugin installed in N
     });
 
     it('inject → savepoint (new flink-cluster with a password, job picked from the picker) → debug: deploy, press inject, the location shows in the debug sidebar', async function () {
-      await editor.addFlow();
-      const inject = await editor.addFromPalette('inject', 120, 120);
-      const savepoint = await editor.addFromPalette('flink-savepoint', 340, 120);
-      const debug = await editor.addFromPalette('debug', 760, 120);
-      await editor.wire(inject, savepoint);
-      await editor.wire(savepoint, debug);
+      const { inject, node: savepoint } = await editor.addInjectFlow('flink-savepoint', 760);
 
       await editor.openEditDialog(savepoint);
       await editor.page.locator('.red-ui-tray .flink-job-picker-button[data-field="name"]').click();
@@ -259,12 +254,7 @@ describe('the editor in headless Chromium, with the packed plugin installed in N
     });
 
     it('TLS through a tls-config node: a list-jobs node reads the jobs from Flink behind a TLS proxy, with the CA uploaded in Node-RED\'s TLS configuration', async function () {
-      await editor.addFlow();
-      const inject = await editor.addFromPalette('inject', 120, 120);
-      const listJobs = await editor.addFromPalette('flink-list-jobs', 340, 120);
-      const debug = await editor.addFromPalette('debug', 600, 120);
-      await editor.wire(inject, listJobs);
-      await editor.wire(listJobs, debug);
+      const { inject, node: listJobs } = await editor.addInjectFlow('flink-list-jobs');
       await editor.openEditDialog(listJobs);
       let beforeDeploy = { outcome: '', text: '' };
       await editor.addConfigNode('cluster', async (tray) => {

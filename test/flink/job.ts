@@ -54,10 +54,17 @@ export interface RunOptions {
   savepointPath?: string;
   /** Return as soon as Flink accepted the job, without waiting for RUNNING. */
   noWait?: boolean;
+  /** Run another fixture class (`test/fixtures/<class>.java`) with these program arguments after the job name. */
+  fixture?: { entryClass: string; args?: string[] };
+  parallelism?: number;
 }
 
 /** Which fixture class runs, with which program arguments. */
 function fixtureProgram(options: RunOptions): { entryClass: string; programArgsList: string[] } {
+  if (options.fixture) {
+    if (options.failAfterMs !== undefined || options.slowSnapshotMs !== undefined) throw new Error('fixture takes its own arguments');
+    return { entryClass: options.fixture.entryClass, programArgsList: [options.name, ...(options.fixture.args ?? [])] };
+  }
   if (options.slowSnapshotMs !== undefined) {
     if (options.failAfterMs !== undefined) throw new Error('failAfterMs is an EndlessJob option; SlowSnapshotJob does not fail');
     return { entryClass: SLOW_SNAPSHOT_JOB_CLASS, programArgsList: [options.name, String(options.slowSnapshotMs)] };
@@ -69,7 +76,7 @@ function fixtureProgram(options: RunOptions): { entryClass: string; programArgsL
 export async function runFixtureJob(flinkUrl: string, jarId: string, options: RunOptions): Promise<string> {
   const body = {
     ...fixtureProgram(options),
-    parallelism: 1,
+    parallelism: options.parallelism ?? 1,
     ...(options.savepointPath ? { savepointPath: options.savepointPath } : {}),
   };
   const { jobid } = await flinkJson<{ jobid: string }>(`${flinkUrl}/jars/${jarId}/run`, {

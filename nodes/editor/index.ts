@@ -3,6 +3,7 @@
 import { CLUSTER_CREDENTIAL_TYPES } from '../lib/cluster-credentials';
 import { headerRows } from './cluster-probe';
 import { attachConnectionTest } from './connection-test';
+import { contextStoreSelect } from './context-store';
 import { interval, timeout } from './durations';
 import { registerFlowNode } from './flow-node';
 import { jobNameFilter, jobStates } from './job-filters';
@@ -14,7 +15,7 @@ const FlinkEditor = {
   registerType: registerFlowNode,
   jobSelector, timeout, interval, jobStates, jobNameFilter, savepointDir, formatType,
   checkbox, select, text,
-  attachConnectionTest, headerRows,
+  attachConnectionTest, headerRows, contextStoreSelect,
   /** The flink-cluster's credentials, declared as its runtime declares them. */
   clusterCredentials: CLUSTER_CREDENTIAL_TYPES,
 };

@@ -3,6 +3,7 @@ import { registerOperationNode, type FlowNodeSettings } from './lib/flow-node';
 import { savepointInputs, type SavepointSettings } from './lib/message-input';
 import type { NodeAPI } from 'node-red';
 import { savepointResult } from './lib/savepoint-result';
+import { recordTaken } from './lib/savepoint-recorder';
 
 interface SavepointNodeSettings extends FlowNodeSettings, SavepointSettings {
   /** Emit { jobId, triggerId } as soon as Flink accepted the trigger. */
@@ -15,7 +16,9 @@ interface SavepointNodeSettings extends FlowNodeSettings, SavepointSettings {
 export = function (RED: NodeAPI): void {
   registerOperationNode<SavepointNodeSettings>(RED, 'flink-savepoint', {
     activity: 'activity.savepoint',
-    async run({ client, signal, msg, resolveJobId, onProgress, reportedTriggerId }, settings, { t }) {
+    async run(context, settings, tools) {
+      const { client, signal, msg, resolveJobId, onProgress, reportedTriggerId } = context;
+      const { t } = tools;
       if (settings.detached && settings.cancelJob) throw invalidArgument(t('errors.detachedCancel'));
       const options = { ...savepointInputs(settings, msg), signal, onProgress };
       const jobId = await resolveJobId();
@@ -26,6 +29,7 @@ export = function (RED: NodeAPI): void {
       const location = settings.cancelJob
         ? await client.cancelWithSavepoint(jobId, options)
         : await client.triggerSavepoint(jobId, options);
+      await recordTaken(tools, context, settings.cluster, { kind: settings.cancelJob ? 'cancel-with-savepoint' : 'savepoint', jobId, triggerId: reportedTriggerId(), location, formatType: options.formatType });
       return { payload: savepointResult(jobId, reportedTriggerId(), location), status: settings.cancelJob ? t('status.savedAndCanceled') : t('status.saved') };
     },
   });

@@ -5,7 +5,7 @@ import { runtimeMessages, type Messages } from './messages';
 import { OperationRunner, type OperationContext, type OperationResult } from './operation-runner';
 import type { Node, NodeAPI, NodeDef } from 'node-red';
 import { ActivityStatus } from './status';
-import { clusterOf } from './cluster-node';
+import { clusterOf, type FlinkClusterNode } from './cluster-node';
 
 /** Properties every operation node has. */
 export interface FlowNodeSettings extends NodeDef, JobSettings {
@@ -24,6 +24,8 @@ export interface FlinkOperationNode<S extends FlowNodeSettings> {
   /** Message key of what the blue status ring shows while it runs. */
   activity: string;
   run(context: OperationContext, settings: S, tools: NodeTools): Promise<OperationResult>;
+  /** Runs once when a node with a cluster starts (e.g. to show a warning in its status). */
+  started?(cluster: FlinkClusterNode, tools: NodeTools): void;
 }
 
 /**
@@ -49,6 +51,7 @@ export function registerOperationNode<S extends FlowNodeSettings>(RED: NodeAPI, 
       resolveJob: async (msg, client, signal) => findJobId(client, await jobReference(RED, node, settings, msg, signal, t), signal, t),
     }, (context) => spec.run(context, settings, tools));
     if (!cluster) node.status({ fill: 'red', shape: 'ring', text: t('status.noCluster') });
+    else spec.started?.(cluster, tools);
 
     node.on('input', (msg, send, done) => runner.handle(msg, send, done));
     node.on('close', (_removed: boolean, done: () => void) => {

@@ -29,6 +29,8 @@ export interface OperationResult {
   payload: unknown;
   /** A short result for the node status. */
   status: string;
+  /** Shows the status yellow: the result came with something to look at (e.g. records kept in memory only). */
+  warning?: boolean;
 }
 
 export type Operation = (context: OperationContext) => Promise<OperationResult>;
@@ -122,7 +124,7 @@ export class OperationRunner {
       });
       if (isOwnError(msg.error, this.options.node.id)) for (const property of FAILURE_PROPERTIES) delete msg[property];
       msg.payload = result.payload;
-      status.succeeded(token, result.status);
+      status.succeeded(token, result.status, result.warning === true);
       send(this.options.errorOutput ? [msg, null] : msg);
       done();
     } catch (err) {

@@ -7,7 +7,7 @@ import { jobNameOf } from './lib/job-name';
 import { choiceInput, jobReference, timeoutSetting } from './lib/message-input';
 import type { OperationContext, OperationResult } from './lib/operation-runner';
 import { planRetention, type RetentionPolicy } from './lib/retention';
-import { forgetSavepoint, markDisposalFailed, readSavepoints, recordSavepoints, type SavepointRecord } from './lib/savepoint-catalog';
+import { markDisposalFailed, markDisposed, readDisposedLocations, readSavepoints, recordSavepoints, type SavepointRecord } from './lib/savepoint-catalog';
 import { liveRuns } from './lib/savepoint-history';
 import { adoptable, listSavepoints } from './lib/savepoint-listing';
 import { isGiven, malformed } from './lib/values';
@@ -50,14 +50,14 @@ type ActionRun = (job: Job, context: OperationContext, settings: SavepointsSetti
 
 const ACTION_RUNS: Record<Action, ActionRun> = {
   async list({ name, state }, { client, signal }, _settings, { t }) {
-    const [records, runs] = await Promise.all([readSavepoints(state, name), liveRuns(client, name, signal)]);
-    const savepoints = listSavepoints(records, runs, name);
+    const [records, disposed, runs] = await Promise.all([readSavepoints(state, name), readDisposedLocations(state), liveRuns(client, name, signal)]);
+    const savepoints = listSavepoints(records, runs, name, disposed);
     return { payload: { job: name, running: runs.map((run) => run.jobId), savepoints }, status: t('status.listed', { count: savepoints.length }) };
   },
 
   async adopt({ name, state }, { client, signal }, _settings, { t }) {
-    const [records, runs] = await Promise.all([readSavepoints(state, name), liveRuns(client, name, signal)]);
-    const adopted = await recordSavepoints(state, adoptable(records, runs, name));
+    const [records, disposed, runs] = await Promise.all([readSavepoints(state, name), readDisposedLocations(state), liveRuns(client, name, signal)]);
+    const adopted = await recordSavepoints(state, adoptable(records, runs, name, disposed));
     return { payload: { job: name, adopted }, status: t('status.adopted', { count: adopted.length }) };
   },
 
@@ -80,7 +80,7 @@ const ACTION_RUNS: Record<Action, ActionRun> = {
         failed.push(await markDisposalFailed(state, name, record.location, { code, message }, new Date()) ?? record);
         continue;
       }
-      await forgetSavepoint(state, name, record.location);
+      await markDisposed(state, record.location);
       disposed.push(record);
     }
     const kept = plan.keep.map(({ record, reasons }) => ({ ...record, keptBecause: reasons }));

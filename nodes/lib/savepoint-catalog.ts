@@ -74,13 +74,35 @@ export async function recordSavepoint(state: ClusterState, record: SavepointReco
   return (await recordSavepoints(state, [record])).length === 1;
 }
 
-/** Drops a record: only once its disposal has succeeded (or Flink has no such savepoint to keep track of). */
-export async function forgetSavepoint(state: ClusterState, jobName: string, location: string): Promise<void> {
+/**
+ * Locations disposed of through the plugin, newest last: Flink's checkpoint history keeps showing a savepoint after
+ * its disposal (it does not know), so adopt skips these. Bounded: Flink's history shows only its last few entries.
+ */
+export const DISPOSED_SECTION = 'disposedSavepoints';
+const DISPOSED_KEPT = 200;
+
+export async function readDisposedLocations(state: ClusterState): Promise<string[]> {
+  return (await state.read<string[]>(DISPOSED_SECTION)) ?? [];
+}
+
+/**
+ * After a disposal succeeded: drops the location's records, whatever job they are under, and remembers the
+ * location as disposed. Returns how many records there were.
+ */
+export async function markDisposed(state: ClusterState, location: string): Promise<number> {
+  let forgotten = 0;
   await state.update<Catalog>(CATALOG_SECTION, (current) => {
-    const list = current?.[jobName];
-    if (!current || !list) return current;
-    return withoutEmptyJobs({ ...current, [jobName]: list.filter((record) => !sameLocation(record.location, location)) });
+    if (!current) return current;
+    const remaining = Object.fromEntries(Object.entries(current).map(([jobName, list]) => {
+      const kept = list.filter((record) => !sameLocation(record.location, location));
+      forgotten += list.length - kept.length;
+      return [jobName, kept];
+    }));
+    return forgotten === 0 ? current : withoutEmptyJobs(remaining);
   });
+  await state.update<string[]>(DISPOSED_SECTION, (current = []) =>
+    [...current.filter((known) => !sameLocation(known, location)), location].slice(-DISPOSED_KEPT));
+  return forgotten;
 }
 
 /** Marks a record's disposal failed (one more attempt); returns the record as it now is, if the catalog has it. */

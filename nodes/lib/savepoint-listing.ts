@@ -30,16 +30,20 @@ function completedInHistory(runs: JobRun[]): Array<HistorySavepoint & { location
       savepoint.status === 'COMPLETED' && !savepoint.discarded && savepoint.location !== undefined);
 }
 
-/** The history's completed savepoints that no record has, as records of the job name, oldest first. */
-export function adoptable(records: SavepointRecord[], runs: JobRun[], jobName: string): SavepointRecord[] {
+/**
+ * The history's completed savepoints that no record has and the plugin has not disposed of (the history goes on
+ * showing those), as records of the job name, oldest first.
+ */
+export function adoptable(records: SavepointRecord[], runs: JobRun[], jobName: string, disposed: string[]): SavepointRecord[] {
+  const known = [...records.map((record) => record.location), ...disposed];
   return completedInHistory(runs)
-    .filter((savepoint) => !records.some((record) => sameLocation(record.location, savepoint.location)))
+    .filter((savepoint) => !known.some((location) => sameLocation(location, savepoint.location)))
     .sort((a, b) => a.takenAt.localeCompare(b.takenAt))
     .map(({ jobId, location, takenAt, formatType, kind }) => ({ jobName, jobId, location, takenAt, formatType, kind }));
 }
 
 /** The catalog's records merged with the live runs' histories, oldest first. */
-export function listSavepoints(records: SavepointRecord[], runs: JobRun[], jobName: string): ListedSavepoint[] {
+export function listSavepoints(records: SavepointRecord[], runs: JobRun[], jobName: string, disposed: string[]): ListedSavepoint[] {
   const history = runs.flatMap((run) => run.savepoints);
   const restored = (location: string): boolean => runs.some((run) => run.restoredFrom !== undefined && sameLocation(run.restoredFrom, location));
   const inHistory = (location: string): HistoryFacts | null => {
@@ -48,7 +52,7 @@ export function listSavepoints(records: SavepointRecord[], runs: JobRun[], jobNa
   };
   const listed: ListedSavepoint[] = [
     ...records.map((record) => ({ ...record, catalogued: true, restoredFrom: restored(record.location), history: inHistory(record.location) })),
-    ...adoptable(records, runs, jobName).map((record) => ({
+    ...adoptable(records, runs, jobName, disposed).map((record) => ({
       ...record, catalogued: false, restoredFrom: restored(record.location), history: inHistory(record.location),
     })),
   ];

@@ -4,7 +4,7 @@ import type { NodeTools } from './flow-node';
 import { jobNameOf } from './job-name';
 import { runtimeMessages } from './messages';
 import type { OperationContext } from './operation-runner';
-import { recordSavepoint, type SavepointKind } from './savepoint-catalog';
+import { markDisposed, recordSavepoint, type SavepointKind } from './savepoint-catalog';
 
 /** The node type whose catalog holds the recorder's messages. */
 const CATALOG_NODE_TYPE = 'flink-savepoints';
@@ -36,5 +36,20 @@ export async function recordTaken({ RED, node }: NodeTools, { client, signal }: 
   } catch (err) {
     const t = runtimeMessages(RED, CATALOG_NODE_TYPE);
     node.warn(t('warnings.notRecorded', { location: taken.location, reason: toNodeError(err, cluster.redact).message }));
+  }
+}
+
+/**
+ * Drops the catalog's record of a savepoint a dispose node has just deleted, so a later retain does not try again.
+ * Like recording, it never fails the message: the files are gone; a record left behind is a warning.
+ */
+export async function forgetAfterDisposal({ RED, node }: NodeTools, clusterId: unknown, location: string): Promise<void> {
+  const cluster = clusterOf(RED, clusterId);
+  if (!cluster) return;
+  try {
+    await markDisposed(cluster.state(), location);
+  } catch (err) {
+    const t = runtimeMessages(RED, CATALOG_NODE_TYPE);
+    node.warn(t('warnings.notForgotten', { location, reason: toNodeError(err, cluster.redact).message }));
   }
 }

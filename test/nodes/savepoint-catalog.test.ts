@@ -1,0 +1,137 @@
+import assert from 'node:assert/strict';
+import { existsSync, renameSync } from 'node:fs';
+import { cancelJob, waitForJobState } from '../flink/job';
+import { localPath } from '../flink/paths';
+import { requireLocalFlink } from '../flink/skips';
+import { testFlink, type TestFlink } from '../flink/test-cluster';
+import { collector, fileBackedCluster, injectNode, NodeRedProcess, tab, type FlowNode } from '../support/node-red-process';
+import { uniqueName } from './node-harness';
+
+type Saved = { location: string; kind: string; jobId: string; disposal?: { attempts: number; code: string; message: string } };
+type Payload = { [key: string]: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const TAB = 'catalog-tab';
+const CLUSTER = 'catalog-cluster';
+
+/**
+ * One flow, driven by inject-with-properties: `take` → savepoint node, `stop` → stop node, `catalog` → a
+ * flink-savepoints node (msg.action, msg.keepLast); what each sends reaches a collector, failures `caught`.
+ */
+function catalogFlow(flinkUrl: string): FlowNode[] {
+  const flinkNode = (id: string, type: string, out: string, extra: Record<string, unknown> = {}): FlowNode =>
+    ({ id, type, z: TAB, cluster: CLUSTER, jobId: 'jobId', jobIdType: 'msg', jobName: '', wires: [[out]], ...extra });
+  return [
+    tab(TAB),
+    // A name other than the id: Node-RED takes a property whose value is a node's id for a reference to it.
+    { ...fileBackedCluster(CLUSTER, flinkUrl), name: 'catalog test cluster' },
+    injectNode('take', TAB, ['savepoint']),
+    flinkNode('savepoint', 'flink-savepoint', 'taken'),
+    injectNode('stop', TAB, ['stopper']),
+    flinkNode('stopper', 'flink-stop', 'stopped'),
+    injectNode('catalog', TAB, ['savepoints']),
+    flinkNode('savepoints', 'flink-savepoints', 'answered', { action: 'list', keepLast: '', maxAgeDays: '' }),
+    ...collector('taken', TAB),
+    ...collector('stopped', TAB),
+    ...collector('answered', TAB),
+    ...collector('caught', TAB, { catchAll: true }),
+  ];
+}
+
+describe('savepoint catalog in a real Node-RED with a file-backed context store, against the real Flink', function () {
+  this.timeout(180_000);
+  let flink: TestFlink;
+  let red: NodeRedProcess | undefined;
+  const jobs: string[] = [];
+  const jobName = uniqueName('catalogued');
+  /** Every savepoint taken, oldest first. */
+  const locations: string[] = [];
+
+  /** Fires an inject node with these message properties and returns the next message at `collectorName`. */
+  async function send(inject: string, properties: Payload, collectorName: string): Promise<Payload> {
+    const before = red!.messages(collectorName).length;
+    const caught = red!.messages('caught').length;
+    await red!.inject(inject, properties);
+    const deadline = Date.now() + 90_000;
+    for (;;) {
+      const errors = red!.messages('caught').slice(caught);
+      if (errors.length > 0) throw new Error(`the flow failed: ${JSON.stringify(errors[0]!.msg.error)}`);
+      const arrived = red!.messages(collectorName).slice(before);
+      if (arrived.length > 0) return arrived[0]!.msg;
+      if (Date.now() > deadline) throw new Error(`nothing reached ${collectorName}\n${red!.log().slice(-3000)}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  const take = async (): Promise<string> => {
+    const location = (await send('take', { jobName }, 'taken')).payload.location as string;
+    locations.push(location);
+    return location;
+  };
+  const catalog = async (properties: Payload): Promise<Payload> => (await send('catalog', { jobName, ...properties }, 'answered')).payload;
+  const retain = (keepLast: number): Promise<Payload> => catalog({ action: 'retain', keepLast });
+  const named = (records: Saved[]): string[] => records.map((record) => record.location);
+  const onDisk = (location: string): boolean => existsSync(localPath(location));
+
+  before(async function () {
+    flink = await testFlink();
+    requireLocalFlink(this, flink, 'reads and moves savepoint files on disk');
+    [red] = await Promise.all([NodeRedProcess.start(), flink.startJob({ name: jobName }).then((id) => { jobs.push(id); })]);
+    await red!.deploy(catalogFlow(flink.url));
+  });
+
+  after(async function () {
+    await red?.stop({ removeUserDir: true });
+    if (flink) await Promise.all(jobs.map((id) => cancelJob(flink.url, id)));
+  });
+
+  it('take 5 savepoints of a named job, restart Node-RED, retain 3: the 2 oldest are disposed (files gone), the records of the 3 newest remain', async function () {
+    for (let i = 0; i < 5; i += 1) await take();
+    assert.equal(new Set(locations).size, 5);
+    await red!.restart();
+    const retained = await retain(3);
+    assert.deepEqual({ job: retained.job, kept: named(retained.kept), disposed: named(retained.disposed), failed: retained.failed },
+      { job: jobName, kept: locations.slice(2).reverse(), disposed: locations.slice(0, 2), failed: [] });
+    assert.deepEqual(locations.map(onDisk), [false, false, true, true, true], 'the files of the 2 oldest are gone');
+    const listed = await catalog({ action: 'list' });
+    assert.deepEqual(named(listed.savepoints.filter((s: { catalogued: boolean }) => s.catalogued)), locations.slice(2));
+    assert.ok(listed.savepoints.every((s: Saved) => s.kind === 'savepoint' && s.jobId === jobs[0]));
+  });
+
+  it('a disposal that fails (its files gone from where the record says) keeps the record, marked failed; the next retain tries again', async function () {
+    await take(); // records: #3 to #6
+    const victim = locations[2]!;
+    renameSync(localPath(victim), `${localPath(victim)}.moved`);
+    const failing = await retain(3);
+    assert.deepEqual(named(failing.disposed), []);
+    assert.deepEqual(named(failing.failed), [victim]);
+    assert.equal(failing.failed[0].disposal.attempts, 1);
+    assert.equal(failing.failed[0].disposal.code, 'FLINK_OPERATION_FAILED');
+    const marked = (await catalog({ action: 'list' })).savepoints.find((s: Saved) => s.location === victim);
+    assert.equal(marked?.disposal?.attempts, 1, 'the record stays, marked');
+
+    const again = await retain(3);
+    assert.equal(again.failed[0]?.disposal.attempts, 2, 'tried again, failed again while the files are away');
+    renameSync(`${localPath(victim)}.moved`, localPath(victim));
+    const retried = await retain(3);
+    assert.deepEqual({ disposed: named(retried.disposed), failed: retried.failed }, { disposed: [victim], failed: [] });
+    assert.equal(onDisk(victim), false);
+    assert.deepEqual(named((await catalog({ action: 'list' })).savepoints), locations.slice(3));
+  });
+
+  it('the savepoint the running job was restored from is kept even when it is among the oldest', async function () {
+    const final = (await send('stop', { jobName }, 'stopped')).payload.location as string;
+    locations.push(final);
+    assert.equal(await waitForJobState(flink.url, jobs[0]!, ['FINISHED']), 'FINISHED');
+    const restoredFrom = locations[3]!; // the oldest record: #4 (then #5, #6 and the stop's)
+    jobs.push(await flink.startJob({ name: jobName, savepointPath: restoredFrom }));
+    const retained = await retain(1);
+    assert.deepEqual(Object.fromEntries(retained.kept.map((r: Saved & { keptBecause: string[] }) => [r.location, r.keptBecause])),
+      { [final]: ['newest', 'count'], [restoredFrom]: ['restored'] });
+    assert.deepEqual(named(retained.disposed), [locations[4], locations[5]]);
+    assert.deepEqual([restoredFrom, locations[4]!, locations[5]!, final].map(onDisk), [true, false, false, true]);
+    const listed = await catalog({ action: 'list' });
+    assert.deepEqual(listed.running, [jobs[1]]);
+    assert.deepEqual(listed.savepoints.filter((s: { catalogued: boolean }) => s.catalogued)
+      .map((s: Saved & { restoredFrom: boolean }) => [s.location, s.kind, s.restoredFrom]),
+    [[restoredFrom, 'savepoint', true], [final, 'stop', false]]);
+  });
+});

@@ -10,10 +10,11 @@ import { jobNameFilter, jobStates } from './job-filters';
 import { jobSelector } from './job-selector';
 import { checkbox, select, text } from './own-rows';
 import { formatType, savepointDir } from './savepoint-target';
+import { scheduleSlot } from './schedule-slot';
 
 const FlinkEditor = {
   registerType: registerFlowNode,
-  jobSelector, timeout, interval, jobStates, jobNameFilter, savepointDir, formatType,
+  jobSelector, timeout, interval, jobStates, jobNameFilter, savepointDir, formatType, scheduleSlot,
   checkbox, select, text,
   attachConnectionTest, headerRows, contextStoreSelect,
   /** The flink-cluster's credentials, declared as its runtime declares them. */

@@ -14,7 +14,7 @@ export interface TakenSavepoint {
   jobId: string;
   triggerId: string | undefined;
   location: string;
-  /** As requested; undefined for Flink's default (canonical). */
+  /** As requested; empty or undefined for Flink's default (canonical). */
   formatType: string | undefined;
 }
 
@@ -24,14 +24,15 @@ export interface TakenSavepoint {
  * the savepoint exists, so the node still sends its result; a record that could not be written becomes a warning
  * naming the location and why, and `adopt` on a flink-savepoints node can add it later from Flink's history.
  */
-export async function recordTaken({ RED, node }: NodeTools, { client, signal }: OperationContext, clusterId: unknown, taken: TakenSavepoint): Promise<void> {
+export async function recordTaken({ RED, node }: NodeTools, { client, signal }: Pick<OperationContext, 'client' | 'signal'>, clusterId: unknown,
+  taken: TakenSavepoint): Promise<void> {
   const cluster = clusterOf(RED, clusterId);
   if (!cluster) return;
   try {
     const jobName = await jobNameOf(client, { id: taken.jobId }, signal);
     await recordSavepoint(cluster.state(), {
       jobName, jobId: taken.jobId, ...(taken.triggerId ? { triggerId: taken.triggerId } : {}), location: taken.location,
-      takenAt: new Date().toISOString(), formatType: taken.formatType ?? 'CANONICAL', kind: taken.kind,
+      takenAt: new Date().toISOString(), formatType: taken.formatType || 'CANONICAL', kind: taken.kind,
     });
   } catch (err) {
     const t = runtimeMessages(RED, CATALOG_NODE_TYPE);

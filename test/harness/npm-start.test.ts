@@ -135,12 +135,27 @@ describe('npm start (dist/test/flink/main.js)', function () {
       editor = await NodeRedEditor.open(browser, editorUrl);
       const activity = await FlowActivity.watch(editor, flows);
 
-      // Scheduled savepoints, first: they need clickstream-sessions, which no other example stops. Four presses
-      // make the catalog's retention (keep the last 3) dispose of the oldest.
+      // Scheduled savepoints, first: they need clickstream-sessions, which no other example stops. Two presses in
+      // one schedule slot (an hour) give one savepoint; three later slots (msg.idempotencyKey, as the editor's
+      // inject-with-properties sends it) make the catalog's retention (keep the last 3) dispose of the oldest.
       const SCHEDULED = 'Scheduled savepoints';
       const clickstream = await runningJob('clickstream-sessions');
-      const rounds = [];
-      for (let round = 1; round <= 4; round += 1) rounds.push(await activity.press(SCHEDULED, 'every hour', ['savepoint taken', 'retention']));
+      const injectWith = (name: string, props: Array<{ p: string; v: string }>) => async (): Promise<void> => {
+        const response = await fetch(`${editorUrl}inject/${activity.node(SCHEDULED, name, 'inject').id}`, {
+          method: 'POST', headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ __user_inject_props__: props.map((prop) => ({ ...prop, vt: 'str' })) }),
+        });
+        assert.equal(response.status, 200);
+      };
+      const toNextHour = 3_600_000 - (Date.now() % 3_600_000);
+      if (toNextHour < 60_000) await new Promise((resolve) => setTimeout(resolve, toNextHour + 1000)); // both presses in one slot
+      const [first, again] = [await activity.press(SCHEDULED, 'every hour', ['savepoint taken', 'retention']),
+        await activity.press(SCHEDULED, 'every hour', ['savepoint taken', 'retention'])];
+      assert.equal(again[0]!.location, first[0]!.location, 'a second press in the slot gets the same savepoint');
+      const rounds = [first];
+      for (const slot of [2, 3, 4]) {
+        rounds.push(await activity.after(injectWith('every hour', [{ p: 'idempotencyKey', v: `slot ${slot}` }]), SCHEDULED, ['savepoint taken', 'retention']));
+      }
       const locations = rounds.map(([taken]) => taken!.location as string);
       const retained = rounds[3]![1]!;
       assert.ok(rounds.every(([taken]) => taken!.jobId === clickstream), 'the savepoints are of clickstream-sessions');
@@ -152,15 +167,8 @@ describe('npm start (dist/test/flink/main.js)', function () {
       for (const kept of locations.slice(1)) assert.ok(existsSync(localPath(kept)), `${kept} is kept`);
       const [listed] = await activity.press(SCHEDULED, 'list', ['savepoints']);
       assert.deepEqual(named(listed!.savepoints), locations.slice(1), 'the catalog lists the 3 kept');
-      // The "dispose one" inject with a location filled in, as the editor's inject-with-properties sends it.
-      const disposeOne = activity.node(SCHEDULED, 'dispose one', 'inject').id;
-      const [disposed] = await activity.after(async () => {
-        const response = await fetch(`${editorUrl}inject/${disposeOne}`, {
-          method: 'POST', headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ __user_inject_props__: [{ p: 'savepointPath', v: locations[1], vt: 'str' }] }),
-        });
-        assert.equal(response.status, 200);
-      }, SCHEDULED, ['disposed']);
+      // The "dispose one" inject with a location filled in.
+      const [disposed] = await activity.after(injectWith('dispose one', [{ p: 'savepointPath', v: locations[1]! }]), SCHEDULED, ['disposed']);
       assert.deepEqual(disposed, { savepointPath: locations[1], disposed: true });
       assert.equal(existsSync(localPath(locations[1]!)), false, 'the savepoint disposed by hand is gone from disk');
 

@@ -73,11 +73,23 @@ describe('the example flows', function () {
     const retention = collect(byName(flow, 'retention').id);
     const failures = collect(byName(flow, 'failure').id);
     const trigger = helper.getNode(byName(flow, 'every hour').id)!;
-    for (let round = 1; round <= 4; round += 1) {
-      trigger.receive({});
-      await eventually(() => retention.length === round || failures.length > 0, `savepoint ${round} and its retention`, 60_000);
+    const savepointNode = helper.getNode(byType(flow, 'flink-savepoint').id)!;
+    const round = async (count: number, send: () => void) => {
+      send();
+      await eventually(() => retention.length === count || failures.length > 0, `savepoint ${count} and its retention`, 60_000);
       assert.deepEqual(failures.map((m) => m.error), []);
-    }
+    };
+    // Two presses within one schedule slot (an hour): one savepoint, one record, as two instances would get.
+    const toNextHour = 3_600_000 - (Date.now() % 3_600_000);
+    if (toNextHour < 60_000) await new Promise((resolve) => setTimeout(resolve, toNextHour + 1000)); // both presses in one slot
+    await round(1, () => trigger.receive({}));
+    await round(2, () => trigger.receive({}));
+    assert.equal(taken[1]!.payload.location, taken[0]!.payload.location, 'the second press in the slot gets the same savepoint');
+    assert.deepEqual(retention[1]!.payload.kept.map((r: { location: string }) => r.location), [taken[0]!.payload.location], 'recorded once');
+    taken.splice(1, 1);
+    retention.splice(1, 1);
+    // Later slots, as msg.idempotencyKey gives them (it overrides the slot).
+    for (let later = 2; later <= 4; later += 1) await round(later, () => savepointNode.receive({ idempotencyKey: `slot ${later}` }));
     const locations = taken.map((m) => m.payload.location as string);
     assert.equal(new Set(locations).size, 4);
     assert.ok(taken.every((m) => m.payload.jobId === jobId), 'the name resolved to the test job');

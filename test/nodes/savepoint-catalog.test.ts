@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, renameSync } from 'node:fs';
+import { FlinkClusterClient } from '../../src';
+import { fromCheckpointStatistics } from '../flink/checkpoint-history';
 import { cancelJob, waitForJobState } from '../flink/job';
 import { localPath } from '../flink/paths';
 import { requireLocalFlink } from '../flink/skips';
@@ -12,6 +14,8 @@ type Payload = { [key: string]: any }; // eslint-disable-line @typescript-eslint
 
 const TAB = 'catalog-tab';
 const CLUSTER = 'catalog-cluster';
+/** A cluster config that keeps its records in Node-RED's default store, which these settings keep in memory. */
+const MEMORY_CLUSTER = 'memory-cluster';
 
 /**
  * One flow, driven by inject-with-properties: `take` → savepoint node, `stop` → stop node, `catalog` → a
@@ -30,6 +34,11 @@ function catalogFlow(flinkUrl: string): FlowNode[] {
     flinkNode('stopper', 'flink-stop', 'stopped'),
     injectNode('catalog', TAB, ['savepoints']),
     flinkNode('savepoints', 'flink-savepoints', 'answered', { action: 'list', keepLast: '', maxAgeDays: '' }),
+    { id: MEMORY_CLUSTER, type: 'flink-cluster', name: 'records in memory', url: flinkUrl, stateStore: '' },
+    injectNode('memory', TAB, ['memory-catalog']),
+    flinkNode('memory-catalog', 'flink-savepoints', 'answered', { cluster: MEMORY_CLUSTER, action: 'list', keepLast: '', maxAgeDays: '' }),
+    { id: 'memory-status', type: 'status', z: TAB, name: '', scope: ['memory-catalog'], wires: [['statuses']] },
+    ...collector('statuses', TAB),
     ...collector('taken', TAB),
     ...collector('stopped', TAB),
     ...collector('answered', TAB),
@@ -133,5 +142,35 @@ describe('savepoint catalog in a real Node-RED with a file-backed context store,
     assert.deepEqual(listed.savepoints.filter((s: { catalogued: boolean }) => s.catalogued)
       .map((s: Saved & { restoredFrom: boolean }) => [s.location, s.kind, s.restoredFrom]),
     [[restoredFrom, 'savepoint', true], [final, 'stop', false]]);
+  });
+
+  it('adopt records a savepoint taken outside the plugin that the running job\'s history shows, and only when asked', async function () {
+    const client = new FlinkClusterClient({ url: flink.url });
+    try {
+      const outside = await client.triggerSavepoint(jobs[1]!);
+      await fromCheckpointStatistics(client, jobs[1]!, (stats) => stats.history.find((e) => e.external_path === outside && e.status === 'COMPLETED'));
+      const before = (await catalog({ action: 'list' })).savepoints.find((s: Saved) => s.location === outside);
+      assert.deepEqual({ catalogued: before?.catalogued, history: before?.history?.jobId }, { catalogued: false, history: jobs[1] },
+        'listed from Flink\'s history, not yet in the catalog');
+      const { adopted } = await catalog({ action: 'adopt' });
+      assert.deepEqual(adopted.map((s: Saved) => [s.location, s.jobId, s.kind]), [[outside, jobs[1], 'savepoint']],
+        'only the savepoint nobody recorded: not the disposed ones Flink\'s history still shows');
+      const after = (await catalog({ action: 'list' })).savepoints.find((s: Saved) => s.location === outside);
+      assert.equal(after?.catalogued, true);
+      assert.deepEqual((await catalog({ action: 'adopt' })).adopted, [], 'adopting again adds nothing');
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('warns in its status (yellow) when its cluster keeps the records in a memory store', async function () {
+    const shown = () => red!.messages('statuses').map((entry) => entry.msg.status as { fill: string; text: string });
+    const before = shown().length;
+    await send('memory', { jobName, action: 'list' }, 'answered');
+    const deadline = Date.now() + 10_000;
+    while (shown().length === before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    const status = shown().at(-1);
+    assert.equal(status?.fill, 'yellow');
+    assert.match(status?.text ?? '', /memory only/);
   });
 });

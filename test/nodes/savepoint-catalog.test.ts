@@ -7,7 +7,7 @@ import { localPath } from '../flink/paths';
 import { requireLocalFlink } from '../flink/skips';
 import { testFlink, type TestFlink } from '../flink/test-cluster';
 import { collector, fileBackedCluster, injectNode, NodeRedProcess, tab, type FlowNode } from '../support/node-red-process';
-import { uniqueName } from './node-harness';
+import { FLINK_NODES, helper, roundTrip, testFlow, uniqueName } from './node-harness';
 
 type Saved = { location: string; kind: string; jobId: string; disposal?: { attempts: number; code: string; message: string } };
 type Payload = { [key: string]: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -172,5 +172,27 @@ describe('savepoint catalog in a real Node-RED with a file-backed context store,
     const status = shown().at(-1);
     assert.equal(status?.fill, 'yellow');
     assert.match(status?.text ?? '', /memory only/);
+  });
+
+  it('a savepoint whose record cannot be written is still sent on, with a warning naming its location and why', async function () {
+    await helper.startServer();
+    try {
+      await helper.load(FLINK_NODES, testFlow(flink.url, [{ id: 'n', type: 'flink-savepoint', jobName, wires: [['out']] }]));
+      const cluster = helper.getNode('cluster') as unknown as { state(): unknown };
+      cluster.state = () => ({
+        storeName: '', persistent: false, read: async () => undefined,
+        update: async () => { throw new Error('the context store is full'); },
+      });
+      const warnings: unknown[] = [];
+      helper.getNode('n')!.on('call:warn', (call: { args: unknown[] }) => warnings.push(call.args[0]));
+      const msg = await roundTrip('n', {}, 'out', 60_000);
+      assert.equal(msg.payload.jobId, jobs[1]);
+      assert.ok(onDisk(msg.payload.location), 'the savepoint exists');
+      assert.equal(warnings.length, 1);
+      assert.match(String(warnings[0]), new RegExp(`${msg.payload.location}.*not recorded.*the context store is full`));
+    } finally {
+      await helper.unload();
+      await helper.stopServer();
+    }
   });
 });

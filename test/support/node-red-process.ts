@@ -75,7 +75,7 @@ return { payload: JSON.stringify({ collector: ${JSON.stringify(name)}, start: Nu
 
 /** A flink-cluster config node for `url` that keeps the plugin's records in the file-backed store. */
 export function fileBackedCluster(id: string, url: string): FlowNode {
-  return { id, type: 'flink-cluster', name: id, url, stateStore: FILE_STORE };
+  return { id, type: 'flink-cluster', name: `flink ${id}`, url, stateStore: FILE_STORE };
 }
 
 /** An inject node that fires only when told (`NodeRedProcess.inject`), sending msg.payload = true. */

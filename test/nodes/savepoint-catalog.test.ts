@@ -26,8 +26,7 @@ function catalogFlow(flinkUrl: string): FlowNode[] {
     ({ id, type, z: TAB, cluster: CLUSTER, jobId: 'jobId', jobIdType: 'msg', jobName: '', wires: [[out]], ...extra });
   return [
     tab(TAB),
-    // A name other than the id: Node-RED takes a property whose value is a node's id for a reference to it.
-    { ...fileBackedCluster(CLUSTER, flinkUrl), name: 'catalog test cluster' },
+    fileBackedCluster(CLUSTER, flinkUrl),
     injectNode('take', TAB, ['savepoint']),
     flinkNode('savepoint', 'flink-savepoint', 'taken'),
     injectNode('stop', TAB, ['stopper']),

@@ -195,3 +195,29 @@ describe('savepoint catalog in a real Node-RED with a file-backed context store,
     }
   });
 });
+
+describe('flink-savepoints: malformed input', function () {
+  before(async function () { await helper.startServer(); });
+  afterEach(async function () { await helper.unload(); });
+  after(async function () { await helper.stopServer(); });
+
+  it('is FLINK_INVALID_ARGUMENT naming the property, before anything is sent to Flink (its cluster does not even answer)', async function () {
+    await helper.load(FLINK_NODES, testFlow('http://127.0.0.1:9', [
+      { id: 'n', type: 'flink-savepoints', action: 'retain', keepLast: '', maxAgeDays: '', wires: [['out']] },
+    ]));
+    const cases: Array<[Payload, RegExp]> = [
+      [{ action: 'purge' }, /msg\.action must be one of list, retain, adopt, got "purge"/],
+      [{ keepLast: 'three' }, /msg\.keepLast must be a whole number from 1, got "three"/],
+      [{ keepLast: 0 }, /msg\.keepLast must be a whole number from 1, got the number 0/],
+      [{ keepLast: 2.5 }, /msg\.keepLast must be a whole number from 1/],
+      [{ maxAgeDays: -1 }, /msg\.maxAgeDays must be a number of days above 0, got the number -1/],
+      [{ maxAgeDays: '' }, /msg\.maxAgeDays must be a number of days above 0, got an empty string/],
+      [{}, /Retain needs a rule/],
+    ];
+    for (const [properties, message] of cases) {
+      const caught = await roundTrip('n', { jobName: 'some-job', ...properties }, 'caught');
+      assert.equal(caught.error.code, 'FLINK_INVALID_ARGUMENT', JSON.stringify(properties));
+      assert.match(caught.error.message, message);
+    }
+  });
+});

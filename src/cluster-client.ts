@@ -15,7 +15,7 @@ import { FlinkRestApi } from './rest-api';
 import { FlinkTransport } from './transport';
 import type {
   CallOptions, CheckpointOptions, FlinkClusterClientOptions, JarFile, JobResourceRequirements, OperationOptions, Progress, ClusterOverview, JobDetails, JobExceptions, JobExceptionsOptions, JobOperations, JobResult, JobResultOptions, JobStatus,
-  JobStatusMessage, RunJarOptions, SavepointOptions, SavepointStatus, StopOptions,
+  JobStatusMessage, RunJarOptions, SavepointOptions, SavepointStatus, StopOptions, TriggerOptions,
 } from './types';
 import { CHECKPOINT_TYPES, SAVEPOINT_FORMAT_TYPES } from './types';
 import { type FlinkVersion, requireFeature, SINCE } from './version';
@@ -155,14 +155,16 @@ export class FlinkClusterClient implements JobOperations {
   // ---- savepoints, stop, checkpoints ----
 
   /** Triggers a savepoint and returns its trigger id at once; follow it with `getSavepointStatus`. */
-  async triggerDetachedSavepoint(jobId: string, options: SavepointOptions = {}): Promise<string> {
+  async triggerDetachedSavepoint(jobId: string, given: SavepointOptions = {}): Promise<string> {
     const id = checkJobId(jobId);
+    const options = checkTriggerOptions(given);
     checkFormatType(options);
     // Flink accepts a trigger for any job id and only fails it later; ask first, so an unknown job is reported now.
     await this.getJobStatus(id, options);
     const state: OperationState = {};
     try {
       const trigger = this.savepointTrigger(id, 'savepoint', options, await this.api.version(options));
+      if (trigger.triggerId) await options.beforeTrigger?.(trigger.triggerId);
       Object.assign(state, { sent: true, jobId: id, ...(trigger.triggerId ? { triggerId: trigger.triggerId } : {}) });
       return (await trigger.send(options))['request-id'];
     } catch (err) {
@@ -175,6 +177,16 @@ export class FlinkClusterClient implements JobOperations {
     // Not inside an operation: the caller decides what to do when Flink cannot be reached.
     const location = await target.check(options);
     return location === undefined ? { state: 'IN_PROGRESS' } : { state: 'COMPLETED', location };
+  }
+
+  async followSavepoint(jobId: string, triggerId: string, options: OperationOptions = {}): Promise<string> {
+    const id = checkJobId(jobId);
+    const trigger = checkTriggerId(triggerId);
+    return this.runOperation(`savepoint ${trigger} of job ${id}`, options, (signal, state) => {
+      // The trigger reached Flink earlier: every error names it.
+      Object.assign(state, { sent: true, jobId: id, triggerId: trigger });
+      return pollUntilDone(this.savepointTarget(id, trigger, 'savepoint'), signal, options.onProgress, state);
+    });
   }
 
   /** Triggers a savepoint and waits for it; returns its location. */
@@ -193,8 +205,9 @@ export class FlinkClusterClient implements JobOperations {
   }
 
   /** Triggers a checkpoint (Flink 1.17+) and waits for it; returns the checkpoint id. */
-  async triggerCheckpoint(jobId: string, options: CheckpointOptions = {}): Promise<number> {
+  async triggerCheckpoint(jobId: string, given: CheckpointOptions = {}): Promise<number> {
     const id = checkJobId(jobId);
+    const options = checkTriggerOptions(given);
     if (options.checkpointType !== undefined && !CHECKPOINT_TYPES.includes(options.checkpointType)) {
       throw invalidArgument(`checkpointType must be one of ${CHECKPOINT_TYPES.join(', ')}, not "${options.checkpointType}"`);
     }
@@ -207,10 +220,10 @@ export class FlinkClusterClient implements JobOperations {
     }
     return this.runOperation(`checkpoint of job ${id}`, options, async (signal, state) => {
       requireFeature(await this.operationVersion('checkpoint', signal, state, options.onProgress), SINCE.checkpointTrigger, 'Triggering a checkpoint over REST');
-      const triggerId = newTriggerId();
+      const triggerId = options.triggerId ?? newTriggerId();
       const trigger = { triggerId, ...(options.checkpointType ? { checkpointType: options.checkpointType } : {}) };
       await this.sendTrigger('checkpoint', id, triggerId, (callOptions, onFailedAttempt) =>
-        this.api.call(endpoints.checkpointTrigger, { params: { jobid: id }, body: trigger, onFailedAttempt }, callOptions), signal, state, options.onProgress);
+        this.api.call(endpoints.checkpointTrigger, { params: { jobid: id }, body: trigger, onFailedAttempt }, callOptions), signal, state, options);
       return pollUntilDone({
         operation: 'checkpoint', triggerId,
         check: async (checkOptions) => {
@@ -352,27 +365,30 @@ export class FlinkClusterClient implements JobOperations {
     return withDeadline(what, options.timeoutMs ?? this.operationTimeoutMs, options, this.api.transport, work);
   }
 
-  private async savepoint(jobId: string, kind: SavepointKind, what: string, options: StopOptions, cancelJob = false): Promise<string> {
+  private async savepoint(jobId: string, kind: SavepointKind, what: string, given: StopOptions, cancelJob = false): Promise<string> {
+    const options = checkTriggerOptions(given);
     checkFormatType(options);
     return this.runOperation(`${what} of job ${jobId}`, options, async (signal, state) => {
       const version = await this.operationVersion(what, signal, state, options.onProgress);
       // After an outage, a new leader still recovering the job fails the trigger without starting anything: trigger anew (a new id) later.
       return rideOutOutage(async () => {
         const trigger = this.savepointTrigger(jobId, kind, options, version, cancelJob);
-        const triggerId = await this.sendTrigger(what, jobId, trigger.triggerId, trigger.send, signal, state, options.onProgress);
+        const triggerId = await this.sendTrigger(what, jobId, trigger.triggerId, trigger.send, signal, state, options);
         return pollUntilDone(this.savepointTarget(jobId, triggerId, what), signal, options.onProgress, state);
       }, signal, state, outageReporter(what, () => state.triggerId, options.onProgress),
-      (err): err is FlinkError => state.resent !== undefined && isRecovering(err));
+      // A trigger id of the caller's own is not sent anew: Flink would answer with the refusal it keeps for that id.
+      (err): err is FlinkError => state.resent !== undefined && options.triggerId === undefined && isRecovering(err));
     });
   }
 
-  /** The trigger of a savepoint, stop or cancel-with-savepoint, with a trigger id of the client's own from Flink 1.15 on. */
+  /** The trigger of a savepoint, stop or cancel-with-savepoint, with a trigger id of the client's (or caller's) own from Flink 1.15 on. */
   private savepointTrigger(jobId: string, kind: SavepointKind, options: StopOptions, version: FlinkVersion,
     cancelJob = false): { send: TriggerCall; triggerId?: string } {
     const modern = version.atLeast(SINCE.triggerIdAndFormatType);
     if (options.formatType && !modern) requireFeature(version, SINCE.triggerIdAndFormatType, 'Choosing a savepoint format');
+    if (options.triggerId && !modern) requireFeature(version, SINCE.triggerIdAndFormatType, 'Choosing the trigger id of a savepoint or stop');
     // With a trigger id of our own, Flink recognises a retried trigger and starts nothing new.
-    const triggerId = modern ? newTriggerId() : undefined;
+    const triggerId = modern ? options.triggerId ?? newTriggerId() : undefined;
     const dir = options.savepointDir;
     const params = { jobid: jobId };
     const common = { ...(options.formatType ? { formatType: options.formatType } : {}), ...(triggerId ? { triggerId } : {}) };
@@ -394,7 +410,8 @@ export class FlinkClusterClient implements JobOperations {
    * or the operation's deadline passes; one without is never sent again once it may have arrived.
    */
   private async sendTrigger(what: string, jobId: string, triggerId: string | undefined, send: TriggerCall, signal: AbortSignal,
-    state: OperationState, onProgress?: (progress: Progress) => void): Promise<string> {
+    state: OperationState, { onProgress, beforeTrigger }: TriggerOptions): Promise<string> {
+    if (triggerId) await beforeTrigger?.(triggerId);
     Object.assign(state, { sent: true, jobId, ...(triggerId ? { triggerId } : {}) });
     if (!triggerId) return this.acknowledged(await send({ signal }), state);
     const resent = { mayHaveArrived: false };
@@ -484,6 +501,16 @@ function isDuplicateSubmission(err: FlinkError): boolean {
 /** Flink's answer to deleting a jar it does not have: a 400 "File <id> does not exist in <upload dir>." */
 function isUnknownJar(err: FlinkError): boolean {
   return err.status === 400 && /^File \S+ does not exist in /.test(err.message);
+}
+
+/** The options with their trigger id checked and lowered; a malformed one is FLINK_INVALID_ARGUMENT. */
+function checkTriggerOptions<T extends TriggerOptions>(options: T): T {
+  if (options.triggerId === undefined) return options;
+  try {
+    return { ...options, triggerId: checkTriggerId(options.triggerId) };
+  } catch (err) {
+    throw withFields(err as FlinkError, { message: `The triggerId option: ${(err as FlinkError).message}` });
+  }
 }
 
 function checkFormatType(options: SavepointOptions): void {

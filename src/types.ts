@@ -157,7 +157,26 @@ export interface JobException {
   taskName?: string | null;
 }
 
-export interface SavepointOptions extends OperationOptions {
+/**
+ * The trigger of a savepoint, stop or checkpoint. Flink recognises a trigger id it already has for the job,
+ * in progress or completed, for `rest.async.store-duration` after completion (5 min by default, on the
+ * same JobManager): a second trigger with that id starts nothing and the call resolves to the first one's result.
+ */
+export interface TriggerOptions extends OperationOptions {
+  /**
+   * A trigger id of the caller's own (32 hex characters, Flink 1.15+), e.g. derived from an idempotency key, so
+   * that two callers or a retried call get one savepoint; by default a fresh one for each call.
+   */
+  triggerId?: string;
+  /**
+   * Called with the trigger id before the trigger is first sent (and again should the client send a new trigger),
+   * e.g. to record it where a restarted process finds it; the trigger waits for it, and its rejection ends the
+   * operation with nothing sent. Not called on a Flink older than 1.15, which takes no trigger id of the client's.
+   */
+  beforeTrigger?: (triggerId: string) => Promise<void> | void;
+}
+
+export interface SavepointOptions extends TriggerOptions {
   /** Where to write it; Flink's configured default directory when left out. */
   savepointDir?: string;
   formatType?: SavepointFormatType;
@@ -168,7 +187,7 @@ export interface StopOptions extends SavepointOptions {
   drain?: boolean;
 }
 
-export interface CheckpointOptions extends OperationOptions {
+export interface CheckpointOptions extends TriggerOptions {
   checkpointType?: CheckpointType;
 }
 
@@ -243,6 +262,11 @@ export interface JobOperations {
   /** Triggers a savepoint and returns its trigger id at once; follow it with `getSavepointStatus`. */
   triggerDetachedSavepoint(jobId: string, options?: SavepointOptions): Promise<string>;
   getSavepointStatus(jobId: string, triggerId: string, options?: CallOptions): Promise<SavepointStatus>;
+  /**
+   * Waits for a savepoint, stop or cancel-with-savepoint triggered earlier (by this process or one that has since
+   * restarted) and returns its location; FLINK_OUTCOME_UNKNOWN when Flink no longer knows the trigger.
+   */
+  followSavepoint(jobId: string, triggerId: string, options?: OperationOptions): Promise<string>;
   /** Triggers a savepoint and waits for it; returns its location. */
   triggerSavepoint(jobId: string, options?: SavepointOptions): Promise<string>;
   /** Takes a savepoint and cancels the job once it is written; returns its location. */

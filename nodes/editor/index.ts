@@ -9,12 +9,14 @@ import { registerFlowNode } from './flow-node';
 import { jobNameFilter, jobStates } from './job-filters';
 import { jobSelector } from './job-selector';
 import { checkbox, select, text } from './own-rows';
+import { keepLast, maxAgeDays } from './retention-rows';
 import { formatType, savepointDir } from './savepoint-target';
+import { scheduleSlot } from './schedule-slot';
 
 const FlinkEditor = {
   registerType: registerFlowNode,
-  jobSelector, timeout, interval, jobStates, jobNameFilter, savepointDir, formatType,
-  checkbox, select, text,
+  jobSelector, timeout, interval, jobStates, jobNameFilter, savepointDir, formatType, scheduleSlot,
+  checkbox, select, text, keepLast, maxAgeDays,
   attachConnectionTest, headerRows, contextStoreSelect,
   /** The flink-cluster's credentials, declared as its runtime declares them. */
   clusterCredentials: CLUSTER_CREDENTIAL_TYPES,

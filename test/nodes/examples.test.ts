@@ -63,27 +63,63 @@ describe('the example flows', function () {
     assert.deepEqual(types.filter((type) => !used.has(type)), [], 'node types missing from the examples');
   });
 
-  it('scheduled savepoint with retention: takes savepoints of the named job, keeps the last 3, disposes older ones', async function () {
+  it('scheduled savepoint with retention: takes savepoints of the named job, its catalog keeps the last 3 and disposes older ones; list and dispose by hand', async function () {
     requireLocalFlink(this, flink, 'reads savepoint files from disk');
     const { jobId, jobName } = await suite.startJob('example-retention');
     const flow = example('Scheduled savepoint with retention.json', flink.url, jobName);
+    assert.ok(!flow.some((node) => node.type === 'function'), 'no function node');
     await helper.load([...FLINK_NODES, ...CORE_NODES], flow);
     const taken = collect(byName(flow, 'savepoint taken').id);
-    const disposed = collect(byName(flow, 'disposed').id);
+    const retention = collect(byName(flow, 'retention').id);
     const failures = collect(byName(flow, 'failure').id);
     const trigger = helper.getNode(byName(flow, 'every hour').id)!;
-    for (let round = 1; round <= 4; round += 1) {
-      trigger.receive({});
-      await eventually(() => taken.length === round || failures.length > 0, `savepoint ${round}`, 60_000);
+    const savepointNode = helper.getNode(byType(flow, 'flink-savepoint').id)!;
+    const round = async (count: number, send: () => void) => {
+      send();
+      await eventually(() => retention.length === count || failures.length > 0, `savepoint ${count} and its retention`, 60_000);
       assert.deepEqual(failures.map((m) => m.error), []);
-    }
+    };
+    // Two presses within one schedule slot (an hour): one savepoint, one record, as two instances would get.
+    const toNextHour = 3_600_000 - (Date.now() % 3_600_000);
+    if (toNextHour < 60_000) await new Promise((resolve) => setTimeout(resolve, toNextHour + 1000)); // both presses in one slot
+    await round(1, () => trigger.receive({}));
+    await round(2, () => trigger.receive({}));
+    assert.equal(taken[1]!.payload.location, taken[0]!.payload.location, 'the second press in the slot gets the same savepoint');
+    assert.deepEqual(retention[1]!.payload.kept.map((r: { location: string }) => r.location), [taken[0]!.payload.location], 'recorded once');
+    taken.splice(1, 1);
+    retention.splice(1, 1);
+    // Later slots, as msg.idempotencyKey gives them (it overrides the slot).
+    for (let later = 2; later <= 4; later += 1) await round(later, () => savepointNode.receive({ idempotencyKey: `slot ${later}` }));
     const locations = taken.map((m) => m.payload.location as string);
     assert.equal(new Set(locations).size, 4);
     assert.ok(taken.every((m) => m.payload.jobId === jobId), 'the name resolved to the test job');
-    await eventually(() => disposed.length === 1, 'the oldest savepoint disposed', 60_000);
-    assert.deepEqual(disposed[0]!.payload, { savepointPath: locations[0], disposed: true });
+    const outcome = (m: Record<string, any>) => ({ // eslint-disable-line @typescript-eslint/no-explicit-any
+      job: m.payload.job,
+      kept: m.payload.kept.map((r: { location: string }) => r.location),
+      disposed: m.payload.disposed.map((r: { location: string }) => r.location),
+      failed: m.payload.failed,
+    });
+    assert.deepEqual(retention.slice(0, 3).map((m) => outcome(m).disposed), [[], [], []], 'nothing disposed while 3 or fewer');
+    assert.deepEqual(outcome(retention[3]!), { job: jobName, kept: locations.slice(1).reverse(), disposed: [locations[0]], failed: [] });
     assert.equal(existsSync(localPath(locations[0]!)), false, 'the oldest savepoint is gone');
     for (const kept of locations.slice(1)) assert.ok(existsSync(localPath(kept)), `${kept} is kept`);
+
+    const listed = nextMessage(byName(flow, 'savepoints').id, 30_000);
+    helper.getNode(byName(flow, 'list', 'inject').id)!.receive({});
+    const list = (await listed).payload;
+    assert.deepEqual(list.running, [jobId]);
+    assert.deepEqual(list.savepoints.filter((s: { catalogued: boolean }) => s.catalogued).map((s: { location: string }) => s.location), locations.slice(1));
+
+    // What the "dispose one" inject sends once its location is filled in.
+    const disposed = nextMessage(byName(flow, 'disposed').id, 60_000);
+    helper.getNode(byType(flow, 'flink-dispose-savepoint').id)!.receive({ savepointPath: locations[1] });
+    assert.deepEqual((await disposed).payload, { savepointPath: locations[1], disposed: true });
+    assert.equal(existsSync(localPath(locations[1]!)), false);
+    const relisted = nextMessage(byName(flow, 'savepoints').id, 30_000);
+    helper.getNode(byName(flow, 'list', 'inject').id)!.receive({});
+    assert.deepEqual((await relisted).payload.savepoints.map((s: { location: string }) => s.location), locations.slice(2),
+      'the record of the savepoint disposed by hand is gone, and Flink\'s history does not bring it back');
+    assert.deepEqual(failures.map((m) => m.error), []);
   });
 
   describe('alert-driven stop', function () {

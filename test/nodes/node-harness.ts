@@ -8,6 +8,7 @@ import flinkJobStatus from '../../nodes/flink-job-status';
 import flinkJobWatch from '../../nodes/flink-job-watch';
 import flinkListJobs from '../../nodes/flink-list-jobs';
 import flinkSavepoint from '../../nodes/flink-savepoint';
+import flinkSavepoints from '../../nodes/flink-savepoints';
 import flinkStop from '../../nodes/flink-stop';
 import { cancelJob, type RunOptions } from '../flink/job';
 import { testFlink, type TestFlink } from '../flink/test-cluster';
@@ -19,7 +20,7 @@ export { helper };
 /** Every node module of the package, as helper.load takes them. */
 export const FLINK_NODES: unknown[] = [
   flinkCluster, flinkListJobs, flinkJobStatus, flinkCancel, flinkSavepoint, flinkStop, flinkCheckpoint,
-  flinkDisposeSavepoint, flinkJobInfo, flinkJobWatch,
+  flinkDisposeSavepoint, flinkJobInfo, flinkJobWatch, flinkSavepoints,
 ];
 
 export type FlowNode = Record<string, unknown> & { id: string; type: string };

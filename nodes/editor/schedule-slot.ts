@@ -13,7 +13,7 @@ export const scheduleSlot = (): Row => ({
   defaults: {
     slotMinutes: {
       value: '',
-      validate: (v) => v === '' || (Number.isInteger(Number(v)) && Number(v) >= 1 && Number(v) <= MAX_SLOT_MINUTES) || RED._(shared('errors.slotMinutes')),
+      validate: (v, _options) => v === '' || (Number.isInteger(Number(v)) && Number(v) >= 1 && Number(v) <= MAX_SLOT_MINUTES) || RED._(shared('errors.slotMinutes')),
     },
   },
   html: () => labelledRow('slotMinutes', 'calendar-check-o', shared('label.slotMinutes'),

@@ -125,7 +125,7 @@ describe('scheduled savepoints without duplicates, and operations that outlive N
   this.timeout(180_000);
   let flink: TestFlink, client: FlinkClusterClient;
   let first: NodeRedProcess | undefined, second: NodeRedProcess | undefined;
-  let jobName: string, jobId: string;
+  let jobName: string, jobId: string, killedStopJob: string, redeployedStopJob: string;
   const jobs: string[] = [];
 
   before(async function () {
@@ -133,8 +133,13 @@ describe('scheduled savepoints without duplicates, and operations that outlive N
     requireLocalFlink(this, flink, 'the tests read the savepoints Flink wrote on disk');
     client = new FlinkClusterClient({ url: flink.url });
     jobName = uniqueName('scheduled-savepoint');
-    [first, second, jobId] = await Promise.all([NodeRedProcess.start(), NodeRedProcess.start(), flink.startJob({ name: jobName })]);
-    jobs.push(jobId);
+    // Everything starts at once; the slow jobs' snapshots take 4 s each, so a stop is surely in progress for a while.
+    [first, second, jobId, killedStopJob, redeployedStopJob] = await Promise.all([
+      NodeRedProcess.start(), NodeRedProcess.start(), flink.startJob({ name: jobName }),
+      flink.startJob({ name: uniqueName('resume-stop'), slowSnapshotMs: 4_000 }),
+      flink.startJob({ name: uniqueName('redeploy-stop'), slowSnapshotMs: 4_000 }),
+    ]);
+    jobs.push(jobId, killedStopJob, redeployedStopJob);
     await Promise.all([first.deploy(flow(flink.url)), second.deploy(flow(flink.url))]);
   });
 
@@ -188,8 +193,7 @@ describe('scheduled savepoints without duplicates, and operations that outlive N
 
   it('SIGKILL in the middle of a slow stop: started again, the node sends the stop\'s outcome with resumed: true; a restart with nothing in flight sends nothing', async function () {
     const red = first!;
-    const slowJob = await flink.startJob({ name: uniqueName('resume-stop'), slowSnapshotMs: 6_000 });
-    jobs.push(slowJob);
+    const slowJob = killedStopJob;
     const before = red.messages('out').length;
     await red.inject('fire-stop', { jobId: slowJob, topic: 'keep me', payload: { asked: 'stop' } });
     // The record is on disk before Flink gets the trigger: once it is there, the stop may be under way.
@@ -219,14 +223,13 @@ describe('scheduled savepoints without duplicates, and operations that outlive N
     assert.equal(red.messages('out').length, before + 1, 'one outcome for the one message');
 
     await red.restart();
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
     assert.equal(red.messages('out').length, before + 1, 'nothing in flight: nothing sent after a restart');
   });
 
   it('a full redeploy in the middle of a slow stop hands it to the restarted node, which sends its one outcome', async function () {
     const red = second!;
-    const slowJob = await flink.startJob({ name: uniqueName('redeploy-stop'), slowSnapshotMs: 4_000 });
-    jobs.push(slowJob);
+    const slowJob = redeployedStopJob;
     const before = red.messages('out').length;
     await red.inject('fire-stop', { jobId: slowJob });
     const record = await waitFor('the in-flight record on disk', () => inFlightOnDisk(red).find((entry) => entry.jobId === slowJob));

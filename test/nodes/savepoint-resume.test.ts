@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { NodeMessage } from 'node-red';
 import { FlinkClusterClient } from '../../src';
@@ -243,6 +244,30 @@ describe('scheduled savepoints without duplicates, and operations that outlive N
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     assert.equal(red.messages('out').length, before + 1, 'exactly one outcome');
     assert.deepEqual(inFlightOnDisk(red), []);
+  });
+
+  it('a record of a trigger Flink no longer knows: the started node fails it with FLINK_OUTCOME_UNKNOWN, its trigger id and msg.resumed', async function () {
+    const red = second!;
+    await red.stop();
+    const forgotten = derivedTriggerId(redeployedStopJob, 'stop', 'never sent');
+    const record: InFlightRecord = {
+      id: 'r1', nodeId: 'stop', kind: 'stop', jobId: redeployedStopJob, triggerId: forgotten,
+      startedAt: new Date().toISOString(), msg: { _msgid: 'm1', topic: 'lost' },
+    };
+    // Where the cluster state keeps the cluster's records (nodes/lib/cluster-state.ts): a hash of the REST URL.
+    const key = `flinkOps_${createHash('sha256').update(flink.url.replace(/\/+$/, '')).digest('hex').slice(0, 16)}_inFlight`;
+    const file = path.join(red.userDir, 'context', 'global', 'global.json');
+    writeFileSync(file, JSON.stringify({ ...JSON.parse(existsSync(file) ? readFileSync(file, 'utf8') : '{}') as object, [key]: { r1: record } }));
+    const before = red.messages('out').length;
+    await red.start();
+    const [failed] = await red.waitForMessages('out', before + 1).then((all) => all.slice(before));
+    const error = failed!.msg.error as { code?: string; message?: string };
+    assert.equal(error.code, 'FLINK_OUTCOME_UNKNOWN', JSON.stringify(error));
+    assert.match(error.message ?? '', new RegExp(forgotten));
+    assert.equal(failed!.msg.triggerId, forgotten);
+    assert.equal(failed!.msg.resumed, true);
+    assert.equal(failed!.msg.topic, 'lost');
+    assert.deepEqual(inFlightOnDisk(red), [], 'the record is gone with its outcome');
   });
 });
 

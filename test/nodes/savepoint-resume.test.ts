@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { NodeMessage } from 'node-red';
 import { FlinkClusterClient } from '../../src';
@@ -125,7 +126,7 @@ describe('scheduled savepoints without duplicates, and operations that outlive N
   this.timeout(180_000);
   let flink: TestFlink, client: FlinkClusterClient;
   let first: NodeRedProcess | undefined, second: NodeRedProcess | undefined;
-  let jobName: string, jobId: string;
+  let jobName: string, jobId: string, killedStopJob: string, redeployedStopJob: string;
   const jobs: string[] = [];
 
   before(async function () {
@@ -133,8 +134,13 @@ describe('scheduled savepoints without duplicates, and operations that outlive N
     requireLocalFlink(this, flink, 'the tests read the savepoints Flink wrote on disk');
     client = new FlinkClusterClient({ url: flink.url });
     jobName = uniqueName('scheduled-savepoint');
-    [first, second, jobId] = await Promise.all([NodeRedProcess.start(), NodeRedProcess.start(), flink.startJob({ name: jobName })]);
-    jobs.push(jobId);
+    // Everything starts at once; the slow jobs' snapshots take 4 s each, so a stop is surely in progress for a while.
+    [first, second, jobId, killedStopJob, redeployedStopJob] = await Promise.all([
+      NodeRedProcess.start(), NodeRedProcess.start(), flink.startJob({ name: jobName }),
+      flink.startJob({ name: uniqueName('resume-stop'), slowSnapshotMs: 4_000 }),
+      flink.startJob({ name: uniqueName('redeploy-stop'), slowSnapshotMs: 4_000 }),
+    ]);
+    jobs.push(jobId, killedStopJob, redeployedStopJob);
     await Promise.all([first.deploy(flow(flink.url)), second.deploy(flow(flink.url))]);
   });
 
@@ -188,8 +194,7 @@ describe('scheduled savepoints without duplicates, and operations that outlive N
 
   it('SIGKILL in the middle of a slow stop: started again, the node sends the stop\'s outcome with resumed: true; a restart with nothing in flight sends nothing', async function () {
     const red = first!;
-    const slowJob = await flink.startJob({ name: uniqueName('resume-stop'), slowSnapshotMs: 6_000 });
-    jobs.push(slowJob);
+    const slowJob = killedStopJob;
     const before = red.messages('out').length;
     await red.inject('fire-stop', { jobId: slowJob, topic: 'keep me', payload: { asked: 'stop' } });
     // The record is on disk before Flink gets the trigger: once it is there, the stop may be under way.
@@ -219,14 +224,13 @@ describe('scheduled savepoints without duplicates, and operations that outlive N
     assert.equal(red.messages('out').length, before + 1, 'one outcome for the one message');
 
     await red.restart();
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
     assert.equal(red.messages('out').length, before + 1, 'nothing in flight: nothing sent after a restart');
   });
 
   it('a full redeploy in the middle of a slow stop hands it to the restarted node, which sends its one outcome', async function () {
     const red = second!;
-    const slowJob = await flink.startJob({ name: uniqueName('redeploy-stop'), slowSnapshotMs: 4_000 });
-    jobs.push(slowJob);
+    const slowJob = redeployedStopJob;
     const before = red.messages('out').length;
     await red.inject('fire-stop', { jobId: slowJob });
     const record = await waitFor('the in-flight record on disk', () => inFlightOnDisk(red).find((entry) => entry.jobId === slowJob));
@@ -240,6 +244,30 @@ describe('scheduled savepoints without duplicates, and operations that outlive N
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     assert.equal(red.messages('out').length, before + 1, 'exactly one outcome');
     assert.deepEqual(inFlightOnDisk(red), []);
+  });
+
+  it('a record of a trigger Flink no longer knows: the started node fails it with FLINK_OUTCOME_UNKNOWN, its trigger id and msg.resumed', async function () {
+    const red = second!;
+    await red.stop();
+    const forgotten = derivedTriggerId(redeployedStopJob, 'stop', 'never sent');
+    const record: InFlightRecord = {
+      id: 'r1', nodeId: 'stop', kind: 'stop', jobId: redeployedStopJob, triggerId: forgotten,
+      startedAt: new Date().toISOString(), msg: { _msgid: 'm1', topic: 'lost' },
+    };
+    // Where the cluster state keeps the cluster's records (nodes/lib/cluster-state.ts): a hash of the REST URL.
+    const key = `flinkOps_${createHash('sha256').update(flink.url.replace(/\/+$/, '')).digest('hex').slice(0, 16)}_inFlight`;
+    const file = path.join(red.userDir, 'context', 'global', 'global.json');
+    writeFileSync(file, JSON.stringify({ ...JSON.parse(existsSync(file) ? readFileSync(file, 'utf8') : '{}') as object, [key]: { r1: record } }));
+    const before = red.messages('out').length;
+    await red.start();
+    const [failed] = await red.waitForMessages('out', before + 1).then((all) => all.slice(before));
+    const error = failed!.msg.error as { code?: string; message?: string };
+    assert.equal(error.code, 'FLINK_OUTCOME_UNKNOWN', JSON.stringify(error));
+    assert.match(error.message ?? '', new RegExp(forgotten));
+    assert.equal(failed!.msg.triggerId, forgotten);
+    assert.equal(failed!.msg.resumed, true);
+    assert.equal(failed!.msg.topic, 'lost');
+    assert.deepEqual(inFlightOnDisk(red), [], 'the record is gone with its outcome');
   });
 });
 

@@ -153,7 +153,7 @@ export class HealthEngine {
     }
     Object.assign(job, { name: listed.jobName, state: listed.state, startTime: listed.startTime, lastSeenAt: now, missing: 0 });
     this.resolve(events, job.jobId, 'job-lost', now, { state: job.state });
-    if (job.state === 'FAILED') {
+    if (job.state === 'FAILED' && this.options.opensIn(job.state)) {
       this.openIncident(events, job.jobId, job.name, 'job-failed', listed.endTime ?? now, { state: job.state, endTime: listed.endTime });
     }
     if (job.state === 'RUNNING') {

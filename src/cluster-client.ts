@@ -163,7 +163,14 @@ export class FlinkClusterClient implements JobOperations {
   }
 
   async getVertexBackpressure(jobId: string, vertexId: string, options: CallOptions = {}): Promise<VertexBackpressure> {
-    const body = await this.api.call(endpoints.vertexBackpressure, { params: { jobid: checkJobId(jobId), vertexid: checkVertexId(vertexId) } }, options);
+    let body;
+    try {
+      body = await this.api.call(endpoints.vertexBackpressure, { params: { jobid: checkJobId(jobId), vertexid: checkVertexId(vertexId) } }, options);
+    } catch (err) {
+      // Flink's handler fails this way while its metric store lacks the vertex's task metrics: no measurement yet.
+      if (isFlinkError(err) && err.status === 500 && /^No value present/.test(err.message)) return { level: null, measuredAt: null, subtasks: [] };
+      throw err;
+    }
     return {
       level: body.backpressureLevel ?? null,
       measuredAt: body['end-timestamp'] ?? null,

@@ -294,7 +294,10 @@ export interface JobOperations {
    * a metric Flink does not have, or a job it does not know, is left out.
    */
   getJobMetrics(jobId: string, metrics: string[], options?: CallOptions): Promise<Record<string, string>>;
-  /** One vertex's backpressure; Flink measures it on demand, so the first call may find no measurement yet. */
+  /**
+   * One vertex's backpressure. Flink measures it from task metrics it fetches every few seconds: until it has
+   * them, and for a job or vertex it does not know, there is no measurement (level null), not an error.
+   */
   getVertexBackpressure(jobId: string, vertexId: string, options?: CallOptions): Promise<VertexBackpressure>;
   /** Waits until the job has ended and returns its result, as `JobClient.getJobExecutionResult`. */
   getJobResult(jobId: string, options?: JobResultOptions): Promise<JobResult>;

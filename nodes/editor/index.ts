@@ -5,6 +5,7 @@ import { headerRows } from './cluster-probe';
 import { attachConnectionTest } from './connection-test';
 import { interval, timeout } from './durations';
 import { registerFlowNode } from './flow-node';
+import { healthThreshold } from './health-thresholds';
 import { jobNameFilter, jobStates } from './job-filters';
 import { jobSelector } from './job-selector';
 import { checkbox, select, text } from './own-rows';
@@ -13,7 +14,7 @@ import { formatType, savepointDir } from './savepoint-target';
 const FlinkEditor = {
   registerType: registerFlowNode,
   jobSelector, timeout, interval, jobStates, jobNameFilter, savepointDir, formatType,
-  checkbox, select, text,
+  checkbox, select, text, healthThreshold,
   attachConnectionTest, headerRows,
   /** The flink-cluster's credentials, declared as its runtime declares them. */
   clusterCredentials: CLUSTER_CREDENTIAL_TYPES,

@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { FlinkClusterClient } from '../../src';
+import { collect, eventually, FLINK_NODES, helper, operationFlow, statuses, uniqueName, withNodeRed } from './node-harness';
+
+/** Settling time after the awaited message, in which a repeated message would show: several polls at 0.3 s. */
+const SETTLE_MS = 2_000;
+
+describe('flink-job-health against a real Flink', function () {
+  const suite = withNodeRed();
+
+  it('raises nothing for a running or a cancelled job, and job-failed once, with its root cause, for a job that fails', async function () {
+    const prefix = uniqueName('health-smoke');
+    const [running, failing] = await Promise.all([
+      suite.startJob(`${prefix}-ok`),
+      // EndlessJob with failAfterMs throws once running, with restarts off: the job ends FAILED.
+      suite.startJob(`${prefix}-fail`, { failAfterMs: 5_000 }),
+    ]);
+    await helper.load(FLINK_NODES, operationFlow(suite.flink.url, {
+      id: 'n', type: 'flink-job-health', interval: 0.3, nameFilter: `^${prefix}`, nameMatch: 'regex',
+    }));
+    const out = collect('out');
+    const seen = statuses('n');
+    const client = suite.closeAfterTest(new FlinkClusterClient({ url: suite.flink.url }));
+
+    await eventually(() => out.length > 0, 'the job-failed incident', 60_000);
+    assert.equal(await client.getJobStatus(failing.jobId), 'FAILED', 'Flink has the job FAILED');
+    const { topic, jobId, payload } = out[0]!;
+    assert.equal(topic, `flink/${failing.jobName}/job-failed`);
+    assert.equal(jobId, failing.jobId);
+    assert.equal(payload.kind, 'job-failed');
+    assert.equal(payload.event, 'opened');
+    assert.equal(payload.severity, 'critical');
+    assert.equal(payload.jobId, failing.jobId);
+    assert.equal(payload.jobName, failing.jobName);
+    assert.match(payload.incidentId, /^[0-9a-f]{24}$/);
+    const [listed] = (await client.listJobs()).filter((job) => job.jobId === failing.jobId);
+    assert.equal(payload.since, listed!.endTime, 'the incident began when the job ended');
+    assert.equal(payload.rootCause.exceptionClass, 'java.lang.IllegalStateException');
+    assert.match(payload.rootCause.message, /EndlessJob was asked to fail after 5000 ms/);
+    assert.deepEqual(payload.rootCause.failureLabels, {});
+    assert.equal(typeof payload.rootCause.timestamp, 'number');
+
+    await client.cancel(running.jobId);
+    await eventually(async () => (await client.getJobStatus(running.jobId)) === 'CANCELED', 'the cancelled job to end', 30_000);
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+    assert.deepEqual(out.map((msg) => msg.topic), [`flink/${failing.jobName}/job-failed`], 'one message in all: a cancelled job is no incident');
+    assert.deepEqual(seen[seen.length - 1], { fill: 'yellow', shape: 'dot', text: '2 jobs · 1 incident' });
+  });
+
+  it('opens one cluster-unreachable incident for a cluster that does not answer, and shows it red', async function () {
+    await helper.load(FLINK_NODES, operationFlow('http://127.0.0.1:9', { id: 'n', type: 'flink-job-health', interval: 0.2 }));
+    const out = collect('out');
+    const seen = statuses('n');
+    await eventually(() => seen.filter((s) => s.fill === 'red').length >= 3, 'a few failed listings');
+    assert.equal(out.length, 1, 'once per outage, not once per listing');
+    assert.equal(out[0]!.topic, 'flink/cluster/cluster-unreachable');
+    assert.equal(out[0]!.payload.jobId, null);
+    assert.equal(out[0]!.payload.values.code, 'FLINK_CONNECTION');
+    assert.deepEqual(seen[seen.length - 1], { fill: 'red', shape: 'ring', text: 'cluster unreachable · FLINK_CONNECTION · 1 incident' });
+  });
+});

@@ -42,6 +42,7 @@ export class HealthSampler {
   private readonly jobs = new Map<string, SampledJob>();
   private controller = new AbortController();
   private timer?: NodeJS.Timeout;
+  private pending?: NodeJS.Immediate;
   private inFlight = new Set<Promise<void>>();
   private closed = false;
 
@@ -81,7 +82,9 @@ export class HealthSampler {
 
   private async stop(): Promise<void> {
     clearTimeout(this.timer);
+    clearImmediate(this.pending);
     this.timer = undefined;
+    this.pending = undefined;
     this.jobs.clear();
     this.controller.abort();
     this.controller = new AbortController();
@@ -110,7 +113,11 @@ export class HealthSampler {
       const { needs, everyMs } = wanted.get(jobId) as { needs: SampleNeeds[]; everyMs: number };
       this.jobs.set(jobId, { jobId, needs: mergeNeeds(needs), everyMs, dueAt: now + (index * everyMs) / fresh.length });
     });
-    this.schedule();
+    // Every node gets a listing in the same turn of the event loop: their wishes are merged before a round starts.
+    this.pending ??= setImmediate(() => {
+      this.pending = undefined;
+      this.schedule();
+    });
   }
 
   /** Starts the rounds that are due (as many as may run at once) and sets a timer for the next one. */

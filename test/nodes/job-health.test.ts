@@ -15,10 +15,9 @@ describe('flink-job-health against a real Flink', function () {
       // EndlessJob with failAfterMs throws once running, with restarts off: the job ends FAILED.
       suite.startJob(`${prefix}-fail`, { failAfterMs: 5_000 }),
     ]);
-    await helper.load(FLINK_NODES, operationFlow(suite.flink.url, {
-      id: 'n', type: 'flink-job-health', interval: 0.3, nameFilter: `^${prefix}`, nameMatch: 'regex',
-    }));
-    const out = collect('out');
+    const flow = operationFlow(suite.flink.url, { id: 'n', type: 'flink-job-health', interval: 0.3, nameFilter: `^${prefix}`, nameMatch: 'regex' });
+    await helper.load(FLINK_NODES, flow);
+    let out = collect('out');
     const seen = statuses('n');
     const client = suite.closeAfterTest(new FlinkClusterClient({ url: suite.flink.url }));
 
@@ -45,6 +44,23 @@ describe('flink-job-health against a real Flink', function () {
     await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
     assert.deepEqual(out.map((msg) => msg.topic), [`flink/${failing.jobName}/job-failed`], 'one message in all: a cancelled job is no incident');
     assert.deepEqual(seen[seen.length - 1], { fill: 'yellow', shape: 'dot', text: '2 jobs · 1 incident' });
+
+    // A full redeploy keeps the node's context: the open incident is adopted, not announced again.
+    await helper.setFlows(flow, 'full');
+    out = collect('out');
+    const redeployed = statuses('n');
+    await eventually(() => redeployed.length >= 3, 'a few polls after the redeploy');
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+    assert.deepEqual(out, [], 'not announced again after a redeploy');
+    assert.equal(redeployed[redeployed.length - 1]!.text, '2 jobs · 1 incident');
+
+    // A restart of Node-RED empties the default (memory) context store: announced once more, under the same id.
+    await helper.unload();
+    await helper.load(FLINK_NODES, flow);
+    out = collect('out');
+    await eventually(() => out.length > 0, 'the incident announced after a restart', 30_000);
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+    assert.deepEqual(out.map((msg) => [msg.payload.event, msg.payload.incidentId]), [['opened', payload.incidentId]]);
   });
 
   it('opens one cluster-unreachable incident for a cluster that does not answer, and shows it red', async function () {

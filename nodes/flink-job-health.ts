@@ -94,7 +94,7 @@ export = function (RED: NodeAPI): void {
 
     const withRootCause = async (event: IncidentEvent): Promise<IncidentEvent> => {
       if (event.event !== 'opened' || !event.jobId || !WITH_ROOT_CAUSE.has(event.kind)) return event;
-      const rootCause = await fetchRootCause(shared.get(), event.jobId, closing.signal);
+      const rootCause = await fetchRootCause(() => shared.get(), event.jobId, closing.signal);
       return rootCause ? { ...event, rootCause } : event;
     };
 

@@ -74,4 +74,18 @@ describe('flink-job-health against a real Flink', function () {
     assert.equal(out[0]!.payload.values.code, 'FLINK_CONNECTION');
     assert.deepEqual(seen[seen.length - 1], { fill: 'red', shape: 'ring', text: 'cluster unreachable · FLINK_CONNECTION · 1 incident' });
   });
+
+  it('refuses a threshold that cannot work at deploy, naming it, and does not poll', async function () {
+    await helper.load(FLINK_NODES, operationFlow('http://127.0.0.1:9', { id: 'n', type: 'flink-job-health', interval: 0.2, failedCheckpoints: 2.5 }));
+    const out = collect('out');
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    // The node refuses it as it starts (before this test can listen): read the calls it made.
+    const node = helper.getNode('n')!;
+    const errors = (node.error as unknown as { getCalls(): Array<{ thisValue: unknown; args: unknown[] }> }).getCalls()
+      .filter((call) => call.thisValue === node).map((call) => call.args[0] as { code?: string; message: string });
+    assert.equal(errors.length, 1);
+    assert.equal(errors[0]!.code, 'FLINK_INVALID_ARGUMENT');
+    assert.match(errors[0]!.message, /The node's Failed checkpoints must be a whole number from 0 \(off\) to 1000000, got the number 2\.5/);
+    assert.deepEqual(out, [], 'no listing, so no cluster-unreachable incident');
+  });
 });

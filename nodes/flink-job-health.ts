@@ -2,7 +2,8 @@ import type { Node, NodeAPI, NodeDef, NodeMessage, NodeStatus } from 'node-red';
 import { clusterOf } from './lib/cluster-node';
 import { invalidArgument, toNodeError } from './lib/errors';
 import { HealthEngine, type HealthThresholds } from './lib/health/health-engine';
-import { isIncident, type Incident, type IncidentEvent } from './lib/health/incidents';
+import { IncidentMemory } from './lib/health/incident-memory';
+import type { IncidentEvent } from './lib/health/incidents';
 import type { JobHealthSample } from './lib/health/job-sample';
 import { fetchRootCause } from './lib/health/root-cause';
 import { readSendResolved, readThresholds, type ThresholdSettings } from './lib/health/thresholds';
@@ -21,13 +22,6 @@ interface HealthSettings extends NodeDef, ThresholdSettings {
   states?: string[] | string;
 }
 
-/** What the node's context keeps across a redeploy: the open incidents, and the cluster config they belong to. */
-interface Remembered {
-  cluster: string;
-  incidents: Incident[];
-}
-
-const CONTEXT_KEY = 'openIncidents';
 const DEFAULT_INTERVAL_MS = 10_000;
 const MIN_INTERVAL_S = 0.1;
 /** Kinds whose opening carries the job's newest failure from its exception history. */
@@ -40,12 +34,6 @@ function incidentMessage(event: IncidentEvent): NodeMessage {
     ...(resolvedAt === undefined ? {} : { resolvedAt }), values, ...(rootCause ? { rootCause } : {}),
   };
   return { topic: `flink/${jobName ?? 'cluster'}/${kind}`, ...(jobId ? { jobId } : {}), payload };
-}
-
-function remembered(value: unknown, clusterId: string): Incident[] {
-  const stored = value as Partial<Remembered> | undefined;
-  if (!stored || stored.cluster !== clusterId || !Array.isArray(stored.incidents)) return [];
-  return stored.incidents.filter(isIncident);
 }
 
 function statusOf(engine: HealthEngine, t: Messages, unreachableCode?: string): NodeStatus {
@@ -64,6 +52,7 @@ function statusOf(engine: HealthEngine, t: Messages, unreachableCode?: string): 
  */
 export = function (RED: NodeAPI): void {
   const t = runtimeMessages(RED, 'flink-job-health');
+  const memory = new IncidentMemory();
   const start = (node: Node, settings: HealthSettings): void => {
     const cluster = clusterOf(RED, settings.cluster);
     const redact = cluster?.redact ?? ((text: string) => text);
@@ -93,12 +82,11 @@ export = function (RED: NodeAPI): void {
     }
 
     const { shared } = cluster;
-    const context = node.context();
     const engine = new HealthEngine({
       clusterId: cluster.id, thresholds,
       watches: (job) => matches(job.jobName),
       opensIn: (state) => states.length === 0 || states.includes(state),
-      remembered: remembered(context.get(CONTEXT_KEY), cluster.id),
+      remembered: memory.recall(node, cluster.id),
     });
     const closing = new AbortController();
     let outbox = Promise.resolve();
@@ -106,15 +94,15 @@ export = function (RED: NodeAPI): void {
 
     const withRootCause = async (event: IncidentEvent): Promise<IncidentEvent> => {
       if (event.event !== 'opened' || !event.jobId || !WITH_ROOT_CAUSE.has(event.kind)) return event;
-      const rootCause = await fetchRootCause(shared.get(), event.jobId, closing.signal);
+      const rootCause = await fetchRootCause(() => shared.get(), event.jobId, closing.signal);
       return rootCause ? { ...event, rootCause } : event;
     };
 
-    /** Sends the events in the order they happened (a root cause is fetched first), and keeps the context and status current. */
+    /** Sends the events in the order they happened (a root cause is fetched first), and keeps the memory and status current. */
     const publish = (events: IncidentEvent[]): void => {
       node.status(statusOf(engine, t, unreachableCode));
       if (events.length === 0) return;
-      context.set(CONTEXT_KEY, { cluster: cluster.id, incidents: engine.incidents } satisfies Remembered);
+      memory.remember(node, cluster.id, engine.incidents);
       for (const event of events) {
         if (event.event === 'resolved' && !sendResolved) continue;
         outbox = outbox
@@ -146,8 +134,9 @@ export = function (RED: NodeAPI): void {
     shared.register(node.id);
     const unsubscribe = shared.jobList.subscribe(every, receive);
 
-    node.on('close', (_removed: boolean, done: () => void) => {
+    node.on('close', (removed: boolean, done: () => void) => {
       closing.abort();
+      if (removed) memory.forget(node);
       Promise.all([unsubscribe(), sampling.unsubscribe(), outbox])
         .then(() => shared.deregister(node.id))
         .catch((err: unknown) => node.error(toNodeError(err, redact)))

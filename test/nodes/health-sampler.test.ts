@@ -91,4 +91,26 @@ describe('health sampler (one per cluster, shared by its health nodes)', functio
       await subscription.unsubscribe();
     }
   });
+
+  it('drops a round it has no client for (the config closing) and measures again at the next', async function () {
+    const { client, calls } = recordingClient();
+    let refused = 0;
+    const sampler = new HealthSampler(() => {
+      if (refused++ === 0) throw new Error('The Flink cluster config was closed');
+      return client;
+    });
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown): void => { rejections.push(reason); };
+    process.on('unhandledRejection', onRejection);
+    const subscription = sampler.subscribe(200, () => undefined);
+    subscription.want(new Map([[jobIds[0]!, RESTARTS]]));
+    try {
+      await sleep(500);
+      assert.ok(calls.length >= 1, 'measured at the next round');
+      assert.deepEqual(rejections, []);
+    } finally {
+      process.off('unhandledRejection', onRejection);
+      await subscription.unsubscribe();
+    }
+  });
 });

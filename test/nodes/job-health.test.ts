@@ -15,10 +15,9 @@ describe('flink-job-health against a real Flink', function () {
       // EndlessJob with failAfterMs throws once running, with restarts off: the job ends FAILED.
       suite.startJob(`${prefix}-fail`, { failAfterMs: 5_000 }),
     ]);
-    await helper.load(FLINK_NODES, operationFlow(suite.flink.url, {
-      id: 'n', type: 'flink-job-health', interval: 0.3, nameFilter: `^${prefix}`, nameMatch: 'regex',
-    }));
-    const out = collect('out');
+    const flow = operationFlow(suite.flink.url, { id: 'n', type: 'flink-job-health', interval: 0.3, nameFilter: `^${prefix}`, nameMatch: 'regex' });
+    await helper.load(FLINK_NODES, flow);
+    let out = collect('out');
     const seen = statuses('n');
     const client = suite.closeAfterTest(new FlinkClusterClient({ url: suite.flink.url }));
 
@@ -45,6 +44,23 @@ describe('flink-job-health against a real Flink', function () {
     await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
     assert.deepEqual(out.map((msg) => msg.topic), [`flink/${failing.jobName}/job-failed`], 'one message in all: a cancelled job is no incident');
     assert.deepEqual(seen[seen.length - 1], { fill: 'yellow', shape: 'dot', text: '2 jobs · 1 incident' });
+
+    // A full redeploy keeps the node's context: the open incident is adopted, not announced again.
+    await helper.setFlows(flow, 'full');
+    out = collect('out');
+    const redeployed = statuses('n');
+    await eventually(() => redeployed.length >= 3, 'a few polls after the redeploy');
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+    assert.deepEqual(out, [], 'not announced again after a redeploy');
+    assert.equal(redeployed[redeployed.length - 1]!.text, '2 jobs · 1 incident');
+
+    // A restart of Node-RED empties the default (memory) context store: announced once more, under the same id.
+    await helper.unload();
+    await helper.load(FLINK_NODES, flow);
+    out = collect('out');
+    await eventually(() => out.length > 0, 'the incident announced after a restart', 30_000);
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+    assert.deepEqual(out.map((msg) => [msg.payload.event, msg.payload.incidentId]), [['opened', payload.incidentId]]);
   });
 
   it('opens one cluster-unreachable incident for a cluster that does not answer, and shows it red', async function () {
@@ -57,5 +73,19 @@ describe('flink-job-health against a real Flink', function () {
     assert.equal(out[0]!.payload.jobId, null);
     assert.equal(out[0]!.payload.values.code, 'FLINK_CONNECTION');
     assert.deepEqual(seen[seen.length - 1], { fill: 'red', shape: 'ring', text: 'cluster unreachable · FLINK_CONNECTION · 1 incident' });
+  });
+
+  it('refuses a threshold that cannot work at deploy, naming it, and does not poll', async function () {
+    await helper.load(FLINK_NODES, operationFlow('http://127.0.0.1:9', { id: 'n', type: 'flink-job-health', interval: 0.2, failedCheckpoints: 2.5 }));
+    const out = collect('out');
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    // The node refuses it as it starts (before this test can listen): read the calls it made.
+    const node = helper.getNode('n')!;
+    const errors = (node.error as unknown as { getCalls(): Array<{ thisValue: unknown; args: unknown[] }> }).getCalls()
+      .filter((call) => call.thisValue === node).map((call) => call.args[0] as { code?: string; message: string });
+    assert.equal(errors.length, 1);
+    assert.equal(errors[0]!.code, 'FLINK_INVALID_ARGUMENT');
+    assert.match(errors[0]!.message, /The node's Failed checkpoints must be a whole number from 0 \(off\) to 1000000, got the number 2\.5/);
+    assert.deepEqual(out, [], 'no listing, so no cluster-unreachable incident');
   });
 });

@@ -147,6 +147,10 @@ export class HealthSampler {
         job.dueAt = startedAt + job.everyMs;
         this.deliver(job.jobId, sample);
       })
+      .catch(() => {
+        // No client (the cluster config closes): the round is dropped; the next one asks again.
+        if (this.jobs.get(job.jobId) === job) job.dueAt = startedAt + job.everyMs;
+      })
       .finally(() => {
         this.inFlight.delete(round);
         if (!signal.aborted) this.schedule();

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { FlinkClusterClient, JobException } from '../../../src';
 import type { RootCause } from './incidents';
 
@@ -22,12 +23,24 @@ export function rootCauseOf(entry: JobException): RootCause {
   };
 }
 
-/** The job's newest failure from its exception history; undefined when Flink has none (or cannot say). */
-export async function fetchRootCause(client: FlinkClusterClient, jobId: string, signal: AbortSignal): Promise<RootCause | undefined> {
-  try {
-    const { entries } = await client.getJobExceptions(jobId, { maxExceptions: 1, signal });
-    return entries[0] ? rootCauseOf(entries[0]) : undefined;
-  } catch {
-    return undefined; // the incident goes out without it rather than not at all
+/** Flink's REST layer serves a job's exception history from a cache refreshed every `web.refresh-interval` (3 s). */
+const CACHE_WAIT_MS = 1500;
+const ATTEMPTS = 4;
+
+/**
+ * The job's newest failure from its exception history; undefined when Flink has none (or cannot say). A job
+ * that just failed may still show the history of a moment before, without the failure: asked again a few times.
+ */
+export async function fetchRootCause(client: () => FlinkClusterClient, jobId: string, signal: AbortSignal): Promise<RootCause | undefined> {
+  for (let attempt = 1; attempt <= ATTEMPTS && !signal.aborted; attempt++) {
+    try {
+      const { entries } = await client().getJobExceptions(jobId, { maxExceptions: 1, signal });
+      if (entries[0]) return rootCauseOf(entries[0]);
+    } catch {
+      return undefined; // the incident goes out without it rather than not at all (or the node is closing)
+    }
+    if (attempt < ATTEMPTS) await sleep(CACHE_WAIT_MS, undefined, { signal }).catch(() => undefined);
   }
+  return undefined;
 }
+

@@ -58,6 +58,8 @@ interface TrackedJob {
   failedAtLastCompletion?: number;
   /** Per vertex: since when it has been HIGH. */
   highSince: Map<string, number>;
+  /** A job of its name ran after it failed: its failure is over, though Flink still lists it FAILED. */
+  replaced?: boolean;
 }
 
 /**
@@ -153,7 +155,7 @@ export class HealthEngine {
     }
     Object.assign(job, { name: listed.jobName, state: listed.state, startTime: listed.startTime, lastSeenAt: now, missing: 0 });
     this.resolve(events, job.jobId, 'job-lost', now, { state: job.state });
-    if (job.state === 'FAILED' && this.options.opensIn(job.state)) {
+    if (job.state === 'FAILED' && !job.replaced && this.options.opensIn(job.state)) {
       this.openIncident(events, job.jobId, job.name, 'job-failed', listed.endTime ?? now, { state: job.state, endTime: listed.endTime });
     }
     if (job.state === 'RUNNING') {
@@ -161,6 +163,8 @@ export class HealthEngine {
       for (const incident of this.incidents) {
         if ((incident.kind === 'job-failed' || incident.kind === 'job-lost') && incident.jobName === job.name && incident.jobId !== job.jobId) {
           this.resolve(events, incident.jobId, incident.kind, now, { replacedBy: job.jobId });
+          const replaced = incident.jobId === null ? undefined : this.jobs.get(incident.jobId);
+          if (replaced) replaced.replaced = true;
         }
       }
     }

@@ -122,6 +122,7 @@ export = function (RED: NodeAPI): void {
         const error = toNodeError(listing.error, redact);
         if (error.code === 'FLINK_ABORTED') return; // the config closes (a redeploy): not an outage
         unreachableCode = error.code;
+        sampling.want(new Map()); // no health rounds against a JobManager that does not answer; the next listing resumes them
         publish(engine.listingFailed({ code: error.code, message: error.message }, now));
         return;
       }

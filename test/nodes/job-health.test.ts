@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { FlinkClusterClient } from '../../src';
-import { collect, eventually, FLINK_NODES, helper, operationFlow, statuses, uniqueName, withNodeRed } from './node-harness';
+import { startFlinkProxy } from './flink-proxy';
+import { collect, eventually, FLINK_NODES, helper, operationFlow, statuses, testFlow, uniqueName, withNodeRed } from './node-harness';
+import { trackOwnResources } from './resource-tracker';
 
 /** Settling time after the awaited message, in which a repeated message would show: several polls at 0.3 s. */
 const SETTLE_MS = 2_000;
@@ -87,5 +89,23 @@ describe('flink-job-health against a real Flink', function () {
     assert.equal(errors[0]!.code, 'FLINK_INVALID_ARGUMENT');
     assert.match(errors[0]!.message, /The node's Failed checkpoints must be a whole number from 0 \(off\) to 1000000, got the number 2\.5/);
     assert.deepEqual(out, [], 'no listing, so no cluster-unreachable incident');
+  });
+
+  it('a closed health node stops listing and measuring, and leaves no socket or timer', async function () {
+    const { jobId, jobName } = await suite.startJob('health-close');
+    const proxy = suite.closeAfterTest(await startFlinkProxy(suite.flink.url));
+    const tracker = trackOwnResources();
+    await helper.load(FLINK_NODES, testFlow(proxy.url, [
+      { id: 'n', type: 'flink-job-health', interval: 0.1, nameFilter: jobName, backpressureFor: 1, wires: [['out']] },
+    ], { noCatch: true }));
+    const measured = (): number => proxy.requests.filter((request) => request.path.startsWith(`/jobs/${jobId}/`)).length;
+    await eventually(() => proxy.requests.some((request) => request.path.includes('/backpressure')) && measured() >= 6, 'a few health rounds');
+    await helper.unload();
+    const requests = proxy.requests.length;
+    await eventually(() => proxy.openConnections() === 0, 'the connections to close', 5_000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(proxy.requests.length, requests, 'no listing or measurement after close');
+    assert.deepEqual(await tracker.leftBehind(5_000), []);
+    await helper.load(FLINK_NODES, []); // the afterEach unload needs something loaded
   });
 });

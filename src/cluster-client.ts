@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FormData } from 'undici';
 import { FlinkError, invalidArgument, isFlinkError, withFields } from './errors';
-import { checkJarId, checkJobId, checkTriggerId, newJobId, newTriggerId } from './ids';
+import { checkJarId, checkJobId, checkTriggerId, checkVertexId, newJobId, newTriggerId } from './ids';
 import { JobClient } from './job-client';
 import { failureOf, operationFailed } from './failures';
 import { decodeJavaValue } from './java-values';
@@ -12,9 +12,10 @@ import { mayHaveActed, type AttemptFailure } from './retry';
 import { endpoints, type JarRunBody } from './endpoints';
 import { checkResourceRequirements, schedulerRefusal } from './resource-requirements';
 import { FlinkRestApi } from './rest-api';
+import type { CheckpointStatisticsEntry } from './schemas';
 import { FlinkTransport } from './transport';
 import type {
-  CallOptions, CheckpointOptions, FlinkClusterClientOptions, JarFile, JobResourceRequirements, OperationOptions, Progress, ClusterOverview, JobDetails, JobExceptions, JobExceptionsOptions, JobOperations, JobResult, JobResultOptions, JobStatus,
+  CallOptions, CheckpointConfig, CheckpointEntry, CheckpointOptions, CheckpointSummary, VertexBackpressure, FlinkClusterClientOptions, JarFile, JobResourceRequirements, OperationOptions, Progress, ClusterOverview, JobDetails, JobExceptions, JobExceptionsOptions, JobOperations, JobResult, JobResultOptions, JobStatus,
   JobStatusMessage, RunJarOptions, SavepointOptions, SavepointStatus, StopOptions, TriggerOptions,
 } from './types';
 import { CHECKPOINT_TYPES, SAVEPOINT_FORMAT_TYPES } from './types';
@@ -131,6 +132,50 @@ export class FlinkClusterClient implements JobOperations {
   /** Checkpoint statistics (counts, summary, latest, history) as Flink reports them. */
   async getCheckpointStatistics(jobId: string, options: CallOptions = {}): Promise<Record<string, unknown>> {
     return this.api.call(endpoints.checkpointStatistics, { params: { jobid: checkJobId(jobId) } }, options);
+  }
+
+  async getCheckpointSummary(jobId: string, options: CallOptions = {}): Promise<CheckpointSummary> {
+    const { counts, latest, history } = await this.api.call(endpoints.checkpointStatistics, { params: { jobid: checkJobId(jobId) } }, options);
+    return {
+      completed: counts?.completed ?? 0, failed: counts?.failed ?? 0, inProgress: counts?.in_progress ?? 0,
+      latestCompleted: latest?.completed ? checkpointEntry(latest.completed) : null,
+      latestFailed: latest?.failed ? checkpointEntry(latest.failed) : null,
+      history: (history ?? []).map(checkpointEntry),
+    };
+  }
+
+  async getCheckpointConfig(jobId: string, options: CallOptions = {}): Promise<CheckpointConfig> {
+    const config = await this.api.call(endpoints.checkpointConfig, { params: { jobid: checkJobId(jobId) } }, options);
+    const enabled = config.interval > 0 && config.interval < Number.MAX_SAFE_INTEGER;
+    return {
+      enabled, intervalMs: enabled ? config.interval : null,
+      ...(config.timeout === undefined ? {} : { timeoutMs: config.timeout }),
+      ...(config.tolerable_failed_checkpoints === undefined ? {} : { tolerableFailedCheckpoints: config.tolerable_failed_checkpoints }),
+    };
+  }
+
+  async getJobMetrics(jobId: string, metrics: string[], options: CallOptions = {}): Promise<Record<string, string>> {
+    if (!Array.isArray(metrics) || metrics.length === 0 || metrics.some((name) => typeof name !== 'string' || !/^[\w.-]+$/.test(name))) {
+      throw invalidArgument('metrics must be a non-empty list of metric ids (letters, digits, ".", "_", "-")');
+    }
+    const values = await this.api.call(endpoints.jobMetrics, { params: { jobid: checkJobId(jobId) }, query: { get: metrics.join(',') } }, options);
+    return Object.fromEntries(values.filter((metric) => metric.value !== undefined).map((metric) => [metric.id, metric.value as string]));
+  }
+
+  async getVertexBackpressure(jobId: string, vertexId: string, options: CallOptions = {}): Promise<VertexBackpressure> {
+    let body;
+    try {
+      body = await this.api.call(endpoints.vertexBackpressure, { params: { jobid: checkJobId(jobId), vertexid: checkVertexId(vertexId) } }, options);
+    } catch (err) {
+      // Flink's handler fails this way while its metric store lacks the vertex's task metrics: no measurement yet.
+      if (isFlinkError(err) && err.status === 500 && /^No value present/.test(err.message)) return { level: null, measuredAt: null, subtasks: [] };
+      throw err;
+    }
+    return {
+      level: body.backpressureLevel ?? null,
+      measuredAt: body['end-timestamp'] ?? null,
+      subtasks: (body.subtasks ?? []).map((subtask) => ({ subtask: subtask.subtask, level: subtask.backpressureLevel ?? null, ratio: subtask.ratio ?? null })),
+    };
   }
 
   /** Waits until the job has ended and returns its result, as `JobClient.getJobExecutionResult`. */
@@ -525,4 +570,12 @@ function capitalize(text: string): string {
 
 function incomplete(statusPath: string, field: string): FlinkError {
   return new FlinkError({ code: 'FLINK_INVALID_RESPONSE', method: 'GET', path: statusPath, message: `Flink reported GET ${statusPath} COMPLETED without a ${field} or a failure cause` });
+}
+
+function checkpointEntry(entry: CheckpointStatisticsEntry): CheckpointEntry {
+  return {
+    id: entry.id, status: entry.status, isSavepoint: entry.is_savepoint ?? false,
+    triggerTimestamp: entry.trigger_timestamp ?? null, latestAckTimestamp: entry.latest_ack_timestamp ?? null,
+    failureMessage: entry.failure_message ?? null,
+  };
 }

@@ -6,6 +6,7 @@ import { attachConnectionTest } from './connection-test';
 import { contextStoreSelect } from './context-store';
 import { interval, timeout } from './durations';
 import { registerFlowNode } from './flow-node';
+import { healthThreshold } from './health-thresholds';
 import { jobNameFilter, jobStates } from './job-filters';
 import { jobSelector } from './job-selector';
 import { checkbox, select, text } from './own-rows';
@@ -16,7 +17,7 @@ import { scheduleSlot } from './schedule-slot';
 const FlinkEditor = {
   registerType: registerFlowNode,
   jobSelector, timeout, interval, jobStates, jobNameFilter, savepointDir, formatType, scheduleSlot,
-  checkbox, select, text, keepLast, maxAgeDays,
+  checkbox, select, text, keepLast, maxAgeDays, healthThreshold,
   attachConnectionTest, headerRows, contextStoreSelect,
   /** The flink-cluster's credentials, declared as its runtime declares them. */
   clusterCredentials: CLUSTER_CREDENTIAL_TYPES,

@@ -8,6 +8,7 @@ import { sampleAlert, withExampleJobName } from '../flink/example-flows';
 import { localPath, projectRoot } from '../flink/paths';
 import { type TestFlink } from '../flink/test-cluster';
 import { requireLocalFlink } from '../flink/skips';
+import { startStubServer, json } from '../support/stub-server';
 import { collect, eventually, FLINK_NODES, helper, nextMessage, withNodeRed, type FlowNode } from './node-harness';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -17,6 +18,7 @@ const CORE_NODES = [
   require('@node-red/nodes/core/common/90-comment.js'),
   require('@node-red/nodes/core/function/10-function.js'),
   require('@node-red/nodes/core/network/21-httpin.js'),
+  require('@node-red/nodes/core/network/21-httprequest.js'),
 ];
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -123,6 +125,7 @@ describe('the example flows', function () {
   });
 
   describe('alert-driven stop', function () {
+    const FILE = 'Alert-driven stop with savepoint.json';
     let server: http.Server | undefined;
 
     /** Node-RED's HTTP-in routes, served on a port of their own. */
@@ -132,11 +135,29 @@ describe('the example flows', function () {
       };
     }
 
+    /** A webhook receiver standing in for the notification service: the bodies posted to it, in order. */
+    async function startWebhook(): Promise<{ url: string; bodies: Array<Record<string, any>>; close(): Promise<void> }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+      const stub = await startStubServer();
+      const bodies: Array<Record<string, any>> = []; // eslint-disable-line @typescript-eslint/no-explicit-any
+      stub.handle((request, res) => {
+        bodies.push(request.body as Record<string, unknown>);
+        json(res, 200, {});
+      });
+      return { url: `${stub.url}/notify`, bodies, close: () => stub.close() };
+    }
+
+    /** The example on the tab's job `jobName`, its notifications going to `webhookUrl` (the tab's NOTIFY_WEBHOOK_URL). */
+    function alertExample(jobName: string, webhookUrl: string): Example {
+      return example(FILE, flink.url, jobName).map((node) => (node.type !== 'tab' ? node : {
+        ...node, env: (node.env as Array<{ name: string; value: string }>).map((entry) => (entry.name === 'NOTIFY_WEBHOOK_URL' ? { ...entry, value: webhookUrl } : entry)),
+      }));
+    }
+
     async function postAlert(jobNames: string[]): Promise<{ status: number; body: unknown }> {
       await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
       const { port } = server!.address() as AddressInfo;
       // The sample alert the example documents, for these jobs, and a resolved one it must leave alone.
-      const sample = sampleAlert(example('Alert-driven stop with savepoint.json', '')) as { alerts: Array<{ labels: object }> };
+      const sample = sampleAlert(example(FILE, '')) as { alerts: Array<{ labels: object }> };
       const [firing] = sample.alerts;
       const body = {
         ...sample,
@@ -156,10 +177,39 @@ describe('the example flows', function () {
       server = undefined;
     });
 
+    it('on failing checkpoints of the tab\'s job: tries a stop with savepoint, cancels when it fails, notifies the webhook of each step, and the resolution closes the incident', async function () {
+      const webhook = suite.closeAfterTest(await startWebhook());
+      // Its checkpoints fail and so does a savepoint: the incident takes the cancel path.
+      const { jobId, jobName } = await suite.startJob('example-health', { fixture: { entryClass: 'FailingCheckpointJob', args: ['1000'] } });
+      const flow = alertExample(jobName, webhook.url);
+      byType(flow, 'flink-job-health').interval = 1;
+      await helper.load([...FLINK_NODES, ...CORE_NODES], flow);
+      const canceled = nextMessage(byName(flow, 'canceled').id, 90_000);
+      const stopped = collect(byName(flow, 'stopped').id);
+      const msg = await canceled;
+      assert.deepEqual(msg.payload, { jobId, state: 'CANCELED' });
+      assert.equal(msg.error.code, 'FLINK_OPERATION_FAILED', 'the stop\'s failure travels with the message');
+      assert.equal(msg.incident.kind, 'checkpoints-failing');
+      assert.equal(await waitForJobState(flink.url, jobId, ['CANCELED']), 'CANCELED');
+      await eventually(() => webhook.bodies.some((body) => body.action === 'resolved'), 'the resolution posted to the webhook', 30_000);
+      await new Promise((resolve) => setTimeout(resolve, 2000)); // nothing more is posted
+      const actions = webhook.bodies.map((body) => body.action as string);
+      assert.equal(actions[0], 'opened');
+      assert.deepEqual([...actions].sort(), ['canceled', 'opened', 'resolved'], JSON.stringify(webhook.bodies));
+      assert.equal(new Set(webhook.bodies.map((body) => body.incidentId)).size, 1, 'one incident, named alike in each notification');
+      for (const body of webhook.bodies) {
+        assert.equal(body.jobId, jobId);
+        assert.equal(body.kind, 'checkpoints-failing');
+        assert.match(body.text, new RegExp(jobName));
+      }
+      assert.equal(stopped.length, 0);
+    });
+
     it('stops the alerting job with a savepoint', async function () {
       requireLocalFlink(this, flink, 'reads savepoint files from disk');
+      const webhook = suite.closeAfterTest(await startWebhook());
       const { jobId, jobName } = await suite.startJob('example-alert');
-      const flow = example('Alert-driven stop with savepoint.json', flink.url);
+      const flow = alertExample(jobName, webhook.url);
       await helper.load([...FLINK_NODES, ...CORE_NODES, captureHttpNode()], flow);
       const stopped = nextMessage(byName(flow, 'stopped').id, 60_000);
       const answer = await postAlert([jobName]);
@@ -169,11 +219,15 @@ describe('the example flows', function () {
       assert.equal(msg.payload.jobId, jobId);
       assert.ok(existsSync(localPath(msg.payload.location)), 'the final savepoint exists');
       assert.equal(await waitForJobState(flink.url, jobId, ['FINISHED']), 'FINISHED');
+      await eventually(() => webhook.bodies.length > 0, 'the stop posted to the webhook');
+      assert.equal(webhook.bodies[0]!.action, 'stopped');
+      assert.equal(webhook.bodies[0]!.incidentId, null, 'an alert, not an incident');
     });
 
     it('cancels the job when the stop with savepoint fails', async function () {
+      const webhook = suite.closeAfterTest(await startWebhook());
       const { jobId, jobName } = await suite.startJob('example-alert-fallback');
-      const flow = example('Alert-driven stop with savepoint.json', flink.url);
+      const flow = alertExample(jobName, webhook.url);
       // A directory Flink cannot write makes the savepoint, and so the stop, fail.
       byType(flow, 'flink-stop').savepointDir = 'file:///proc/flink-cannot-write-here';
       await helper.load([...FLINK_NODES, ...CORE_NODES, captureHttpNode()], flow);

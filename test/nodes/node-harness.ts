@@ -3,6 +3,7 @@ import flinkCancel from '../../nodes/flink-cancel';
 import flinkCheckpoint from '../../nodes/flink-checkpoint';
 import flinkCluster from '../../nodes/flink-cluster';
 import flinkDisposeSavepoint from '../../nodes/flink-dispose-savepoint';
+import flinkJobHealth from '../../nodes/flink-job-health';
 import flinkJobInfo from '../../nodes/flink-job-info';
 import flinkJobStatus from '../../nodes/flink-job-status';
 import flinkJobWatch from '../../nodes/flink-job-watch';
@@ -20,7 +21,7 @@ export { helper };
 /** Every node module of the package, as helper.load takes them. */
 export const FLINK_NODES: unknown[] = [
   flinkCluster, flinkListJobs, flinkJobStatus, flinkCancel, flinkSavepoint, flinkStop, flinkCheckpoint,
-  flinkDisposeSavepoint, flinkJobInfo, flinkJobWatch, flinkSavepoints,
+  flinkDisposeSavepoint, flinkJobInfo, flinkJobWatch, flinkSavepoints, flinkJobHealth,
 ];
 
 export type FlowNode = Record<string, unknown> & { id: string; type: string };

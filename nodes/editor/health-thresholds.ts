@@ -20,7 +20,7 @@ export const healthThreshold = (property: HealthThresholdSetting, icon: string):
   defaults: {
     [property]: {
       value: HEALTH_THRESHOLDS[property].default,
-      validate: (v) => isThresholdValue(property, v) || REFUSAL[HEALTH_THRESHOLDS[property].unit](),
+      validate: (v, _options) => isThresholdValue(property, v) || REFUSAL[HEALTH_THRESHOLDS[property].unit](),
     },
   },
   html: () => labelledRow(property, icon, own(`label.${property}`),

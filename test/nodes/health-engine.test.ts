@@ -77,9 +77,19 @@ describe('health engine (incidents from observations, fake clock)', function () 
       assert.equal(opened[0]!.since, T0 + 5 * SECOND);
       assert.equal(opened[0]!.incidentId, incidentId('cluster-1', A, 'job-failed', T0 + 5 * SECOND));
       assert.deepEqual(health.listing([failed], T0 + 7 * SECOND), []);
-      const resolved = health.listing([failed, job(B, 'RUNNING', { jobName: failed.jobName })], T0 + 8 * SECOND);
+      const resubmitted = job(B, 'RUNNING', { jobName: failed.jobName, startTime: T0 + 7 * SECOND });
+      const resolved = health.listing([failed, resubmitted], T0 + 8 * SECOND);
       assert.deepEqual(brief(resolved), [['job-failed', 'resolved']]);
       assert.deepEqual(resolved[0]!.values, { replacedBy: B });
+      assert.deepEqual(health.listing([failed, resubmitted], T0 + 9 * SECOND), [], 'the failed job, still listed, does not open it again');
+      assert.deepEqual(engine().listing([failed, resubmitted], T0 + 10 * SECOND), [], 'nor does a node that starts after the resubmission');
+    });
+
+    it('keeps job-failed open beside an older running job of the same name', function () {
+      const health = engine();
+      const older = job(B, 'RUNNING', { jobName: 'job-a', startTime: T0 - MINUTE });
+      assert.deepEqual(brief(health.listing([job(A, 'FAILED', { endTime: T0 }), older], T0 + SECOND)), [['job-failed', 'opened']]);
+      assert.deepEqual(health.listing([job(A, 'FAILED', { endTime: T0 }), older], T0 + 2 * SECOND), []);
     });
 
     it('raises nothing for jobs that are cancelled or finish', function () {

@@ -35,6 +35,11 @@ export interface Unreachable {
 
 const isGloballyTerminal = (state: JobStatus): boolean => TERMINAL_JOB_STATES.includes(state);
 
+/** A RUNNING job of the same name that started after the job `jobId` failed or was lost at `since`: its resubmission. */
+function replacementOf(listed: JobStatusMessage[], jobId: string | null, name: string | null, since: number): JobStatusMessage | undefined {
+  return listed.find((job) => job.state === 'RUNNING' && job.jobId !== jobId && job.jobName === name && (job.startTime ?? Infinity) >= since);
+}
+
 /** Runtime incidents: those that need the job running, resolved when it no longer runs. */
 const RUNTIME_KINDS: IncidentKind[] = ['restart-loop', 'checkpoints-failing', 'checkpoints-stale', 'backpressure'];
 /** A job missing from this many answered listings in a row is lost (one could be a listing cut short by a leader change). */
@@ -58,8 +63,6 @@ interface TrackedJob {
   failedAtLastCompletion?: number;
   /** Per vertex: since when it has been HIGH. */
   highSince: Map<string, number>;
-  /** A job of its name ran after it failed: its failure is over, though Flink still lists it FAILED. */
-  replaced?: boolean;
 }
 
 /**
@@ -127,7 +130,7 @@ export class HealthEngine {
     const seen = new Set<string>();
     for (const job of watched) {
       seen.add(job.jobId);
-      this.observeJob(events, job, now);
+      this.observeJob(events, job, now, watched);
     }
     for (const job of [...this.jobs.values()]) if (!seen.has(job.jobId)) this.observeMissing(events, job, now);
     this.resolveUnwatched(events, listed, now);
@@ -147,7 +150,7 @@ export class HealthEngine {
     return events;
   }
 
-  private observeJob(events: IncidentEvent[], listed: JobStatusMessage, now: number): void {
+  private observeJob(events: IncidentEvent[], listed: JobStatusMessage, now: number, watched: JobStatusMessage[]): void {
     let job = this.jobs.get(listed.jobId);
     if (!job) {
       job = { jobId: listed.jobId, name: listed.jobName, state: listed.state, startTime: listed.startTime, lastSeenAt: now, missing: 0, restarts: [], highSince: new Map() };
@@ -155,16 +158,16 @@ export class HealthEngine {
     }
     Object.assign(job, { name: listed.jobName, state: listed.state, startTime: listed.startTime, lastSeenAt: now, missing: 0 });
     this.resolve(events, job.jobId, 'job-lost', now, { state: job.state });
-    if (job.state === 'FAILED' && !job.replaced && this.options.opensIn(job.state)) {
-      this.openIncident(events, job.jobId, job.name, 'job-failed', listed.endTime ?? now, { state: job.state, endTime: listed.endTime });
+    const endedAt = listed.endTime ?? now;
+    if (job.state === 'FAILED' && this.options.opensIn(job.state) && !replacementOf(watched, job.jobId, job.name, endedAt)) {
+      this.openIncident(events, job.jobId, job.name, 'job-failed', endedAt, { state: job.state, endTime: listed.endTime });
     }
     if (job.state === 'RUNNING') {
       // The same job submitted again and running: the failure or loss of the earlier one is over.
       for (const incident of this.incidents) {
-        if ((incident.kind === 'job-failed' || incident.kind === 'job-lost') && incident.jobName === job.name && incident.jobId !== job.jobId) {
+        if ((incident.kind === 'job-failed' || incident.kind === 'job-lost') && incident.jobId !== job.jobId
+          && replacementOf([listed], incident.jobId, incident.jobName, incident.since)) {
           this.resolve(events, incident.jobId, incident.kind, now, { replacedBy: job.jobId });
-          const replaced = incident.jobId === null ? undefined : this.jobs.get(incident.jobId);
-          if (replaced) replaced.replaced = true;
         }
       }
     }

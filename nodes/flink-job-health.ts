@@ -14,8 +14,10 @@ import { settingSecondsToMs } from './lib/values';
 
 interface HealthSettings extends NodeDef, ThresholdSettings {
   cluster?: string;
-  /** Seconds between two listings of the cluster's jobs, and between two health rounds of each job. */
+  /** Seconds between two listings of the cluster's jobs. */
   interval?: number | string;
+  /** Seconds between two health rounds of each selected job (its metrics, checkpoints and backpressure). */
+  sampleInterval?: number | string;
   nameFilter?: string;
   nameMatch?: NameMatch;
   /** Open incidents only for jobs in these states (none: any state). */
@@ -23,6 +25,11 @@ interface HealthSettings extends NodeDef, ThresholdSettings {
 }
 
 const DEFAULT_INTERVAL_MS = 10_000;
+/**
+ * A health round costs about three requests per job, so it runs less often than the listing: the thresholds are
+ * minutes, and restarts and failed checkpoints are counters, so nothing between two rounds is missed.
+ */
+const DEFAULT_SAMPLE_INTERVAL_MS = 30_000;
 const MIN_INTERVAL_S = 0.1;
 /** Kinds whose opening carries the job's newest failure from its exception history. */
 const WITH_ROOT_CAUSE = new Set(['job-failed', 'restart-loop']);
@@ -66,12 +73,14 @@ export = function (RED: NodeAPI): void {
       return;
     }
     let every: number;
+    let sampleEvery: number;
     let thresholds: HealthThresholds;
     let sendResolved: boolean;
     let matches: (name: string) => boolean;
     let states: string[];
     try {
       every = settingSecondsToMs('The node\'s Interval', settings.interval, MIN_INTERVAL_S) ?? DEFAULT_INTERVAL_MS;
+      sampleEvery = settingSecondsToMs('The node\'s health round interval', settings.sampleInterval, MIN_INTERVAL_S) ?? DEFAULT_SAMPLE_INTERVAL_MS;
       thresholds = readThresholds(settings);
       sendResolved = readSendResolved(settings.sendResolved);
       matches = nameMatcher(settings.nameFilter, settings.nameMatch, t);
@@ -112,7 +121,7 @@ export = function (RED: NodeAPI): void {
       }
     };
 
-    const sampling = shared.health.subscribe(every, (jobId: string, sample: JobHealthSample) => {
+    const sampling = shared.health.subscribe(sampleEvery, (jobId: string, sample: JobHealthSample) => {
       publish(engine.sample(jobId, sample));
     });
 

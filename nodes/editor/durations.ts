@@ -19,14 +19,14 @@ export const timeout = (defaultSeconds: number): Row => ({
   html: () => labelledRow('timeout', 'clock-o', shared('label.timeout'), secondsInput('timeout', defaultSeconds)),
 });
 
-/** How often a node polls. */
-export const interval = (defaultSeconds: number): Row => ({
+/** How often a node polls (`interval`, or another property of the node's, labelled by its own catalog). */
+export const interval = (defaultSeconds: number, property = 'interval', icon = 'repeat'): Row => ({
   defaults: {
-    interval: {
+    [property]: {
       value: defaultSeconds,
       required: true,
       validate: (v, _options) => (Number(v) >= 0.1 && Number(v) <= MAX_TIMER_SECONDS) || RED._(shared('errors.interval')),
     },
   },
-  html: (own) => labelledRow('interval', 'repeat', own('label.interval'), secondsInput('interval')),
+  html: (own) => labelledRow(property, icon, own(`label.${property}`), secondsInput(property)),
 });

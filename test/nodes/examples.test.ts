@@ -182,7 +182,7 @@ describe('the example flows', function () {
       // Its checkpoints fail and so does a savepoint: the incident takes the cancel path.
       const { jobId, jobName } = await suite.startJob('example-health', { fixture: { entryClass: 'FailingCheckpointJob', args: ['1000'] } });
       const flow = alertExample(jobName, webhook.url);
-      byType(flow, 'flink-job-health').interval = 1;
+      Object.assign(byType(flow, 'flink-job-health'), { interval: 1, sampleInterval: 1 });
       await helper.load([...FLINK_NODES, ...CORE_NODES], flow);
       const canceled = nextMessage(byName(flow, 'canceled').id, 90_000);
       const stopped = collect(byName(flow, 'stopped').id);

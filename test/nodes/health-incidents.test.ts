@@ -66,12 +66,12 @@ describe('flink-job-health against the real Flink', function () {
     } as const;
     const names = Object.keys(kinds) as Array<keyof typeof kinds>;
     const healthNodes = names.map((name) => ({
-      id: `health-${name}`, type: 'flink-job-health', interval: INTERVAL_S, ...namesOf(`health-${name}`), ...ALL_OFF,
+      id: `health-${name}`, type: 'flink-job-health', interval: INTERVAL_S, sampleInterval: INTERVAL_S, ...namesOf(`health-${name}`), ...ALL_OFF,
       ...kinds[name].thresholds, wires: [[`out-${name}`]],
     }));
     // Sixteen more nodes on the same cluster: eight watch nodes and eight health nodes with the default thresholds.
     const others = Array.from({ length: 16 }, (_, i) => ({
-      id: `other-${i}`, type: i % 2 ? 'flink-job-watch' : 'flink-job-health', interval: INTERVAL_S * (1 + (i % 3)),
+      id: `other-${i}`, type: i % 2 ? 'flink-job-watch' : 'flink-job-health', interval: INTERVAL_S * (1 + (i % 3)), sampleInterval: INTERVAL_S * (1 + (i % 3)),
       ...namesOf(...names.map((name) => `health-${name}`)), wires: [[]],
     }));
     // The nodes run before the jobs do: every job's first sample counts from its start (no restarts yet).
@@ -175,7 +175,7 @@ describe('flink-job-health against the real Flink', function () {
     requireLocalFlink(this, suite.flink, 'stops and continues the JobManager JVM');
     const config = clusterConfig(suite.flink.url, { timeout: 2 });
     await helper.load(FLINK_NODES, testFlow(config, [
-      { id: 'health', type: 'flink-job-health', interval: INTERVAL_S, ...namesOf('health-outage-running', 'health-outage-failing'), wires: [['out']] },
+      { id: 'health', type: 'flink-job-health', interval: INTERVAL_S, sampleInterval: INTERVAL_S, ...namesOf('health-outage-running', 'health-outage-failing'), wires: [['out']] },
     ]));
     const out = collect('out');
     const shown = statuses('health');

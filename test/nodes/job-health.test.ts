@@ -17,7 +17,7 @@ describe('flink-job-health against a real Flink', function () {
       // EndlessJob with failAfterMs throws once running, with restarts off: the job ends FAILED.
       suite.startJob(`${prefix}-fail`, { failAfterMs: 5_000 }),
     ]);
-    const flow = operationFlow(suite.flink.url, { id: 'n', type: 'flink-job-health', interval: 0.3, nameFilter: `^${prefix}`, nameMatch: 'regex' });
+    const flow = operationFlow(suite.flink.url, { id: 'n', type: 'flink-job-health', interval: 0.3, sampleInterval: 0.3, nameFilter: `^${prefix}`, nameMatch: 'regex' });
     await helper.load(FLINK_NODES, flow);
     let out = collect('out');
     const seen = statuses('n');
@@ -66,7 +66,7 @@ describe('flink-job-health against a real Flink', function () {
   });
 
   it('opens one cluster-unreachable incident for a cluster that does not answer, and shows it red', async function () {
-    await helper.load(FLINK_NODES, operationFlow('http://127.0.0.1:9', { id: 'n', type: 'flink-job-health', interval: 0.2 }));
+    await helper.load(FLINK_NODES, operationFlow('http://127.0.0.1:9', { id: 'n', type: 'flink-job-health', interval: 0.2, sampleInterval: 0.2 }));
     const out = collect('out');
     const seen = statuses('n');
     await eventually(() => seen.filter((s) => s.fill === 'red').length >= 3, 'a few failed listings');
@@ -78,7 +78,7 @@ describe('flink-job-health against a real Flink', function () {
   });
 
   it('refuses a threshold that cannot work at deploy, naming it, and does not poll', async function () {
-    await helper.load(FLINK_NODES, operationFlow('http://127.0.0.1:9', { id: 'n', type: 'flink-job-health', interval: 0.2, failedCheckpoints: 2.5 }));
+    await helper.load(FLINK_NODES, operationFlow('http://127.0.0.1:9', { id: 'n', type: 'flink-job-health', interval: 0.2, sampleInterval: 0.2, failedCheckpoints: 2.5 }));
     const out = collect('out');
     await new Promise((resolve) => setTimeout(resolve, 600));
     // The node refuses it as it starts (before this test can listen): read the calls it made.
@@ -96,7 +96,7 @@ describe('flink-job-health against a real Flink', function () {
     const proxy = suite.closeAfterTest(await startFlinkProxy(suite.flink.url));
     const tracker = trackOwnResources();
     await helper.load(FLINK_NODES, testFlow(proxy.url, [
-      { id: 'n', type: 'flink-job-health', interval: 0.1, nameFilter: jobName, backpressureFor: 1, wires: [['out']] },
+      { id: 'n', type: 'flink-job-health', interval: 0.1, sampleInterval: 0.1, nameFilter: jobName, backpressureFor: 1, wires: [['out']] },
     ], { noCatch: true }));
     const measured = (): number => proxy.requests.filter((request) => request.path.startsWith(`/jobs/${jobId}/`)).length;
     await eventually(() => proxy.requests.some((request) => request.path.includes('/backpressure')) && measured() >= 6, 'a few health rounds');

@@ -38,7 +38,7 @@ describe('the package as Node-RED sees it', function () {
       const checked: string[] = [];
       for (const type of types) {
         const definition = runEditor(type).definition;
-        for (const property of ['timeout', 'interval'] as const) {
+        for (const property of ['timeout', 'interval', 'sampleInterval'] as const) {
           const validate = definition?.defaults[property]?.validate;
           if (!validate) continue;
           checked.push(`${type}.${property}`);
@@ -49,7 +49,7 @@ describe('the package as Node-RED sees it', function () {
         }
       }
       assert.deepEqual(checked.sort(), ['flink-cancel.timeout', 'flink-checkpoint.timeout', 'flink-cluster.timeout', 'flink-dispose-savepoint.timeout',
-        'flink-job-health.interval', 'flink-job-info.timeout', 'flink-job-watch.interval', 'flink-savepoint.timeout', 'flink-stop.timeout']);
+        'flink-job-health.interval', 'flink-job-health.sampleInterval', 'flink-job-info.timeout', 'flink-job-watch.interval', 'flink-savepoint.timeout', 'flink-savepoints.timeout', 'flink-stop.timeout']);
       const catalog = JSON.parse(readFileSync(path.join(nodesSrc, 'locales', 'en-US', 'flink-cluster.json'), 'utf8')) as Record<'flink-cluster' | 'flink', { errors: Record<string, string> }>;
       for (const key of ['timeout', 'interval']) assert.match(catalog.flink.errors[key]!, /2147483\.647/);
       assert.match(catalog['flink-cluster'].errors.requestTimeout!, /2147483\.647/);

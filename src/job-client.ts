@@ -10,7 +10,7 @@ const OPERATION_NAMES: Record<keyof JobOperations, true> = {
   getJobStatus: true, getJobDetails: true, cancel: true, getAccumulators: true, getJobExceptions: true,
   getCheckpointStatistics: true, getJobResult: true, triggerDetachedSavepoint: true, getSavepointStatus: true,
   triggerSavepoint: true, cancelWithSavepoint: true, stopWithSavepoint: true, triggerCheckpoint: true,
-  getResourceRequirements: true, setResourceRequirements: true,
+  getResourceRequirements: true, setResourceRequirements: true, waitUntilRunning: true,
 };
 
 class BoundJob {

@@ -1,0 +1,59 @@
+import { FlinkNodeError } from './errors';
+
+/*
+ * Flink does not record which jar a job came from. A deploying node (flink-run-job, flink-upgrade) records each
+ * job it runs, by job name, so that an upgrade can run the previous jar again when the new one fails.
+ */
+
+/** What a deploying node ran, as it asked Flink to run it. */
+export interface DeploymentRecord {
+  jobName: string;
+  jobId: string;
+  /** The uploaded jar the job runs from. */
+  jarId: string;
+  /** True when the node deleted the jar after the run: a rollback then needs the jar again (in the message). */
+  jarDeleted: boolean;
+  entryClass?: string;
+  programArgs?: string[];
+  parallelism?: number;
+  savepointPath?: string;
+  /** When the job was run (ms since the epoch). */
+  at: number;
+}
+
+/** Where records live: the cluster's persistent state (a key/value store in a Node-RED context store). */
+export interface DeploymentStore {
+  get(key: string): Promise<unknown>;
+  set(key: string, value: unknown): Promise<void>;
+}
+
+/** One key per job name, so deployments of different jobs never overwrite each other's record. */
+function keyOf(jobName: string): string {
+  return `deployment:${jobName}`;
+}
+
+export async function recordDeployment(state: DeploymentStore, record: DeploymentRecord): Promise<void> {
+  await state.set(keyOf(record.jobName), { ...record });
+}
+
+/** The last deployment recorded for the job name, or undefined when this plugin has deployed none. */
+export async function lastDeployment(state: DeploymentStore, jobName: string): Promise<DeploymentRecord | undefined> {
+  const stored = await state.get(keyOf(jobName));
+  if (stored === undefined || stored === null) return undefined;
+  if (!isDeploymentRecord(stored) || stored.jobName !== jobName) {
+    throw new FlinkNodeError('FLINK_INTERNAL', `The deployment record of job "${jobName}" in the cluster's context store is not one this plugin wrote`);
+  }
+  return stored;
+}
+
+function isDeploymentRecord(value: unknown): value is DeploymentRecord {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const record = value as Record<string, unknown>;
+  const optional = (key: string, check: (field: unknown) => boolean): boolean => record[key] === undefined || check(record[key]);
+  return typeof record.jobName === 'string' && typeof record.jobId === 'string' && typeof record.jarId === 'string'
+    && typeof record.jarDeleted === 'boolean' && typeof record.at === 'number'
+    && optional('entryClass', (field) => typeof field === 'string')
+    && optional('programArgs', (field) => Array.isArray(field) && field.every((arg) => typeof arg === 'string'))
+    && optional('parallelism', (field) => typeof field === 'number')
+    && optional('savepointPath', (field) => typeof field === 'string');
+}

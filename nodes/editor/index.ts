@@ -4,6 +4,7 @@ import { CLUSTER_CREDENTIAL_TYPES } from '../lib/cluster-credentials';
 import { headerRows } from './cluster-probe';
 import { attachConnectionTest } from './connection-test';
 import { interval, timeout } from './durations';
+import { jarSource, runSettings } from './deploy-rows';
 import { registerFlowNode } from './flow-node';
 import { jobNameFilter, jobStates } from './job-filters';
 import { jobSelector } from './job-selector';
@@ -12,7 +13,7 @@ import { formatType, savepointDir } from './savepoint-target';
 
 const FlinkEditor = {
   registerType: registerFlowNode,
-  jobSelector, timeout, interval, jobStates, jobNameFilter, savepointDir, formatType,
+  jobSelector, timeout, interval, jobStates, jobNameFilter, savepointDir, formatType, jarSource, runSettings,
   checkbox, select, text,
   attachConnectionTest, headerRows,
   /** The flink-cluster's credentials, declared as its runtime declares them. */

@@ -3,6 +3,7 @@ import { clusterEnvironment } from './lib/cluster-environment';
 import type { FlinkClusterNode } from './lib/cluster-node';
 import { CLUSTER_CREDENTIAL_TYPES, type ClusterCredentials } from './lib/cluster-credentials';
 import { clientOptions, type ClusterSettings } from './lib/cluster-options';
+import { clusterState, type ClusterState } from './lib/cluster-state';
 import { secretsOf } from './lib/cluster-secrets';
 import { secretMasker } from './lib/secret-masker';
 import type { Node, NodeAPI, NodeDef } from 'node-red';
@@ -16,17 +17,22 @@ export = function (RED: NodeAPI): void {
   RED.nodes.registerType('flink-cluster', function (this: Node, def: NodeDef) {
     RED.nodes.createNode(this, def);
     const node = this as FlinkClusterNode;
-    const settings = def as NodeDef & ClusterSettings;
+    const settings = def as NodeDef & ClusterSettings & { stateStore?: string };
     const credentials: ClusterCredentials = node.credentials ?? {};
     const environment = clusterEnvironment(RED, node);
     const options = () => clientOptions(settings, credentials, environment);
     node.url = settings.url;
     node.redact = secretMasker(secretsOf(credentials, settings, environment));
     node.shared = new SharedClient(options);
-    try {
-      options(); // a setting that cannot work is reported at deploy, and again by each message that needs the cluster
-    } catch (err) {
-      node.error(node.redact((err as Error).message));
+    let state: ClusterState | undefined;
+    node.state = () => (state ??= clusterState(RED, node, settings.url ?? '', settings.stateStore));
+    // A setting that cannot work is reported at deploy, and again by each message that needs it.
+    for (const check of [options, node.state]) {
+      try {
+        check();
+      } catch (err) {
+        node.error(node.redact((err as Error).message));
+      }
     }
     node.on('close', (_removed: boolean, done: () => void) => { node.shared.close().finally(done); });
   }, { credentials: CLUSTER_CREDENTIAL_TYPES });

@@ -3,6 +3,7 @@
 import { CLUSTER_CREDENTIAL_TYPES } from '../lib/cluster-credentials';
 import { headerRows } from './cluster-probe';
 import { attachConnectionTest } from './connection-test';
+import { contextStoreSelect } from './context-store';
 import { interval, timeout } from './durations';
 import { jarSource, runSettings } from './deploy-rows';
 import { registerFlowNode } from './flow-node';
@@ -15,7 +16,7 @@ const FlinkEditor = {
   registerType: registerFlowNode,
   jobSelector, timeout, interval, jobStates, jobNameFilter, savepointDir, formatType, jarSource, runSettings,
   checkbox, select, text,
-  attachConnectionTest, headerRows,
+  attachConnectionTest, headerRows, contextStoreSelect,
   /** The flink-cluster's credentials, declared as its runtime declares them. */
   clusterCredentials: CLUSTER_CREDENTIAL_TYPES,
 };

@@ -1,5 +1,6 @@
 import type { Node, NodeAPI } from 'node-red';
 import type { ClusterCredentials } from './cluster-credentials';
+import type { ClusterState } from './cluster-state';
 import type { Redact } from './secret-masker';
 import type { SharedClient } from './shared-client';
 
@@ -10,6 +11,8 @@ export interface FlinkClusterNode extends Node<ClusterCredentials> {
   shared: SharedClient;
   /** Masks this config's secrets in any text shown to users. */
   redact: Redact;
+  /** The plugin's records about this cluster; throws FLINK_INVALID_ARGUMENT when the chosen store does not exist. */
+  state(): ClusterState;
 }
 
 /** The flink-cluster config node a flow node points at, if it is one. */

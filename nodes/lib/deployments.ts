@@ -1,3 +1,4 @@
+import type { ClusterState } from './cluster-state';
 import { FlinkNodeError } from './errors';
 
 /*
@@ -21,24 +22,20 @@ export interface DeploymentRecord {
   at: number;
 }
 
-/** Where records live: the cluster's persistent state (a key/value store in a Node-RED context store). */
-export interface DeploymentStore {
-  get(key: string): Promise<unknown>;
-  set(key: string, value: unknown): Promise<void>;
-}
+/** The cluster state's section that holds the records: one per job name. */
+const SECTION = 'deployments';
 
-/** One key per job name, so deployments of different jobs never overwrite each other's record. */
-function keyOf(jobName: string): string {
-  return `deployment:${jobName}`;
-}
+type Records = Record<string, DeploymentRecord>;
 
-export async function recordDeployment(state: DeploymentStore, record: DeploymentRecord): Promise<void> {
-  await state.set(keyOf(record.jobName), { ...record });
+/** Records what was run for the job's name, replacing the record of its previous deployment. */
+export async function recordDeployment(state: ClusterState, record: DeploymentRecord): Promise<void> {
+  await state.update<Records>(SECTION, (records) => ({ ...records, [record.jobName]: { ...record } }));
 }
 
 /** The last deployment recorded for the job name, or undefined when this plugin has deployed none. */
-export async function lastDeployment(state: DeploymentStore, jobName: string): Promise<DeploymentRecord | undefined> {
-  const stored = await state.get(keyOf(jobName));
+export async function lastDeployment(state: ClusterState, jobName: string): Promise<DeploymentRecord | undefined> {
+  const records = await state.read<Records>(SECTION);
+  const stored: unknown = records && Object.hasOwn(records, jobName) ? records[jobName] : undefined;
   if (stored === undefined || stored === null) return undefined;
   if (!isDeploymentRecord(stored) || stored.jobName !== jobName) {
     throw new FlinkNodeError('FLINK_INTERNAL', `The deployment record of job "${jobName}" in the cluster's context store is not one this plugin wrote`);

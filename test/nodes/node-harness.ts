@@ -7,6 +7,8 @@ import flinkJobInfo from '../../nodes/flink-job-info';
 import flinkJobStatus from '../../nodes/flink-job-status';
 import flinkJobWatch from '../../nodes/flink-job-watch';
 import flinkListJobs from '../../nodes/flink-list-jobs';
+import flinkRescale from '../../nodes/flink-rescale';
+import flinkRunJob from '../../nodes/flink-run-job';
 import flinkSavepoint from '../../nodes/flink-savepoint';
 import flinkStop from '../../nodes/flink-stop';
 import { cancelJob, type RunOptions } from '../flink/job';
@@ -19,7 +21,7 @@ export { helper };
 /** Every node module of the package, as helper.load takes them. */
 export const FLINK_NODES: unknown[] = [
   flinkCluster, flinkListJobs, flinkJobStatus, flinkCancel, flinkSavepoint, flinkStop, flinkCheckpoint,
-  flinkDisposeSavepoint, flinkJobInfo, flinkJobWatch,
+  flinkDisposeSavepoint, flinkJobInfo, flinkJobWatch, flinkRunJob, flinkRescale,
 ];
 
 export type FlowNode = Record<string, unknown> & { id: string; type: string };

@@ -4,7 +4,7 @@ import { FlinkClusterClient } from '../../src';
 import type { FlinkClusterNode } from '../../nodes/lib/cluster-node';
 import { lastDeployment } from '../../nodes/lib/deployments';
 import { ensureFlinkInstalled } from '../flink/distribution';
-import { buildFixtureJar, cancelJob } from '../flink/job';
+import { buildFixtureJar, cancelJob, waitForJobRunning } from '../flink/job';
 import { requireVersionLeg } from '../flink/skips';
 import { clientTestVersions, testFlink, type TestFlink } from '../flink/test-cluster';
 import { answerWith, assertSpecAllowed, forward, startStubServer } from '../support/stub-server';
@@ -190,6 +190,15 @@ describe('flink-run-job against a real Flink', function () {
       });
     });
   }
+
+  it('told not to wait, sends the state Flink reported right after accepting the job, which then runs', async function () {
+    await helper.load(FLINK_NODES, operationFlow(suite.flink.url, { type: 'flink-run-job', jarId: suite.flink.jarId, waitRunning: false }));
+    const name = uniqueName('run-no-wait');
+    const msg = await run({ programArgs: [name] });
+    assert.ok(['INITIALIZING', 'CREATED', 'RUNNING'].includes(msg.payload.state), msg.payload.state);
+    await waitForJobRunning(suite.flink.url, msg.payload.jobId);
+    await assertRunningInFlink(msg.payload.jobId, name);
+  });
 
   it('refuses malformed or conflicting inputs naming the property, and runs nothing', async function () {
     await helper.load(FLINK_NODES, operationFlow(suite.flink.url, { type: 'flink-run-job' }));

@@ -200,6 +200,14 @@ describe('flink-run-job against a real Flink', function () {
     await assertRunningInFlink(msg.payload.jobId, name);
   });
 
+  it('a job that fails before all its vertices run: FLINK_OPERATION_FAILED with Flink\'s root exception and the job id', async function () {
+    await helper.load(FLINK_NODES, operationFlow(suite.flink.url, { type: 'flink-run-job', jarId: suite.flink.jarId, entryClass: 'FailOnOpenJob' }));
+    const caught = await failure({ programArgs: [uniqueName('run-fails')] });
+    assert.equal(caught.error.code, 'FLINK_OPERATION_FAILED');
+    assert.match(caught.error.message, new RegExp(`Job ${caught.jobId} ended FAILED before all its vertices were RUNNING: FailOnOpenJob fails as it opens`));
+    assert.equal(await client.getJobStatus(caught.jobId), 'FAILED', 'Flink has the job, FAILED');
+  });
+
   it('refuses malformed or conflicting inputs naming the property, and runs nothing', async function () {
     await helper.load(FLINK_NODES, operationFlow(suite.flink.url, { type: 'flink-run-job' }));
     const jarsBefore = (await client.listJars()).length;

@@ -3,15 +3,16 @@
  *   1. FlinkClusterClient.getJobStatus vs a bare undici request (latency, one call at a time)
  *   2. msgs/s of a flink-job-status flow vs Node-RED's core http request node doing the same GET
  *   3. heap after gc before and after many getJobStatus calls
- *   4. JobManager requests per minute for many flink-job-watch nodes on one cluster: a config each vs one shared config
+ *   4. JobManager requests per minute for many nodes watching many jobs on one cluster: watch nodes with a config
+ *      each (0.1), watch nodes on one shared config, health nodes on one shared config
  *
  *   npm run bench        (BENCH_CALLS, BENCH_FLOW_BATCHES, BENCH_FLOW_BATCH, BENCH_HEAP_CALLS, BENCH_WATCHES,
- *                         BENCH_WATCH_SECONDS change the sizes)
+ *                         BENCH_WATCH_JOBS, BENCH_WATCH_SECONDS change the sizes)
  */
 import { clientVsUndici } from './client-vs-undici';
 import { heapGrowth } from './heap';
 import { nodeFlows } from './node-flows';
-import { watchRequests } from './watch-requests';
+import { watchRequests, type RequestRate } from './watch-requests';
 import { stopTestFlink, testFlink } from '../test/flink/test-cluster';
 
 const size = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
@@ -24,10 +25,11 @@ async function main(): Promise<void> {
   const latency = await clientVsUndici(flink.url, jobId, size('BENCH_CALLS', 2000));
   const flows = await nodeFlows(flink.url, jobId, size('BENCH_FLOW_BATCHES', 6), size('BENCH_FLOW_BATCH', 1000));
   const heap = await heapGrowth(flink.url, jobId, size('BENCH_HEAP_CALLS', 100_000));
-  const watch = await watchRequests(flink.url, size('BENCH_WATCHES', 20), size('BENCH_WATCH_SECONDS', 30));
+  const watch = await watchRequests(flink.url, jobId, size('BENCH_WATCHES', 20), size('BENCH_WATCH_JOBS', 50), size('BENCH_WATCH_SECONDS', 30));
 
   const us = (ms: number): string => `${(ms * 1000).toFixed(0)} µs`;
   const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  const perMinute = (rate: RequestRate): string => `${rate.perMinute.toFixed(0)} (${rate.listingsPerMinute.toFixed(0)} listings)`;
   const rows: Array<[string, string, string, string]> = [
     [`getJobStatus latency, median (${latency.calls} calls each)`, `client ${us(latency.client.median)}`, `bare undici ${us(latency.bare.median)}`,
       `client/bare ${(latency.client.median / latency.bare.median).toFixed(2)}×`],
@@ -37,8 +39,10 @@ async function main(): Promise<void> {
       `http request ${flows.httpRequest.toFixed(0)}`, `flink/http ${(flows.flinkJobStatus / flows.httpRequest).toFixed(2)}×`],
     [`heap after gc, ${heap.calls} getJobStatus calls`, `before ${mb(heap.beforeBytes)}`, `after ${mb(heap.afterBytes)}`,
       `after/before ${(heap.afterBytes / heap.beforeBytes).toFixed(2)}×`],
-    [`JobManager requests/min, ${watch.watches} watch nodes (${watch.seconds} s)`, `one config ${watch.sharedPerMinute.toFixed(0)}`,
-      `a config each ${watch.separatePerMinute.toFixed(0)}`, `one/each ${(watch.sharedPerMinute / watch.separatePerMinute).toFixed(2)}×`],
+    [`JobManager requests/min, ${watch.nodes} watch nodes, ${watch.jobs} jobs (${watch.seconds} s)`, `one config ${perMinute(watch.sharedWatch)}`,
+      `a config each (0.1) ${perMinute(watch.separateWatch)}`, `one/each ${(watch.sharedWatch.perMinute / watch.separateWatch.perMinute).toFixed(2)}×`],
+    [`JobManager requests/min, ${watch.nodes} health nodes, ${watch.jobs} jobs (${watch.seconds} s)`, `one config ${perMinute(watch.sharedHealth)}`,
+      `watch, a config each (0.1) ${perMinute(watch.separateWatch)}`, `health/0.1 watch ${(watch.sharedHealth.perMinute / watch.separateWatch.perMinute).toFixed(2)}×`],
   ];
   console.log(`Flink ${flink.version} at ${flink.url}, Node ${process.version}`);
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((row) => row[i]!.length)));

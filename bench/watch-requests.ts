@@ -1,45 +1,61 @@
 /*
- * JobManager requests per minute for many flink-job-watch nodes watching one cluster, counted by a proxy in front
- * of Flink: each node with a cluster config of its own (one poller per node, as before the shared poller) against
- * every node on one config (one poller for all). The nodes poll at their default interval.
+ * JobManager requests per minute for many watching nodes on one cluster with many jobs, counted by a proxy in
+ * front of Flink that shows one real job as `jobs` jobs (multiplied-jobs.ts):
+ *   - today's flow as 0.1 ran it: flink-job-watch nodes each with a cluster config of their own (one poller each);
+ *   - the same watch nodes on one cluster config (one shared poller);
+ *   - flink-job-health nodes on one cluster config, each selecting every job (listing plus per-job health requests).
+ * Every node polls every 5 s (the watch node's default interval).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startFlinkProxy } from '../test/nodes/flink-proxy';
-import { deploy, startNodeRed } from './node-flows';
+import { startMultipliedJobs, type MultipliedJobs } from './multiplied-jobs';
+import { deploy, startNodeRed, type EmbeddedRed } from './node-flows';
 
-export interface WatchRequests { watches: number; seconds: number; separatePerMinute: number; sharedPerMinute: number }
+export interface RequestRate { perMinute: number; listingsPerMinute: number }
+export interface WatchRequests {
+  nodes: number; jobs: number; seconds: number;
+  separateWatch: RequestRate; sharedWatch: RequestRate; sharedHealth: RequestRate;
+}
 
-/** Time for the deploy's first listings, left out of the count. */
-const SETTLE_MS = 1000;
+const INTERVAL_S = 5;
+/** Time for the deploy's first listings and samples, left out of the count. */
+const SETTLE_MS = 2000;
 
-function watchFlow(flinkUrl: string, watches: number, configEach: boolean): Array<Record<string, unknown>> {
-  const ids = Array.from({ length: watches }, (_, i) => i);
+function nodesFlow(flinkUrl: string, type: 'flink-job-watch' | 'flink-job-health', nodes: number, configEach: boolean): Array<Record<string, unknown>> {
+  const ids = Array.from({ length: nodes }, (_, i) => i);
   const configs = (configEach ? ids : [0]).map((i) => ({ id: `cluster-${i}`, type: 'flink-cluster', name: `bench ${i}`, url: flinkUrl }));
   return [
     { id: 'bench-tab', type: 'tab', label: 'bench' },
     ...configs,
-    ...ids.map((i) => ({ id: `watch-${i}`, z: 'bench-tab', type: 'flink-job-watch', cluster: `cluster-${configEach ? i : 0}`, wires: [] })),
+    ...ids.map((i) => ({ id: `node-${i}`, z: 'bench-tab', type, interval: INTERVAL_S, cluster: `cluster-${configEach ? i : 0}`, wires: [] })),
   ];
 }
 
-export async function watchRequests(flinkUrl: string, watches: number, seconds: number): Promise<WatchRequests> {
-  const proxy = await startFlinkProxy(flinkUrl);
+async function rate(RED: EmbeddedRed, proxy: MultipliedJobs, flow: Array<Record<string, unknown>>, lastId: string, seconds: number): Promise<RequestRate> {
+  await deploy(RED, [lastId], flow);
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+  const before = proxy.requests.length;
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  const counted = proxy.requests.slice(before);
+  const perMinute = (count: number): number => (count * 60) / seconds;
+  return {
+    perMinute: perMinute(counted.length),
+    listingsPerMinute: perMinute(counted.filter((request) => request.path.split('?')[0] === '/jobs/overview').length),
+  };
+}
+
+export async function watchRequests(flinkUrl: string, realJobId: string, nodes: number, jobs: number, seconds: number): Promise<WatchRequests> {
+  const proxy = await startMultipliedJobs(flinkUrl, realJobId, jobs);
   const userDir = mkdtempSync(path.join(tmpdir(), 'bench-node-red-'));
   const RED = await startNodeRed(userDir);
+  const last = `node-${nodes - 1}`;
   try {
-    const perMinute = async (configEach: boolean): Promise<number> => {
-      await deploy(RED, [`watch-${watches - 1}`], watchFlow(proxy.url, watches, configEach));
-      await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
-      const before = proxy.requests.length;
-      await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
-      return ((proxy.requests.length - before) * 60) / seconds;
-    };
-    const separatePerMinute = await perMinute(true);
-    const sharedPerMinute = await perMinute(false);
+    const separateWatch = await rate(RED, proxy, nodesFlow(proxy.url, 'flink-job-watch', nodes, true), last, seconds);
+    const sharedWatch = await rate(RED, proxy, nodesFlow(proxy.url, 'flink-job-watch', nodes, false), last, seconds);
+    const sharedHealth = await rate(RED, proxy, nodesFlow(proxy.url, 'flink-job-health', nodes, false), last, seconds);
     await deploy(RED, [], []);
-    return { watches, seconds, separatePerMinute, sharedPerMinute };
+    return { nodes, jobs, seconds, separateWatch, sharedWatch, sharedHealth };
   } finally {
     await RED.stop();
     rmSync(userDir, { recursive: true, force: true });

@@ -1,8 +1,9 @@
 import { registerOperationNode, type FlowNodeSettings } from './lib/flow-node';
 import { checkpointTypeInput, timeoutSetting } from './lib/message-input';
 import type { NodeAPI } from 'node-red';
+import { idempotencyKeyInput, triggerIdOption, type IdempotencySettings } from './lib/idempotency';
 
-interface CheckpointSettings extends FlowNodeSettings {
+interface CheckpointSettings extends FlowNodeSettings, IdempotencySettings {
   /** CONFIGURED or FULL (INCREMENTAL is refused: FLINK-33723); empty for Flink's default (CONFIGURED). */
   checkpointType?: string;
   timeout?: number | string;
@@ -15,9 +16,10 @@ export = function (RED: NodeAPI): void {
     async run({ client, signal, msg, resolveJobId, onProgress, reportedTriggerId }, settings, { t }) {
       const checkpointType = checkpointTypeInput(msg, settings.checkpointType);
       const timeoutMs = timeoutSetting(settings);
+      const key = idempotencyKeyInput(msg, settings);
       const jobId = await resolveJobId();
       const checkpointId = await client.triggerCheckpoint(jobId, {
-        signal, onProgress,
+        signal, onProgress, ...triggerIdOption(key, jobId, 'checkpoint'),
         ...(checkpointType ? { checkpointType } : {}),
         ...(timeoutMs ? { timeoutMs } : {}),
       });

@@ -1,6 +1,7 @@
 import { registerOperationNode, type FlowNodeSettings } from './lib/flow-node';
 import { savepointPathInput, timeoutSetting } from './lib/message-input';
 import type { NodeAPI } from 'node-red';
+import { forgetAfterDisposal } from './lib/savepoint-recorder';
 
 interface DisposeSettings extends FlowNodeSettings {
   savepointPath?: string;
@@ -11,10 +12,12 @@ interface DisposeSettings extends FlowNodeSettings {
 export = function (RED: NodeAPI): void {
   registerOperationNode<DisposeSettings>(RED, 'flink-dispose-savepoint', {
     activity: 'activity.dispose',
-    async run({ client, signal, msg, onProgress }, settings, { t }) {
+    async run({ client, signal, msg, onProgress }, settings, tools) {
+      const { t } = tools;
       const savepointPath = savepointPathInput(msg, settings.savepointPath, t);
       const timeoutMs = timeoutSetting(settings);
       await client.disposeSavepoint(savepointPath, { signal, onProgress, ...(timeoutMs ? { timeoutMs } : {}) });
+      await forgetAfterDisposal(tools, settings.cluster, savepointPath);
       return { payload: { savepointPath, disposed: true }, status: t('status.disposed') };
     },
   });

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FormData } from 'undici';
 import { FlinkError, invalidArgument, isFlinkError, withFields } from './errors';
-import { checkJarId, checkJobId, checkTriggerId, newJobId, newTriggerId } from './ids';
+import { checkJarId, checkJobId, checkTriggerId, checkVertexId, newJobId, newTriggerId } from './ids';
 import { JobClient } from './job-client';
 import { failureOf, operationFailed } from './failures';
 import { decodeJavaValue } from './java-values';
@@ -12,10 +12,11 @@ import { mayHaveActed, type AttemptFailure } from './retry';
 import { endpoints, type JarRunBody } from './endpoints';
 import { checkResourceRequirements, schedulerRefusal } from './resource-requirements';
 import { FlinkRestApi } from './rest-api';
+import type { CheckpointStatisticsEntry } from './schemas';
 import { FlinkTransport } from './transport';
 import type {
-  CallOptions, CheckpointOptions, FlinkClusterClientOptions, JarFile, JobResourceRequirements, OperationOptions, Progress, ClusterOverview, JobDetails, JobExceptions, JobExceptionsOptions, JobOperations, JobResult, JobResultOptions, JobStatus,
-  JobStatusMessage, RunJarOptions, SavepointOptions, SavepointStatus, StopOptions, WaitRunningOptions,
+  CallOptions, CheckpointConfig, CheckpointEntry, CheckpointOptions, CheckpointSummary, VertexBackpressure, FlinkClusterClientOptions, JarFile, JobResourceRequirements, OperationOptions, Progress, ClusterOverview, JobDetails, JobExceptions, JobExceptionsOptions, JobOperations, JobResult, JobResultOptions, JobStatus,
+  JobStatusMessage, RunJarOptions, SavepointOptions, SavepointStatus, StopOptions, TriggerOptions, WaitRunningOptions,
 } from './types';
 import { CHECKPOINT_TYPES, SAVEPOINT_FORMAT_TYPES } from './types';
 import { TERMINAL_JOB_STATES } from './job-states';
@@ -134,6 +135,50 @@ export class FlinkClusterClient implements JobOperations {
     return this.api.call(endpoints.checkpointStatistics, { params: { jobid: checkJobId(jobId) } }, options);
   }
 
+  async getCheckpointSummary(jobId: string, options: CallOptions = {}): Promise<CheckpointSummary> {
+    const { counts, latest, history } = await this.api.call(endpoints.checkpointStatistics, { params: { jobid: checkJobId(jobId) } }, options);
+    return {
+      completed: counts?.completed ?? 0, failed: counts?.failed ?? 0, inProgress: counts?.in_progress ?? 0,
+      latestCompleted: latest?.completed ? checkpointEntry(latest.completed) : null,
+      latestFailed: latest?.failed ? checkpointEntry(latest.failed) : null,
+      history: (history ?? []).map(checkpointEntry),
+    };
+  }
+
+  async getCheckpointConfig(jobId: string, options: CallOptions = {}): Promise<CheckpointConfig> {
+    const config = await this.api.call(endpoints.checkpointConfig, { params: { jobid: checkJobId(jobId) } }, options);
+    const enabled = config.interval > 0 && config.interval < Number.MAX_SAFE_INTEGER;
+    return {
+      enabled, intervalMs: enabled ? config.interval : null,
+      ...(config.timeout === undefined ? {} : { timeoutMs: config.timeout }),
+      ...(config.tolerable_failed_checkpoints === undefined ? {} : { tolerableFailedCheckpoints: config.tolerable_failed_checkpoints }),
+    };
+  }
+
+  async getJobMetrics(jobId: string, metrics: string[], options: CallOptions = {}): Promise<Record<string, string>> {
+    if (!Array.isArray(metrics) || metrics.length === 0 || metrics.some((name) => typeof name !== 'string' || !/^[\w.-]+$/.test(name))) {
+      throw invalidArgument('metrics must be a non-empty list of metric ids (letters, digits, ".", "_", "-")');
+    }
+    const values = await this.api.call(endpoints.jobMetrics, { params: { jobid: checkJobId(jobId) }, query: { get: metrics.join(',') } }, options);
+    return Object.fromEntries(values.filter((metric) => metric.value !== undefined).map((metric) => [metric.id, metric.value as string]));
+  }
+
+  async getVertexBackpressure(jobId: string, vertexId: string, options: CallOptions = {}): Promise<VertexBackpressure> {
+    let body;
+    try {
+      body = await this.api.call(endpoints.vertexBackpressure, { params: { jobid: checkJobId(jobId), vertexid: checkVertexId(vertexId) } }, options);
+    } catch (err) {
+      // Flink's handler fails this way while its metric store lacks the vertex's task metrics: no measurement yet.
+      if (isFlinkError(err) && err.status === 500 && /^No value present/.test(err.message)) return { level: null, measuredAt: null, subtasks: [] };
+      throw err;
+    }
+    return {
+      level: body.backpressureLevel ?? null,
+      measuredAt: body['end-timestamp'] ?? null,
+      subtasks: (body.subtasks ?? []).map((subtask) => ({ subtask: subtask.subtask, level: subtask.backpressureLevel ?? null, ratio: subtask.ratio ?? null })),
+    };
+  }
+
   /** Waits until the job has ended and returns its result, as `JobClient.getJobExecutionResult`. */
   async getJobResult(jobId: string, options: JobResultOptions = {}): Promise<JobResult> {
     const id = checkJobId(jobId);
@@ -156,14 +201,16 @@ export class FlinkClusterClient implements JobOperations {
   // ---- savepoints, stop, checkpoints ----
 
   /** Triggers a savepoint and returns its trigger id at once; follow it with `getSavepointStatus`. */
-  async triggerDetachedSavepoint(jobId: string, options: SavepointOptions = {}): Promise<string> {
+  async triggerDetachedSavepoint(jobId: string, given: SavepointOptions = {}): Promise<string> {
     const id = checkJobId(jobId);
+    const options = checkTriggerOptions(given);
     checkFormatType(options);
     // Flink accepts a trigger for any job id and only fails it later; ask first, so an unknown job is reported now.
     await this.getJobStatus(id, options);
     const state: OperationState = {};
     try {
       const trigger = this.savepointTrigger(id, 'savepoint', options, await this.api.version(options));
+      if (trigger.triggerId) await options.beforeTrigger?.(trigger.triggerId);
       Object.assign(state, { sent: true, jobId: id, ...(trigger.triggerId ? { triggerId: trigger.triggerId } : {}) });
       return (await trigger.send(options))['request-id'];
     } catch (err) {
@@ -176,6 +223,16 @@ export class FlinkClusterClient implements JobOperations {
     // Not inside an operation: the caller decides what to do when Flink cannot be reached.
     const location = await target.check(options);
     return location === undefined ? { state: 'IN_PROGRESS' } : { state: 'COMPLETED', location };
+  }
+
+  async followSavepoint(jobId: string, triggerId: string, options: OperationOptions = {}): Promise<string> {
+    const id = checkJobId(jobId);
+    const trigger = checkTriggerId(triggerId);
+    return this.runOperation(`savepoint ${trigger} of job ${id}`, options, (signal, state) => {
+      // The trigger reached Flink earlier: every error names it.
+      Object.assign(state, { sent: true, jobId: id, triggerId: trigger });
+      return pollUntilDone(this.savepointTarget(id, trigger, 'savepoint'), signal, options.onProgress, state);
+    });
   }
 
   /** Triggers a savepoint and waits for it; returns its location. */
@@ -194,8 +251,9 @@ export class FlinkClusterClient implements JobOperations {
   }
 
   /** Triggers a checkpoint (Flink 1.17+) and waits for it; returns the checkpoint id. */
-  async triggerCheckpoint(jobId: string, options: CheckpointOptions = {}): Promise<number> {
+  async triggerCheckpoint(jobId: string, given: CheckpointOptions = {}): Promise<number> {
     const id = checkJobId(jobId);
+    const options = checkTriggerOptions(given);
     if (options.checkpointType !== undefined && !CHECKPOINT_TYPES.includes(options.checkpointType)) {
       throw invalidArgument(`checkpointType must be one of ${CHECKPOINT_TYPES.join(', ')}, not "${options.checkpointType}"`);
     }
@@ -208,10 +266,10 @@ export class FlinkClusterClient implements JobOperations {
     }
     return this.runOperation(`checkpoint of job ${id}`, options, async (signal, state) => {
       requireFeature(await this.operationVersion('checkpoint', signal, state, options.onProgress), SINCE.checkpointTrigger, 'Triggering a checkpoint over REST');
-      const triggerId = newTriggerId();
+      const triggerId = options.triggerId ?? newTriggerId();
       const trigger = { triggerId, ...(options.checkpointType ? { checkpointType: options.checkpointType } : {}) };
       await this.sendTrigger('checkpoint', id, triggerId, (callOptions, onFailedAttempt) =>
-        this.api.call(endpoints.checkpointTrigger, { params: { jobid: id }, body: trigger, onFailedAttempt }, callOptions), signal, state, options.onProgress);
+        this.api.call(endpoints.checkpointTrigger, { params: { jobid: id }, body: trigger, onFailedAttempt }, callOptions), signal, state, options);
       return pollUntilDone({
         operation: 'checkpoint', triggerId,
         check: async (checkOptions) => {
@@ -392,27 +450,30 @@ export class FlinkClusterClient implements JobOperations {
     return withDeadline(what, options.timeoutMs ?? this.operationTimeoutMs, options, this.api.transport, work);
   }
 
-  private async savepoint(jobId: string, kind: SavepointKind, what: string, options: StopOptions, cancelJob = false): Promise<string> {
+  private async savepoint(jobId: string, kind: SavepointKind, what: string, given: StopOptions, cancelJob = false): Promise<string> {
+    const options = checkTriggerOptions(given);
     checkFormatType(options);
     return this.runOperation(`${what} of job ${jobId}`, options, async (signal, state) => {
       const version = await this.operationVersion(what, signal, state, options.onProgress);
       // After an outage, a new leader still recovering the job fails the trigger without starting anything: trigger anew (a new id) later.
       return rideOutOutage(async () => {
         const trigger = this.savepointTrigger(jobId, kind, options, version, cancelJob);
-        const triggerId = await this.sendTrigger(what, jobId, trigger.triggerId, trigger.send, signal, state, options.onProgress);
+        const triggerId = await this.sendTrigger(what, jobId, trigger.triggerId, trigger.send, signal, state, options);
         return pollUntilDone(this.savepointTarget(jobId, triggerId, what), signal, options.onProgress, state);
       }, signal, state, outageReporter(what, () => state.triggerId, options.onProgress),
-      (err): err is FlinkError => state.resent !== undefined && isRecovering(err));
+      // A trigger id of the caller's own is not sent anew: Flink would answer with the refusal it keeps for that id.
+      (err): err is FlinkError => state.resent !== undefined && options.triggerId === undefined && isRecovering(err));
     });
   }
 
-  /** The trigger of a savepoint, stop or cancel-with-savepoint, with a trigger id of the client's own from Flink 1.15 on. */
+  /** The trigger of a savepoint, stop or cancel-with-savepoint, with a trigger id of the client's (or caller's) own from Flink 1.15 on. */
   private savepointTrigger(jobId: string, kind: SavepointKind, options: StopOptions, version: FlinkVersion,
     cancelJob = false): { send: TriggerCall; triggerId?: string } {
     const modern = version.atLeast(SINCE.triggerIdAndFormatType);
     if (options.formatType && !modern) requireFeature(version, SINCE.triggerIdAndFormatType, 'Choosing a savepoint format');
+    if (options.triggerId && !modern) requireFeature(version, SINCE.triggerIdAndFormatType, 'Choosing the trigger id of a savepoint or stop');
     // With a trigger id of our own, Flink recognises a retried trigger and starts nothing new.
-    const triggerId = modern ? newTriggerId() : undefined;
+    const triggerId = modern ? options.triggerId ?? newTriggerId() : undefined;
     const dir = options.savepointDir;
     const params = { jobid: jobId };
     const common = { ...(options.formatType ? { formatType: options.formatType } : {}), ...(triggerId ? { triggerId } : {}) };
@@ -434,7 +495,8 @@ export class FlinkClusterClient implements JobOperations {
    * or the operation's deadline passes; one without is never sent again once it may have arrived.
    */
   private async sendTrigger(what: string, jobId: string, triggerId: string | undefined, send: TriggerCall, signal: AbortSignal,
-    state: OperationState, onProgress?: (progress: Progress) => void): Promise<string> {
+    state: OperationState, { onProgress, beforeTrigger }: TriggerOptions): Promise<string> {
+    if (triggerId) await beforeTrigger?.(triggerId);
     Object.assign(state, { sent: true, jobId, ...(triggerId ? { triggerId } : {}) });
     if (!triggerId) return this.acknowledged(await send({ signal }), state);
     const resent = { mayHaveArrived: false };
@@ -558,6 +620,16 @@ function checkFlinkConfiguration(configuration: unknown): Record<string, string>
   return entries.length === 0 ? undefined : Object.fromEntries(entries);
 }
 
+/** The options with their trigger id checked and lowered; a malformed one is FLINK_INVALID_ARGUMENT. */
+function checkTriggerOptions<T extends TriggerOptions>(options: T): T {
+  if (options.triggerId === undefined) return options;
+  try {
+    return { ...options, triggerId: checkTriggerId(options.triggerId) };
+  } catch (err) {
+    throw withFields(err as FlinkError, { message: `The triggerId option: ${(err as FlinkError).message}` });
+  }
+}
+
 function checkFormatType(options: SavepointOptions): void {
   if (options.formatType !== undefined && !SAVEPOINT_FORMAT_TYPES.includes(options.formatType)) {
     throw invalidArgument(`formatType must be one of ${SAVEPOINT_FORMAT_TYPES.join(', ')}, not "${options.formatType}"`);
@@ -570,4 +642,12 @@ function capitalize(text: string): string {
 
 function incomplete(statusPath: string, field: string): FlinkError {
   return new FlinkError({ code: 'FLINK_INVALID_RESPONSE', method: 'GET', path: statusPath, message: `Flink reported GET ${statusPath} COMPLETED without a ${field} or a failure cause` });
+}
+
+function checkpointEntry(entry: CheckpointStatisticsEntry): CheckpointEntry {
+  return {
+    id: entry.id, status: entry.status, isSavepoint: entry.is_savepoint ?? false,
+    triggerTimestamp: entry.trigger_timestamp ?? null, latestAckTimestamp: entry.latest_ack_timestamp ?? null,
+    failureMessage: entry.failure_message ?? null,
+  };
 }

@@ -22,6 +22,14 @@ export function checkTriggerId(triggerId: unknown): string {
   return triggerId.trim().toLowerCase();
 }
 
+/** A job vertex id, as job details list them: 32 hex characters. */
+export function checkVertexId(vertexId: unknown): string {
+  if (typeof vertexId !== 'string' || !HEX_ID.test(vertexId.trim().toLowerCase())) {
+    throw invalidArgument(`${describe(vertexId)} is not a Flink job vertex id: expected 32 hex characters`);
+  }
+  return vertexId.trim().toLowerCase();
+}
+
 /** A jar id as `uploadJar` returns it and `GET /jars` lists it: a file name ending in `.jar`, no path. */
 export function checkJarId(jarId: unknown): string {
   if (typeof jarId !== 'string' || !/^[\w.-]+\.jar$/.test(jarId)) {

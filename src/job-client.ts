@@ -8,7 +8,8 @@ export type JobBoundOperations = { readonly [Name in keyof JobOperations]: Witho
 /** Every job-scoped operation, listed once: the compiler checks that none of `JobOperations` is missing. */
 const OPERATION_NAMES: Record<keyof JobOperations, true> = {
   getJobStatus: true, getJobDetails: true, cancel: true, getAccumulators: true, getJobExceptions: true,
-  getCheckpointStatistics: true, getJobResult: true, triggerDetachedSavepoint: true, getSavepointStatus: true,
+  getCheckpointStatistics: true, getCheckpointSummary: true, getCheckpointConfig: true, getJobMetrics: true,
+  getVertexBackpressure: true, getJobResult: true, triggerDetachedSavepoint: true, getSavepointStatus: true, followSavepoint: true,
   triggerSavepoint: true, cancelWithSavepoint: true, stopWithSavepoint: true, triggerCheckpoint: true,
   getResourceRequirements: true, setResourceRequirements: true, waitUntilRunning: true,
 };

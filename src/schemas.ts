@@ -124,16 +124,49 @@ export const exceptionHistory = z.looseObject({
       stacktrace: z.string().optional(),
       timestamp: z.number().optional(),
       taskName: z.string().nullish(),
+      /** Flink 1.19+: labels the cluster's failure enrichers attached. */
+      failureLabels: z.record(z.string(), z.string()).optional(),
     })),
     truncated: z.boolean().optional(),
   }),
 });
 
+const checkpointEntry = z.looseObject({
+  id: z.number(),
+  status: z.string(),
+  is_savepoint: z.boolean().optional(),
+  trigger_timestamp: z.number().optional(),
+  latest_ack_timestamp: z.number().optional(),
+  failure_timestamp: z.number().optional(),
+  failure_message: z.string().nullish(),
+});
+export type CheckpointStatisticsEntry = z.infer<typeof checkpointEntry>;
+
 export const checkpointStatistics = z.looseObject({
-  counts: z.looseObject({}).optional(),
+  counts: z.looseObject({ completed: z.number().optional(), failed: z.number().optional(), in_progress: z.number().optional() }).optional(),
   summary: z.looseObject({}).optional(),
-  latest: z.looseObject({}).optional(),
-  history: z.array(z.looseObject({})).optional(),
+  latest: z.looseObject({ completed: checkpointEntry.nullish(), failed: checkpointEntry.nullish() }).optional(),
+  history: z.array(checkpointEntry).optional(),
+});
+
+/** Flink writes Long.MAX_VALUE as the interval of a job without checkpointing. */
+export const checkpointConfig = z.looseObject({
+  interval: z.number(),
+  timeout: z.number().optional(),
+  tolerable_failed_checkpoints: z.number().optional(),
+});
+
+/** `?get=a,b` answers a bare array (not the spec's `{metrics}`), each value a string; an unknown job gives `[]`. */
+export const metricValues = z.array(z.looseObject({ id: z.string(), value: z.string().optional() }));
+
+const backpressureLevel = z.enum(['ok', 'low', 'high']);
+
+/** `status` is `deprecated` (and the level absent) until Flink has a measurement of the vertex. */
+export const vertexBackpressure = z.looseObject({
+  status: z.string(),
+  backpressureLevel: backpressureLevel.optional(),
+  'end-timestamp': z.number().optional(),
+  subtasks: z.array(z.looseObject({ subtask: z.number(), backpressureLevel: backpressureLevel.optional(), ratio: z.number().optional() })).optional(),
 });
 
 export const jobManagerConfig = z.array(z.looseObject({ key: z.string(), value: z.string() }));

@@ -155,9 +155,75 @@ export interface JobException {
   stacktrace?: string;
   timestamp?: number;
   taskName?: string | null;
+  /** Labels Flink's failure enrichers attached (Flink 1.19+; empty without enrichers). */
+  failureLabels?: Record<string, string>;
 }
 
-export interface SavepointOptions extends OperationOptions {
+/** One checkpoint (or savepoint) as Flink's checkpoint statistics list it. */
+export interface CheckpointEntry {
+  id: number;
+  /** IN_PROGRESS, COMPLETED or FAILED. */
+  status: string;
+  isSavepoint: boolean;
+  triggerTimestamp: number | null;
+  /** When the last task acknowledged it (for a completed one: when it completed). */
+  latestAckTimestamp: number | null;
+  failureMessage: string | null;
+}
+
+/** A job's checkpoint counts, newest completed and failed ones, and recent history (newest first). */
+export interface CheckpointSummary {
+  completed: number;
+  failed: number;
+  inProgress: number;
+  latestCompleted: CheckpointEntry | null;
+  latestFailed: CheckpointEntry | null;
+  /** As many as Flink keeps (`web.checkpoints.history`, 10 by default). */
+  history: CheckpointEntry[];
+}
+
+/** How a job checkpoints, from `/jobs/{jobid}/checkpoints/config`. */
+export interface CheckpointConfig {
+  /** false for a job without checkpointing (Flink then reports an interval of Long.MAX_VALUE). */
+  enabled: boolean;
+  /** null when checkpointing is off. */
+  intervalMs: number | null;
+  timeoutMs?: number;
+  tolerableFailedCheckpoints?: number;
+}
+
+export type BackpressureLevel = 'ok' | 'low' | 'high';
+
+/** A job vertex's backpressure, as Flink measured it. */
+export interface VertexBackpressure {
+  /** null while Flink has no measurement yet (its status `deprecated`). */
+  level: BackpressureLevel | null;
+  /** When the measurement was taken, null when there is none. */
+  measuredAt: number | null;
+  /** Per subtask: its level and the share of time it was back-pressured (0..1). */
+  subtasks: Array<{ subtask: number; level: BackpressureLevel | null; ratio: number | null }>;
+}
+
+/**
+ * The trigger of a savepoint, stop or checkpoint. Flink recognises a trigger id it already has for the job,
+ * in progress or completed, for `rest.async.store-duration` after completion (5 min by default, on the
+ * same JobManager): a second trigger with that id starts nothing and the call resolves to the first one's result.
+ */
+export interface TriggerOptions extends OperationOptions {
+  /**
+   * A trigger id of the caller's own (32 hex characters, Flink 1.15+), e.g. derived from an idempotency key, so
+   * that two callers or a retried call get one savepoint; by default a fresh one for each call.
+   */
+  triggerId?: string;
+  /**
+   * Called with the trigger id before the trigger is first sent (and again should the client send a new trigger),
+   * e.g. to record it where a restarted process finds it; the trigger waits for it, and its rejection ends the
+   * operation with nothing sent. Not called on a Flink older than 1.15, which takes no trigger id of the client's.
+   */
+  beforeTrigger?: (triggerId: string) => Promise<void> | void;
+}
+
+export interface SavepointOptions extends TriggerOptions {
   /** Where to write it; Flink's configured default directory when left out. */
   savepointDir?: string;
   formatType?: SavepointFormatType;
@@ -168,7 +234,7 @@ export interface StopOptions extends SavepointOptions {
   drain?: boolean;
 }
 
-export interface CheckpointOptions extends OperationOptions {
+export interface CheckpointOptions extends TriggerOptions {
   checkpointType?: CheckpointType;
 }
 
@@ -248,11 +314,30 @@ export interface JobOperations {
   getJobExceptions(jobId: string, options?: JobExceptionsOptions): Promise<JobExceptions>;
   /** Checkpoint statistics (counts, summary, latest, history) as Flink reports them. */
   getCheckpointStatistics(jobId: string, options?: CallOptions): Promise<Record<string, unknown>>;
+  /** The checkpoint counts, the newest completed and failed checkpoints and the recent history, typed. */
+  getCheckpointSummary(jobId: string, options?: CallOptions): Promise<CheckpointSummary>;
+  /** Whether the job checkpoints, and how often. */
+  getCheckpointConfig(jobId: string, options?: CallOptions): Promise<CheckpointConfig>;
+  /**
+   * Job metrics by id (e.g. `numRestarts`, `numberOfFailedCheckpoints`), values as Flink renders them (strings);
+   * a metric Flink does not have, or a job it does not know, is left out.
+   */
+  getJobMetrics(jobId: string, metrics: string[], options?: CallOptions): Promise<Record<string, string>>;
+  /**
+   * One vertex's backpressure. Flink measures it from task metrics it fetches every few seconds: until it has
+   * them, and for a job or vertex it does not know, there is no measurement (level null), not an error.
+   */
+  getVertexBackpressure(jobId: string, vertexId: string, options?: CallOptions): Promise<VertexBackpressure>;
   /** Waits until the job has ended and returns its result, as `JobClient.getJobExecutionResult`. */
   getJobResult(jobId: string, options?: JobResultOptions): Promise<JobResult>;
   /** Triggers a savepoint and returns its trigger id at once; follow it with `getSavepointStatus`. */
   triggerDetachedSavepoint(jobId: string, options?: SavepointOptions): Promise<string>;
   getSavepointStatus(jobId: string, triggerId: string, options?: CallOptions): Promise<SavepointStatus>;
+  /**
+   * Waits for a savepoint, stop or cancel-with-savepoint triggered earlier (by this process or one that has since
+   * restarted) and returns its location; FLINK_OUTCOME_UNKNOWN when Flink no longer knows the trigger.
+   */
+  followSavepoint(jobId: string, triggerId: string, options?: OperationOptions): Promise<string>;
   /** Triggers a savepoint and waits for it; returns its location. */
   triggerSavepoint(jobId: string, options?: SavepointOptions): Promise<string>;
   /** Takes a savepoint and cancels the job once it is written; returns its location. */

@@ -13,7 +13,7 @@ export const timeout = (defaultSeconds: number): Row => ({
   defaults: {
     timeout: {
       value: '',
-      validate: (v) => v === '' || (Number(v) > 0 && Number(v) <= MAX_TIMER_SECONDS) || RED._(shared('errors.timeout')),
+      validate: (v, _options) => v === '' || (Number(v) > 0 && Number(v) <= MAX_TIMER_SECONDS) || RED._(shared('errors.timeout')),
     },
   },
   html: () => labelledRow('timeout', 'clock-o', shared('label.timeout'), secondsInput('timeout', defaultSeconds)),
@@ -25,7 +25,7 @@ export const interval = (defaultSeconds: number): Row => ({
     interval: {
       value: defaultSeconds,
       required: true,
-      validate: (v) => (Number(v) >= 0.1 && Number(v) <= MAX_TIMER_SECONDS) || RED._(shared('errors.interval')),
+      validate: (v, _options) => (Number(v) >= 0.1 && Number(v) <= MAX_TIMER_SECONDS) || RED._(shared('errors.interval')),
     },
   },
   html: (own) => labelledRow('interval', 'repeat', own('label.interval'), secondsInput('interval')),

@@ -13,6 +13,8 @@ export interface FlowNodeSpec {
   /** The key, under the node's `label`, of its first output's label. */
   output: string;
   inputs?: 0 | 1;
+  /** Offer the switch that sends failures to a second output (default true). */
+  errorOutput?: boolean;
   /** Runs after the rows' own preparation when the dialog opens. */
   prepare?(): void;
 }
@@ -38,7 +40,7 @@ function fillTemplate(type: string, html: string): void {
  * Library's scorecard (node-red-dev) finds a node HTML's types.
  */
 export function registerFlowNode(type: string, spec: FlowNodeSpec): void {
-  const rows = [clusterSelector(), ...spec.rows, errorOutput(), nameRow()];
+  const rows = [clusterSelector(), ...spec.rows, ...(spec.errorOutput === false ? [] : [errorOutput()]), nameRow()];
   fillTemplate(type, rows.map((row) => row.html(ownLabels(type))).join('\n'));
   const defaults: Record<string, PropertyDef> = Object.assign({}, ...rows.map((row) => row.defaults));
   const paletteLabel = (node: NodeThis): string => node._(`${type}.paletteLabel`);

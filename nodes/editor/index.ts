@@ -7,15 +7,18 @@ import { contextStoreSelect } from './context-store';
 import { interval, timeout } from './durations';
 import { jarSource, runSettings } from './deploy-rows';
 import { registerFlowNode } from './flow-node';
+import { healthThreshold } from './health-thresholds';
 import { jobNameFilter, jobStates } from './job-filters';
 import { jobSelector } from './job-selector';
 import { checkbox, select, text } from './own-rows';
+import { keepLast, maxAgeDays } from './retention-rows';
 import { formatType, savepointDir } from './savepoint-target';
+import { scheduleSlot } from './schedule-slot';
 
 const FlinkEditor = {
   registerType: registerFlowNode,
-  jobSelector, timeout, interval, jobStates, jobNameFilter, savepointDir, formatType, jarSource, runSettings,
-  checkbox, select, text,
+  jobSelector, timeout, interval, jobStates, jobNameFilter, savepointDir, formatType, scheduleSlot, jarSource, runSettings,
+  checkbox, select, text, keepLast, maxAgeDays, healthThreshold,
   attachConnectionTest, headerRows, contextStoreSelect,
   /** The flink-cluster's credentials, declared as its runtime declares them. */
   clusterCredentials: CLUSTER_CREDENTIAL_TYPES,

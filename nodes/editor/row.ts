@@ -1,11 +1,14 @@
 import type { Labels } from './i18n';
 
-/** A property in a node's `defaults`; `validate` returns true, or false or a message when the value is wrong. */
+/**
+ * A property in a node's `defaults`; `validate` returns true, or false or a message when the value is wrong. It
+ * must declare both parameters: Node-RED shows the message only for a validator that takes two.
+ */
 export interface PropertyDef {
   value: unknown;
   required?: boolean;
   type?: string;
-  validate?: (value: string) => boolean | string;
+  validate?: (value: string, options: unknown) => boolean | string;
 }
 
 /** The node being edited, as a row's `save` sees it. */

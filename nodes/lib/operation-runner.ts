@@ -4,6 +4,7 @@ import type { Redact } from './secret-masker';
 import type { Messages } from './messages';
 import type { Node, NodeMessage } from 'node-red';
 import type { ActivityStatus } from './status';
+import { HandedOver } from './in-flight';
 
 /** How an input listener sends its message on: one message, or one per output. */
 export type SendFunction = (msg: NodeMessage | Array<NodeMessage | NodeMessage[] | null>) => void;
@@ -29,6 +30,8 @@ export interface OperationResult {
   payload: unknown;
   /** A short result for the node status. */
   status: string;
+  /** Shows the status yellow: the result came with something to look at (e.g. records kept in memory only). */
+  warning?: boolean;
 }
 
 export type Operation = (context: OperationContext) => Promise<OperationResult>;
@@ -78,25 +81,30 @@ export class OperationRunner {
     return this.inFlight.size;
   }
 
-  handle(msg: NodeMessage, send: SendFunction, done: DoneFunction): void {
+  /** Runs the node's operation for the message, or `operation` instead (an operation resumed on start). */
+  handle(msg: NodeMessage, send: SendFunction, done: DoneFunction, operation = this.operation): void {
     const controller = new AbortController();
     const finish = once(done);
-    const settled = this.run(msg, send, finish, controller)
+    const settled = this.run(msg, send, finish, controller, operation)
       // Last resort: whatever escaped run() (a throwing send) still ends the message.
       .catch((err: unknown) => finish(toNodeError(err, this.options.redact)))
       .finally(() => this.inFlight.delete(controller));
     this.inFlight.set(controller, settled);
   }
 
-  async close(): Promise<void> {
+  /**
+   * `handOver`: the node stays deployed (a redeploy, Node-RED stopping), so operations recorded in flight are left
+   * to its next start (in-flight.ts) instead of ending with FLINK_ABORTED.
+   */
+  async close(handOver = false): Promise<void> {
     this.closing = true;
-    const reason = new FlinkNodeError('FLINK_ABORTED', this.options.t('errors.closing'));
+    const reason = Object.assign(new FlinkNodeError('FLINK_ABORTED', this.options.t('errors.closing')), { handOver });
     for (const controller of this.inFlight.keys()) controller.abort(reason);
     await Promise.all(this.inFlight.values());
     this.options.status.stop();
   }
 
-  private async run(msg: NodeMessage, send: SendFunction, done: DoneFunction, controller: AbortController): Promise<void> {
+  private async run(msg: NodeMessage, send: SendFunction, done: DoneFunction, controller: AbortController, operation: Operation): Promise<void> {
     const { status, t } = this.options;
     const token = status.begin();
     let triggerId: string | undefined;
@@ -117,15 +125,17 @@ export class OperationRunner {
         triggerId = progress.triggerId ?? triggerId;
         status.progress(token, progress);
       };
-      const result = await this.operation({
+      const result = await operation({
         msg, signal: controller.signal, client, resolveJobId, onProgress, reportedTriggerId: () => triggerId,
       });
       if (isOwnError(msg.error, this.options.node.id)) for (const property of FAILURE_PROPERTIES) delete msg[property];
       msg.payload = result.payload;
-      status.succeeded(token, result.status);
+      status.succeeded(token, result.status, result.warning === true);
       send(this.options.errorOutput ? [msg, null] : msg);
       done();
     } catch (err) {
+      // The node's next start sends this message's outcome.
+      if (err instanceof HandedOver) return;
       const error = withOperation(toNodeError(err, this.options.redact), { triggerId, jobId: resolvedJobId });
       status.failed(token, error.code);
       this.fail(msg, error, send, done);

@@ -1,14 +1,17 @@
 import { FlinkClusterClient, type FlinkClusterClientOptions } from '../../src';
 import { FlinkNodeError } from './errors';
+import { HealthSampler } from './health/health-sampler';
 import { JobListPoller } from './job-list-poller';
 
 /**
  * One FlinkClusterClient (one connection pool) shared by the nodes that use a cluster config:
  * created when the first of them needs it, closed when the last of them closes or the config closes.
- * With it, the cluster's one job-list poller, shared by the nodes that watch the cluster's jobs.
+ * With it, the cluster's one job-list poller, shared by the nodes that watch the cluster's jobs, and its one
+ * health sampler, shared by the health nodes.
  */
 export class SharedClient {
   readonly jobList = new JobListPoller(() => this.get());
+  readonly health = new HealthSampler(() => this.get());
   private readonly users = new Set<string>();
   private client?: FlinkClusterClient;
   private closed = false;
@@ -44,7 +47,7 @@ export class SharedClient {
   /** The config node closes: abort what is in flight and release the connections for good. */
   async close(): Promise<void> {
     this.closed = true;
-    await this.jobList.close();
+    await Promise.all([this.jobList.close(), this.health.close()]);
     await this.release();
   }
 

@@ -51,8 +51,9 @@ export class ActivityStatus {
     this.showSoon();
   }
 
-  succeeded(token: symbol, text: string): void {
-    this.finish(token, { fill: 'green', shape: 'dot', text });
+  /** `warning`: the result came with something to look at (yellow instead of green). */
+  succeeded(token: symbol, text: string, warning = false): void {
+    this.finish(token, { fill: warning ? 'yellow' : 'green', shape: 'dot', text });
   }
 
   failed(token: symbol, code: string): void {
@@ -67,7 +68,7 @@ export class ActivityStatus {
     this.pending = undefined;
   }
 
-  private finish(token: symbol, outcome: { fill: 'green' | 'red'; shape: 'dot' | 'ring'; text: string }): void {
+  private finish(token: symbol, outcome: { fill: 'green' | 'yellow' | 'red'; shape: 'dot' | 'ring'; text: string }): void {
     this.running.delete(token);
     if (this.running.size > 0) return this.showSoon();
     this.stop();

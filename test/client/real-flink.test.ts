@@ -273,6 +273,43 @@ for (const version of clientTestVersions()) describe(`FlinkClusterClient against
     });
   });
 
+  describe('health reads', function () {
+    it('reads a running job\'s restarts, checkpoint configuration and summary, and each vertex\'s backpressure', async function () {
+      assert.deepEqual(await client.getJobMetrics(jobId, ['numRestarts', 'noSuchMetric']), { numRestarts: '0' });
+      assert.deepEqual(await client.getJobMetrics(UNKNOWN_JOB, ['numRestarts']), {}, 'Flink answers an unknown job with no metrics');
+      // EndlessJob checkpoints every minute; BoundedCountersJob has checkpointing off (Flink reports Long.MAX_VALUE).
+      const config = await client.getCheckpointConfig(jobId);
+      assert.equal(config.enabled, true);
+      assert.equal(config.intervalMs, 60_000);
+      assert.equal(typeof config.timeoutMs, 'number');
+      const unchecked = await client.runJar(flink.jarId, { entryClass: 'BoundedCountersJob', args: ['100000000000', 'client-no-checkpoints'], parallelism: 1 });
+      try {
+        assert.deepEqual({ ...(await client.getCheckpointConfig(unchecked)), timeoutMs: 0, tolerableFailedCheckpoints: 0 },
+          { enabled: false, intervalMs: null, timeoutMs: 0, tolerableFailedCheckpoints: 0 });
+      } finally {
+        await client.cancel(unchecked);
+      }
+      await client.triggerCheckpoint(jobId);
+      // Flink's REST layer caches checkpoint statistics for a few seconds.
+      let summary = await client.getCheckpointSummary(jobId);
+      for (let i = 0; !summary.latestCompleted && i < 60; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        summary = await client.getCheckpointSummary(jobId);
+      }
+      assert.ok(summary.completed >= 1);
+      assert.equal(summary.latestCompleted!.status, 'COMPLETED');
+      assert.ok(summary.latestCompleted!.latestAckTimestamp! > 0);
+      assert.ok(summary.history.some((entry) => entry.id === summary.latestCompleted!.id));
+      for (const vertex of (await client.getJobDetails(jobId)).vertices) {
+        const backpressure = await client.getVertexBackpressure(jobId, vertex.id);
+        assert.ok(backpressure.level === null || ['ok', 'low', 'high'].includes(backpressure.level), JSON.stringify(backpressure));
+        assert.ok(backpressure.subtasks.length === 0 || backpressure.subtasks.length === vertex.parallelism);
+      }
+      assert.deepEqual(await client.getVertexBackpressure(UNKNOWN_JOB, UNKNOWN_JOB), { level: null, measuredAt: null, subtasks: [] },
+        'Flink has no measurement of a job it does not know');
+    });
+  });
+
   describe('unknown jobs and malformed ids', function () {
     const operations: Array<[string, (c: FlinkClusterClient, id: string) => Promise<unknown>]> = [
       ['getJobStatus', (c, id) => c.getJobStatus(id)],
@@ -287,6 +324,8 @@ for (const version of clientTestVersions()) describe(`FlinkClusterClient against
       ['getJobResult', (c, id) => c.getJobResult(id)],
       ['getJobExceptions', (c, id) => c.getJobExceptions(id)],
       ['getCheckpointStatistics', (c, id) => c.getCheckpointStatistics(id)],
+      ['getCheckpointSummary', (c, id) => c.getCheckpointSummary(id)],
+      ['getCheckpointConfig', (c, id) => c.getCheckpointConfig(id)],
     ];
 
     for (const [name, call] of operations) {

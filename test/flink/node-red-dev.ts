@@ -25,7 +25,17 @@ export interface NodeRedSettings {
   credentialSecret: string;
   /** Folders Node-RED scans for node modules besides the user dir's node_modules. */
   nodesDir?: string[];
+  /** Node-RED's context stores (its default: one memory store). */
+  contextStorage?: Record<string, { module: string; config?: Record<string, unknown> }>;
 }
+
+/**
+ * `npm start`'s context stores: Node-RED's default store on disk (the user dir's `context/`), so what the example
+ * flows keep (the savepoint catalog above all) survives a restart. Its cache is written every 30 s and when
+ * Node-RED stops cleanly (Ctrl-C); it keeps flow and global context readable without a callback, as function
+ * nodes read it.
+ */
+export const DEV_CONTEXT_STORAGE = { default: { module: 'localfilesystem' } };
 
 /** Node-RED settings for a machine without a network: loopback only; telemetry, update checks, the palette catalogue and tours off. */
 export function settingsModule(settings: NodeRedSettings, writtenBy = '`npm start` (test/flink/node-red-dev.ts)'): string {
@@ -35,6 +45,7 @@ export function settingsModule(settings: NodeRedSettings, writtenBy = '`npm star
     credentialSecret: settings.credentialSecret,
     uiHost: HOST,
     ...(settings.nodesDir ? { nodesDir: settings.nodesDir } : {}),
+    ...(settings.contextStorage ? { contextStorage: settings.contextStorage } : {}),
     telemetry: { enabled: false, updateNotification: false },
     // No welcome tour, and no palette catalogue: the editor would fetch it from the internet.
     editorTheme: { tours: false, palette: { catalogues: [] } },
@@ -60,7 +71,9 @@ export function prepareUserDir(userDir: string, flinkUrl: string,
   if (!existsSync(secretFile)) writeFileSync(secretFile, randomBytes(24).toString('hex'), { mode: 0o600 });
   const settingsFile = path.join(userDir, 'settings.js');
   // This repository is a Node-RED module (package.json has a `node-red` section): load it from here.
-  writeFileSync(settingsFile, settingsModule({ credentialSecret: readFileSync(secretFile, 'utf8').trim(), nodesDir: [projectRoot] }));
+  writeFileSync(settingsFile, settingsModule({
+    credentialSecret: readFileSync(secretFile, 'utf8').trim(), nodesDir: [projectRoot], contextStorage: DEV_CONTEXT_STORAGE,
+  }));
 
   const flowsFile = path.join(userDir, 'flows.json');
   const stateFile = path.join(userDir, 'flink-dev-state.json');

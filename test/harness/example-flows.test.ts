@@ -125,13 +125,14 @@ describe('npm start: the Node-RED user dir', function () {
     return require(file) as Record<string, unknown>; // eslint-disable-line @typescript-eslint/no-require-imports -- a settings file read as Node-RED reads it, fresh each time
   };
 
-  it('writes settings that load this package, keep telemetry and tours off, and keep one secret', function () {
+  it('writes settings that load this package, keep context on disk, keep telemetry and tours off, and keep one secret', function () {
     const userDir = path.join(root, 'nr');
     const first = settingsOf(prepareUserDir(userDir, FLINK, path.join(root, 'none')).settingsFile);
     assert.deepEqual(first.nodesDir, [projectRoot]);
     assert.deepEqual(first.telemetry, { enabled: false, updateNotification: false });
     assert.deepEqual(first.editorTheme, { tours: false, palette: { catalogues: [] } });
     assert.equal(first.uiHost, '127.0.0.1');
+    assert.deepEqual(first.contextStorage, { default: { module: 'localfilesystem' } }, 'the default context store (the savepoint catalog\'s) is on disk');
     assert.match(String(first.credentialSecret), /^[0-9a-f]{48}$/);
     const second = settingsOf(prepareUserDir(userDir, FLINK, path.join(root, 'none')).settingsFile);
     assert.equal(second.credentialSecret, first.credentialSecret, 'credentials stay readable across runs');

@@ -138,20 +138,42 @@ describe('npm start (dist/test/flink/main.js)', function () {
       editor = await NodeRedEditor.open(browser, editorUrl);
       const activity = await FlowActivity.watch(editor, flows);
 
-      // Scheduled savepoints, first: they need clickstream-sessions, which no other example stops. Four presses
-      // make the retention dispose of the oldest.
+      // Scheduled savepoints, first: they need clickstream-sessions, which no other example stops. Two presses in
+      // one schedule slot (an hour) give one savepoint; three later slots (msg.idempotencyKey, as the editor's
+      // inject-with-properties sends it) make the catalog's retention (keep the last 3) dispose of the oldest.
       const SCHEDULED = 'Scheduled savepoints';
       const clickstream = await runningJob('clickstream-sessions');
-      const taken = [];
-      for (let round = 1; round <= 3; round += 1) taken.push((await activity.press(SCHEDULED, 'every hour', ['savepoint taken']))[0]!);
-      const [fourth, disposed] = await activity.press(SCHEDULED, 'every hour', ['savepoint taken', 'disposed']);
-      taken.push(fourth!);
-      const locations = taken.map((m) => m.location as string);
-      assert.ok(taken.every((m) => m.jobId === clickstream), 'the savepoints are of clickstream-sessions');
+      const injectWith = (name: string, props: Array<{ p: string; v: string }>) => async (): Promise<void> => {
+        const response = await fetch(`${editorUrl}inject/${activity.node(SCHEDULED, name, 'inject').id}`, {
+          method: 'POST', headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ __user_inject_props__: props.map((prop) => ({ ...prop, vt: 'str' })) }),
+        });
+        assert.equal(response.status, 200);
+      };
+      const toNextHour = 3_600_000 - (Date.now() % 3_600_000);
+      if (toNextHour < 60_000) await new Promise((resolve) => setTimeout(resolve, toNextHour + 1000)); // both presses in one slot
+      const [first, again] = [await activity.press(SCHEDULED, 'every hour', ['savepoint taken', 'retention']),
+        await activity.press(SCHEDULED, 'every hour', ['savepoint taken', 'retention'])];
+      assert.equal(again[0]!.location, first[0]!.location, 'a second press in the slot gets the same savepoint');
+      const rounds = [first];
+      for (const slot of [2, 3, 4]) {
+        rounds.push(await activity.after(injectWith('every hour', [{ p: 'idempotencyKey', v: `slot ${slot}` }]), SCHEDULED, ['savepoint taken', 'retention']));
+      }
+      const locations = rounds.map(([taken]) => taken!.location as string);
+      const retained = rounds[3]![1]!;
+      assert.ok(rounds.every(([taken]) => taken!.jobId === clickstream), 'the savepoints are of clickstream-sessions');
       for (const location of locations) await savepointInHistory(clickstream, location);
-      assert.deepEqual(disposed, { savepointPath: locations[0], disposed: true });
+      const named = (records: Array<{ location: string }>): string[] => records.map((record) => record.location);
+      assert.deepEqual({ disposed: named(retained.disposed), kept: named(retained.kept), failed: retained.failed },
+        { disposed: [locations[0]], kept: locations.slice(1).reverse(), failed: [] });
       assert.equal(existsSync(localPath(locations[0]!)), false, 'the oldest savepoint is gone from disk');
       for (const kept of locations.slice(1)) assert.ok(existsSync(localPath(kept)), `${kept} is kept`);
+      const [listed] = await activity.press(SCHEDULED, 'list', ['savepoints']);
+      assert.deepEqual(named(listed!.savepoints), locations.slice(1), 'the catalog lists the 3 kept');
+      // The "dispose one" inject with a location filled in.
+      const [disposed] = await activity.after(injectWith('dispose one', [{ p: 'savepointPath', v: locations[1]! }]), SCHEDULED, ['disposed']);
+      assert.deepEqual(disposed, { savepointPath: locations[1], disposed: true });
+      assert.equal(existsSync(localPath(locations[1]!)), false, 'the savepoint disposed by hand is gone from disk');
 
       // The ops panel on orders-enrichment, stop last.
       const OPS = 'Flink ops panel';

@@ -25,7 +25,13 @@ describe('flow node editors, against 0.1.0', function () {
         ...(property.type ? { type: property.type } : {}),
         ...(property.validate ? { validated: true } : {}),
       }]));
-      assert.deepEqual({ category: definition.category, inputs: definition.inputs, outputs: definition.outputs, defaults }, expected);
+      const releasedDefaults = Object.fromEntries(Object.keys(expected.defaults).map((name) => [name, defaults[name]]));
+      assert.deepEqual({ category: definition.category, inputs: definition.inputs, outputs: definition.outputs, defaults: releasedDefaults }, expected);
+      // A property added since: a 0.1.0 node lacks it, so the editor gives it its default, which must be valid.
+      for (const [name, property] of Object.entries(definition.defaults).filter(([added]) => !(added in expected.defaults))) {
+        assert.ok(!property.required || property.value !== '', `${type}.${name}: added as required without a default`);
+        assert.equal(property.validate?.(property.value as string) ?? true, true, `${type}.${name}: its default ${JSON.stringify(property.value)} is valid`);
+      }
     });
   }
 });

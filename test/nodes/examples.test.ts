@@ -10,6 +10,7 @@ import { sampleAlert, withExampleJobName } from '../flink/example-flows';
 import { localPath, projectRoot } from '../flink/paths';
 import { type TestFlink } from '../flink/test-cluster';
 import { requireLocalFlink, requireLocalRun } from '../flink/skips';
+import { startStubServer, json } from '../support/stub-server';
 import { collect, eventually, FLINK_NODES, helper, nextMessage, withNodeRed, type FlowNode } from './node-harness';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -19,6 +20,7 @@ const CORE_NODES = [
   require('@node-red/nodes/core/common/90-comment.js'),
   require('@node-red/nodes/core/function/10-function.js'),
   require('@node-red/nodes/core/network/21-httpin.js'),
+  require('@node-red/nodes/core/network/21-httprequest.js'),
 ];
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -82,30 +84,67 @@ describe('the example flows', function () {
     assert.deepEqual(types.filter((type) => !used.has(type)), [], 'node types missing from the examples');
   });
 
-  it('scheduled savepoint with retention: takes savepoints of the named job, keeps the last 3, disposes older ones', async function () {
+  it('scheduled savepoint with retention: takes savepoints of the named job, its catalog keeps the last 3 and disposes older ones; list and dispose by hand', async function () {
     requireLocalFlink(this, flink, 'reads savepoint files from disk');
     const { jobId, jobName } = await suite.startJob('example-retention');
     const flow = example('Scheduled savepoint with retention.json', flink.url, jobName);
+    assert.ok(!flow.some((node) => node.type === 'function'), 'no function node');
     await helper.load([...FLINK_NODES, ...CORE_NODES], flow);
     const taken = collect(byName(flow, 'savepoint taken').id);
-    const disposed = collect(byName(flow, 'disposed').id);
+    const retention = collect(byName(flow, 'retention').id);
     const failures = collect(byName(flow, 'failure').id);
     const trigger = helper.getNode(byName(flow, 'every hour').id)!;
-    for (let round = 1; round <= 4; round += 1) {
-      trigger.receive({});
-      await eventually(() => taken.length === round || failures.length > 0, `savepoint ${round}`, 60_000);
+    const savepointNode = helper.getNode(byType(flow, 'flink-savepoint').id)!;
+    const round = async (count: number, send: () => void) => {
+      send();
+      await eventually(() => retention.length === count || failures.length > 0, `savepoint ${count} and its retention`, 60_000);
       assert.deepEqual(failures.map((m) => m.error), []);
-    }
+    };
+    // Two presses within one schedule slot (an hour): one savepoint, one record, as two instances would get.
+    const toNextHour = 3_600_000 - (Date.now() % 3_600_000);
+    if (toNextHour < 60_000) await new Promise((resolve) => setTimeout(resolve, toNextHour + 1000)); // both presses in one slot
+    await round(1, () => trigger.receive({}));
+    await round(2, () => trigger.receive({}));
+    assert.equal(taken[1]!.payload.location, taken[0]!.payload.location, 'the second press in the slot gets the same savepoint');
+    assert.deepEqual(retention[1]!.payload.kept.map((r: { location: string }) => r.location), [taken[0]!.payload.location], 'recorded once');
+    taken.splice(1, 1);
+    retention.splice(1, 1);
+    // Later slots, as msg.idempotencyKey gives them (it overrides the slot).
+    for (let later = 2; later <= 4; later += 1) await round(later, () => savepointNode.receive({ idempotencyKey: `slot ${later}` }));
     const locations = taken.map((m) => m.payload.location as string);
     assert.equal(new Set(locations).size, 4);
     assert.ok(taken.every((m) => m.payload.jobId === jobId), 'the name resolved to the test job');
-    await eventually(() => disposed.length === 1, 'the oldest savepoint disposed', 60_000);
-    assert.deepEqual(disposed[0]!.payload, { savepointPath: locations[0], disposed: true });
+    const outcome = (m: Record<string, any>) => ({ // eslint-disable-line @typescript-eslint/no-explicit-any
+      job: m.payload.job,
+      kept: m.payload.kept.map((r: { location: string }) => r.location),
+      disposed: m.payload.disposed.map((r: { location: string }) => r.location),
+      failed: m.payload.failed,
+    });
+    assert.deepEqual(retention.slice(0, 3).map((m) => outcome(m).disposed), [[], [], []], 'nothing disposed while 3 or fewer');
+    assert.deepEqual(outcome(retention[3]!), { job: jobName, kept: locations.slice(1).reverse(), disposed: [locations[0]], failed: [] });
     assert.equal(existsSync(localPath(locations[0]!)), false, 'the oldest savepoint is gone');
     for (const kept of locations.slice(1)) assert.ok(existsSync(localPath(kept)), `${kept} is kept`);
+
+    const listed = nextMessage(byName(flow, 'savepoints').id, 30_000);
+    helper.getNode(byName(flow, 'list', 'inject').id)!.receive({});
+    const list = (await listed).payload;
+    assert.deepEqual(list.running, [jobId]);
+    assert.deepEqual(list.savepoints.filter((s: { catalogued: boolean }) => s.catalogued).map((s: { location: string }) => s.location), locations.slice(1));
+
+    // What the "dispose one" inject sends once its location is filled in.
+    const disposed = nextMessage(byName(flow, 'disposed').id, 60_000);
+    helper.getNode(byType(flow, 'flink-dispose-savepoint').id)!.receive({ savepointPath: locations[1] });
+    assert.deepEqual((await disposed).payload, { savepointPath: locations[1], disposed: true });
+    assert.equal(existsSync(localPath(locations[1]!)), false);
+    const relisted = nextMessage(byName(flow, 'savepoints').id, 30_000);
+    helper.getNode(byName(flow, 'list', 'inject').id)!.receive({});
+    assert.deepEqual((await relisted).payload.savepoints.map((s: { location: string }) => s.location), locations.slice(2),
+      'the record of the savepoint disposed by hand is gone, and Flink\'s history does not bring it back');
+    assert.deepEqual(failures.map((m) => m.error), []);
   });
 
   describe('alert-driven stop', function () {
+    const FILE = 'Alert-driven stop with savepoint.json';
     let server: http.Server | undefined;
 
     /** Node-RED's HTTP-in routes, served on a port of their own. */
@@ -115,11 +154,29 @@ describe('the example flows', function () {
       };
     }
 
+    /** A webhook receiver standing in for the notification service: the bodies posted to it, in order. */
+    async function startWebhook(): Promise<{ url: string; bodies: Array<Record<string, any>>; close(): Promise<void> }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+      const stub = await startStubServer();
+      const bodies: Array<Record<string, any>> = []; // eslint-disable-line @typescript-eslint/no-explicit-any
+      stub.handle((request, res) => {
+        bodies.push(request.body as Record<string, unknown>);
+        json(res, 200, {});
+      });
+      return { url: `${stub.url}/notify`, bodies, close: () => stub.close() };
+    }
+
+    /** The example on the tab's job `jobName`, its notifications going to `webhookUrl` (the tab's NOTIFY_WEBHOOK_URL). */
+    function alertExample(jobName: string, webhookUrl: string): Example {
+      return example(FILE, flink.url, jobName).map((node) => (node.type !== 'tab' ? node : {
+        ...node, env: (node.env as Array<{ name: string; value: string }>).map((entry) => (entry.name === 'NOTIFY_WEBHOOK_URL' ? { ...entry, value: webhookUrl } : entry)),
+      }));
+    }
+
     async function postAlert(jobNames: string[]): Promise<{ status: number; body: unknown }> {
       await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
       const { port } = server!.address() as AddressInfo;
       // The sample alert the example documents, for these jobs, and a resolved one it must leave alone.
-      const sample = sampleAlert(example('Alert-driven stop with savepoint.json', '')) as { alerts: Array<{ labels: object }> };
+      const sample = sampleAlert(example(FILE, '')) as { alerts: Array<{ labels: object }> };
       const [firing] = sample.alerts;
       const body = {
         ...sample,
@@ -139,10 +196,39 @@ describe('the example flows', function () {
       server = undefined;
     });
 
+    it('on failing checkpoints of the tab\'s job: tries a stop with savepoint, cancels when it fails, notifies the webhook of each step, and the resolution closes the incident', async function () {
+      const webhook = suite.closeAfterTest(await startWebhook());
+      // Its checkpoints fail and so does a savepoint: the incident takes the cancel path.
+      const { jobId, jobName } = await suite.startJob('example-health', { fixture: { entryClass: 'FailingCheckpointJob', args: ['1000'] } });
+      const flow = alertExample(jobName, webhook.url);
+      byType(flow, 'flink-job-health').interval = 1;
+      await helper.load([...FLINK_NODES, ...CORE_NODES], flow);
+      const canceled = nextMessage(byName(flow, 'canceled').id, 90_000);
+      const stopped = collect(byName(flow, 'stopped').id);
+      const msg = await canceled;
+      assert.deepEqual(msg.payload, { jobId, state: 'CANCELED' });
+      assert.equal(msg.error.code, 'FLINK_OPERATION_FAILED', 'the stop\'s failure travels with the message');
+      assert.equal(msg.incident.kind, 'checkpoints-failing');
+      assert.equal(await waitForJobState(flink.url, jobId, ['CANCELED']), 'CANCELED');
+      await eventually(() => webhook.bodies.some((body) => body.action === 'resolved'), 'the resolution posted to the webhook', 30_000);
+      await new Promise((resolve) => setTimeout(resolve, 2000)); // nothing more is posted
+      const actions = webhook.bodies.map((body) => body.action as string);
+      assert.equal(actions[0], 'opened');
+      assert.deepEqual([...actions].sort(), ['canceled', 'opened', 'resolved'], JSON.stringify(webhook.bodies));
+      assert.equal(new Set(webhook.bodies.map((body) => body.incidentId)).size, 1, 'one incident, named alike in each notification');
+      for (const body of webhook.bodies) {
+        assert.equal(body.jobId, jobId);
+        assert.equal(body.kind, 'checkpoints-failing');
+        assert.match(body.text, new RegExp(jobName));
+      }
+      assert.equal(stopped.length, 0);
+    });
+
     it('stops the alerting job with a savepoint', async function () {
       requireLocalFlink(this, flink, 'reads savepoint files from disk');
+      const webhook = suite.closeAfterTest(await startWebhook());
       const { jobId, jobName } = await suite.startJob('example-alert');
-      const flow = example('Alert-driven stop with savepoint.json', flink.url);
+      const flow = alertExample(jobName, webhook.url);
       await helper.load([...FLINK_NODES, ...CORE_NODES, captureHttpNode()], flow);
       const stopped = nextMessage(byName(flow, 'stopped').id, 60_000);
       const answer = await postAlert([jobName]);
@@ -152,11 +238,15 @@ describe('the example flows', function () {
       assert.equal(msg.payload.jobId, jobId);
       assert.ok(existsSync(localPath(msg.payload.location)), 'the final savepoint exists');
       assert.equal(await waitForJobState(flink.url, jobId, ['FINISHED']), 'FINISHED');
+      await eventually(() => webhook.bodies.length > 0, 'the stop posted to the webhook');
+      assert.equal(webhook.bodies[0]!.action, 'stopped');
+      assert.equal(webhook.bodies[0]!.incidentId, null, 'an alert, not an incident');
     });
 
     it('cancels the job when the stop with savepoint fails', async function () {
+      const webhook = suite.closeAfterTest(await startWebhook());
       const { jobId, jobName } = await suite.startJob('example-alert-fallback');
-      const flow = example('Alert-driven stop with savepoint.json', flink.url);
+      const flow = alertExample(jobName, webhook.url);
       // A directory Flink cannot write makes the savepoint, and so the stop, fail.
       byType(flow, 'flink-stop').savepointDir = 'file:///proc/flink-cannot-write-here';
       await helper.load([...FLINK_NODES, ...CORE_NODES, captureHttpNode()], flow);

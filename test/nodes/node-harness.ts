@@ -3,6 +3,7 @@ import flinkCancel from '../../nodes/flink-cancel';
 import flinkCheckpoint from '../../nodes/flink-checkpoint';
 import flinkCluster from '../../nodes/flink-cluster';
 import flinkDisposeSavepoint from '../../nodes/flink-dispose-savepoint';
+import flinkJobHealth from '../../nodes/flink-job-health';
 import flinkJobInfo from '../../nodes/flink-job-info';
 import flinkJobStatus from '../../nodes/flink-job-status';
 import flinkJobWatch from '../../nodes/flink-job-watch';
@@ -10,6 +11,7 @@ import flinkListJobs from '../../nodes/flink-list-jobs';
 import flinkRescale from '../../nodes/flink-rescale';
 import flinkRunJob from '../../nodes/flink-run-job';
 import flinkSavepoint from '../../nodes/flink-savepoint';
+import flinkSavepoints from '../../nodes/flink-savepoints';
 import flinkStop from '../../nodes/flink-stop';
 import { cancelJob, type RunOptions } from '../flink/job';
 import { testFlink, type TestFlink } from '../flink/test-cluster';
@@ -21,7 +23,7 @@ export { helper };
 /** Every node module of the package, as helper.load takes them. */
 export const FLINK_NODES: unknown[] = [
   flinkCluster, flinkListJobs, flinkJobStatus, flinkCancel, flinkSavepoint, flinkStop, flinkCheckpoint,
-  flinkDisposeSavepoint, flinkJobInfo, flinkJobWatch, flinkRunJob, flinkRescale,
+  flinkDisposeSavepoint, flinkJobInfo, flinkJobWatch, flinkSavepoints, flinkJobHealth, flinkRunJob, flinkRescale,
 ];
 
 export type FlowNode = Record<string, unknown> & { id: string; type: string };

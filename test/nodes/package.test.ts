@@ -30,7 +30,7 @@ describe('the package as Node-RED sees it', function () {
         assert.match(help, new RegExp(`data-help-name="${type}"`));
         assert.match(help, /<h3>Details<\/h3>/);
         if (type !== 'flink-cluster') assert.match(help, /<h3>Outputs<\/h3>/);
-        if (type !== 'flink-cluster' && type !== 'flink-job-watch') assert.match(help, /<h3>Inputs<\/h3>/);
+        if (!['flink-cluster', 'flink-job-watch', 'flink-job-health'].includes(type)) assert.match(help, /<h3>Inputs<\/h3>/);
       });
     }
 
@@ -49,7 +49,7 @@ describe('the package as Node-RED sees it', function () {
         }
       }
       assert.deepEqual(checked.sort(), ['flink-cancel.timeout', 'flink-checkpoint.timeout', 'flink-cluster.timeout', 'flink-dispose-savepoint.timeout',
-        'flink-job-info.timeout', 'flink-job-watch.interval', 'flink-rescale.timeout', 'flink-run-job.timeout', 'flink-savepoint.timeout', 'flink-stop.timeout']);
+        'flink-job-health.interval', 'flink-job-info.timeout', 'flink-job-watch.interval', 'flink-rescale.timeout', 'flink-run-job.timeout', 'flink-savepoint.timeout', 'flink-savepoints.timeout', 'flink-stop.timeout']);
       const catalog = JSON.parse(readFileSync(path.join(nodesSrc, 'locales', 'en-US', 'flink-cluster.json'), 'utf8')) as Record<'flink-cluster' | 'flink', { errors: Record<string, string> }>;
       for (const key of ['timeout', 'interval']) assert.match(catalog.flink.errors[key]!, /2147483\.647/);
       assert.match(catalog['flink-cluster'].errors.requestTimeout!, /2147483\.647/);

@@ -16,9 +16,10 @@ import type { CheckpointStatisticsEntry } from './schemas';
 import { FlinkTransport } from './transport';
 import type {
   CallOptions, CheckpointConfig, CheckpointEntry, CheckpointOptions, CheckpointSummary, VertexBackpressure, FlinkClusterClientOptions, JarFile, JobResourceRequirements, OperationOptions, Progress, ClusterOverview, JobDetails, JobExceptions, JobExceptionsOptions, JobOperations, JobResult, JobResultOptions, JobStatus,
-  JobStatusMessage, RunJarOptions, SavepointOptions, SavepointStatus, StopOptions, TriggerOptions,
+  JobStatusMessage, RunJarOptions, SavepointOptions, SavepointStatus, StopOptions, TriggerOptions, WaitRunningOptions,
 } from './types';
 import { CHECKPOINT_TYPES, SAVEPOINT_FORMAT_TYPES } from './types';
+import { TERMINAL_JOB_STATES } from './job-states';
 import { type FlinkVersion, requireFeature, SINCE } from './version';
 
 const DEFAULT_OPERATION_TIMEOUT_MS = 10 * 60_000;
@@ -329,6 +330,8 @@ export class FlinkClusterClient implements JobOperations {
     const requestedId = options.jobId === undefined ? undefined : checkJobId(options.jobId);
     const version = await this.api.version(options);
     if (requestedId) requireFeature(version, SINCE.jarRunJobId, 'Choosing the job id of a jar run');
+    const flinkConfiguration = options.flinkConfiguration === undefined ? undefined : checkFlinkConfiguration(options.flinkConfiguration);
+    if (flinkConfiguration) requireFeature(version, SINCE.jarRunFlinkConfiguration, 'A job\'s own Flink configuration in a jar run');
     const jobId = version.atLeast(SINCE.jarRunJobId) ? requestedId ?? newJobId() : undefined;
     const claimKey = version.atLeast(SINCE.claimMode) ? 'claimMode' : 'restoreMode';
     const body: JarRunBody = {
@@ -339,6 +342,7 @@ export class FlinkClusterClient implements JobOperations {
       ...(options.savepointPath ? { savepointPath: options.savepointPath } : {}),
       ...(options.allowNonRestoredState === undefined ? {} : { allowNonRestoredState: options.allowNonRestoredState }),
       ...(options.claimMode ? { [claimKey]: options.claimMode } : {}),
+      ...(flinkConfiguration ? { flinkConfiguration } : {}),
     };
     try {
       const { jobid } = await this.api.call(endpoints.jarRun, {
@@ -348,7 +352,9 @@ export class FlinkClusterClient implements JobOperations {
       }, options);
       return jobid;
     } catch (err) {
-      if (!jobId || !isFlinkError(err) || !isDuplicateSubmission(err)) throw err;
+      if (!jobId || !isFlinkError(err)) throw err;
+      // The request may have reached Flink: the job id lets the caller look the job up instead of running it again.
+      if (!isDuplicateSubmission(err)) throw withFields(err, { jobId });
       throw withFields(err, { code: 'FLINK_CONFLICT', jobId, message: `Flink already has a job with id ${jobId}: ${err.message}` });
     }
   }
@@ -371,6 +377,26 @@ export class FlinkClusterClient implements JobOperations {
       if (!isFlinkError(err) || !isUnknownJar(err)) throw err;
       throw withFields(err, { code: 'FLINK_INVALID_ARGUMENT', message: `Flink has no uploaded jar ${jarid} (never uploaded to this cluster, or already deleted)` });
     }
+  }
+
+  /**
+   * Waits until the job and every one of its vertices are RUNNING, at `options.parallelism` if given; a job that
+   * ends first (FAILED, CANCELED, FINISHED) is FLINK_OPERATION_FAILED with its root exception. Returns its details.
+   */
+  async waitUntilRunning(jobId: string, options: WaitRunningOptions = {}): Promise<JobDetails> {
+    const id = checkJobId(jobId);
+    const wanted = checkParallelismTarget(options.parallelism);
+    return this.runOperation(`wait for job ${id} to run`, options, (signal, state) => {
+      Object.assign(state, { sent: true, jobId: id });
+      return pollUntilDone({
+        operation: 'wait for running',
+        check: async (checkOptions) => {
+          const details = await this.getJobDetails(id, checkOptions);
+          if (TERMINAL_JOB_STATES.includes(details.state)) throw await this.endedEarly(details, checkOptions);
+          return isRunningAt(details, wanted) ? details : undefined;
+        },
+      }, signal, options.onProgress, state);
+    });
   }
 
   // ---- rescaling (adaptive scheduler) ----
@@ -405,6 +431,20 @@ export class FlinkClusterClient implements JobOperations {
   }
 
   // ---- internals ----
+
+  /** The error for a job that ended while it was awaited RUNNING, with the root cause Flink recorded, if any. */
+  private async endedEarly(details: JobDetails, options: CallOptions): Promise<FlinkError> {
+    const entry = details.state === 'FAILED'
+      ? (await this.getJobExceptions(details.jobId, { ...options, maxExceptions: 1 }).catch(() => undefined))?.entries[0]
+      : undefined;
+    const cause = entry?.stacktrace ? failureOf({ 'stack-trace': entry.stacktrace, class: entry.exceptionName }) : undefined;
+    return new FlinkError({
+      code: 'FLINK_OPERATION_FAILED', jobId: details.jobId,
+      message: `Job ${details.jobId} ended ${details.state} before all its vertices were RUNNING${cause ? `: ${cause.message}` : ''}`,
+      ...(cause?.class ? { failureClass: cause.class } : {}),
+      ...(cause?.stackTrace ? { details: cause.stackTrace } : {}),
+    });
+  }
 
   private runOperation<T>(what: string, options: OperationOptions, work: (signal: AbortSignal, state: OperationState) => Promise<T>): Promise<T> {
     return withDeadline(what, options.timeoutMs ?? this.operationTimeoutMs, options, this.api.transport, work);
@@ -546,6 +586,38 @@ function isDuplicateSubmission(err: FlinkError): boolean {
 /** Flink's answer to deleting a jar it does not have: a 400 "File <id> does not exist in <upload dir>." */
 function isUnknownJar(err: FlinkError): boolean {
   return err.status === 400 && /^File \S+ does not exist in /.test(err.message);
+}
+
+/** Whether the job and all its vertices run, each at the parallelism wanted for it (if any). */
+function isRunningAt(details: JobDetails, wanted: number | Record<string, number> | undefined): boolean {
+  if (details.state !== 'RUNNING' || details.vertices.length === 0) return false;
+  return details.vertices.every((vertex) => {
+    const parallelism = typeof wanted === 'number' ? wanted : wanted?.[vertex.id];
+    return vertex.status === 'RUNNING' && (parallelism === undefined || vertex.parallelism === parallelism);
+  });
+}
+
+function checkParallelismTarget(target: unknown): number | Record<string, number> | undefined {
+  const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value) && value >= 1;
+  if (target === undefined || isCount(target)) return target;
+  if (typeof target === 'object' && target !== null && !Array.isArray(target) && Object.values(target).every(isCount)) {
+    return target as Record<string, number>;
+  }
+  throw invalidArgument('parallelism must be a whole number of at least 1, or one per vertex id: { [vertexId]: number }');
+}
+
+/** A job's own Flink configuration as the jar-run body takes it: option names to string values. */
+function checkFlinkConfiguration(configuration: unknown): Record<string, string> | undefined {
+  if (typeof configuration !== 'object' || configuration === null || Array.isArray(configuration)) {
+    throw invalidArgument('flinkConfiguration must be an object of option names to string values');
+  }
+  for (const [key, value] of Object.entries(configuration)) {
+    if (key.trim() === '' || typeof value !== 'string') {
+      throw invalidArgument(`flinkConfiguration: ${JSON.stringify(key)} must be a non-blank option name with a string value`);
+    }
+  }
+  const entries = Object.entries(configuration as Record<string, string>);
+  return entries.length === 0 ? undefined : Object.fromEntries(entries);
 }
 
 /** The options with their trigger id checked and lowered; a malformed one is FLINK_INVALID_ARGUMENT. */

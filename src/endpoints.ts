@@ -86,6 +86,8 @@ export interface JarRunBody {
   /** `restoreMode` before Flink 1.20 (`SINCE.claimMode`). */
   claimMode?: ClaimMode;
   restoreMode?: ClaimMode;
+  /** Flink 1.17+ (`SINCE.jarRunFlinkConfiguration`). */
+  flinkConfiguration?: Record<string, string>;
 }
 
 export const endpoints = {

@@ -11,7 +11,7 @@ const OPERATION_NAMES: Record<keyof JobOperations, true> = {
   getCheckpointStatistics: true, getCheckpointSummary: true, getCheckpointConfig: true, getJobMetrics: true,
   getVertexBackpressure: true, getJobResult: true, triggerDetachedSavepoint: true, getSavepointStatus: true, followSavepoint: true,
   triggerSavepoint: true, cancelWithSavepoint: true, stopWithSavepoint: true, triggerCheckpoint: true,
-  getResourceRequirements: true, setResourceRequirements: true,
+  getResourceRequirements: true, setResourceRequirements: true, waitUntilRunning: true,
 };
 
 class BoundJob {

@@ -249,11 +249,21 @@ export interface RunJarOptions extends CallOptions {
   savepointPath?: string;
   allowNonRestoredState?: boolean;
   claimMode?: ClaimMode;
+  /** Flink configuration for this job only (Flink 1.17+), e.g. `{ 'pipeline.max-parallelism': '128' }`. */
+  flinkConfiguration?: Record<string, string>;
   /**
    * The new job's id (32 hex characters; Flink 1.20+). Left out, the client makes one, so that a retried
    * submission is recognised by Flink instead of starting a second job.
    */
   jobId?: string;
+}
+
+export interface WaitRunningOptions extends OperationOptions {
+  /**
+   * Also wait until the vertices run at this parallelism: one number for every vertex, or a number per vertex
+   * id (the vertices not named may run at any parallelism).
+   */
+  parallelism?: number | Record<string, number>;
 }
 
 /** One jar uploaded to the cluster, as `GET /jars` lists it. */
@@ -343,4 +353,9 @@ export interface JobOperations {
    * the scheduler rescales the running job to them soon after, not yet when this returns.
    */
   setResourceRequirements(jobId: string, requirements: JobResourceRequirements, options?: CallOptions): Promise<void>;
+  /**
+   * Waits until the job and every one of its vertices are RUNNING (at the parallelism asked for, if any); a job
+   * that ends first is FLINK_OPERATION_FAILED with its root exception. Returns the job's details then.
+   */
+  waitUntilRunning(jobId: string, options?: WaitRunningOptions): Promise<JobDetails>;
 }

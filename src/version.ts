@@ -43,6 +43,8 @@ export const SINCE = {
    * not checked, and before 1.20 an unknown field fails the whole request, so it is not sent to them.
    */
   jarRunJobId: [1, 20],
+  /** `flinkConfiguration` in the jar-run body: the job's own configuration (in every spec the project checks against). */
+  jarRunFlinkConfiguration: [1, 17],
 } as const satisfies Record<string, Since>;
 
 export function requireFeature(version: FlinkVersion, since: Since, feature: string): void {

@@ -5,6 +5,7 @@ import { headerRows } from './cluster-probe';
 import { attachConnectionTest } from './connection-test';
 import { contextStoreSelect } from './context-store';
 import { interval, timeout } from './durations';
+import { jarSource, runSettings } from './deploy-rows';
 import { registerFlowNode } from './flow-node';
 import { healthThreshold } from './health-thresholds';
 import { jobNameFilter, jobStates } from './job-filters';
@@ -16,7 +17,7 @@ import { scheduleSlot } from './schedule-slot';
 
 const FlinkEditor = {
   registerType: registerFlowNode,
-  jobSelector, timeout, interval, jobStates, jobNameFilter, savepointDir, formatType, scheduleSlot,
+  jobSelector, timeout, interval, jobStates, jobNameFilter, savepointDir, formatType, scheduleSlot, jarSource, runSettings,
   checkbox, select, text, keepLast, maxAgeDays, healthThreshold,
   attachConnectionTest, headerRows, contextStoreSelect,
   /** The flink-cluster's credentials, declared as its runtime declares them. */

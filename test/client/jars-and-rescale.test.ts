@@ -4,9 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Dispatcher } from 'undici';
 import { FlinkClusterClient, type JobDetails, type JobResourceRequirements } from '../../src';
-import { startLocalCluster, type LocalFlinkCluster } from '../flink/cluster';
+import { adaptiveTestFlink } from '../flink/adaptive-cluster';
 import { ensureFlinkInstalled } from '../flink/distribution';
-import { buildFixtureJar, cancelJob, runFixtureJob, uploadJar } from '../flink/job';
+import { buildFixtureJar, cancelJob, uploadJar } from '../flink/job';
 import { requireLocalRun } from '../flink/skips';
 import { testFlink, type TestFlink } from '../flink/test-cluster';
 import { specViolations } from '../spec/flink-openapi';
@@ -182,35 +182,21 @@ describe('Jars and rescaling against a real Flink', function () {
 
   describe('rescaling on the adaptive scheduler', function () {
     this.timeout(300_000);
-    let cluster: LocalFlinkCluster | undefined;
     let adaptive: FlinkClusterClient;
+    let adaptiveUrl: string;
     let jobId: string;
 
     before(async function () {
       requireLocalRun(this, 'starts a cluster with the adaptive scheduler');
-      cluster = await startLocalCluster(await ensureFlinkInstalled(flink.version), {
-        config: {
-          'jobmanager.scheduler': 'adaptive',
-          // Enough slots to rescale the fixture job (parallelism 1) to 2.
-          'taskmanager.numberOfTaskSlots': 4,
-          // Rescale as soon as asked: no cool-down after the job started or rescaled, no waiting for more slots
-          // to come, and no waiting for the next checkpoint (the fixture checkpoints every 60 s; by default the
-          // rescale waits up to 1.5 intervals for one). The 1.20 names of the same settings come second.
-          'jobmanager.adaptive-scheduler.executing.cooldown-after-rescaling': '0 s',
-          'jobmanager.adaptive-scheduler.executing.resource-stabilization-timeout': '1 s',
-          'jobmanager.adaptive-scheduler.rescale-trigger.max-delay': '1 s',
-          'jobmanager.adaptive-scheduler.scaling-interval.min': '0 s',
-          'jobmanager.adaptive-scheduler.max-delay-for-scale-trigger': '1 s',
-        },
-      });
+      const cluster = await adaptiveTestFlink();
+      adaptiveUrl = cluster.url;
       adaptive = new FlinkClusterClient({ url: cluster.url, dispatcher: recorder.dispatcher });
-      const jarId = await uploadJar(cluster.url, jarPath);
-      jobId = await runFixtureJob(cluster.url, jarId, { name: 'rescale-adaptive' });
+      jobId = await cluster.startJob({ name: 'rescale-adaptive' });
     });
 
     after(async function () {
+      if (jobId) await cancelJob(adaptiveUrl, jobId);
       await adaptive?.close();
-      await cluster?.stop();
     });
 
     it('reads each vertex\'s parallelism bounds: the job\'s own vertices, at the parallelism it runs with', async function () {

@@ -8,6 +8,8 @@ import flinkJobInfo from '../../nodes/flink-job-info';
 import flinkJobStatus from '../../nodes/flink-job-status';
 import flinkJobWatch from '../../nodes/flink-job-watch';
 import flinkListJobs from '../../nodes/flink-list-jobs';
+import flinkRescale from '../../nodes/flink-rescale';
+import flinkRunJob from '../../nodes/flink-run-job';
 import flinkSavepoint from '../../nodes/flink-savepoint';
 import flinkSavepoints from '../../nodes/flink-savepoints';
 import flinkStop from '../../nodes/flink-stop';
@@ -21,7 +23,7 @@ export { helper };
 /** Every node module of the package, as helper.load takes them. */
 export const FLINK_NODES: unknown[] = [
   flinkCluster, flinkListJobs, flinkJobStatus, flinkCancel, flinkSavepoint, flinkStop, flinkCheckpoint,
-  flinkDisposeSavepoint, flinkJobInfo, flinkJobWatch, flinkSavepoints, flinkJobHealth,
+  flinkDisposeSavepoint, flinkJobInfo, flinkJobWatch, flinkSavepoints, flinkJobHealth, flinkRunJob, flinkRescale,
 ];
 
 export type FlowNode = Record<string, unknown> & { id: string; type: string };

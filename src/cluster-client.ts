@@ -14,7 +14,7 @@ import { checkResourceRequirements, schedulerRefusal } from './resource-requirem
 import { FlinkRestApi } from './rest-api';
 import { FlinkTransport } from './transport';
 import type {
-  CallOptions, CheckpointOptions, FlinkClusterClientOptions, JarFile, JobResourceRequirements, OperationOptions, Progress, ClusterOverview, JobDetails, JobExceptions, JobExceptionsOptions, JobOperations, JobResult, JobResultOptions, JobStatus,
+  CallOptions, CheckpointConfig, CheckpointOptions, FlinkClusterClientOptions, JarFile, JobResourceRequirements, OperationOptions, Progress, ClusterOverview, JobDetails, JobExceptions, JobExceptionsOptions, JobOperations, JobResult, JobResultOptions, JobStatus,
   JobStatusMessage, RunJarOptions, SavepointOptions, SavepointStatus, StopOptions, WaitRunningOptions,
 } from './types';
 import { CHECKPOINT_TYPES, SAVEPOINT_FORMAT_TYPES } from './types';
@@ -132,6 +132,16 @@ export class FlinkClusterClient implements JobOperations {
   /** Checkpoint statistics (counts, summary, latest, history) as Flink reports them. */
   async getCheckpointStatistics(jobId: string, options: CallOptions = {}): Promise<Record<string, unknown>> {
     return this.api.call(endpoints.checkpointStatistics, { params: { jobid: checkJobId(jobId) } }, options);
+  }
+
+  /** How the job checkpoints: its periodic interval (null when off) and whether checkpoints outlive a cancel. */
+  async getCheckpointConfig(jobId: string, options: CallOptions = {}): Promise<CheckpointConfig> {
+    const config = await this.api.call(endpoints.checkpointConfig, { params: { jobid: checkJobId(jobId) } }, options);
+    return {
+      // Flink reports Long.MAX_VALUE for "no periodic checkpoints"; no real interval comes near 2^62 ms.
+      intervalMs: config.interval >= 2 ** 62 ? null : config.interval,
+      retainedOnCancel: config.externalization?.enabled === true && !config.externalization.delete_on_cancellation,
+    };
   }
 
   /** Waits until the job has ended and returns its result, as `JobClient.getJobExecutionResult`. */

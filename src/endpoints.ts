@@ -103,6 +103,7 @@ export const endpoints = {
   accumulators: endpoint({ method: 'GET', path: '/jobs/:jobid/accumulators', query: ['includeSerializedValue'], response: schemas.accumulators, retry: 'idempotent' }),
   exceptions: endpoint({ method: 'GET', path: '/jobs/:jobid/exceptions', query: ['maxExceptions'], response: schemas.exceptionHistory, retry: 'idempotent' }),
   checkpointStatistics: endpoint({ method: 'GET', path: '/jobs/:jobid/checkpoints', response: schemas.checkpointStatistics, retry: 'idempotent' }),
+  checkpointConfig: endpoint({ method: 'GET', path: '/jobs/:jobid/checkpoints/config', response: schemas.checkpointConfig, retry: 'idempotent' }),
   executionResult: endpoint({ method: 'GET', path: '/jobs/:jobid/execution-result', response: schemas.executionResult, retry: 'idempotent' }),
   resourceRequirements: endpoint({
     method: 'GET', path: '/jobs/:jobid/resource-requirements', response: schemas.resourceRequirements, retry: 'idempotent', since: SINCE.resourceRequirements,

@@ -136,6 +136,12 @@ export const checkpointStatistics = z.looseObject({
   history: z.array(z.looseObject({})).optional(),
 });
 
+export const checkpointConfig = z.looseObject({
+  /** Long.MAX_VALUE (which JSON.parse rounds up) when periodic checkpointing is off. */
+  interval: z.number(),
+  externalization: z.looseObject({ enabled: z.boolean(), delete_on_cancellation: z.boolean() }).optional(),
+});
+
 export const jobManagerConfig = z.array(z.looseObject({ key: z.string(), value: z.string() }));
 
 export const jarList = z.looseObject({

@@ -218,6 +218,14 @@ export interface ParallelismBounds {
   upperBound: number;
 }
 
+/** How a job checkpoints, from `GET /jobs/{jobid}/checkpoints/config`. */
+export interface CheckpointConfig {
+  /** Milliseconds between periodic checkpoints; null when periodic checkpointing is off. */
+  intervalMs: number | null;
+  /** Whether completed checkpoints stay when the job is canceled (externalized, RETAIN_ON_CANCELLATION). */
+  retainedOnCancel: boolean;
+}
+
 /** A job's resource requirements by job vertex id, as `/jobs/{jobid}/resource-requirements` has them. */
 export type JobResourceRequirements = Record<string, { parallelism: ParallelismBounds }>;
 

@@ -44,6 +44,7 @@ export = function (RED: NodeAPI): void {
       }
       const jarDeleted = deleteJar && await release(jar, true);
       const { jobId, jobName } = details;
+      msg.jobId = jobId;
       if (state) {
         try {
           await recordDeployment(state, {

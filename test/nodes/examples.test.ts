@@ -3,11 +3,13 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { waitForJobState } from '../flink/job';
+import { FlinkClusterClient } from '../../src';
+import { adaptiveTestFlink } from '../flink/adaptive-cluster';
+import { cancelJob, waitForJobState } from '../flink/job';
 import { sampleAlert, withExampleJobName } from '../flink/example-flows';
 import { localPath, projectRoot } from '../flink/paths';
 import { type TestFlink } from '../flink/test-cluster';
-import { requireLocalFlink } from '../flink/skips';
+import { requireLocalFlink, requireLocalRun } from '../flink/skips';
 import { collect, eventually, FLINK_NODES, helper, nextMessage, withNodeRed, type FlowNode } from './node-harness';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -51,7 +53,7 @@ describe('the example flows', function () {
 
   it('are flat arrays of nodes that use every non-config node type of the package', function () {
     const files = readdirSync(EXAMPLES_DIR).filter((f) => f.endsWith('.json'));
-    assert.equal(files.length, 3);
+    assert.equal(files.length, 4);
     const used = new Set<string>();
     for (const file of files) {
       const flow = JSON.parse(readFileSync(path.join(EXAMPLES_DIR, file), 'utf8')) as unknown[];
@@ -187,5 +189,57 @@ describe('the example flows', function () {
     const stop = await press('stop', 'stopped');
     assert.equal(stop.payload.jobId, jobId);
     assert.equal(await waitForJobState(flink.url, jobId, ['FINISHED']), 'FINISHED');
+  });
+
+  describe('time-of-day rescale (on a cluster with the adaptive scheduler)', function () {
+    /* eslint-disable-next-line @typescript-eslint/no-require-imports -- the example's change node */
+    const changeNode = require('@node-red/nodes/core/function/15-change.js') as unknown;
+    let deployed: string | undefined;
+
+    afterEach(async function () {
+      if (deployed) await cancelJob((await adaptiveTestFlink()).url, deployed);
+      deployed = undefined;
+    });
+
+    it('deploys the named job from the jar in FLINK_JOB_JAR, then rescales it to 4 at 08:00 and back to 1 at 20:00, read back from Flink', async function () {
+      requireLocalRun(this, 'starts a cluster with the adaptive scheduler');
+      this.timeout(180_000);
+      const adaptive = await adaptiveTestFlink();
+      const jobName = `example-rescale-${process.pid}`;
+      const flow = example('Time-of-day rescale.json', adaptive.url, jobName).map((node) => (node.type !== 'tab' ? node : {
+        ...node, env: (node.env as Array<{ name: string }>).map((entry) => (entry.name === 'FLINK_JOB_JAR' ? { ...entry, value: adaptive.jarPath } : entry)),
+      }));
+      assert.equal(byName(flow, 'at 08:00: parallelism 4', 'inject').crontab, '00 08 * * *');
+      assert.equal(byName(flow, 'at 20:00: parallelism 1', 'inject').crontab, '00 20 * * *');
+      await helper.load([...FLINK_NODES, ...CORE_NODES, changeNode], flow);
+      const failures = collect(byName(flow, 'failure', 'debug').id);
+      const press = async (button: string, output: string): Promise<Record<string, any>> => { // eslint-disable-line @typescript-eslint/no-explicit-any
+        const arrived = nextMessage(byName(flow, output, 'debug').id, 120_000);
+        helper.getNode(byName(flow, button, 'inject').id)!.receive({});
+        return Promise.race([arrived, eventually(() => failures.length > 0, 'a failure', 120_000).then(() => {
+          throw new Error(`${button} failed: ${JSON.stringify(failures[0]!.error)}`);
+        })]);
+      };
+      const client = suite.closeAfterTest(new FlinkClusterClient({ url: adaptive.url }));
+      const parallelismInFlink = async (jobId: string): Promise<number[]> => {
+        const details = await client.getJobDetails(jobId);
+        assert.ok(details.state === 'RUNNING' && details.vertices.every((v) => v.status === 'RUNNING'), `${details.state}: ${JSON.stringify(details.vertices)}`);
+        return [...new Set(details.vertices.map((v) => v.parallelism))];
+      };
+
+      const run = await press('deploy the job', 'deployed');
+      deployed = run.payload.jobId as string;
+      assert.equal(run.payload.jobName, jobName);
+      assert.equal(run.payload.state, 'RUNNING');
+      assert.deepEqual(await parallelismInFlink(deployed), [1]);
+
+      const morning = await press('at 08:00: parallelism 4', 'rescaled');
+      assert.equal(morning.payload.jobId, deployed);
+      assert.deepEqual(await parallelismInFlink(deployed), [4]);
+      const evening = await press('at 20:00: parallelism 1', 'rescaled');
+      assert.equal(evening.payload.jobId, deployed);
+      assert.deepEqual(await parallelismInFlink(deployed), [1]);
+      assert.deepEqual(failures, []);
+    });
   });
 });

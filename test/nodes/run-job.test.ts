@@ -1,0 +1,191 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { FlinkClusterClient } from '../../src';
+import type { FlinkClusterNode } from '../../nodes/lib/cluster-node';
+import { lastDeployment } from '../../nodes/lib/deployments';
+import { ensureFlinkInstalled } from '../flink/distribution';
+import { buildFixtureJar, cancelJob } from '../flink/job';
+import { answerWith, forward, startStubServer } from '../support/stub-server';
+import { clusterConfig, helper, FLINK_NODES, nextMessage, operationFlow, roundTrip, testFlow, uniqueName, withNodeRed } from './node-harness';
+
+type Message = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+describe('flink-run-job against a real Flink', function () {
+  this.timeout(120_000);
+  const suite = withNodeRed();
+  let client: FlinkClusterClient;
+  let jarPath: string;
+  /** Jobs the tests ran through the node: cancelled after each test. */
+  const ran: string[] = [];
+
+  before(async function () {
+    client = new FlinkClusterClient({ url: suite.flink.url });
+    jarPath = await buildFixtureJar(await ensureFlinkInstalled(suite.flink.version));
+  });
+
+  afterEach(async function () {
+    await Promise.all(ran.splice(0).map((jobId) => cancelJob(suite.flink.url, jobId)));
+  });
+
+  after(async function () {
+    await client?.close();
+  });
+
+  /** Runs the node `n` on one message and returns what it sent, or fails with what a Catch node got. */
+  async function run(msg: Message): Promise<Message> {
+    const caught = nextMessage('caught', 110_000);
+    const sent = nextMessage('out', 110_000);
+    helper.getNode('n')!.receive(msg);
+    const first = await Promise.race([sent, caught]);
+    if (first.payload?.jobId) ran.push(first.payload.jobId as string);
+    if (first.error) {
+      if (first.jobId) ran.push(first.jobId as string);
+      assert.fail(`the run failed: ${first.error.code} ${first.error.message}`);
+    }
+    return first;
+  }
+
+  /** The node's error for one message (sent to the Catch node), and the jobs Flink has after it. */
+  async function failure(msg: Message): Promise<Message> {
+    const caught = await roundTrip('n', msg, 'caught', 110_000);
+    if (caught.jobId) ran.push(caught.jobId as string);
+    return caught;
+  }
+
+  async function jobsNamed(name: string): Promise<string[]> {
+    return (await client.listJobs()).filter((job) => job.jobName === name).map((job) => job.jobId);
+  }
+
+  async function assertRunningInFlink(jobId: string, name: string): Promise<void> {
+    const details = await client.getJobDetails(jobId);
+    assert.equal(details.jobName, name);
+    assert.equal(details.state, 'RUNNING');
+    assert.ok(details.vertices.length > 0 && details.vertices.every((vertex) => vertex.status === 'RUNNING'),
+      `every vertex RUNNING: ${details.vertices.map((vertex) => vertex.status).join(', ')}`);
+  }
+
+  it('runs a jar from a file path once every vertex is RUNNING, with its arguments and parallelism, and records the deployment', async function () {
+    await helper.load(FLINK_NODES, operationFlow(suite.flink.url, { type: 'flink-run-job', entryClass: 'EndlessJob' }));
+    const name = uniqueName('run-path');
+    const msg = await run({ jarPath, programArgs: [name], parallelism: 2 });
+    const { jobId, jarId } = msg.payload;
+    assert.deepEqual(msg.payload, { jobId, jobName: name, jarId, state: 'RUNNING', jarDeleted: false });
+    assert.equal(msg.jobId, jobId);
+    await assertRunningInFlink(jobId, name);
+    assert.ok((await client.getJobDetails(jobId)).vertices.every((vertex) => vertex.parallelism === 2), 'every vertex at parallelism 2');
+    assert.ok((await client.listJars()).some((jar) => jar.id === jarId), 'the uploaded jar is kept');
+    const state = (helper.getNode('cluster') as unknown as FlinkClusterNode).state();
+    const record = await lastDeployment(state, name);
+    assert.ok(record && record.at <= Date.now());
+    assert.deepEqual({ ...record, at: 0 }, {
+      jobName: name, jobId, jarId, jarDeleted: false, entryClass: 'EndlessJob', programArgs: [name], parallelism: 2,
+      savepointPath: undefined, at: 0,
+    });
+    await client.deleteJar(jarId);
+  });
+
+  it('runs a jar from a Buffer in msg.payload named by msg.filename, and deletes the jar it uploaded when told to', async function () {
+    await helper.load(FLINK_NODES, operationFlow(suite.flink.url, { type: 'flink-run-job', deleteJar: true }));
+    const name = uniqueName('run-buffer');
+    const msg = await run({ payload: readFileSync(jarPath), filename: '/data/in/my-job.jar', programArgs: [name] });
+    assert.equal(msg.payload.jarDeleted, true);
+    assert.match(msg.payload.jarId, /_my-job\.jar$/, 'uploaded under msg.filename\'s name');
+    await assertRunningInFlink(msg.payload.jobId, name);
+    assert.ok(!(await client.listJars()).some((jar) => jar.id === msg.payload.jarId), 'Flink no longer lists the jar');
+  });
+
+  it('runs an uploaded jar given by id, which it never deletes, with the job\'s own Flink configuration', async function () {
+    await helper.load(FLINK_NODES, operationFlow(suite.flink.url, { type: 'flink-run-job', deleteJar: true, jarId: suite.flink.jarId }));
+    const name = uniqueName('run-id');
+    const msg = await run({ programArgs: [name], flinkConfiguration: { 'pipeline.max-parallelism': 64 } });
+    assert.equal(msg.payload.jarId, suite.flink.jarId);
+    assert.equal(msg.payload.jarDeleted, false);
+    await assertRunningInFlink(msg.payload.jobId, name);
+    assert.ok((await client.listJars()).some((jar) => jar.id === suite.flink.jarId), 'the jar given by id is still there');
+    const details = await fetch(`${suite.flink.url}/jobs/${msg.payload.jobId}`).then((r) => r.json()) as { vertices: Array<{ maxParallelism: number }> };
+    assert.ok(details.vertices.every((vertex) => vertex.maxParallelism === 64), `every vertex has the max parallelism the job's configuration set: ${details.vertices.map((vertex) => vertex.maxParallelism).join(', ')}`);
+  });
+
+  it('runs from the savepoint a savepoint node wired before it took: Flink restored the new job from that location', async function () {
+    const { jobId: oldJobId } = await suite.startJob('run-from-savepoint-old');
+    const name = uniqueName('run-from-savepoint');
+    await helper.load(FLINK_NODES, testFlow(suite.flink.url, [
+      { id: 'n', type: 'flink-savepoint', cancelJob: true, wires: [['r']] },
+      { id: 'r', type: 'flink-run-job', jarId: suite.flink.jarId, programArgs: JSON.stringify([name]), wires: [['out']] },
+    ]));
+    const locations: string[] = [];
+    helper.getNode('r')!.on('input', (received: Message) => locations.push(received.payload.location as string));
+    const caught = nextMessage('caught', 110_000);
+    const sent = nextMessage('out', 110_000);
+    helper.getNode('n')!.receive({ jobId: oldJobId });
+    const msg = await Promise.race([sent, caught]);
+    assert.ok(!msg.error, `no failure: ${JSON.stringify(msg.error)}`);
+    ran.push(msg.payload.jobId);
+    const location = locations[0]!;
+    assert.ok(location, 'the savepoint node sent its result on');
+    assert.notEqual(msg.payload.jobId, oldJobId);
+    await assertRunningInFlink(msg.payload.jobId, name);
+    const restored = (await client.getCheckpointStatistics(msg.payload.jobId) as { latest?: { restored?: { external_path?: string; is_savepoint?: boolean } } }).latest?.restored;
+    assert.equal(restored?.is_savepoint, true, 'Flink restored the job from a savepoint');
+    assert.equal(restored?.external_path, location, 'the one the savepoint node took');
+    const record = await lastDeployment((helper.getNode('cluster') as unknown as FlinkClusterNode).state(), name);
+    assert.equal(record?.savepointPath, location);
+  });
+
+  it('a run whose answer is lost after Flink got it is sent again, and Flink has one job: the one the node reports', async function () {
+    const stub = suite.closeAfterTest(await startStubServer());
+    let runs = 0;
+    stub.handle((request, response, socket) => {
+      forward(suite.flink.url, request).then((answer) => {
+        if (/^\/jars\/[^/]+\/run$/.test(request.url) && ++runs === 1) {
+          socket.destroy(); // Flink ran the job; its answer never reaches the node
+          return;
+        }
+        answerWith(response, answer);
+      }, () => response.destroy());
+    });
+    const flow = operationFlow(clusterConfig(stub.url, { retries: 3 }), { type: 'flink-run-job', jarId: suite.flink.jarId });
+    await helper.load(FLINK_NODES, flow);
+    const name = uniqueName('run-retried');
+    const msg = await run({ programArgs: [name] });
+    assert.equal(runs, 2, 'the run request reached Flink twice');
+    assert.deepEqual(await jobsNamed(name), [msg.payload.jobId], 'Flink has exactly one job of that name, the one reported');
+    await assertRunningInFlink(msg.payload.jobId, name);
+  });
+
+  it('refuses malformed or conflicting inputs naming the property, and runs nothing', async function () {
+    await helper.load(FLINK_NODES, operationFlow(suite.flink.url, { type: 'flink-run-job' }));
+    const jarsBefore = (await client.listJars()).length;
+    const jobsBefore = (await client.listJobs()).length;
+    const cases: Array<[Message, RegExp]> = [
+      [{ jarId: suite.flink.jarId, jarPath }, /more than one jar \(msg\.jarId, msg\.jarPath\)/],
+      [{ jarPath, payload: readFileSync(jarPath) }, /more than one jar \(msg\.jarPath, msg\.payload \(a Buffer\)\)/],
+      [{}, /^No jar to run/],
+      [{ payload: Buffer.from('not a jar') }, /^msg\.payload must be a jar file's bytes/],
+      [{ payload: readFileSync(jarPath), filename: 'job.zip' }, /^msg\.filename must be a name ending in \.jar/],
+      [{ jarPath: '/nonexistent/job.jar' }, /^msg\.jarPath: cannot read \/nonexistent\/job\.jar on the Node-RED host \(ENOENT\)/],
+      [{ jarId: '../etc/passwd' }, /^msg\.jarId must be an uploaded jar's id/],
+      [{ jarId: suite.flink.jarId, programArgs: 'a b' }, /^msg\.programArgs must be an array of strings/],
+      [{ jarId: suite.flink.jarId, parallelism: 0 }, /^msg\.parallelism must be a whole number from 1 to 32768, got the number 0/],
+      [{ jarId: suite.flink.jarId, claimMode: 'CLAIM' }, /^msg\.claimMode applies only to a run from a savepoint/],
+      [{ jarId: suite.flink.jarId, claimMode: 'MINE', savepointPath: '/tmp/sp' }, /^msg\.claimMode must be one of CLAIM, NO_CLAIM, LEGACY/],
+      [{ jarId: suite.flink.jarId, payload: { location: '/tmp/sp' } }, /^msg\.payload has a location but is not a savepoint or stop node's result/],
+      [{ jarId: suite.flink.jarId, flinkConfiguration: { 'a.b': { nested: 1 } } }, /^msg\.flinkConfiguration\["a\.b"\] must be a string, a number or a boolean/],
+    ];
+    for (const [msg, message] of cases) {
+      const caught = await failure(msg);
+      assert.equal(caught.error.code, 'FLINK_INVALID_ARGUMENT', JSON.stringify(msg).slice(0, 80));
+      assert.match(caught.error.message.replace(/^FlinkNodeError: /, ''), message);
+    }
+    assert.equal((await client.listJars()).length, jarsBefore, 'nothing was uploaded');
+    assert.equal((await client.listJobs()).length, jobsBefore, 'nothing was run');
+  });
+
+  it('a jar whose entry class Flink cannot run fails with the job id it was given', async function () {
+    await helper.load(FLINK_NODES, operationFlow(suite.flink.url, { type: 'flink-run-job', jarId: suite.flink.jarId }));
+    const caught = await failure({ entryClass: 'NoSuchJob', programArgs: [uniqueName('run-no-class')] });
+    assert.match(caught.jobId, /^[0-9a-f]{32}$/, 'msg.jobId is the id the node sent');
+    assert.match(caught.error.message, /NoSuchJob/);
+    await assert.rejects(client.getJobStatus(caught.jobId), { code: 'FLINK_JOB_NOT_FOUND' }, 'Flink started no job');
+  });
+});

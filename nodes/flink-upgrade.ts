@@ -76,7 +76,7 @@ export = function (RED: NodeAPI): void {
       msg.jobId = result.jobId;
       const { running: _running, ...payload } = result;
       return {
-        payload: { ...payload, jarId: result.running.jarId },
+        payload: { ...payload, jarId: result.running.jarId, newJarId: jar.jarId },
         status: result.rolledBack ? t('status.rolledBack') : t('status.upgraded'),
       };
     },

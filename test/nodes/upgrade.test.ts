@@ -112,7 +112,7 @@ for (const version of clientTestVersions()) {
 
     function track(payload: Message): void {
       for (const id of [payload.newJobId, payload.rollbackJobId, payload.jobId]) if (id) made.jobs.add(id);
-      if (payload.jarId && payload.jarId !== flink.jarId) made.jars.add(payload.jarId);
+      for (const id of [payload.jarId, payload.newJarId]) if (id && id !== flink.jarId) made.jars.add(id);
     }
 
     it('upgrades a job to a new jar (a Buffer): the new job restores the savepoint, its counter goes on, at a new parallelism', async function () {

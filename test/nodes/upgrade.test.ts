@@ -209,3 +209,24 @@ for (const version of clientTestVersions()) {
     });
   });
 }
+
+describe('flink-upgrade refuses malformed input before it touches the job', function () {
+  const suite = withNodeRed();
+  const cases: Array<[string, Message, RegExp]> = [
+    ['msg.savepointPath (the upgrade takes its own)', { savepointPath: 'file:/old' }, /msg\.savepointPath is not used by an upgrade/],
+    ['a malformed msg.previous', { previous: { jarId: 'not a jar id' } }, /msg\.previous\.jarId must be an uploaded jar's id/],
+    ['an unknown property in msg.previous', { previous: { jarId: 'x_old.jar', jar: 'x' } }, /msg\.previous has "jar"/],
+    ['claim mode CLAIM with rollback on', { claimMode: 'CLAIM' }, /CLAIM lets Flink delete the savepoint a rollback starts from/],
+    ['a malformed msg.rollback', { rollback: 'no' }, /msg\.rollback must be/],
+  ];
+  for (const [what, extra, message] of cases) {
+    it(`refuses ${what}`, async function () {
+      await helper.load(FLINK_NODES, testFlow(suite.flink.url, [
+        { id: 'up', type: 'flink-upgrade', errorOutput: true, wires: [['upgraded'], ['failed']] },
+      ], { helpers: ['upgraded', 'failed'] }));
+      const { failure } = await upgrade({ jobId: 'c'.repeat(32), jarId: 'x_new.jar', ...extra });
+      assert.equal(failure?.error.code, 'FLINK_INVALID_ARGUMENT');
+      assert.match(failure!.error.message, message);
+    });
+  }
+});

@@ -1,7 +1,7 @@
 import type { JobDetails } from '../src';
 import { clusterOf } from './lib/cluster-node';
-import { recordDeployment } from './lib/deployments';
-import { FlinkNodeError, toNodeError } from './lib/errors';
+import { deploymentRecord, recordDeployment } from './lib/deployments';
+import { FlinkNodeError, toNodeError, withOperation } from './lib/errors';
 import { registerOperationNode, type FlowNodeSettings } from './lib/flow-node';
 import { jarSourceInput, obtainJar, releaseJar, type JarSettings, type ObtainedJar } from './lib/jar-source';
 import { booleanInput, timeoutSetting } from './lib/message-input';
@@ -32,25 +32,24 @@ export = function (RED: NodeAPI): void {
       const state = cluster?.state();
       const jar = await obtainJar(client, source, signal);
       let details: JobDetails;
+      let runId: string | undefined;
       try {
-        const jobId = await client.runJar(jar.jarId, { ...inputs, signal });
+        runId = await client.runJar(jar.jarId, { ...inputs, signal });
         details = waitRunning
-          ? await client.waitUntilRunning(jobId, { signal, onProgress, ...(timeoutMs ? { timeoutMs } : {}) })
-          : await client.getJobDetails(jobId, { signal });
+          ? await client.waitUntilRunning(runId, { signal, onProgress, ...(timeoutMs ? { timeoutMs } : {}) })
+          : await client.getJobDetails(runId, { signal });
       } catch (err) {
         // The run failed: the jar this message uploaded is of no use (a job Flink accepted has its own copy).
         if (deleteJar) await release(jar, false);
-        throw err;
+        // The client names the job in a failed run; once Flink accepted it, the node does in any later failure.
+        throw withOperation(toNodeError(err, redact), { jobId: runId });
       }
       const jarDeleted = deleteJar && await release(jar, true);
       const { jobId, jobName } = details;
       msg.jobId = jobId;
       if (state) {
         try {
-          await recordDeployment(state, {
-            jobName, jobId, jarId: jar.jarId, jarDeleted, entryClass: inputs.entryClass, programArgs: inputs.args,
-            parallelism: inputs.parallelism, savepointPath: inputs.savepointPath, at: Date.now(),
-          });
+          await recordDeployment(state, deploymentRecord(details, jar.jarId, inputs, jarDeleted));
         } catch (err) {
           throw new FlinkNodeError('FLINK_INTERNAL', t('errors.notRecorded', { jobId, reason: toNodeError(err, redact).message }), { jobId });
         }

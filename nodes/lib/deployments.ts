@@ -1,5 +1,7 @@
+import type { JobDetails } from '../../src';
 import type { ClusterState } from './cluster-state';
 import { FlinkNodeError } from './errors';
+import type { RunInputs } from './run-settings';
 
 /*
  * Flink does not record which jar a job came from. A deploying node (flink-run-job, flink-upgrade) records each
@@ -20,6 +22,18 @@ export interface DeploymentRecord {
   savepointPath?: string;
   /** When the job was run (ms since the epoch). */
   at: number;
+}
+
+/** The record of a job a node ran from `jarId` with `inputs`, now. */
+export function deploymentRecord(job: Pick<JobDetails, 'jobId' | 'jobName'>, jarId: string, inputs: RunInputs, jarDeleted: boolean): DeploymentRecord {
+  return {
+    jobName: job.jobName, jobId: job.jobId, jarId, jarDeleted,
+    ...(inputs.entryClass ? { entryClass: inputs.entryClass } : {}),
+    ...(inputs.args ? { programArgs: inputs.args } : {}),
+    ...(inputs.parallelism ? { parallelism: inputs.parallelism } : {}),
+    ...(inputs.savepointPath ? { savepointPath: inputs.savepointPath } : {}),
+    at: Date.now(),
+  };
 }
 
 /** The cluster state's section that holds the records: one per job name. */

@@ -46,6 +46,23 @@ function byType(flow: Example, type: string): FlowNode {
   return node;
 }
 
+type Message = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/**
+ * Presses the loaded example's inject buttons: each press resolves with what arrives at the debug node `output`,
+ * or fails with the first message the debug node `errorDebug` gets.
+ */
+function buttons(flow: Example, errorDebug: string, timeoutMs: number): (button: string, output: string) => Promise<Message> {
+  const errors = collect(byName(flow, errorDebug, 'debug').id);
+  return (button, output) => {
+    const arrived = nextMessage(byName(flow, output, 'debug').id, timeoutMs);
+    helper.getNode(byName(flow, button, 'inject').id)!.receive({});
+    return Promise.race([arrived, eventually(() => errors.length > 0, errorDebug, timeoutMs).then(() => {
+      throw new Error(`${button} failed: ${JSON.stringify(errors[0]!.error)}`);
+    })]);
+  };
+}
+
 describe('the example flows', function () {
   const suite = withNodeRed();
   let flink: TestFlink;
@@ -159,14 +176,7 @@ describe('the example flows', function () {
     const flow = example('Ops panel.json', flink.url, jobName);
     byType(flow, 'flink-job-watch').interval = 0.2;
     await helper.load([...FLINK_NODES, ...CORE_NODES], flow);
-    const errors = collect(byName(flow, 'error', 'debug').id);
-    const press = async (button: string, output: string): Promise<Record<string, any>> => { // eslint-disable-line @typescript-eslint/no-explicit-any
-      const arrived = nextMessage(byName(flow, output, 'debug').id, 60_000);
-      helper.getNode(byName(flow, button, 'inject').id)!.receive({});
-      return Promise.race([arrived, eventually(() => errors.length > 0, 'an error', 60_000).then(() => {
-        throw new Error(`${button} failed: ${JSON.stringify(errors[0]!.error)}`);
-      })]);
-    };
+    const press = buttons(flow, 'error', 60_000);
     const failures = collect(byName(flow, 'job failure').id);
 
     const jobs = await press('list jobs', 'jobs');
@@ -212,14 +222,7 @@ describe('the example flows', function () {
       assert.equal(byName(flow, 'at 08:00: parallelism 4', 'inject').crontab, '00 08 * * *');
       assert.equal(byName(flow, 'at 20:00: parallelism 1', 'inject').crontab, '00 20 * * *');
       await helper.load([...FLINK_NODES, ...CORE_NODES, changeNode], flow);
-      const failures = collect(byName(flow, 'failure', 'debug').id);
-      const press = async (button: string, output: string): Promise<Record<string, any>> => { // eslint-disable-line @typescript-eslint/no-explicit-any
-        const arrived = nextMessage(byName(flow, output, 'debug').id, 120_000);
-        helper.getNode(byName(flow, button, 'inject').id)!.receive({});
-        return Promise.race([arrived, eventually(() => failures.length > 0, 'a failure', 120_000).then(() => {
-          throw new Error(`${button} failed: ${JSON.stringify(failures[0]!.error)}`);
-        })]);
-      };
+      const press = buttons(flow, 'failure', 120_000);
       const client = suite.closeAfterTest(new FlinkClusterClient({ url: adaptive.url }));
       const parallelismInFlink = async (jobId: string): Promise<number[]> => {
         const details = await client.getJobDetails(jobId);
@@ -239,7 +242,6 @@ describe('the example flows', function () {
       const evening = await press('at 20:00: parallelism 1', 'rescaled');
       assert.equal(evening.payload.jobId, deployed);
       assert.deepEqual(await parallelismInFlink(deployed), [1]);
-      assert.deepEqual(failures, []);
     });
   });
 

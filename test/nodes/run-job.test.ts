@@ -5,7 +5,9 @@ import type { FlinkClusterNode } from '../../nodes/lib/cluster-node';
 import { lastDeployment } from '../../nodes/lib/deployments';
 import { ensureFlinkInstalled } from '../flink/distribution';
 import { buildFixtureJar, cancelJob } from '../flink/job';
-import { answerWith, forward, startStubServer } from '../support/stub-server';
+import { requireVersionLeg } from '../flink/skips';
+import { clientTestVersions, testFlink, type TestFlink } from '../flink/test-cluster';
+import { answerWith, assertSpecAllowed, forward, startStubServer } from '../support/stub-server';
 import { clusterConfig, helper, FLINK_NODES, nextMessage, operationFlow, roundTrip, testFlow, uniqueName, withNodeRed } from './node-harness';
 
 type Message = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -15,8 +17,14 @@ describe('flink-run-job against a real Flink', function () {
   const suite = withNodeRed();
   let client: FlinkClusterClient;
   let jarPath: string;
-  /** Jobs the tests ran through the node: cancelled after each test. */
-  const ran: string[] = [];
+  /** Jobs the tests ran through the node (cluster URL, job id): cancelled after each test. */
+  const ran: Array<[string, string]> = [];
+  /** The cluster the running test's node talks to. */
+  let target: TestFlink;
+
+  beforeEach(function () {
+    target = suite.flink;
+  });
 
   before(async function () {
     client = new FlinkClusterClient({ url: suite.flink.url });
@@ -24,7 +32,7 @@ describe('flink-run-job against a real Flink', function () {
   });
 
   afterEach(async function () {
-    await Promise.all(ran.splice(0).map((jobId) => cancelJob(suite.flink.url, jobId)));
+    await Promise.all(ran.splice(0).map(([url, jobId]) => cancelJob(url, jobId)));
   });
 
   after(async function () {
@@ -37,9 +45,9 @@ describe('flink-run-job against a real Flink', function () {
     const sent = nextMessage('out', 110_000);
     helper.getNode('n')!.receive(msg);
     const first = await Promise.race([sent, caught]);
-    if (first.payload?.jobId) ran.push(first.payload.jobId as string);
+    if (first.payload?.jobId) ran.push([target.url, first.payload.jobId as string]);
     if (first.error) {
-      if (first.jobId) ran.push(first.jobId as string);
+      if (first.jobId) ran.push([target.url, first.jobId as string]);
       assert.fail(`the run failed: ${first.error.code} ${first.error.message}`);
     }
     return first;
@@ -48,16 +56,12 @@ describe('flink-run-job against a real Flink', function () {
   /** The node's error for one message (sent to the Catch node), and the jobs Flink has after it. */
   async function failure(msg: Message): Promise<Message> {
     const caught = await roundTrip('n', msg, 'caught', 110_000);
-    if (caught.jobId) ran.push(caught.jobId as string);
+    if (caught.jobId) ran.push([target.url, caught.jobId as string]);
     return caught;
   }
 
-  async function jobsNamed(name: string): Promise<string[]> {
-    return (await client.listJobs()).filter((job) => job.jobName === name).map((job) => job.jobId);
-  }
-
-  async function assertRunningInFlink(jobId: string, name: string): Promise<void> {
-    const details = await client.getJobDetails(jobId);
+  async function assertRunningInFlink(jobId: string, name: string, flink = client): Promise<void> {
+    const details = await flink.getJobDetails(jobId);
     assert.equal(details.jobName, name);
     assert.equal(details.state, 'RUNNING');
     assert.ok(details.vertices.length > 0 && details.vertices.every((vertex) => vertex.status === 'RUNNING'),
@@ -79,7 +83,7 @@ describe('flink-run-job against a real Flink', function () {
     assert.ok(record && record.at <= Date.now());
     assert.deepEqual({ ...record, at: 0 }, {
       jobName: name, jobId, jarId, jarDeleted: false, entryClass: 'EndlessJob', programArgs: [name], parallelism: 2,
-      savepointPath: undefined, at: 0,
+      at: 0,
     });
     await client.deleteJar(jarId);
   });
@@ -106,52 +110,86 @@ describe('flink-run-job against a real Flink', function () {
     assert.ok(details.vertices.every((vertex) => vertex.maxParallelism === 64), `every vertex has the max parallelism the job's configuration set: ${details.vertices.map((vertex) => vertex.maxParallelism).join(', ')}`);
   });
 
-  it('runs from the savepoint a savepoint node wired before it took: Flink restored the new job from that location', async function () {
-    const { jobId: oldJobId } = await suite.startJob('run-from-savepoint-old');
-    const name = uniqueName('run-from-savepoint');
-    await helper.load(FLINK_NODES, testFlow(suite.flink.url, [
-      { id: 'n', type: 'flink-savepoint', cancelJob: true, wires: [['r']] },
-      { id: 'r', type: 'flink-run-job', jarId: suite.flink.jarId, programArgs: JSON.stringify([name]), wires: [['out']] },
-    ]));
-    const locations: string[] = [];
-    helper.getNode('r')!.on('input', (received: Message) => locations.push(received.payload.location as string));
-    const caught = nextMessage('caught', 110_000);
-    const sent = nextMessage('out', 110_000);
-    helper.getNode('n')!.receive({ jobId: oldJobId });
-    const msg = await Promise.race([sent, caught]);
-    assert.ok(!msg.error, `no failure: ${JSON.stringify(msg.error)}`);
-    ran.push(msg.payload.jobId);
-    const location = locations[0]!;
-    assert.ok(location, 'the savepoint node sent its result on');
-    assert.notEqual(msg.payload.jobId, oldJobId);
-    await assertRunningInFlink(msg.payload.jobId, name);
-    const restored = (await client.getCheckpointStatistics(msg.payload.jobId) as { latest?: { restored?: { external_path?: string; is_savepoint?: boolean } } }).latest?.restored;
-    assert.equal(restored?.is_savepoint, true, 'Flink restored the job from a savepoint');
-    assert.equal(restored?.external_path, location, 'the one the savepoint node took');
-    const record = await lastDeployment((helper.getNode('cluster') as unknown as FlinkClusterNode).state(), name);
-    assert.equal(record?.savepointPath, location);
-  });
+  for (const version of clientTestVersions()) {
+    describe(`on Flink ${version ?? 'of the run'}`, function () {
+      let leg: TestFlink;
+      let legClient: FlinkClusterClient;
 
-  it('a run whose answer is lost after Flink got it is sent again, and Flink has one job: the one the node reports', async function () {
-    const stub = suite.closeAfterTest(await startStubServer());
-    let runs = 0;
-    stub.handle((request, response, socket) => {
-      forward(suite.flink.url, request).then((answer) => {
-        if (/^\/jars\/[^/]+\/run$/.test(request.url) && ++runs === 1) {
-          socket.destroy(); // Flink ran the job; its answer never reaches the node
-          return;
-        }
-        answerWith(response, answer);
-      }, () => response.destroy());
+      before(async function () {
+        requireVersionLeg(this, version);
+        leg = await testFlink(version);
+        legClient = new FlinkClusterClient({ url: leg.url });
+      });
+
+      beforeEach(function () {
+        target = leg;
+      });
+
+      after(async function () {
+        await legClient?.close();
+      });
+
+      it('runs from the savepoint a savepoint node wired before it took: Flink restored the new job from that location', async function () {
+        const oldJobId = await target.startJob({ name: uniqueName('run-from-savepoint-old') });
+        ran.push([target.url, oldJobId]);
+        const name = uniqueName('run-from-savepoint');
+        // Through a proxy that keeps every request, to check them against Flink's spec.
+        const proxy = suite.closeAfterTest(await startStubServer());
+        proxy.handle((request, response) => {
+          forward(target.url, request).then((answer) => answerWith(response, answer), () => response.destroy());
+        });
+        await helper.load(FLINK_NODES, testFlow(proxy.url, [
+          { id: 'n', type: 'flink-savepoint', cancelJob: true, wires: [['r']] },
+          { id: 'r', type: 'flink-run-job', jarId: target.jarId, programArgs: JSON.stringify([name]), claimMode: 'NO_CLAIM', wires: [['out']] },
+        ]));
+        const locations: string[] = [];
+        helper.getNode('r')!.on('input', (received: Message) => locations.push(received.payload.location as string));
+        const caught = nextMessage('caught', 110_000);
+        const sent = nextMessage('out', 110_000);
+        helper.getNode('n')!.receive({ jobId: oldJobId });
+        const msg = await Promise.race([sent, caught]);
+        assert.ok(!msg.error, `no failure: ${JSON.stringify(msg.error)}`);
+        ran.push([target.url, msg.payload.jobId]);
+        const location = locations[0]!;
+        assert.ok(location, 'the savepoint node sent its result on');
+        assert.notEqual(msg.payload.jobId, oldJobId);
+        await assertRunningInFlink(msg.payload.jobId, name, legClient);
+        const restored = (await legClient.getCheckpointStatistics(msg.payload.jobId) as { latest?: { restored?: { external_path?: string; is_savepoint?: boolean } } }).latest?.restored;
+        assert.equal(restored?.is_savepoint, true, 'Flink restored the job from a savepoint');
+        assert.equal(restored?.external_path, location, 'the one the savepoint node took');
+        const record = await lastDeployment((helper.getNode('cluster') as unknown as FlinkClusterNode).state(), name);
+        assert.equal(record?.savepointPath, location);
+        const runs = proxy.received.filter((request) => /^\/jars\/[^/]+\/run$/.test(request.url));
+        assert.deepEqual(runs.map((request) => request.body), [{
+          jobId: msg.payload.jobId, programArgsList: [name], savepointPath: location, allowNonRestoredState: false,
+          claimMode: 'NO_CLAIM',
+        }]);
+        assertSpecAllowed(proxy, target.version);
+      });
+
+      it('a run whose answer is lost after Flink got it is sent again, and Flink has one job: the one the node reports', async function () {
+        const stub = suite.closeAfterTest(await startStubServer());
+        let runs = 0;
+        stub.handle((request, response, socket) => {
+          forward(target.url, request).then((answer) => {
+            if (/^\/jars\/[^/]+\/run$/.test(request.url) && ++runs === 1) {
+              socket.destroy(); // Flink ran the job; its answer never reaches the node
+              return;
+            }
+            answerWith(response, answer);
+          }, () => response.destroy());
+        });
+        const flow = operationFlow(clusterConfig(stub.url, { retries: 3 }), { type: 'flink-run-job', jarId: target.jarId });
+        await helper.load(FLINK_NODES, flow);
+        const name = uniqueName('run-retried');
+        const msg = await run({ programArgs: [name] });
+        assert.equal(runs, 2, 'the run request reached Flink twice');
+        const named = (await legClient.listJobs()).filter((job) => job.jobName === name).map((job) => job.jobId);
+        assert.deepEqual(named, [msg.payload.jobId], 'Flink has exactly one job of that name, the one reported');
+        await assertRunningInFlink(msg.payload.jobId, name, legClient);
+      });
     });
-    const flow = operationFlow(clusterConfig(stub.url, { retries: 3 }), { type: 'flink-run-job', jarId: suite.flink.jarId });
-    await helper.load(FLINK_NODES, flow);
-    const name = uniqueName('run-retried');
-    const msg = await run({ programArgs: [name] });
-    assert.equal(runs, 2, 'the run request reached Flink twice');
-    assert.deepEqual(await jobsNamed(name), [msg.payload.jobId], 'Flink has exactly one job of that name, the one reported');
-    await assertRunningInFlink(msg.payload.jobId, name);
-  });
+  }
 
   it('refuses malformed or conflicting inputs naming the property, and runs nothing', async function () {
     await helper.load(FLINK_NODES, operationFlow(suite.flink.url, { type: 'flink-run-job' }));

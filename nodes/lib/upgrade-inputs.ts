@@ -21,7 +21,7 @@ export interface UpgradeSettings extends RunSettings {
 }
 
 export function verifyWindowSetting(settings: UpgradeSettings): number {
-  return settingSecondsToMs('The node\'s verify window', settings.verifyWindow, 1) ?? DEFAULT_VERIFY_WINDOW_S * 1000;
+  return settingSecondsToMs('The node\'s verify window', settings.verifyWindow) ?? DEFAULT_VERIFY_WINDOW_S * 1000;
 }
 
 /** Marks the run settings' savepoint as given: the upgrade always starts from the snapshot it takes itself. */

@@ -2,7 +2,7 @@ import { clusterOf } from './lib/cluster-node';
 import { lastDeployment, recordDeployment } from './lib/deployments';
 import { FlinkNodeError, invalidArgument, toNodeError } from './lib/errors';
 import { registerOperationNode, type FlowNodeSettings } from './lib/flow-node';
-import { jarSourceInput, obtainJar, type JarSettings } from './lib/jar-source';
+import { jarSourceInput, obtainJar, releaseJar, type JarSettings } from './lib/jar-source';
 import { booleanInput, savepointInputs, type SavepointSettings } from './lib/message-input';
 import type { NodeAPI } from 'node-red';
 import {
@@ -57,11 +57,16 @@ export = function (RED: NodeAPI): void {
         },
         ...(rollback && previous ? { previous } : {}),
         stop, verifyWindowMs, checkpointFallback,
-      }, { signal, onProgress, redact, onStep: (step) => showActivity(stepLabels[step]) });
+      }, { signal, onProgress, redact, onStep: (step) => showActivity(stepLabels[step]) }).catch(async (err: unknown) => {
+        // A jar this message uploaded and nothing ran from (the stop failed) is of no use: it goes.
+        const ran = (err as FlinkNodeError).report?.newJobId !== undefined;
+        if (!ran) await releaseJar(client, jar, signal).catch(() => undefined);
+        throw err;
+      });
 
       if (state) {
-        const running = await client.getJobDetails(result.jobId, { signal });
         try {
+          const running = await client.getJobDetails(result.jobId, { signal });
           await recordDeployment(state, {
             jobName: running.jobName, jobId: result.jobId, jarId: result.running.jarId, jarDeleted: false,
             entryClass: result.running.entryClass, programArgs: result.running.args, parallelism: result.running.parallelism,

@@ -195,7 +195,9 @@ clientTestVersions().forEach((version, index) => {
       assert.deepEqual(jobsAfter.map((j) => j.id).sort(), jobsBefore.map((j) => j.id).sort(), 'no job was started');
       assert.equal(jobsAfter.find((j) => j.id === oldJobId)?.status, 'RUNNING');
       const jars = await getJson<{ files: Array<{ id: string; name: string }> }>(`${flink.url}/jars`);
-      for (const jar of jars.files.filter((f) => f.name === 'never-run.jar')) made.jars.add(jar.id);
+      const left = jars.files.filter((f) => f.name === 'never-run.jar');
+      for (const jar of left) made.jars.add(jar.id);
+      assert.deepEqual(left, [], 'the jar it uploaded and never ran was deleted');
     });
 
     it('refuses before any stop when no previous jar is known (a job this plugin did not deploy)', async function () {

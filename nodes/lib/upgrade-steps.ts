@@ -209,15 +209,11 @@ async function cancelAndWait(client: UpgradeClient, jobId: string, signal: Abort
   } catch (err) {
     if ((err as FlinkNodeError).code === 'FLINK_JOB_NOT_FOUND') return;
     // A job that has ended already cannot be canceled; anything else is a real failure.
-    const state = await client.getJobDetails(jobId, { signal }).then((details) => details.state, () => undefined);
+    const state = await client.getJobStatus(jobId, { signal }).catch(() => undefined);
     if (state && ENDED.has(state)) return;
     throw err;
   }
-  for (;;) {
-    const { state } = await client.getJobDetails(jobId, { signal });
-    if (ENDED.has(state)) return;
-    await clock.sleep(200, signal);
-  }
+  while (!ENDED.has(await client.getJobStatus(jobId, { signal }))) await clock.sleep(200, signal);
 }
 
 /** The opted-in fallback: the old job's latest completed checkpoint, if it outlives a cancel; then the cancel. */

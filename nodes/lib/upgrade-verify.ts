@@ -2,7 +2,7 @@ import type { FlinkClusterClient, JobDetails } from '../../src';
 import { FlinkNodeError } from './errors';
 
 /** What the verify step reads from Flink. */
-export type VerifyClient = Pick<FlinkClusterClient, 'getJobDetails' | 'getCheckpointStatistics' | 'getCheckpointConfig' | 'getJobExceptions'>;
+export type VerifyClient = Pick<FlinkClusterClient, 'getJobStatus' | 'getJobDetails' | 'getCheckpointStatistics' | 'getCheckpointConfig' | 'getJobExceptions'>;
 
 /** Time as the upgrade sees it; tests pass a fake one. */
 export interface Clock {
@@ -54,10 +54,17 @@ function restarted(details: JobDetails): boolean {
   return (details.timestamps.RESTARTING ?? 0) > 0 || (details.timestamps.FAILING ?? 0) > 0;
 }
 
-async function rootCause(client: VerifyClient, jobId: string, signal: AbortSignal): Promise<string> {
-  const history = await client.getJobExceptions(jobId, { signal, maxExceptions: 1 }).catch(() => undefined);
-  const entry = history?.entries[0];
-  return entry ? `: ${entry.exceptionName}${entry.stacktrace ? ` ${firstLine(entry.stacktrace)}` : ''}` : '';
+/** Flink's job exceptions come from the same cache as job details: a failure just seen may take a few seconds to show. */
+const ROOT_CAUSE_ATTEMPTS = 5;
+
+async function rootCause(client: VerifyClient, jobId: string, signal: AbortSignal, clock: Clock): Promise<string> {
+  for (let attempt = 1; ; attempt += 1) {
+    const history = await client.getJobExceptions(jobId, { signal, maxExceptions: 1 }).catch(() => undefined);
+    const entry = history?.entries[0];
+    if (entry) return `: ${entry.exceptionName}${entry.stacktrace ? ` ${firstLine(entry.stacktrace)}` : ''}`;
+    if (attempt === ROOT_CAUSE_ATTEMPTS) return '';
+    await clock.sleep(1000, signal);
+  }
 }
 
 function firstLine(stackTrace: string): string {
@@ -77,12 +84,16 @@ export async function verifyJob(client: VerifyClient, jobId: string, windowMs: n
   const deadline = clock.now() + windowMs;
   let intervalMs: number | null | undefined;
   let allRunning: boolean;
+  const failed = async (what: string): Promise<never> => {
+    throw failure(`The new job ${jobId} ${what} during verification${await rootCause(client, jobId, signal, clock)}`);
+  };
   for (;;) {
+    // The job's status first: Flink answers it fresh, while job details may be a few seconds old (its REST cache).
+    const status = await client.getJobStatus(jobId, { signal });
+    if (FAILED_STATES.has(status)) await failed(`went ${status}`);
     const details = await client.getJobDetails(jobId, { signal });
-    if (FAILED_STATES.has(details.state) || restarted(details)) {
-      const what = restarted(details) && !FAILED_STATES.has(details.state) ? 'restarted' : `went ${details.state}`;
-      throw failure(`The new job ${jobId} ${what} during verification${await rootCause(client, jobId, signal)}`);
-    }
+    if (FAILED_STATES.has(details.state)) await failed(`went ${details.state}`);
+    if (restarted(details)) await failed('restarted');
     allRunning = details.state === 'RUNNING' && details.vertices.length > 0 && details.vertices.every((v) => v.status === 'RUNNING');
     if (allRunning) {
       intervalMs ??= (await client.getCheckpointConfig(jobId, { signal })).intervalMs;

@@ -44,6 +44,10 @@ function scriptedClient(options: {
       scripts.set(runOptions!.jobId!, options.jobs?.(jarId) ?? { states: ['RUNNING'], checkpoints: 1 });
       return runOptions!.jobId!;
     },
+    async getJobStatus(jobId) {
+      const script = scripts.get(jobId) ?? { states: ['RUNNING'] };
+      return script.states[Math.min(polls.get(jobId) ?? 0, script.states.length - 1)]! as never;
+    },
     async getJobDetails(jobId) {
       const script = scripts.get(jobId) ?? { states: ['RUNNING'] };
       const poll = polls.get(jobId) ?? 0;

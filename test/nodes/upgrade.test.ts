@@ -103,9 +103,9 @@ clientTestVersions().forEach((version, index) => {
     });
 
     /** Runs CounterJob through flink-run-job (so the plugin records the deployment); returns its id and name. */
-    async function deployCounter(prefix: string): Promise<{ jobId: string; jobName: string }> {
+    async function deployCounter(prefix: string, checkpointMs = CHECKPOINT_MS): Promise<{ jobId: string; jobName: string }> {
       const jobName = uniqueName(prefix);
-      const ran = await roundTrip('run', { jarId: flink.jarId, entryClass: 'CounterJob', programArgs: [jobName, CHECKPOINT_MS] }, 'ran', 60_000);
+      const ran = await roundTrip('run', { jarId: flink.jarId, entryClass: 'CounterJob', programArgs: [jobName, checkpointMs] }, 'ran', 60_000);
       made.jobs.add(ran.payload.jobId);
       await new Promise((resolve) => setTimeout(resolve, 1000)); // let the counter count
       return { jobId: ran.payload.jobId, jobName };
@@ -173,6 +173,19 @@ clientTestVersions().forEach((version, index) => {
       assert.equal(await restoredFrom(flink, payload.rollbackJobId), payload.savepoint, 'the rollback started from the same savepoint');
       assert.equal((await counter(flink, payload.rollbackJobId)).first, (await counter(flink, oldJobId)).last + 1, 'with the old job\'s counter');
       console.log(`      [upgrade] rollback: ${payload.steps.map((s: Message) => `${s.step} ${s.durationMs} ms`).join(', ')}`);
+    });
+
+    it('verifies a job without checkpoints by watching the whole window for a restart', async function () {
+      // Not shorter: Flink's job details, which show the vertices RUNNING, may be 3 s old.
+      await helper.load(FLINK_NODES, deployFlow(flink, { verifyWindow: 5 }));
+      const { jobName } = await deployCounter('upgrade-no-checkpoints', '0');
+      const { result, failure } = await upgrade({ jobName, jarId: flink.jarId });
+      if (result) track(result.payload);
+      assert.equal(failure, undefined, JSON.stringify(failure?.error));
+      const verify = result!.payload.steps.find((s: Message) => s.step === 'verify');
+      assert.deepEqual({ result: verify.result, checkpointIntervalMs: verify.checkpointIntervalMs }, { result: 'ok', checkpointIntervalMs: null }, verify.error);
+      assert.ok(verify.durationMs >= 5000, `watched the whole window (${verify.durationMs} ms)`);
+      assert.equal(await restoredFrom(flink, result!.payload.jobId), result!.payload.savepoint);
     });
 
     it('a stop that fails ends the upgrade: the old job keeps RUNNING and nothing else is started', async function () {

@@ -1,5 +1,5 @@
 import { clusterOf } from './lib/cluster-node';
-import { lastDeployment, recordDeployment } from './lib/deployments';
+import { deploymentRecord, lastDeployment, recordDeployment } from './lib/deployments';
 import { FlinkNodeError, invalidArgument, toNodeError } from './lib/errors';
 import { registerOperationNode, type FlowNodeSettings } from './lib/flow-node';
 import { jarSourceInput, obtainJar, releaseJar, type JarSettings } from './lib/jar-source';
@@ -67,11 +67,8 @@ export = function (RED: NodeAPI): void {
       if (state) {
         try {
           const running = await client.getJobDetails(result.jobId, { signal });
-          await recordDeployment(state, {
-            jobName: running.jobName, jobId: result.jobId, jarId: result.running.jarId, jarDeleted: false,
-            entryClass: result.running.entryClass, programArgs: result.running.args, parallelism: result.running.parallelism,
-            savepointPath: result.savepoint, at: Date.now(),
-          });
+          const { jarId, ...run } = result.running;
+          await recordDeployment(state, deploymentRecord(running, jarId, { ...run, savepointPath: result.savepoint }, false));
         } catch (err) {
           throw new FlinkNodeError('FLINK_INTERNAL', t('errors.notRecorded', { jobId: result.jobId, reason: toNodeError(err, redact).message }), {
             jobId: result.jobId, report: { ...result },

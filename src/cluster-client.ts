@@ -145,6 +145,7 @@ export class FlinkClusterClient implements JobOperations {
     };
   }
 
+  /** How the job checkpoints: its periodic interval (null when off) and whether checkpoints outlive a cancel. */
   async getCheckpointConfig(jobId: string, options: CallOptions = {}): Promise<CheckpointConfig> {
     const config = await this.api.call(endpoints.checkpointConfig, { params: { jobid: checkJobId(jobId) } }, options);
     const enabled = config.interval > 0 && config.interval < Number.MAX_SAFE_INTEGER;
@@ -152,6 +153,7 @@ export class FlinkClusterClient implements JobOperations {
       enabled, intervalMs: enabled ? config.interval : null,
       ...(config.timeout === undefined ? {} : { timeoutMs: config.timeout }),
       ...(config.tolerable_failed_checkpoints === undefined ? {} : { tolerableFailedCheckpoints: config.tolerable_failed_checkpoints }),
+      retainedOnCancel: config.externalization?.enabled === true && !config.externalization.delete_on_cancellation,
     };
   }
 

@@ -149,11 +149,12 @@ export const checkpointStatistics = z.looseObject({
   history: z.array(checkpointEntry).optional(),
 });
 
-/** Flink writes Long.MAX_VALUE as the interval of a job without checkpointing. */
+/** Flink writes Long.MAX_VALUE (which JSON.parse rounds up) as the interval of a job without periodic checkpoints. */
 export const checkpointConfig = z.looseObject({
   interval: z.number(),
   timeout: z.number().optional(),
   tolerable_failed_checkpoints: z.number().optional(),
+  externalization: z.looseObject({ enabled: z.boolean(), delete_on_cancellation: z.boolean() }).optional(),
 });
 
 /** `?get=a,b` answers a bare array (not the spec's `{metrics}`), each value a string; an unknown job gives `[]`. */

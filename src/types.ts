@@ -186,10 +186,12 @@ export interface CheckpointSummary {
 export interface CheckpointConfig {
   /** false for a job without checkpointing (Flink then reports an interval of Long.MAX_VALUE). */
   enabled: boolean;
-  /** null when checkpointing is off. */
+  /** Milliseconds between periodic checkpoints; null when checkpointing is off. */
   intervalMs: number | null;
   timeoutMs?: number;
   tolerableFailedCheckpoints?: number;
+  /** Whether completed checkpoints stay when the job is canceled (externalized, RETAIN_ON_CANCELLATION). */
+  retainedOnCancel: boolean;
 }
 
 export type BackpressureLevel = 'ok' | 'low' | 'high';

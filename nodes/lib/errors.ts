@@ -28,14 +28,17 @@ export class FlinkNodeError extends Error {
   readonly jobId?: string;
   /** FLINK_OUTCOME_UNKNOWN: the job's state when Flink answered again (null: Flink no longer has the job). */
   readonly jobState?: string | null;
+  /** What a multi-step operation (flink-upgrade) did before it failed: its steps, snapshot and job ids. */
+  readonly report?: Record<string, unknown>;
 
-  constructor(code: NodeErrorCode, message: string, extra: Partial<Pick<FlinkError, ErrorField>> = {}) {
+  constructor(code: NodeErrorCode, message: string, extra: Partial<Pick<FlinkError, ErrorField>> & { report?: Record<string, unknown> } = {}) {
     super(message);
     this.name = 'FlinkNodeError';
     this.code = code;
     for (const key of ERROR_FIELDS) {
       if (extra[key] !== undefined) Object.defineProperty(this, key, { value: extra[key], enumerable: true });
     }
+    if (extra.report !== undefined) Object.defineProperty(this, 'report', { value: extra.report, enumerable: true });
   }
 }
 
@@ -49,7 +52,7 @@ export function withOperation(err: FlinkNodeError, known: { triggerId?: string; 
   const triggerId = err.triggerId ?? known.triggerId;
   const jobId = err.jobId ?? known.jobId;
   if (triggerId === err.triggerId && jobId === err.jobId) return err;
-  const copy = new FlinkNodeError(err.code, err.message, { ...pickFields(err), triggerId, jobId });
+  const copy = new FlinkNodeError(err.code, err.message, { ...pickFields(err), triggerId, jobId, report: err.report });
   copy.stack = err.stack;
   return copy;
 }
@@ -73,5 +76,8 @@ export function toNodeError(err: unknown, redact: Redact): FlinkNodeError {
 /** `msg.error` as the error output sends it: the shape a Catch node gives, plus Flink's specifics. */
 export function errorProperty(err: FlinkNodeError, node: Node): Record<string, unknown> {
   const { method: _method, path: _path, ...shown } = pickFields(err); // the request itself stays out of flows
-  return { message: err.toString(), code: err.code, ...shown, source: { id: node.id, type: node.type, name: node.name } };
+  return {
+    message: err.toString(), code: err.code, ...shown, ...(err.report ? { report: err.report } : {}),
+    source: { id: node.id, type: node.type, name: node.name },
+  };
 }

@@ -23,6 +23,8 @@ export interface OperationContext {
   onProgress(progress: Progress): void;
   /** The trigger id the client has reported through onProgress so far, if any. */
   reportedTriggerId(): string | undefined;
+  /** Shows what the operation does now (a step of it) in the status while it runs. */
+  showActivity(activity: string): void;
 }
 
 export interface OperationResult {
@@ -49,7 +51,7 @@ export interface RunnerOptions {
 }
 
 /** Properties an earlier failed attempt of this node may have left on the message; its success removes them. */
-const FAILURE_PROPERTIES = ['error', 'triggerId', 'jobState'] as const;
+const FAILURE_PROPERTIES = ['error', 'triggerId', 'jobState', 'report'] as const;
 
 /** Whether msg.error was reported by this node (an earlier attempt): another node's error travels on. */
 function isOwnError(error: unknown, nodeId: string): boolean {
@@ -127,6 +129,7 @@ export class OperationRunner {
       };
       const result = await operation({
         msg, signal: controller.signal, client, resolveJobId, onProgress, reportedTriggerId: () => triggerId,
+        showActivity: (activity) => status.describe(token, activity),
       });
       if (isOwnError(msg.error, this.options.node.id)) for (const property of FAILURE_PROPERTIES) delete msg[property];
       msg.payload = result.payload;
@@ -156,6 +159,7 @@ export class OperationRunner {
     if (error.triggerId !== undefined) msg.triggerId = error.triggerId;
     if (error.jobId !== undefined) msg.jobId = error.jobId;
     if (error.jobState !== undefined) msg.jobState = error.jobState;
+    if (error.report !== undefined) msg.report = error.report;
     done(error);
   }
 }

@@ -15,6 +15,8 @@ interface Running {
   startedAt: number;
   /** When the outage the operation is polling through began (Flink unreachable or answering 5xx). */
   outageSince?: number;
+  /** What this operation does now (a step of it), when it says so. */
+  activity?: string;
 }
 
 /**
@@ -48,6 +50,14 @@ export class ActivityStatus {
     const outageSince = progress.outage ? (running.outageSince ?? Date.now() - progress.outage.forMs) : undefined;
     if (running.outageSince === outageSince) return;
     running.outageSince = outageSince;
+    this.showSoon();
+  }
+
+  /** What one operation does now (e.g. an upgrade's step): shown instead of the node's activity while it alone runs. */
+  describe(token: symbol, activity: string): void {
+    const running = this.running.get(token);
+    if (!running || running.activity === activity) return;
+    running.activity = activity;
     this.showSoon();
   }
 
@@ -89,6 +99,7 @@ export class ActivityStatus {
   private show(): void {
     if (this.running.size === 0) return;
     const count = this.running.size > 1 ? `${this.running.size}× ` : '';
+    const activity = this.running.size === 1 ? ([...this.running.values()][0]!.activity ?? this.activity) : this.activity;
     let oldest = Infinity;
     let outageSince = Infinity;
     for (const running of this.running.values()) {
@@ -96,7 +107,7 @@ export class ActivityStatus {
       outageSince = Math.min(outageSince, running.outageSince ?? Infinity);
     }
     this.set(outageSince === Infinity
-      ? { fill: 'blue', shape: 'ring', text: `${count}${this.activity} ${formatElapsed(Date.now() - oldest)}` }
+      ? { fill: 'blue', shape: 'ring', text: `${count}${activity} ${formatElapsed(Date.now() - oldest)}` }
       : { fill: 'yellow', shape: 'ring', text: `${count}${this.outageText(formatElapsed(Date.now() - outageSince))}` });
   }
 

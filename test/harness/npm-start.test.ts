@@ -117,6 +117,7 @@ describe('npm start (dist/test/flink/main.js)', function () {
     // npm start's cluster keeps Flink's default scheduler; test/nodes/examples.test.ts runs this example on an adaptive one.
     'Time-of-day rescale/rescale': 'rescaling in place needs the adaptive scheduler, which npm start\'s cluster does not run',
     'Time-of-day rescale/run job': 'its job, clickstream-sessions, already runs under npm start',
+    'Blue-green upgrade/upgrade with rollback': 'it runs when a jar is POSTed to its endpoint; test/nodes/examples.test.ts posts them',
   };
 
   it('every example tab in the editor: each button pressed and the sample alert posted end green, no error in the debug sidebar, the effects in Flink', async function () {

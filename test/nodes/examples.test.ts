@@ -72,7 +72,7 @@ describe('the example flows', function () {
 
   it('are flat arrays of nodes that use every non-config node type of the package', function () {
     const files = readdirSync(EXAMPLES_DIR).filter((f) => f.endsWith('.json'));
-    assert.equal(files.length, 4);
+    assert.equal(files.length, 5);
     const used = new Set<string>();
     for (const file of files) {
       const flow = JSON.parse(readFileSync(path.join(EXAMPLES_DIR, file), 'utf8')) as unknown[];
@@ -332,6 +332,76 @@ describe('the example flows', function () {
       const evening = await press('at 20:00: parallelism 1', 'rescaled');
       assert.equal(evening.payload.jobId, deployed);
       assert.deepEqual(await parallelismInFlink(deployed), [1]);
+    });
+  });
+
+  describe('blue-green upgrade', function () {
+    let server: http.Server | undefined;
+    const started = new Set<string>();
+    const uploaded = new Set<string>();
+
+    afterEach(async function () {
+      if (server?.listening) await new Promise((resolve) => server!.close(resolve));
+      server = undefined;
+      await Promise.all([...started].map((jobId) => cancelJob(flink.url, jobId)));
+      await Promise.all([...uploaded].map((jarId) => fetch(`${flink.url}/jars/${jarId}`, { method: 'DELETE' }).then((r) => r.arrayBuffer())));
+      started.clear();
+      uploaded.clear();
+    });
+
+    /** Loads the example with Node-RED's HTTP-in routes served on a port of their own; returns its base URL. */
+    async function serve(flow: Example): Promise<string> {
+      await helper.load([...FLINK_NODES, ...CORE_NODES, (red: { httpNode: http.RequestListener }) => {
+        server = http.createServer(red.httpNode);
+      }], flow);
+      await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+      return `http://127.0.0.1:${(server!.address() as AddressInfo).port}/flink/upgrade`;
+    }
+
+    async function post(url: string, init: RequestInit): Promise<{ status: number; body: Record<string, any> }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+      const response = await fetch(url, { method: 'POST', ...init, signal: AbortSignal.timeout(120_000) });
+      const body = await response.json() as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+      for (const id of [body.newJobId, body.rollbackJobId]) if (id) started.add(id as string);
+      for (const id of [body.jarId, body.newJarId]) if (id && id !== flink.jarId) uploaded.add(id as string);
+      return { status: response.status, body };
+    }
+
+    it('upgrades the tab\'s job from a raw-body jar, then rolls back from a broken multipart one, answering each request', async function () {
+      requireLocalFlink(this, flink, 'reads the fixture jar from disk');
+      const { jobId, jobName } = await suite.startJob('example-upgrade', { fixture: { entryClass: 'CounterJob', args: ['500'] } });
+      const flow = example('Blue-green upgrade.json', flink.url, jobName);
+      const url = await serve(flow);
+      const results = collect(byName(flow, 'upgraded or rolled back', 'debug').id);
+      const jar = readFileSync(path.join(projectRoot, '.cache', 'jobs', flink.version, 'fixture-jobs.jar'));
+
+      // A job `npm start` ran, not this plugin: the first upgrade says which jar it came from.
+      const previous = new URLSearchParams({ previousJarId: flink.jarId, previousEntryClass: 'CounterJob', previousArgs: JSON.stringify([jobName, '500']) });
+      const first = await post(`${url}/raw?name=counter-v2.jar&${previous}`, { headers: { 'content-type': 'application/octet-stream' }, body: jar });
+      assert.equal(first.status, 200, JSON.stringify(first.body));
+      assert.equal(first.body.oldJobId, jobId);
+      assert.equal(first.body.rolledBack, false);
+      assert.equal(await waitForJobState(flink.url, jobId, ['FINISHED']), 'FINISHED');
+      assert.equal((await (await fetch(`${flink.url}/jobs/${first.body.jobId}`)).json() as { state: string }).state, 'RUNNING');
+
+      // The second upgrade finds the first one's record; its jar breaks at once, so the first one's jar runs again.
+      const form = new FormData();
+      form.append('jarfile', new Blob([jar], { type: 'application/java-archive' }), 'counter-broken.jar');
+      const second = await post(`${url}?entryClass=BrokenCounterJob`, { body: form });
+      assert.equal(second.status, 200, JSON.stringify(second.body));
+      assert.equal(second.body.oldJobId, first.body.jobId);
+      assert.equal(second.body.rolledBack, true);
+      assert.match(second.body.rollbackReason, /BrokenCounterJob fails on its first record/);
+      assert.equal(second.body.jarId, first.body.jarId, 'the previous (first upgrade\'s) jar runs again');
+      assert.equal((await (await fetch(`${flink.url}/jobs/${second.body.jobId}`)).json() as { state: string; name: string }).state, 'RUNNING');
+      assert.deepEqual(results.map((m) => m.payload.rolledBack), [false, true], 'both results went to the debug node');
+    });
+
+    it('answers 400 when the request has no jar, before touching the job', async function () {
+      const flow = example('Blue-green upgrade.json', flink.url, 'no-such-job');
+      const url = await serve(flow);
+      const answer = await post(`${url}/raw`, { headers: { 'content-type': 'application/octet-stream' }, body: new Uint8Array() });
+      assert.equal(answer.status, 400);
+      assert.match(answer.body.error, /POST the jar/);
     });
   });
 });

@@ -10,6 +10,7 @@ import flinkJobWatch from '../../nodes/flink-job-watch';
 import flinkListJobs from '../../nodes/flink-list-jobs';
 import flinkRescale from '../../nodes/flink-rescale';
 import flinkRunJob from '../../nodes/flink-run-job';
+import flinkUpgrade from '../../nodes/flink-upgrade';
 import flinkSavepoint from '../../nodes/flink-savepoint';
 import flinkSavepoints from '../../nodes/flink-savepoints';
 import flinkStop from '../../nodes/flink-stop';
@@ -23,7 +24,7 @@ export { helper };
 /** Every node module of the package, as helper.load takes them. */
 export const FLINK_NODES: unknown[] = [
   flinkCluster, flinkListJobs, flinkJobStatus, flinkCancel, flinkSavepoint, flinkStop, flinkCheckpoint,
-  flinkDisposeSavepoint, flinkJobInfo, flinkJobWatch, flinkSavepoints, flinkJobHealth, flinkRunJob, flinkRescale,
+  flinkDisposeSavepoint, flinkJobInfo, flinkJobWatch, flinkSavepoints, flinkJobHealth, flinkRunJob, flinkRescale, flinkUpgrade,
 ];
 
 export type FlowNode = Record<string, unknown> & { id: string; type: string };

@@ -1,0 +1,86 @@
+import { clusterOf } from './lib/cluster-node';
+import { deploymentRecord, lastDeployment, recordDeployment } from './lib/deployments';
+import { FlinkNodeError, invalidArgument, toNodeError } from './lib/errors';
+import { registerOperationNode, type FlowNodeSettings } from './lib/flow-node';
+import { jarSourceInput, obtainJar, releaseJar, type JarSettings } from './lib/jar-source';
+import { booleanInput, savepointInputs, type SavepointSettings } from './lib/message-input';
+import type { NodeAPI } from 'node-red';
+import {
+  checkpointFallbackInput, previousInput, recordedRun, rollbackInput, upgradeRunInputs, verifyWindowSetting, type UpgradeSettings,
+} from './lib/upgrade-inputs';
+import { runOptions, runUpgrade, type StepName } from './lib/upgrade-steps';
+
+interface FlinkUpgradeSettings extends FlowNodeSettings, JarSettings, UpgradeSettings, SavepointSettings {
+  /** Emit MAX_WATERMARK before the stop (off: the new jar resumes the job). */
+  drain?: boolean;
+}
+
+/**
+ * flink-upgrade: stop with a savepoint, run the new jar from it, verify, roll back to the previous jar on failure.
+ * msg.payload = { oldJobId, newJobId, jobId, savepoint, snapshot, steps, rolledBack, rollbackReason?, ... }.
+ */
+export = function (RED: NodeAPI): void {
+  registerOperationNode<FlinkUpgradeSettings>(RED, 'flink-upgrade', {
+    activity: 'activity.upgrade',
+    async run({ client, signal, msg, resolveJobId, onProgress, showActivity }, settings, { t }) {
+      // Everything the message and the node say is checked before anything changes on the cluster.
+      const source = jarSourceInput(settings, msg);
+      const inputs = upgradeRunInputs(settings, msg);
+      const stop = { ...savepointInputs(settings, msg), drain: booleanInput(msg, 'drain', settings.drain === true) };
+      const rollback = rollbackInput(settings, msg);
+      const checkpointFallback = checkpointFallbackInput(settings, msg);
+      const verifyWindowMs = verifyWindowSetting(settings);
+      const fromMessage = previousInput(msg);
+      if (rollback && inputs.claimMode === 'CLAIM') throw invalidArgument(t('errors.claimWithRollback'));
+      const cluster = clusterOf(RED, settings.cluster);
+      const state = cluster?.state();
+      const redact = cluster?.redact ?? ((text: string) => text);
+
+      const oldJobId = await resolveJobId();
+      const { jobName } = await client.getJobDetails(oldJobId, { signal });
+      const recorded = fromMessage ? undefined : recordedRun(state ? await lastDeployment(state, jobName) : undefined, oldJobId);
+      const previous = fromMessage ?? recorded;
+      if (rollback && !previous) throw invalidArgument(t('errors.noPreviousJar', { jobName, jobId: oldJobId }));
+
+      const jar = await obtainJar(client, source, signal);
+      const stepLabels: Record<StepName, string> = {
+        stop: t('step.stop'), checkpointFallback: t('step.checkpointFallback'), run: t('step.run'),
+        verify: t('step.verify'), cancelNew: t('step.cancelNew'), rollback: t('step.rollback'),
+      };
+      const result = await runUpgrade(client, {
+        oldJobId,
+        // What the message or the node leave out is carried over from the previous deployment.
+        next: {
+          jarId: jar.jarId,
+          ...(previous ? runOptions(previous) : {}),
+          ...inputs,
+        },
+        ...(rollback && previous ? { previous } : {}),
+        stop, verifyWindowMs, checkpointFallback,
+      }, { signal, onProgress, redact, onStep: (step) => showActivity(stepLabels[step]) }).catch(async (err: unknown) => {
+        // A jar this message uploaded and nothing ran from (the stop failed) is of no use: it goes.
+        const ran = (err as FlinkNodeError).report?.newJobId !== undefined;
+        if (!ran) await releaseJar(client, jar, signal).catch(() => undefined);
+        throw err;
+      });
+
+      if (state) {
+        try {
+          const running = await client.getJobDetails(result.jobId, { signal });
+          const { jarId, ...run } = result.running;
+          await recordDeployment(state, deploymentRecord(running, jarId, { ...run, savepointPath: result.savepoint }, false));
+        } catch (err) {
+          throw new FlinkNodeError('FLINK_INTERNAL', t('errors.notRecorded', { jobId: result.jobId, reason: toNodeError(err, redact).message }), {
+            jobId: result.jobId, report: { ...result },
+          });
+        }
+      }
+      msg.jobId = result.jobId;
+      const { running: _running, ...payload } = result;
+      return {
+        payload: { ...payload, jarId: result.running.jarId, newJarId: jar.jarId },
+        status: result.rolledBack ? t('status.rolledBack') : t('status.upgraded'),
+      };
+    },
+  });
+};

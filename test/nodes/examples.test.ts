@@ -84,6 +84,19 @@ describe('the example flows', function () {
     assert.deepEqual(types.filter((type) => !used.has(type)), [], 'node types missing from the examples');
   });
 
+  it('give each node an id no other example uses, so a user can import them all into one Node-RED', function () {
+    const owner = new Map<string, string>();
+    const shared: string[] = [];
+    for (const file of readdirSync(EXAMPLES_DIR).filter((f) => f.endsWith('.json'))) {
+      for (const { id } of JSON.parse(readFileSync(path.join(EXAMPLES_DIR, file), 'utf8')) as FlowNode[]) {
+        const first = owner.get(id);
+        if (first !== undefined) shared.push(`${id} in ${first} and ${file}`);
+        owner.set(id, file);
+      }
+    }
+    assert.deepEqual(shared, []);
+  });
+
   it('scheduled savepoint with retention: takes savepoints of the named job, its catalog keeps the last 3 and disposes older ones; list and dispose by hand', async function () {
     requireLocalFlink(this, flink, 'reads savepoint files from disk');
     const { jobId, jobName } = await suite.startJob('example-retention');

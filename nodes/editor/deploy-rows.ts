@@ -3,7 +3,7 @@
 import { checkboxRow } from './form-row';
 import { shared } from './i18n';
 import { select, text } from './own-rows';
-import type { PropertyDef, Row } from './row';
+import { isUnset, type PropertyDef, type Row } from './row';
 
 /** Flink's largest parallelism (2^15), as the runtime checks it. */
 const MAX_PARALLELISM = 32768;
@@ -18,9 +18,9 @@ const parsesAs = (value: string, accepts: (parsed: unknown) => boolean): boolean
 };
 
 /** A shared text row with a check of what it holds. */
-const checkedText = (property: string, icon: string, validate: PropertyDef['validate']): Row => {
+const checkedText = (property: string, icon: string, validate: NonNullable<PropertyDef['validate']>): Row => {
   const row = text(property, icon, shared);
-  return { ...row, defaults: { [property]: { value: '', validate } } };
+  return { ...row, defaults: { [property]: { value: '', validate: (v, options) => isUnset(v) || validate(v, options) } } };
 };
 
 /** Where the jar comes from when the message brings none: a file on the Node-RED host, or an uploaded jar's id. */

@@ -1,6 +1,6 @@
 import { shared } from './i18n';
 import { labelledRow, textInput } from './form-row';
-import type { Row } from './row';
+import { isUnset, type Row } from './row';
 
 /** The longest a timer can hold, in seconds (about 24.8 days). */
 const MAX_TIMER_SECONDS = 2147483.647;
@@ -13,19 +13,22 @@ export const timeout = (defaultSeconds: number): Row => ({
   defaults: {
     timeout: {
       value: '',
-      validate: (v, _options) => v === '' || (Number(v) > 0 && Number(v) <= MAX_TIMER_SECONDS) || RED._(shared('errors.timeout')),
+      validate: (v, _options) => isUnset(v) || (Number(v) > 0 && Number(v) <= MAX_TIMER_SECONDS) || RED._(shared('errors.timeout')),
     },
   },
   html: () => labelledRow('timeout', 'clock-o', shared('label.timeout'), secondsInput('timeout', defaultSeconds)),
 });
 
-/** How often a node polls (`interval`, or another property of the node's, labelled by its own catalog). */
+/**
+ * How often a node polls: `interval` (required), or another interval of the node's, labelled by its own catalog
+ * and optional (empty, or missing from an older flow, takes the node's default).
+ */
 export const interval = (defaultSeconds: number, property = 'interval', icon = 'repeat'): Row => ({
   defaults: {
     [property]: {
       value: defaultSeconds,
-      required: true,
-      validate: (v, _options) => (Number(v) >= 0.1 && Number(v) <= MAX_TIMER_SECONDS) || RED._(shared('errors.interval')),
+      required: property === 'interval',
+      validate: (v, _options) => (property !== 'interval' && isUnset(v)) || (Number(v) >= 0.1 && Number(v) <= MAX_TIMER_SECONDS) || RED._(shared('errors.interval')),
     },
   },
   html: (own) => labelledRow(property, icon, own(`label.${property}`), secondsInput(property)),

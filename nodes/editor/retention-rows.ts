@@ -1,7 +1,7 @@
 // The retention a flink-savepoints node applies: how many savepoints of a job to keep, and for how long.
 import { labelledRow, textInput } from './form-row';
 import { ownLabels } from './i18n';
-import type { Row } from './row';
+import { isUnset, type Row } from './row';
 
 const own = ownLabels('flink-savepoints');
 
@@ -14,7 +14,7 @@ const optionalNumber = (property: string, icon: string, value: number | '', vali
     [property]: {
       value,
       validate(this: { _: (key: string) => string }, v: string, _options?: unknown) {
-        return String(v).trim() === '' || valid(Number(v)) || this._(own(`errors.${property}`));
+        return isUnset(v) || valid(Number(v)) || this._(own(`errors.${property}`));
       },
     },
   },

@@ -4,6 +4,12 @@ import type { Labels } from './i18n';
  * A property in a node's `defaults`; `validate` returns true, or false or a message when the value is wrong. It
  * must declare both parameters: Node-RED shows the message only for a validator that takes two.
  */
+/**
+ * An optional setting left empty, or missing from a flow saved before the setting existed: the node's default
+ * applies, so its validator must accept it.
+ */
+export const isUnset = (value: unknown): boolean => value === undefined || value === null || String(value).trim() === '';
+
 export interface PropertyDef {
   value: unknown;
   required?: boolean;

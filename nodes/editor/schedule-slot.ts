@@ -1,6 +1,6 @@
 import { shared } from './i18n';
 import { labelledRow, textInput } from './form-row';
-import type { Row } from './row';
+import { isUnset, type Row } from './row';
 
 /** A week, as the runtime allows (nodes/lib/idempotency.ts). */
 const MAX_SLOT_MINUTES = 7 * 24 * 60;
@@ -13,7 +13,7 @@ export const scheduleSlot = (): Row => ({
   defaults: {
     slotMinutes: {
       value: '',
-      validate: (v, _options) => v === '' || (Number.isInteger(Number(v)) && Number(v) >= 1 && Number(v) <= MAX_SLOT_MINUTES) || RED._(shared('errors.slotMinutes')),
+      validate: (v, _options) => isUnset(v) || (Number.isInteger(Number(v)) && Number(v) >= 1 && Number(v) <= MAX_SLOT_MINUTES) || RED._(shared('errors.slotMinutes')),
     },
   },
   html: () => labelledRow('slotMinutes', 'calendar-check-o', shared('label.slotMinutes'),

@@ -282,10 +282,11 @@ for (const version of clientTestVersions()) describe(`FlinkClusterClient against
       assert.equal(config.enabled, true);
       assert.equal(config.intervalMs, 60_000);
       assert.equal(typeof config.timeoutMs, 'number');
+      assert.equal(config.retainedOnCancel, false, 'Flink\'s default retention: no externalized checkpoints');
       const unchecked = await client.runJar(flink.jarId, { entryClass: 'BoundedCountersJob', args: ['100000000000', 'client-no-checkpoints'], parallelism: 1 });
       try {
         assert.deepEqual({ ...(await client.getCheckpointConfig(unchecked)), timeoutMs: 0, tolerableFailedCheckpoints: 0 },
-          { enabled: false, intervalMs: null, timeoutMs: 0, tolerableFailedCheckpoints: 0 });
+          { enabled: false, intervalMs: null, timeoutMs: 0, tolerableFailedCheckpoints: 0, retainedOnCancel: false });
       } finally {
         await client.cancel(unchecked);
       }

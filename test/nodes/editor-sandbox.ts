@@ -5,7 +5,7 @@ import { projectRoot } from '../flink/paths';
 
 /** A node definition as the editor scripts hand it to `RED.nodes.registerType`. */
 export interface EditorDefinition {
-  defaults: Record<string, { value: unknown; required?: boolean; type?: string; validate?: (this: unknown, value: unknown) => unknown }>;
+  defaults: Record<string, { value: unknown; required?: boolean; type?: string; validate?: (this: unknown, value: unknown, options?: unknown) => unknown }>;
   paletteLabel?: string | ((this: unknown) => string);
   label?: string | ((this: unknown) => string);
   outputLabels?: string | string[] | ((this: unknown, index: number) => string);

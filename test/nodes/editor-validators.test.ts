@@ -24,5 +24,15 @@ describe('editor validators', function () {
         }
       }
     });
+
+    it(`${type}: a flow saved before one of its optional properties existed opens without a warning (the property is undefined there)`, function () {
+      const definition = runEditor(type).definition;
+      assert.ok(definition, `${type} registers`);
+      const refused = Object.entries(definition.defaults)
+        .filter(([, property]) => property.validate && !property.required)
+        .filter(([, property]) => property.validate!.call({}, undefined, {}) !== true)
+        .map(([name]) => name);
+      assert.deepEqual(refused, []);
+    });
   }
 });

@@ -72,7 +72,7 @@ function stepsOf(payload: { steps: Array<{ step: string; result: string }> }): s
 }
 
 /**
- * Jobs and jars a test made, cleaned up after it: jobs canceled (the cluster has 4 slots), uploaded jars deleted.
+ * Jobs and jars a test made, cleaned up after it: jobs canceled (the shared cluster has 6 slots), uploaded jars deleted.
  */
 function tracked(): { jobs: Set<string>; jars: Set<string>; flink?: TestFlink } {
   const made = { jobs: new Set<string>(), jars: new Set<string>(), flink: undefined as TestFlink | undefined };

@@ -15,7 +15,7 @@ const ALLOWED: Array<[RegExp, string]> = [
   [/^dist\/src\/[\w-]+\.js$/, 'the client library, the package main export'],
   [/^dist\/src\/[\w-]+\.d\.ts$/, 'the client library\'s type declarations (package.json "types")'],
   [/^dist\/nodes\/[\w-]+\.(js|html)$/, 'the nodes: runtime and editor'],
-  [/^dist\/nodes\/lib\/[\w-]+\.js$/, 'code the nodes share'],
+  [/^dist\/nodes\/lib\/(health\/)?[\w-]+\.js$/, 'code the nodes share'],
   [/^dist\/nodes\/locales\/[\w-]+\/[\w-]+\.(json|html)$/, 'labels, messages and help'],
   [/^dist\/nodes\/icons\/[\w.-]+\.(svg|png)$/, 'node icons'],
   [/^resources\/flink-editor\.js$/, 'the editor script the nodes share, served by Node-RED from resources/'],

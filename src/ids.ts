@@ -31,8 +31,10 @@ export function checkVertexId(vertexId: unknown): string {
 }
 
 /** A jar id as `uploadJar` returns it and `GET /jars` lists it: a file name ending in `.jar`, no path. */
+export const JAR_ID_PATTERN = /^[\w.-]+\.jar$/;
+
 export function checkJarId(jarId: unknown): string {
-  if (typeof jarId !== 'string' || !/^[\w.-]+\.jar$/.test(jarId)) {
+  if (typeof jarId !== 'string' || !JAR_ID_PATTERN.test(jarId)) {
     throw invalidArgument(`${describe(jarId)} is not a jar id from uploadJar or listJars`);
   }
   return jarId;

@@ -1,7 +1,7 @@
 export { FlinkClusterClient } from './cluster-client';
 export { JobClient, type JobBoundOperations } from './job-client';
 export { FlinkError, FlinkErrorCodes, isFlinkError, type FlinkErrorCode } from './errors';
-export { checkJobId, newJobId, newTriggerId } from './ids';
+export { checkJobId, JAR_ID_PATTERN, newJobId, newTriggerId } from './ids';
 export { JOB_STATES, TERMINAL_JOB_STATES } from './job-states';
 export { DEFAULT_RETRY } from './retry';
 /** Every public type: options, results, progress. */

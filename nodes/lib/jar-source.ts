@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { FlinkClusterClient } from '../../src';
+import { JAR_ID_PATTERN, type FlinkClusterClient } from '../../src';
 import { invalidArgument } from './errors';
 import type { NodeMessage } from 'node-red';
 import { checkString, describeValue, isGiven, malformed, settingString } from './values';
@@ -29,8 +29,6 @@ export interface ObtainedJar {
   uploaded: boolean;
 }
 
-/** A jar id as Flink lists it: a file name ending in .jar (Flink's upload names it `<uuid>_<name>.jar`). */
-const JAR_ID = /^[\w.-]+\.jar$/;
 /** Every jar is a zip archive: its first bytes are a local file header. */
 const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 /** The name a jar from msg.payload gets when the message carries no msg.filename. */
@@ -39,7 +37,7 @@ const DEFAULT_UPLOAD_NAME = 'flow-upload.jar';
 /** A jar id given in `property`: the file name Flink lists, not a path. */
 export function checkJarId(property: string, value: unknown): string {
   const id = checkString(property, value);
-  if (!JAR_ID.test(id)) throw malformed(property, 'an uploaded jar\'s id as Flink lists it (e.g. "1f0e…_job.jar")', value);
+  if (!JAR_ID_PATTERN.test(id)) throw malformed(property, 'an uploaded jar\'s id as Flink lists it (e.g. "1f0e…_job.jar")', value);
   return id;
 }
 

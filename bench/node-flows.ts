@@ -8,7 +8,7 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { projectRoot } from '../test/flink/paths';
+import { projectRoot } from '../dev/paths';
 import { alternate, median } from './stats';
 
 const WINDOW = 16;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { FlinkClusterClient, type FlinkClusterClientOptions } from '../../src';
-import { freePort } from '../flink/cluster';
+import { freePort } from '../../dev/flink/cluster';
 import { assertSpecAllowed, caught, json, startStub, type StubServer } from '../support/stub-server';
 
 const JOB = '0123456789abcdef0123456789abcdef';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { decodeJavaValue } from '../../src/java-values';
-import { fixturesDir } from '../flink/paths';
+import { fixturesDir } from '../../dev/paths';
 
 /** Bytes captured from real Flink and from Flink's own serialization; see the file's "about". */
 const captured = JSON.parse(readFileSync(path.join(fixturesDir, 'accumulator-results.json'), 'utf8')) as Record<string, Record<string, string>>;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FlinkClusterClient, newJobId } from '../../src';
-import { cancelJob, ENDLESS_JOB_CLASS } from '../flink/job';
+import { cancelJob, ENDLESS_JOB_CLASS } from '../../dev/flink/job';
 import { clientTestVersions, stopTestFlink, testFlink, type TestFlink } from '../flink/test-cluster';
 import { requireVersionLeg } from '../flink/skips';
 import { caught } from '../support/stub-server';

@@ -3,8 +3,8 @@
  * plugin installed in a fresh Node-RED 4.1, shown in headless Chromium, its flow run against a local Flink.
  */
 import path from 'node:path';
-import { projectRoot } from '../flink/paths';
-import { cancelJob } from '../flink/job';
+import { projectRoot } from '../../dev/paths';
+import { cancelJob } from '../../dev/flink/job';
 import { stopTestFlink, testFlink } from '../flink/test-cluster';
 import { startPackedNodeRed } from '../package/packed-node-red';
 import { nodeRed4 } from '../package/runtimes';

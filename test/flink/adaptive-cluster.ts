@@ -1,6 +1,6 @@
-import { startLocalCluster, type LocalFlinkCluster } from './cluster';
-import { ensureFlinkInstalled, resolveFlinkVersion } from './distribution';
-import { buildFixtureJar, runFixtureJob, uploadJar, type RunOptions } from './job';
+import { startLocalCluster, type LocalFlinkCluster } from '../../dev/flink/cluster';
+import { ensureFlinkInstalled, resolveFlinkVersion } from '../../dev/flink/distribution';
+import { buildFixtureJar, runFixtureJob, uploadJar, type RunOptions } from '../../dev/flink/job';
 
 /** The run's cluster with Flink's adaptive scheduler, the one that rescales a job in place. */
 export interface AdaptiveTestFlink {

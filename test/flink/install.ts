@@ -3,8 +3,8 @@
  * each Flink version the run tests (FLINK_VERSION, default 2.3.0, plus the 1.20 leg unless pinned) into
  * .cache/flink with the fixture jar compiled against it, and the ZooKeeper jars of the HA tests.
  */
-import { ensureFlinkInstalled, resolveFlinkVersion } from './distribution';
-import { buildFixtureJar } from './job';
+import { ensureFlinkInstalled, resolveFlinkVersion } from '../../dev/flink/distribution';
+import { buildFixtureJar } from '../../dev/flink/job';
 import { clientTestVersions } from './test-cluster';
 import { ensureZooKeeperJars } from './zookeeper';
 

@@ -1,6 +1,6 @@
-import { ensureFlinkInstalled, resolveFlinkVersion } from './distribution';
-import { startedFlinkVersions, startLocalCluster, type LocalFlinkCluster } from './cluster';
-import { buildFixtureJar, cancelJob, runFixtureJob, uploadJar, type RunOptions } from './job';
+import { ensureFlinkInstalled, resolveFlinkVersion } from '../../dev/flink/distribution';
+import { startedFlinkVersions, startLocalCluster, type LocalFlinkCluster } from '../../dev/flink/cluster';
+import { buildFixtureJar, cancelJob, runFixtureJob, uploadJar, type RunOptions } from '../../dev/flink/job';
 
 /** A Flink cluster the test run shares: local (started once per version, on first use) or `FLINK_URL`. */
 export interface TestFlink {

@@ -4,9 +4,9 @@ import https from 'node:https';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from './cluster';
-import { isRunning, killJvm, killNow, lastLogLines, onProcessExit, startJvm, type Jvm } from './jvm';
-import { projectRoot } from './paths';
+import { freePort } from '../../dev/flink/cluster';
+import { isRunning, killJvm, killNow, lastLogLines, onProcessExit, startJvm, type Jvm } from '../../dev/flink/jvm';
+import { projectRoot } from '../../dev/paths';
 
 /**
  * A standalone ZooKeeper server for Flink's high availability, from Maven Central: the server jar and what

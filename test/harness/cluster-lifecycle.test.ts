@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { startLocalCluster } from '../flink/cluster';
-import { ensureFlinkInstalled, resolveFlinkVersion } from '../flink/distribution';
+import { startLocalCluster } from '../../dev/flink/cluster';
+import { ensureFlinkInstalled, resolveFlinkVersion } from '../../dev/flink/distribution';
 import { FlinkClusterClient } from '../../src';
 import { requireLocalRun } from '../flink/skips';
 

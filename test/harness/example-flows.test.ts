@@ -4,9 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import {
   EXAMPLE_JOBS, exampleJobName, JOB_NAME_ENV, readExampleFlows, repointClusters, sampleAlert, seedFlows, type ExampleFlow, type FlowNode,
-} from '../flink/example-flows';
-import { prepareUserDir } from '../flink/node-red-dev';
-import { projectRoot } from '../flink/paths';
+} from '../../dev/example-flows';
+import { prepareUserDir } from '../../dev/node-red';
+import { projectRoot } from '../../dev/paths';
 
 const FLINK = 'http://127.0.0.1:8081';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { testFlink } from '../flink/test-cluster';
-import { DEFAULT_FLINK_VERSION } from '../flink/distribution';
+import { DEFAULT_FLINK_VERSION } from '../../dev/flink/distribution';
 
 interface JobDetails { jid: string; name: string; state: string; vertices: { status: string }[] }
 

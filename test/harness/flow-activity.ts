@@ -1,5 +1,5 @@
 import type { NodeRedEditor } from '../editor/editor-page';
-import type { FlowNode } from '../flink/example-flows';
+import type { FlowNode } from '../../dev/example-flows';
 
 /** The editor's global: used only inside page.evaluate, where it exists. */
 declare const RED: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- the editor global, untyped here

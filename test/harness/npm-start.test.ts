@@ -7,10 +7,10 @@ import { FlinkClusterClient } from '../../src';
 import { launchChromium } from '../editor/browser';
 import { NodeRedEditor } from '../editor/editor-page';
 import { fromCheckpointStatistics } from '../flink/checkpoint-history';
-import { freePort } from '../flink/cluster';
-import { EXAMPLE_JOBS, readExampleFlows, sampleAlert, type FlowNode } from '../flink/example-flows';
-import { runFixtureJob, waitForJobState } from '../flink/job';
-import { localPath, projectRoot } from '../flink/paths';
+import { freePort } from '../../dev/flink/cluster';
+import { EXAMPLE_JOBS, readExampleFlows, sampleAlert, type FlowNode } from '../../dev/example-flows';
+import { runFixtureJob, waitForJobState } from '../../dev/flink/job';
+import { localPath, projectRoot } from '../../dev/paths';
 import { requireLocalRun } from '../flink/skips';
 import { FlowActivity } from './flow-activity';
 
@@ -35,7 +35,7 @@ async function getJson<T>(url: string, headers: Record<string, string> = {}): Pr
   return await response.json() as T;
 }
 
-describe('npm start (dist/test/flink/main.js)', function () {
+describe('npm start (dist/dev/start.js)', function () {
   this.timeout(180_000);
   let main: ChildProcess;
   let output = '';

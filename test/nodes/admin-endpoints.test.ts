@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { makeTestCertificates } from '../support/test-certificates';
-import { freePort } from '../flink/cluster';
-import { cancelJob } from '../flink/job';
+import { freePort } from '../../dev/flink/cluster';
+import { cancelJob } from '../../dev/flink/job';
 import { testFlink, type TestFlink } from '../flink/test-cluster';
 import { ADMIN, startAdminNodeRed, VIEWER, type AdminNodeRed, type AnswerOf } from './admin-node-red';
 import { startStubServer } from '../support/stub-server';

@@ -2,9 +2,9 @@ import { hashSync } from 'bcryptjs';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from '../flink/cluster';
-import { startNodeRed, type RunningNodeRed } from '../flink/node-red-dev';
-import { projectRoot } from '../flink/paths';
+import { freePort } from '../../dev/flink/cluster';
+import { startNodeRed, type RunningNodeRed } from '../../dev/node-red';
+import { projectRoot } from '../../dev/paths';
 
 /** The users of the admin-auth Node-RED: one who may do everything, one who may only read. */
 export const ADMIN = { username: 'admin', password: 'admin-pw-5b1e' };

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fixturesDir } from '../flink/paths';
+import { fixturesDir } from '../../dev/paths';
 import { runEditor } from './editor-sandbox';
 
 interface Definition {

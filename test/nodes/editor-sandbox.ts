@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import vm from 'node:vm';
-import { projectRoot } from '../flink/paths';
+import { projectRoot } from '../../dev/paths';
 
 /** A node definition as the editor scripts hand it to `RED.nodes.registerType`. */
 export interface EditorDefinition {

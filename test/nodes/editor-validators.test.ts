@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { projectRoot } from '../flink/paths';
+import { projectRoot } from '../../dev/paths';
 import { runEditor } from './editor-sandbox';
 
 const nodeTypes = Object.keys((JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { 'node-red': { nodes: Record<string, string> } })['node-red'].nodes);

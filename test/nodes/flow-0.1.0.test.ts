@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { FlinkClusterClient } from '../../src';
 import { fromCheckpointStatistics } from '../flink/checkpoint-history';
-import { cancelJob, waitForJobState } from '../flink/job';
-import { fixturesDir } from '../flink/paths';
+import { cancelJob, waitForJobState } from '../../dev/flink/job';
+import { fixturesDir } from '../../dev/paths';
 import { eventually, FLINK_NODES, helper, nextMessage, statuses, withNodeRed, type FlowNode } from './node-harness';
 
 /* eslint-disable @typescript-eslint/no-require-imports -- Node-RED core node files, without type definitions */

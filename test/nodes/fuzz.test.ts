@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { FlinkClusterClient } from '../../src';
-import { localPath } from '../flink/paths';
+import { localPath } from '../../dev/paths';
 import { type TestFlink } from '../flink/test-cluster';
 import { requireLocalFlink } from '../flink/skips';
 import { UNKNOWN_JOB_ID } from '../support/ids';

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { FlinkClusterClient } from '../../src';
-import { cancelJob, waitForJobState } from '../flink/job';
+import { cancelJob, waitForJobState } from '../../dev/flink/job';
 import { requireLocalFlink } from '../flink/skips';
 import { startFlinkProxy } from './flink-proxy';
 import { clusterConfig, collect, eventually, FLINK_NODES, helper, statuses, testFlow, withNodeRed } from './node-harness';

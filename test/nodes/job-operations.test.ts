@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { cancelJob, waitForJobState } from '../flink/job';
+import { cancelJob, waitForJobState } from '../../dev/flink/job';
 import { type TestFlink } from '../flink/test-cluster';
-import { localPath } from '../flink/paths';
+import { localPath } from '../../dev/paths';
 import { requireLocalFlink } from '../flink/skips';
 import { fromCheckpointStatistics, type HistoryEntry } from '../flink/checkpoint-history';
 import { FlinkClusterClient } from '../../src';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { trackOwnResources } from './resource-tracker';
-import { cancelJob } from '../flink/job';
+import { cancelJob } from '../../dev/flink/job';
 import { type TestFlink } from '../flink/test-cluster';
 import type { SharedClient } from '../../nodes/lib/shared-client';
 import { startFlinkProxy, type FlinkProxy } from './flink-proxy';

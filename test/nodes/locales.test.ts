@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { projectRoot } from '../flink/paths';
+import { projectRoot } from '../../dev/paths';
 import { runEditor, type EditorDefinition } from './editor-sandbox';
 
 /*

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { localPath } from '../flink/paths';
+import { localPath } from '../../dev/paths';
 import type { TestFlink } from '../flink/test-cluster';
 import { startFlinkProxy } from './flink-proxy';
 import { UNKNOWN_JOB_ID } from '../support/ids';

@@ -14,7 +14,7 @@ import flinkUpgrade from '../../nodes/flink-upgrade';
 import flinkSavepoint from '../../nodes/flink-savepoint';
 import flinkSavepoints from '../../nodes/flink-savepoints';
 import flinkStop from '../../nodes/flink-stop';
-import { cancelJob, type RunOptions } from '../flink/job';
+import { cancelJob, type RunOptions } from '../../dev/flink/job';
 import { testFlink, type TestFlink } from '../flink/test-cluster';
 
 helper.init(require.resolve('node-red'));

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from '../flink/cluster';
-import { settingsModule, startNodeRed, type RunningNodeRed } from '../flink/node-red-dev';
-import { projectRoot } from '../flink/paths';
+import { freePort } from '../../dev/flink/cluster';
+import { settingsModule, startNodeRed, type RunningNodeRed } from '../../dev/node-red';
+import { projectRoot } from '../../dev/paths';
 import { runEditor } from './editor-sandbox';
 
 interface PackageJson { name: string; 'node-red': { version: string; nodes: Record<string, string> } }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { FlinkClusterClient, type JobDetails } from '../../src';
 import { adaptiveTestFlink, type AdaptiveTestFlink } from '../flink/adaptive-cluster';
-import { cancelJob } from '../flink/job';
+import { cancelJob } from '../../dev/flink/job';
 import { requireLocalRun, requireVersionLeg } from '../flink/skips';
 import { clientTestVersions } from '../flink/test-cluster';
 import { eventually, helper, FLINK_NODES, operationFlow, uniqueName, withNodeRed } from './node-harness';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { SHARED_CATALOG } from '../../nodes/lib/messages';
-import { projectRoot } from '../flink/paths';
+import { projectRoot } from '../../dev/paths';
 
 const nodesSrc = path.join(projectRoot, 'nodes');
 

@@ -5,8 +5,8 @@ import path from 'node:path';
 import type { NodeMessage } from 'node-red';
 import { FlinkClusterClient } from '../../src';
 import { fromCheckpointStatistics } from '../flink/checkpoint-history';
-import { cancelJob, waitForJobState } from '../flink/job';
-import { localPath } from '../flink/paths';
+import { cancelJob, waitForJobState } from '../../dev/flink/job';
+import { localPath } from '../../dev/paths';
 import { requireLocalFlink, requireVersionLeg } from '../flink/skips';
 import { testFlink, type TestFlink } from '../flink/test-cluster';
 import {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { cancelJob, waitForJobState } from '../flink/job';
-import { projectRoot } from '../flink/paths';
+import { cancelJob, waitForJobState } from '../../dev/flink/job';
+import { projectRoot } from '../../dev/paths';
 import { requireVersionLeg } from '../flink/skips';
 import { clientTestVersions, testFlink, type TestFlink } from '../flink/test-cluster';
 import { FLINK_NODES, helper, roundTrip, statuses, testFlow, uniqueName, withNodeRed } from './node-harness';

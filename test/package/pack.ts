@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { projectRoot } from '../flink/paths';
+import { projectRoot } from '../../dev/paths';
 import { npm } from './runtimes';
 
 /** The package as `npm pack` makes it from the current build: what the palette manager installs. */

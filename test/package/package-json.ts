@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { projectRoot } from '../flink/paths';
+import { projectRoot } from '../../dev/paths';
 
 /** The parts of this repository's package.json the packaging tests read. */
 export interface PackageJson {

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from '../flink/cluster';
-import { settingsModule, startNodeRed, type RunningNodeRed } from '../flink/node-red-dev';
+import { freePort } from '../../dev/flink/cluster';
+import { settingsModule, startNodeRed, type RunningNodeRed } from '../../dev/node-red';
 import { packPlugin, type PackedPlugin } from './pack';
 import { npm, nodeRed4, type NodeRedRuntime } from './runtimes';
 

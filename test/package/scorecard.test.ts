@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import semver from 'semver';
-import { readExampleFlows } from '../flink/example-flows';
-import { projectRoot } from '../flink/paths';
+import { readExampleFlows } from '../../dev/example-flows';
+import { projectRoot } from '../../dev/paths';
 import { editorNodeTypes, readPackageJson, type PackageJson } from './package-json';
 import { nodeRed4, nodeRed5, type NodeRedRuntime } from './runtimes';
 

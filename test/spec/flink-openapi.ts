@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { fixturesDir } from '../flink/paths';
+import { fixturesDir } from '../../dev/paths';
 
 /** A request as it went over the wire: what the spec is asked to allow. */
 export interface SentRequest {

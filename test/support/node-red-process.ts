@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from '../flink/cluster';
-import { startNodeRed, type RunningNodeRed } from '../flink/node-red-dev';
-import { projectRoot } from '../flink/paths';
+import { freePort } from '../../dev/flink/cluster';
+import { startNodeRed, type RunningNodeRed } from '../../dev/node-red';
+import { projectRoot } from '../../dev/paths';
 
 /*
  * A real Node-RED process (this repository's 4.1) with this package loaded from the build (dist/) for tests

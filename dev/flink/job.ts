@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { FlinkDistribution } from './distribution';
-import { fixturesDir, projectRoot } from './paths';
+import { fixturesDir, projectRoot } from '../paths';
 
 const run = promisify(execFile);
 

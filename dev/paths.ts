@@ -12,7 +12,7 @@ function findProjectRoot(from: string): string {
   return dir;
 }
 
-/** The repository root, whether this file runs from `test/` or from the build's `dist/test/`. */
+/** The repository root, whether this file runs from `dev/` or from the build's `dist/dev/`. */
 export const projectRoot = findProjectRoot(__dirname);
 export const fixturesDir = path.join(projectRoot, 'test', 'fixtures');
 

@@ -38,7 +38,7 @@ export interface NodeRedSettings {
 export const DEV_CONTEXT_STORAGE = { default: { module: 'localfilesystem' } };
 
 /** Node-RED settings for a machine without a network: loopback only; telemetry, update checks, the palette catalogue and tours off. */
-export function settingsModule(settings: NodeRedSettings, writtenBy = '`npm start` (test/flink/node-red-dev.ts)'): string {
+export function settingsModule(settings: NodeRedSettings, writtenBy = '`npm start` (dev/node-red.ts)'): string {
   const content = {
     flowFile: 'flows.json',
     flowFilePretty: true,

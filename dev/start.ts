@@ -6,11 +6,11 @@
  * NODE_RED_USER_DIR (default .cache/node-red-dev).
  */
 import path from 'node:path';
-import { startLocalCluster, type LocalFlinkCluster } from './cluster';
-import { ensureFlinkInstalled, resolveFlinkVersion } from './distribution';
+import { startLocalCluster, type LocalFlinkCluster } from './flink/cluster';
+import { ensureFlinkInstalled, resolveFlinkVersion } from './flink/distribution';
 import { EXAMPLE_JOBS } from './example-flows';
-import { buildFixtureJar, runFixtureJob, uploadJar } from './job';
-import { assertPortFree, prepareUserDir, startNodeRed, type RunningNodeRed } from './node-red-dev';
+import { buildFixtureJar, runFixtureJob, uploadJar } from './flink/job';
+import { assertPortFree, prepareUserDir, startNodeRed, type RunningNodeRed } from './node-red';
 import { projectRoot } from './paths';
 
 const log = (line: string): void => console.log(`[npm start] ${line}`);

@@ -1,5 +1,5 @@
-import { registerOperationNode, type FlowNodeSettings } from './lib/flow-node';
-import { booleanInput, timeoutSetting } from './lib/message-input';
+import { registerOperationNode, type FlowNodeSettings } from './lib/flow/flow-node';
+import { booleanInput, timeoutSetting } from './lib/flow/message-input';
 import type { NodeAPI } from 'node-red';
 
 interface CancelSettings extends FlowNodeSettings {

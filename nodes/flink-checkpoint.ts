@@ -1,7 +1,7 @@
-import { registerOperationNode, type FlowNodeSettings } from './lib/flow-node';
-import { checkpointTypeInput, timeoutSetting } from './lib/message-input';
+import { registerOperationNode, type FlowNodeSettings } from './lib/flow/flow-node';
+import { checkpointTypeInput, timeoutSetting } from './lib/flow/message-input';
 import type { NodeAPI } from 'node-red';
-import { idempotencyKeyInput, triggerIdOption, type IdempotencySettings } from './lib/idempotency';
+import { idempotencyKeyInput, triggerIdOption, type IdempotencySettings } from './lib/savepoints/idempotency';
 
 interface CheckpointSettings extends FlowNodeSettings, IdempotencySettings {
   /** CONFIGURED or FULL (INCREMENTAL is refused: FLINK-33723); empty for Flink's default (CONFIGURED). */

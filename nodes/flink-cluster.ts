@@ -1,13 +1,13 @@
-import { registerAdminEndpoints } from './lib/admin-endpoints';
-import { clusterEnvironment } from './lib/cluster-environment';
-import type { FlinkClusterNode } from './lib/cluster-node';
-import { CLUSTER_CREDENTIAL_TYPES, type ClusterCredentials } from './lib/cluster-credentials';
-import { clientOptions, type ClusterSettings } from './lib/cluster-options';
-import { clusterState, type ClusterState } from './lib/cluster-state';
-import { secretsOf } from './lib/cluster-secrets';
+import { registerAdminEndpoints } from './lib/cluster/admin-endpoints';
+import { clusterEnvironment } from './lib/cluster/cluster-environment';
+import type { FlinkClusterNode } from './lib/cluster/cluster-node';
+import { CLUSTER_CREDENTIAL_TYPES, type ClusterCredentials } from './lib/cluster/cluster-credentials';
+import { clientOptions, type ClusterSettings } from './lib/cluster/cluster-options';
+import { clusterState, type ClusterState } from './lib/cluster/cluster-state';
+import { secretsOf } from './lib/cluster/cluster-secrets';
 import { secretMasker } from './lib/secret-masker';
 import type { Node, NodeAPI, NodeDef } from 'node-red';
-import { SharedClient } from './lib/shared-client';
+import { SharedClient } from './lib/cluster/shared-client';
 
 /**
  * flink-cluster (config): where a Flink cluster's REST API is and how to reach it. It owns the one client

@@ -1,7 +1,7 @@
-import { registerOperationNode, type FlowNodeSettings } from './lib/flow-node';
-import { savepointPathInput, timeoutSetting } from './lib/message-input';
+import { registerOperationNode, type FlowNodeSettings } from './lib/flow/flow-node';
+import { savepointPathInput, timeoutSetting } from './lib/flow/message-input';
 import type { NodeAPI } from 'node-red';
-import { forgetAfterDisposal } from './lib/savepoint-recorder';
+import { forgetAfterDisposal } from './lib/savepoints/savepoint-recorder';
 
 interface DisposeSettings extends FlowNodeSettings {
   savepointPath?: string;

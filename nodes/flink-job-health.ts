@@ -1,5 +1,5 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeStatus } from 'node-red';
-import { clusterOf } from './lib/cluster-node';
+import { clusterOf } from './lib/cluster/cluster-node';
 import { invalidArgument, toNodeError } from './lib/errors';
 import { HealthEngine, type HealthThresholds } from './lib/health/health-engine';
 import { IncidentMemory } from './lib/health/incident-memory';
@@ -7,8 +7,8 @@ import type { IncidentEvent } from './lib/health/incidents';
 import type { JobHealthSample } from './lib/health/job-sample';
 import { fetchRootCause } from './lib/health/root-cause';
 import { readSendResolved, readThresholds, type ThresholdSettings } from './lib/health/thresholds';
-import type { JobListing } from './lib/job-list-poller';
-import { nameMatcher, stateList, type NameMatch } from './lib/job-filters';
+import type { JobListing } from './lib/jobs/job-list-poller';
+import { nameMatcher, stateList, type NameMatch } from './lib/jobs/job-filters';
 import { runtimeMessages, type Messages } from './lib/messages';
 import { settingSecondsToMs } from './lib/values';
 

@@ -1,8 +1,8 @@
-import { registerOperationNode, type FlowNodeSettings } from './lib/flow-node';
-import type { OperationContext } from './lib/operation-runner';
-import { choiceInput, timeoutSetting, triggerIdInput } from './lib/message-input';
+import { registerOperationNode, type FlowNodeSettings } from './lib/flow/flow-node';
+import type { OperationContext } from './lib/flow/operation-runner';
+import { choiceInput, timeoutSetting, triggerIdInput } from './lib/flow/message-input';
 import type { Messages } from './lib/messages';
-import { savepointResult } from './lib/savepoint-result';
+import { savepointResult } from './lib/flow/savepoint-result';
 import type { NodeAPI } from 'node-red';
 
 interface JobInfoSettings extends FlowNodeSettings {

@@ -1,4 +1,4 @@
-import { registerOperationNode, type FlowNodeSettings } from './lib/flow-node';
+import { registerOperationNode, type FlowNodeSettings } from './lib/flow/flow-node';
 import type { NodeAPI } from 'node-red';
 
 interface JobStatusSettings extends FlowNodeSettings {

@@ -1,9 +1,9 @@
 import { errorProperty, invalidArgument, toNodeError } from './lib/errors';
-import { clusterOf } from './lib/cluster-node';
-import { JobStateTracker, type JobChange } from './lib/job-changes';
-import type { JobListing } from './lib/job-list-poller';
-import { nameMatcher, stateList, type NameMatch } from './lib/job-filters';
-import { summarizeJob } from './lib/job-summary';
+import { clusterOf } from './lib/cluster/cluster-node';
+import { JobStateTracker, type JobChange } from './lib/jobs/job-changes';
+import type { JobListing } from './lib/jobs/job-list-poller';
+import { nameMatcher, stateList, type NameMatch } from './lib/jobs/job-filters';
+import { summarizeJob } from './lib/jobs/job-summary';
 import { runtimeMessages } from './lib/messages';
 import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
 import { settingSecondsToMs } from './lib/values';

@@ -1,6 +1,6 @@
-import { nameMatcher, stateList, type NameMatch } from './lib/job-filters';
-import { summarizeJob } from './lib/job-summary';
-import { registerOperationNode, type FlowNodeSettings } from './lib/flow-node';
+import { nameMatcher, stateList, type NameMatch } from './lib/jobs/job-filters';
+import { summarizeJob } from './lib/jobs/job-summary';
+import { registerOperationNode, type FlowNodeSettings } from './lib/flow/flow-node';
 import type { NodeAPI } from 'node-red';
 
 interface ListJobsSettings extends FlowNodeSettings {

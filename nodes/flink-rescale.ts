@@ -1,10 +1,10 @@
 import { isFlinkError, type FlinkClusterClient, type JobDetails, type JobResourceRequirements, type Progress } from '../src';
 import { FlinkNodeError, invalidArgument } from './lib/errors';
-import { registerOperationNode, type FlowNodeSettings } from './lib/flow-node';
-import { timeoutSetting } from './lib/message-input';
+import { registerOperationNode, type FlowNodeSettings } from './lib/flow/flow-node';
+import { timeoutSetting } from './lib/flow/message-input';
 import type { Messages } from './lib/messages';
 import type { NodeAPI, NodeMessage } from 'node-red';
-import { checkParallelism } from './lib/run-settings';
+import { checkParallelism } from './lib/deploy/run-settings';
 import { isGiven, malformed, settingString } from './lib/values';
 
 interface RescaleSettings extends FlowNodeSettings {

@@ -1,12 +1,12 @@
 import type { JobDetails } from '../src';
-import { clusterOf } from './lib/cluster-node';
-import { deploymentRecord, recordDeployment } from './lib/deployments';
+import { clusterOf } from './lib/cluster/cluster-node';
+import { deploymentRecord, recordDeployment } from './lib/deploy/deployments';
 import { FlinkNodeError, toNodeError, withOperation } from './lib/errors';
-import { registerOperationNode, type FlowNodeSettings } from './lib/flow-node';
-import { jarSourceInput, obtainJar, releaseJar, type JarSettings, type ObtainedJar } from './lib/jar-source';
-import { booleanInput, timeoutSetting } from './lib/message-input';
+import { registerOperationNode, type FlowNodeSettings } from './lib/flow/flow-node';
+import { jarSourceInput, obtainJar, releaseJar, type JarSettings, type ObtainedJar } from './lib/deploy/jar-source';
+import { booleanInput, timeoutSetting } from './lib/flow/message-input';
 import type { NodeAPI } from 'node-red';
-import { runInputs, type RunSettings } from './lib/run-settings';
+import { runInputs, type RunSettings } from './lib/deploy/run-settings';
 
 interface RunJobSettings extends FlowNodeSettings, JarSettings, RunSettings {
   /** Send the result once every vertex is RUNNING (default), or as soon as Flink accepted the job. */

@@ -1,11 +1,11 @@
 import { invalidArgument } from './lib/errors';
-import { registerOperationNode, type FlowNodeSettings } from './lib/flow-node';
-import { savepointInputs, timeoutSetting, type SavepointSettings } from './lib/message-input';
+import { registerOperationNode, type FlowNodeSettings } from './lib/flow/flow-node';
+import { savepointInputs, timeoutSetting, type SavepointSettings } from './lib/flow/message-input';
 import type { NodeAPI } from 'node-red';
-import { savepointResult } from './lib/savepoint-result';
-import { recordTaken } from './lib/savepoint-recorder';
-import { idempotencyKeyInput, triggerIdOption, type IdempotencySettings } from './lib/idempotency';
-import { runInFlight } from './lib/in-flight';
+import { savepointResult } from './lib/flow/savepoint-result';
+import { recordTaken } from './lib/savepoints/savepoint-recorder';
+import { idempotencyKeyInput, triggerIdOption, type IdempotencySettings } from './lib/savepoints/idempotency';
+import { runInFlight } from './lib/flow/in-flight';
 
 interface SavepointNodeSettings extends FlowNodeSettings, SavepointSettings, IdempotencySettings {
   /** Emit { jobId, triggerId } as soon as Flink accepted the trigger. */

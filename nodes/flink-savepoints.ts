@@ -1,15 +1,15 @@
 import type { NodeAPI, NodeMessage } from 'node-red';
-import { clusterOf } from './lib/cluster-node';
-import type { ClusterState } from './lib/cluster-state';
+import { clusterOf } from './lib/cluster/cluster-node';
+import type { ClusterState } from './lib/cluster/cluster-state';
 import { invalidArgument, toNodeError } from './lib/errors';
-import { registerOperationNode, type FlowNodeSettings, type NodeTools } from './lib/flow-node';
-import { jobNameOf } from './lib/job-name';
-import { choiceInput, jobReference, timeoutSetting } from './lib/message-input';
-import type { OperationContext, OperationResult } from './lib/operation-runner';
-import { planRetention, type RetentionPolicy } from './lib/retention';
-import { markDisposalFailed, markDisposed, readDisposedLocations, readSavepoints, recordSavepoints, type SavepointRecord } from './lib/savepoint-catalog';
-import { liveRuns } from './lib/savepoint-history';
-import { adoptable, listSavepoints } from './lib/savepoint-listing';
+import { registerOperationNode, type FlowNodeSettings, type NodeTools } from './lib/flow/flow-node';
+import { jobNameOf } from './lib/flow/job-name';
+import { choiceInput, jobReference, timeoutSetting } from './lib/flow/message-input';
+import type { OperationContext, OperationResult } from './lib/flow/operation-runner';
+import { planRetention, type RetentionPolicy } from './lib/savepoints/retention';
+import { markDisposalFailed, markDisposed, readDisposedLocations, readSavepoints, recordSavepoints, type SavepointRecord } from './lib/savepoints/savepoint-catalog';
+import { liveRuns } from './lib/savepoints/savepoint-history';
+import { adoptable, listSavepoints } from './lib/savepoints/savepoint-listing';
 import { isGiven, malformed } from './lib/values';
 
 interface SavepointsSettings extends FlowNodeSettings {

@@ -1,14 +1,14 @@
-import { clusterOf } from './lib/cluster-node';
-import { deploymentRecord, lastDeployment, recordDeployment } from './lib/deployments';
+import { clusterOf } from './lib/cluster/cluster-node';
+import { deploymentRecord, lastDeployment, recordDeployment } from './lib/deploy/deployments';
 import { FlinkNodeError, invalidArgument, toNodeError } from './lib/errors';
-import { registerOperationNode, type FlowNodeSettings } from './lib/flow-node';
-import { jarSourceInput, obtainJar, releaseJar, type JarSettings } from './lib/jar-source';
-import { booleanInput, savepointInputs, type SavepointSettings } from './lib/message-input';
+import { registerOperationNode, type FlowNodeSettings } from './lib/flow/flow-node';
+import { jarSourceInput, obtainJar, releaseJar, type JarSettings } from './lib/deploy/jar-source';
+import { booleanInput, savepointInputs, type SavepointSettings } from './lib/flow/message-input';
 import type { NodeAPI } from 'node-red';
 import {
   checkpointFallbackInput, previousInput, recordedRun, rollbackInput, upgradeRunInputs, verifyWindowSetting, type UpgradeSettings,
-} from './lib/upgrade-inputs';
-import { runOptions, runUpgrade, type StepName } from './lib/upgrade-steps';
+} from './lib/deploy/upgrade-inputs';
+import { runOptions, runUpgrade, type StepName } from './lib/deploy/upgrade-steps';
 
 interface FlinkUpgradeSettings extends FlowNodeSettings, JarSettings, UpgradeSettings, SavepointSettings {
   /** Emit MAX_WATERMARK before the stop (off: the new jar resumes the job). */

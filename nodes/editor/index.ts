@@ -1,6 +1,6 @@
 // The editor script every flow node's HTML loads from the module's resources folder, as window.FlinkEditor.
 // Each node's HTML loads it, so it may run several times: the first copy stays.
-import { CLUSTER_CREDENTIAL_TYPES } from '../lib/cluster-credentials';
+import { CLUSTER_CREDENTIAL_TYPES } from '../lib/cluster/cluster-credentials';
 import { headerRows } from './cluster-probe';
 import { attachConnectionTest } from './connection-test';
 import { contextStoreSelect } from './context-store';

@@ -2,7 +2,7 @@ import { shared } from './i18n';
 import { labelledRow, textInput } from './form-row';
 import { isUnset, type Row } from './row';
 
-/** A week, as the runtime allows (nodes/lib/idempotency.ts). */
+/** A week, as the runtime allows (nodes/lib/savepoints/idempotency.ts). */
 const MAX_SLOT_MINUTES = 7 * 24 * 60;
 
 /**

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Node, NodeAPI } from 'node-red';
-import { clusterState } from '../../nodes/lib/cluster-state';
+import { clusterState } from '../../nodes/lib/cluster/cluster-state';
 
 type Storage = Record<string, unknown> | undefined;
 

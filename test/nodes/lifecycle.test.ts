@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { trackOwnResources } from './resource-tracker';
 import { cancelJob } from '../../dev/flink/job';
 import { type TestFlink } from '../flink/test-cluster';
-import type { SharedClient } from '../../nodes/lib/shared-client';
+import type { SharedClient } from '../../nodes/lib/cluster/shared-client';
 import { startFlinkProxy, type FlinkProxy } from './flink-proxy';
 import {
   clusterConfig, collect, eventually, FLINK_NODES, helper, roundTrip, statuses, testFlow, uniqueName, withNodeRed,

@@ -60,7 +60,7 @@ describe('the package as Node-RED sees it', function () {
       // Each node type's runtime messages are in its own catalog, the shared ones in flink-cluster's (test/nodes/runtime-messages.test.ts checks which where).
       const runtime = types.flatMap((type) => keysOf((JSON.parse(readFileSync(path.join(nodesSrc, 'locales', 'en-US', `${type}.json`), 'utf8')) as { runtime?: Record<string, unknown> }).runtime ?? {}));
       const sources = readdirSync(nodesSrc).filter((f) => f.endsWith('.ts')).map((f) => path.join(nodesSrc, f))
-        .concat(readdirSync(path.join(nodesSrc, 'lib')).filter((f) => f.endsWith('.ts')).map((f) => path.join(nodesSrc, 'lib', f)));
+        .concat(readdirSync(path.join(nodesSrc, 'lib'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => path.join(nodesSrc, 'lib', f)));
       const asked = sources.flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/\bt\('([\w.]+)'/g)].map((m) => m[1]!));
       const activities = sources.flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/activity: '([\w.]+)'/g)].map((m) => m[1]!));
       assert.ok(asked.length > 10);

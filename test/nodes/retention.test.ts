@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { planRetention, type RetentionPolicy } from '../../nodes/lib/retention';
-import type { SavepointRecord } from '../../nodes/lib/savepoint-catalog';
+import { planRetention, type RetentionPolicy } from '../../nodes/lib/savepoints/retention';
+import type { SavepointRecord } from '../../nodes/lib/savepoints/savepoint-catalog';
 
 const NOW = Date.parse('2026-11-22T12:00:00Z');
 const HOUR = 3_600_000;

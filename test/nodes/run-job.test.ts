@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { FlinkClusterClient } from '../../src';
-import type { FlinkClusterNode } from '../../nodes/lib/cluster-node';
-import { lastDeployment } from '../../nodes/lib/deployments';
+import type { FlinkClusterNode } from '../../nodes/lib/cluster/cluster-node';
+import { lastDeployment } from '../../nodes/lib/deploy/deployments';
 import { ensureFlinkInstalled } from '../../dev/flink/distribution';
 import { buildFixtureJar, cancelJob, waitForJobRunning } from '../../dev/flink/job';
 import { requireVersionLeg } from '../flink/skips';

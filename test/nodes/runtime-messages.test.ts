@@ -24,7 +24,7 @@ function askedIn(file: string): string[] {
 
 describe('runtime messages: each in its node type\'s catalog, the shared ones in flink-cluster\'s', function () {
   const types = readdirSync(nodesSrc).filter((f) => /^flink-.*\.ts$/.test(f)).map((f) => f.replace(/\.ts$/, ''));
-  const libFiles = readdirSync(path.join(nodesSrc, 'lib')).filter((f) => f.endsWith('.ts')).map((f) => path.join(nodesSrc, 'lib', f));
+  const libFiles = readdirSync(path.join(nodesSrc, 'lib'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => path.join(nodesSrc, 'lib', f));
   const shared = runtimeKeys(SHARED_CATALOG);
 
   it('a node type\'s file asks only for its own messages or shared ones', function () {

@@ -12,8 +12,8 @@ import { testFlink, type TestFlink } from '../flink/test-cluster';
 import {
   collector, fileBackedCluster, injectNode, NodeRedProcess, tab, type FlowNode,
 } from '../support/node-red-process';
-import { derivedTriggerId, idempotencyKeyInput } from '../../nodes/lib/idempotency';
-import { MAX_STORED_BUFFER_BYTES, resumedMessage, storableMessage, type InFlightRecord } from '../../nodes/lib/in-flight';
+import { derivedTriggerId, idempotencyKeyInput } from '../../nodes/lib/savepoints/idempotency';
+import { MAX_STORED_BUFFER_BYTES, resumedMessage, storableMessage, type InFlightRecord } from '../../nodes/lib/flow/in-flight';
 import { uniqueName } from './node-harness';
 
 const TAB = 'resume-tab';
@@ -254,7 +254,7 @@ describe('scheduled savepoints without duplicates, and operations that outlive N
       id: 'r1', nodeId: 'stop', kind: 'stop', jobId: redeployedStopJob, triggerId: forgotten,
       startedAt: new Date().toISOString(), msg: { _msgid: 'm1', topic: 'lost' },
     };
-    // Where the cluster state keeps the cluster's records (nodes/lib/cluster-state.ts): a hash of the REST URL.
+    // Where the cluster state keeps the cluster's records (nodes/lib/cluster/cluster-state.ts): a hash of the REST URL.
     const key = `flinkOps_${createHash('sha256').update(flink.url.replace(/\/+$/, '')).digest('hex').slice(0, 16)}_inFlight`;
     const file = path.join(red.userDir, 'context', 'global', 'global.json');
     writeFileSync(file, JSON.stringify({ ...JSON.parse(existsSync(file) ? readFileSync(file, 'utf8') : '{}') as object, [key]: { r1: record } }));

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { FlinkClusterClient } from '../../src';
-import type { JobListing } from '../../nodes/lib/job-list-poller';
-import { SharedClient } from '../../nodes/lib/shared-client';
+import type { JobListing } from '../../nodes/lib/jobs/job-list-poller';
+import { SharedClient } from '../../nodes/lib/cluster/shared-client';
 import { startFlinkProxy, type FlinkProxy } from './flink-proxy';
 import { collect, eventually, FLINK_NODES, helper, statuses, testFlow, withNodeRed, type FlowNode } from './node-harness';
 import { trackOwnResources } from './resource-tracker';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { FlinkError, type JobDetails } from '../../src';
 import type { FlinkNodeError } from '../../nodes/lib/errors';
-import { runUpgrade, type UpgradeClient, type UpgradePlan } from '../../nodes/lib/upgrade-steps';
-import type { Clock } from '../../nodes/lib/upgrade-verify';
+import { runUpgrade, type UpgradeClient, type UpgradePlan } from '../../nodes/lib/deploy/upgrade-steps';
+import type { Clock } from '../../nodes/lib/deploy/upgrade-verify';
 
 /*
  * flink-upgrade's step machine against a scripted client: the order of steps and which calls each outcome makes.

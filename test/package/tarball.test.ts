@@ -15,7 +15,7 @@ const ALLOWED: Array<[RegExp, string]> = [
   [/^dist\/src\/[\w-]+\.js$/, 'the client library, the package main export'],
   [/^dist\/src\/[\w-]+\.d\.ts$/, 'the client library\'s type declarations (package.json "types")'],
   [/^dist\/nodes\/[\w-]+\.(js|html)$/, 'the nodes: runtime and editor'],
-  [/^dist\/nodes\/lib\/(health\/)?[\w-]+\.js$/, 'code the nodes share'],
+  [/^dist\/nodes\/lib\/((cluster|deploy|flow|health|jobs|savepoints)\/)?[\w-]+\.js$/, 'code the nodes share'],
   [/^dist\/nodes\/locales\/[\w-]+\/[\w-]+\.(json|html)$/, 'labels, messages and help'],
   [/^dist\/nodes\/icons\/[\w.-]+\.(svg|png)$/, 'node icons'],
   [/^resources\/flink-editor\.js$/, 'the editor script the nodes share, served by Node-RED from resources/'],
@@ -90,6 +90,10 @@ describe('the packed tarball (npm pack), as the palette manager installs it', fu
       ...Object.values(pkg['node-red'].nodes).map((file) => file.replace(/\.js$/, '.html')),
       ...Object.keys(pkg['node-red'].nodes).flatMap((type) => [`dist/nodes/locales/en-US/${type}.json`, `dist/nodes/locales/en-US/${type}.html`]),
       ...readdirSync(path.join(projectRoot, 'icons')).map((icon) => `dist/nodes/icons/${icon}`),
+      // The code the nodes share, every folder of nodes/lib/ included.
+      ...readdirSync(path.join(projectRoot, 'nodes', 'lib'), { recursive: true, encoding: 'utf8' })
+        .filter((file) => file.endsWith('.ts'))
+        .map((file) => `dist/nodes/lib/${file.split(path.sep).join('/').replace(/\.ts$/, '.js')}`),
       ...readExampleFlows(path.join(projectRoot, 'examples')).map((example) => `examples/${example.name}.json`),
     ];
     const missing = needed.filter((file) => !plugin.files.includes(file));

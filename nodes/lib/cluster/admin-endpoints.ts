@@ -1,0 +1,80 @@
+import type { Request, Response } from 'express';
+import type { NodeAPI } from 'node-red';
+import { FlinkClusterClient, type JobStatusMessage } from '../../../src';
+import { clientOptions } from './cluster-options';
+import { secretsOf } from './cluster-secrets';
+import { editedCluster } from './edited-cluster';
+import { toNodeError } from '../errors';
+import { secretMasker, type Redact } from '../secret-masker';
+
+/** An editor's question gets its answer fast, or its error: one attempt, at most this long per request. */
+const PROBE_TIMEOUT_MS = 10_000;
+
+/**
+ * Both endpoints send a cluster config's stored credentials to a URL and reach any URL the caller names, from the
+ * Node-RED host: only users who may change flows (deploy) may call them, as with core nodes' admin actions.
+ */
+const PERMISSION = 'flink-cluster.write';
+
+type Probe = (client: FlinkClusterClient, signal: AbortSignal) => Promise<object>;
+
+/** RUNNING jobs first (those a user acts on), then by name. */
+function jobList(jobs: JobStatusMessage[]): object {
+  const sorted = [...jobs].sort((a, b) => Number(b.state === 'RUNNING') - Number(a.state === 'RUNNING')
+    || a.jobName.localeCompare(b.jobName));
+  return { jobs: sorted.map((job) => ({ id: job.jobId, name: job.jobName, state: job.state, startTime: job.startTime })) };
+}
+
+const PROBES: Record<string, Probe> = {
+  jobs: async (client, signal) => jobList(await client.listJobs({ signal })),
+  test: async (client, signal) => {
+    const [flinkVersion, overview] = await Promise.all([client.getFlinkVersion({ signal }), client.getClusterOverview({ signal })]);
+    const { taskManagers, slotsTotal, slotsAvailable, jobsRunning, jobsFinished, jobsCancelled, jobsFailed } = overview;
+    return { flinkVersion, taskManagers, slotsTotal, slotsAvailable, jobsRunning, jobsFinished, jobsCancelled, jobsFailed };
+  },
+};
+
+function httpStatus(code: string): number {
+  if (code === 'FLINK_INVALID_ARGUMENT') return 400;
+  if (code === 'FLINK_INTERNAL') return 500;
+  return 502; // Flink, or the way to it, failed
+}
+
+/** Runs one probe for the cluster config in the request body, with a client of its own, closed afterwards. */
+async function answer(RED: NodeAPI, probe: Probe, req: Request, res: Response): Promise<void> {
+  let redact: Redact = (text) => text;
+  let client: FlinkClusterClient | undefined;
+  const controller = new AbortController();
+  res.on('close', () => controller.abort()); // the editor gave up: so do the requests
+  try {
+    const cluster = editedCluster(RED, req.body);
+    const { environment } = cluster;
+    redact = secretMasker(secretsOf(cluster.credentials, cluster.settings, environment));
+    const options = clientOptions(cluster.settings, cluster.credentials, environment);
+    client = new FlinkClusterClient({
+      ...options,
+      timeoutMs: Math.min(options.timeoutMs ?? PROBE_TIMEOUT_MS, PROBE_TIMEOUT_MS),
+      retry: { maxRetries: 0 },
+    });
+    res.status(200).json(await probe(client, controller.signal));
+  } catch (err) {
+    // Code and masked message only: no stack, no cause, no request details.
+    const error = toNodeError(err, redact);
+    if (!res.headersSent) res.status(httpStatus(error.code)).json({ code: error.code, message: redact(error.message) });
+  } finally {
+    await client?.close().catch(() => undefined);
+  }
+}
+
+/**
+ * The editor's questions about a cluster config as it is in the dialog (maybe not deployed):
+ * POST flink-cluster/jobs → { jobs: [{ id, name, state, startTime }] }; POST flink-cluster/test → the cluster's
+ * version, TaskManagers, slots and job counts. Failures: 400 or 502 with { code, message }.
+ */
+export function registerAdminEndpoints(RED: NodeAPI): void {
+  for (const [name, probe] of Object.entries(PROBES)) {
+    RED.httpAdmin.post(`/flink-cluster/${name}`, RED.auth.needsPermission(PERMISSION), (req, res) => {
+      void answer(RED, probe, req, res);
+    });
+  }
+}

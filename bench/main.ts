@@ -13,7 +13,8 @@ import { clientVsUndici } from './client-vs-undici';
 import { heapGrowth } from './heap';
 import { nodeFlows } from './node-flows';
 import { watchRequests, type RequestRate } from './watch-requests';
-import { stopTestFlink, testFlink } from '../test/flink/test-cluster';
+import { stopClustersStartedHere } from '../test/flink/shared-clusters';
+import { testFlink } from '../test/flink/test-cluster';
 
 const size = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
 
@@ -51,4 +52,4 @@ async function main(): Promise<void> {
 
 main()
   .catch((err) => { console.error(err); process.exitCode = 1; })
-  .finally(() => stopTestFlink());
+  .finally(() => stopClustersStartedHere());

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { FlinkClusterClient, FlinkError, type Progress } from '../../src';
-import { clientTestVersions, stopTestFlink, testFlink, type TestFlink } from '../flink/test-cluster';
+import { clientTestVersions, testFlink, type TestFlink } from '../flink/test-cluster';
 import { buildFixtureJar, cancelJob, waitForJobRunning, waitForJobState } from '../../dev/flink/job';
 import { ensureFlinkInstalled } from '../../dev/flink/distribution';
 import { specViolations } from '../spec/flink-openapi';
@@ -30,8 +30,6 @@ for (const version of clientTestVersions()) describe(`FlinkClusterClient against
   after(async function () {
     await client?.close();
     await (recorder.dispatcher as Dispatcher & { close(): Promise<void> }).close();
-    // A cluster of another version than the run's default is only needed here.
-    if (version !== undefined) await stopTestFlink(version);
   });
 
   describe('cluster', function () {

@@ -4,7 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FlinkClusterClient, newJobId } from '../../src';
 import { cancelJob, ENDLESS_JOB_CLASS } from '../../dev/flink/job';
-import { clientTestVersions, stopTestFlink, testFlink, type TestFlink } from '../flink/test-cluster';
+import { clientTestVersions, testFlink, type TestFlink } from '../flink/test-cluster';
 import { requireVersionLeg } from '../flink/skips';
 import { caught } from '../support/stub-server';
 import { UNKNOWN_JOB_ID as UNKNOWN_JOB, UNKNOWN_TRIGGER_ID as UNKNOWN_TRIGGER } from '../support/ids';
@@ -63,7 +63,6 @@ for (const version of clientTestVersions()) describe(`Client trust on a real Fli
   after(async function () {
     for (const jobId of started) await cancelJob(flink.url, jobId);
     await client?.close();
-    if (version !== undefined) await stopTestFlink(version);
   });
 
   describe('a jar run retried after its answer was lost', function () {

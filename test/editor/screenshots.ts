@@ -5,7 +5,8 @@
 import path from 'node:path';
 import { projectRoot } from '../../dev/paths';
 import { cancelJob } from '../../dev/flink/job';
-import { stopTestFlink, testFlink } from '../flink/test-cluster';
+import { stopClustersStartedHere } from '../flink/shared-clusters';
+import { testFlink } from '../flink/test-cluster';
 import { startPackedNodeRed } from '../package/packed-node-red';
 import { nodeRed4 } from '../package/runtimes';
 import { launchChromium } from './browser';
@@ -14,8 +15,8 @@ import { startShowcaseJobs, takeReadmeScreenshots } from './readme-screenshots';
 
 async function main(): Promise<void> {
   const flink = await testFlink();
-  const nodeRed = await startPackedNodeRed(nodeRed4()).catch(async (err: Error) => { await stopTestFlink(); throw err; });
-  const browser = await launchChromium().catch(async (err: Error) => { await nodeRed.stop(); await stopTestFlink(); throw err; });
+  const nodeRed = await startPackedNodeRed(nodeRed4()).catch(async (err: Error) => { await stopClustersStartedHere(); throw err; });
+  const browser = await launchChromium().catch(async (err: Error) => { await nodeRed.stop(); await stopClustersStartedHere(); throw err; });
   try {
     const jobs = await startShowcaseJobs(flink);
     const editor = await NodeRedEditor.open(browser, nodeRed.editorUrl);
@@ -27,7 +28,7 @@ async function main(): Promise<void> {
   } finally {
     await browser.close();
     await nodeRed.stop();
-    await stopTestFlink();
+    await stopClustersStartedHere();
   }
 }
 

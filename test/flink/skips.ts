@@ -1,3 +1,4 @@
+import { record } from '../run/journal';
 import type { TestFlink } from './test-cluster';
 
 /**
@@ -6,13 +7,16 @@ import type { TestFlink } from './test-cluster';
  */
 const REASON = Symbol.for('node-red-flink.test.skip-reason');
 
-type Marked = { [REASON]?: string; parent?: Marked; type?: string };
+type Marked = { [REASON]?: string; parent?: Marked; type?: string; fullTitle(): string };
 
 /** Skips the running test, or, from a `before` hook, every test of its suite, saying why. */
 export function skipTest(context: Mocha.Context, reason: string): never {
   const runnable = context.test as unknown as Marked | undefined;
   const target = runnable?.type === 'hook' ? runnable.parent : runnable;
-  if (target) target[REASON] = reason;
+  if (target) {
+    target[REASON] = reason;
+    record({ kind: 'skip', title: target.fullTitle(), reason }); // for the reporter of a parallel run, in another process
+  }
   context.skip();
 }
 

@@ -1,68 +1,56 @@
-import { ensureFlinkInstalled, resolveFlinkVersion } from '../../dev/flink/distribution';
-import { startedFlinkVersions, startLocalCluster, type LocalFlinkCluster } from '../../dev/flink/cluster';
-import { buildFixtureJar, cancelJob, runFixtureJob, uploadJar, type RunOptions } from '../../dev/flink/job';
+import { resolveFlinkVersion } from '../../dev/flink/distribution';
+import { startedFlinkVersions } from '../../dev/flink/cluster';
+import { cancelJob, runFixtureJob, type RunOptions } from '../../dev/flink/job';
+import { externalFlinkVersions, sharedCluster, type LocalClusterView } from './shared-clusters';
 
-/** A Flink cluster the test run shares: local (started once per version, on first use) or `FLINK_URL`. */
+/** A Flink cluster the test run shares: local (started once per run and version, on first use) or `FLINK_URL`. */
 export interface TestFlink {
   url: string;
   version: string;
   /** Set for a local cluster: where savepoints and checkpoints land on this machine's disk. */
   savepointDir?: string;
   checkpointDir?: string;
-  local?: LocalFlinkCluster;
+  local?: LocalClusterView;
   /** Jar id of the uploaded fixture job. */
   jarId: string;
   /** Starts the fixture job and waits until it and all its vertices are RUNNING. */
   startJob(options?: Partial<RunOptions>): Promise<string>;
 }
 
-const shared = new Map<string, Promise<TestFlink>>();
-const startedJobs = new Map<string, Set<string>>();
-let jobCounter = 0;
-
-const log = (line: string): void => { if (process.env.FLINK_HARNESS_QUIET !== '1') console.log(`      [flink] ${line}`); };
-
-async function bringUp(version: string, primary: boolean): Promise<TestFlink> {
-  const dist = await ensureFlinkInstalled(version, log);
-  let local: LocalFlinkCluster | undefined;
-  let url = primary ? process.env.FLINK_URL?.replace(/\/+$/, '') : undefined;
-  if (!url) {
-    const started = Date.now();
-    local = await startLocalCluster(dist);
-    url = local.url;
-    log(`Flink ${version} up at ${url} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  } else {
-    externalVersions.add(await externalVersion(url));
-  }
-  const jarId = await uploadJar(url, await buildFixtureJar(dist));
-  const flinkUrl = url;
-  const jobs = new Set<string>();
-  startedJobs.set(version, jobs);
-  return {
-    url, version, local, jarId,
-    savepointDir: local?.savepointDir,
-    checkpointDir: local?.checkpointDir,
-    async startJob(options = {}) {
-      const jobId = await runFixtureJob(flinkUrl, jarId, { name: `test-job-${++jobCounter}`, ...options });
-      jobs.add(jobId);
-      return jobId;
-    },
-  };
+export interface TestFlinkOptions {
+  /**
+   * A cluster of its own for a suite that disturbs it (pauses its JobManager, say) while other test files use the
+   * shared one side by side; still started once per run.
+   */
+  dedicatedTo?: string;
 }
+
+/** Jobs started on an external cluster (FLINK_URL) by this process, cancelled after each test file. */
+const startedOnExternal = new Map<string, Set<string>>();
+let jobCounter = 0;
 
 /**
  * The cluster for `version` (default: FLINK_VERSION, else the newest 2.x), started on first use.
  * Only the default version may be an existing cluster at FLINK_URL.
  */
-export async function testFlink(version?: string): Promise<TestFlink> {
-  const primary = await resolveFlinkVersion();
-  const wanted = version ? await resolveFlinkVersion(version) : primary;
-  let flink = shared.get(wanted);
-  if (!flink) {
-    flink = bringUp(wanted, wanted === primary);
-    shared.set(wanted, flink);
-  }
-  return flink;
+export async function testFlink(version?: string, options: TestFlinkOptions = {}): Promise<TestFlink> {
+  const wanted = await resolveFlinkVersion(version);
+  const cluster = await sharedCluster({ kind: 'default', version: wanted, dedicatedTo: options.dedicatedTo });
+  const { url, jarId, local } = cluster;
+  return {
+    url, version: cluster.version, local, jarId,
+    savepointDir: local?.savepointDir,
+    checkpointDir: local?.checkpointDir,
+    async startJob(jobOptions = {}) {
+      const jobId = await runFixtureJob(url, jarId, { name: `test-job-${process.pid}-${++jobCounter}`, ...jobOptions });
+      if (!local) {
+        const jobs = startedOnExternal.get(url) ?? new Set<string>();
+        jobs.add(jobId);
+        startedOnExternal.set(url, jobs);
+      }
+      return jobId;
+    },
+  };
 }
 
 /**
@@ -77,30 +65,14 @@ export function clientTestVersions(): Array<string | undefined> {
   return process.env.FLINK_VERSION ? [undefined] : [undefined, '1.20'];
 }
 
-const externalVersions = new Set<string>();
-
-/** The Flink versions this run really tested: each local cluster started, and the one at FLINK_URL. */
+/** The Flink versions this process really tested: each local cluster it started, and the one at FLINK_URL. */
 export function flinkVersionsCovered(): string[] {
-  return [...startedFlinkVersions, ...[...externalVersions].map((v) => `${v} (FLINK_URL)`)];
+  return [...startedFlinkVersions, ...externalFlinkVersions()];
 }
 
-async function externalVersion(url: string): Promise<string> {
-  const response = await fetch(`${url}/config`, { signal: AbortSignal.timeout(10_000) });
-  const config = await response.json() as { 'flink-version'?: string };
-  return config['flink-version'] ?? 'unknown';
-}
-
-/** Cancels what the tests started (needed on a shared `FLINK_URL` cluster) and stops local clusters. */
-export async function stopTestFlink(version?: string): Promise<void> {
-  const versions = version === undefined ? [...shared.keys()] : [await resolveFlinkVersion(version)];
-  await Promise.all(versions.map(async (v) => {
-    const pending = shared.get(v);
-    shared.delete(v);
-    const flink = await pending?.catch(() => undefined);
-    if (!flink) return;
-    const jobs = startedJobs.get(v) ?? new Set<string>();
-    startedJobs.delete(v);
-    if (!flink.local) await Promise.allSettled([...jobs].map((jobId) => cancelJob(flink.url, jobId)));
-    await flink.local?.stop();
-  }));
+/** Cancels what this process started on an external cluster (FLINK_URL), which outlives the run. */
+export async function cancelJobsOnExternalClusters(): Promise<void> {
+  const started = [...startedOnExternal].flatMap(([url, jobs]) => [...jobs].map((jobId) => ({ url, jobId })));
+  startedOnExternal.clear();
+  await Promise.allSettled(started.map(({ url, jobId }) => cancelJob(url, jobId)));
 }

@@ -15,7 +15,7 @@ import flinkSavepoint from '../../nodes/flink-savepoint';
 import flinkSavepoints from '../../nodes/flink-savepoints';
 import flinkStop from '../../nodes/flink-stop';
 import { cancelJob, type RunOptions } from '../../dev/flink/job';
-import { testFlink, type TestFlink } from '../flink/test-cluster';
+import { testFlink, type TestFlink, type TestFlinkOptions } from '../flink/test-cluster';
 
 helper.init(require.resolve('node-red'));
 
@@ -156,7 +156,7 @@ export interface NodeRedSuite {
  * each test's flow unloaded (and its resources closed) after the test, the suite's jobs cancelled and Node-RED
  * stopped after the suite. Read the fields inside tests and hooks.
  */
-export function withNodeRed(): NodeRedSuite {
+export function withNodeRed(options: TestFlinkOptions = {}): NodeRedSuite {
   let flink: TestFlink | undefined;
   const suiteJobs: string[] = [];
   const testJobs: string[] = [];
@@ -164,7 +164,7 @@ export function withNodeRed(): NodeRedSuite {
   const resources: Array<{ close(): Promise<unknown> }> = [];
   const cancelAll = (ids: string[]): Promise<unknown> => Promise.all(ids.splice(0).map((jobId) => cancelJob(flink!.url, jobId)));
   before(async function () {
-    flink = await testFlink();
+    flink = await testFlink(undefined, options);
     await helper.startServer();
   });
   beforeEach(function () {

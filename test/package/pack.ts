@@ -22,7 +22,7 @@ let packed: Promise<PackedPlugin> | undefined;
  */
 export function packPlugin(): Promise<PackedPlugin> {
   packed ??= (async () => {
-    const destination = path.join(projectRoot, '.cache', 'pack');
+    const destination = path.join(projectRoot, '.cache', 'pack', String(process.pid)); // test files pack side by side
     mkdirSync(destination, { recursive: true });
     const output = await npm(['pack', '--json', '--pack-destination', destination], { cwd: projectRoot });
     const [entry] = JSON.parse(output.slice(output.indexOf('['))) as NpmPackEntry[];

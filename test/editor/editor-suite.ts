@@ -19,7 +19,7 @@ import { readPackageJson } from '../package/package-json';
 import type { PackedNodeRed } from '../package/packed-node-red';
 import { launchChromium } from './browser';
 import { readCredentialsFile } from './credentials-file';
-import { editorRuntimes } from './editor-runtimes';
+import type { EditorRuntime } from './editor-runtimes';
 import { NodeRedEditor } from './editor-page';
 import { README_SCREENSHOTS, startShowcaseJobs, takeReadmeScreenshots } from './readme-screenshots';
 
@@ -41,6 +41,11 @@ const RAW_MESSAGE_KEY = /\bflink-[a-z-]+\.[a-zA-Z]+(\.[a-zA-Z]+)*\b/;
 const PROXY_USER = 'flink-ops';
 const PROXY_PASSWORD = `pw-${randomBytes(6).toString('hex')}`;
 
+/**
+ * The editor suite on one Node-RED runtime; each runtime's suite is a test file of its own, so that the two run
+ * side by side (each with its Chromium).
+ */
+export function describeEditor(runtime: EditorRuntime): void {
 describe('the editor in headless Chromium, with the packed plugin installed in Node-RED', function () {
   this.timeout(120_000);
   const pkg = readPackageJson();
@@ -75,7 +80,7 @@ describe('the editor in headless Chromium, with the packed plugin installed in N
     if (certDir) rmSync(certDir, { recursive: true, force: true });
   });
 
-  for (const runtime of editorRuntimes()) describe(`on ${runtime.title}`, function () {
+  describe(`on ${runtime.title}`, function () {
     let nodeRed: PackedNodeRed;
     let editor: NodeRedEditor;
     const jobName = `editor-savepoint-${randomBytes(3).toString('hex')}`;
@@ -381,6 +386,7 @@ describe('the editor in headless Chromium, with the packed plugin installed in N
     });
   });
 });
+}
 
 /** Properties of `type` without an element `#<prefix>-<property>` (or `#<prefix>-<property>-...`) in its dialog. */
 function missingFields(type: string, prefix: string, properties: string[], ids: string[]): string[] {

@@ -21,6 +21,9 @@ export const CLUSTER_NODE_TYPE = 'flink-cluster';
 /** The long-running jobs `npm start` submits: the ones the example flows act on. */
 export const EXAMPLE_JOBS = ['orders-enrichment', 'clickstream-sessions'] as const;
 
+/** The job an example deploys itself (the rescale example's *deploy the job*), which `npm start` does not submit. */
+export const DEPLOYED_EXAMPLE_JOBS = ['pageview-counts'] as const;
+
 /**
  * The flow environment variable (on the example's tab) that names the job an example acts on; its Flink
  * nodes have `${FLINK_JOB_NAME}` as job name, which Node-RED replaces with the value when it starts them.

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import os from 'node:os';
 import path from 'node:path';
 import {
-  EXAMPLE_JOBS, exampleJobName, JOB_NAME_ENV, readExampleFlows, repointClusters, sampleAlert, seedFlows, type ExampleFlow, type FlowNode,
+  DEPLOYED_EXAMPLE_JOBS, EXAMPLE_JOBS, exampleJobName, JOB_NAME_ENV, readExampleFlows, repointClusters, sampleAlert, seedFlows, type ExampleFlow, type FlowNode,
 } from '../../dev/example-flows';
 import { prepareUserDir } from '../../dev/node-red';
 import { projectRoot } from '../../dev/paths';
@@ -89,7 +89,7 @@ describe('npm start: seeding the Node-RED flow file from examples/', function ()
 describe('npm start: the example flows and the example jobs', function () {
   const shipped = readExampleFlows(path.join(projectRoot, 'examples'));
 
-  it('each example names its job once, in its tab\'s FLINK_JOB_NAME, or takes it from the alert, and npm start runs that job', function () {
+  it('each example names its job once, in its tab\'s FLINK_JOB_NAME, or takes it from the alert, and npm start runs that job or the example deploys it', function () {
     const acted = shipped.map((flow) => {
       const fromTab = exampleJobName(flow.nodes);
       const alert = sampleAlert(flow.nodes) as { alerts: Array<{ labels: { job_name: string } }> } | undefined;
@@ -97,7 +97,11 @@ describe('npm start: the example flows and the example jobs', function () {
     });
     for (const { name, jobs } of acted) {
       assert.ok(jobs.length > 0, `${name} names no job`);
-      for (const job of jobs) assert.ok((EXAMPLE_JOBS as readonly string[]).includes(job), `${name} acts on ${job}, which npm start does not run`);
+      const deploys = shipped.find((flow) => flow.name === name)!.nodes.some((node) => node.type === 'flink-run-job');
+      for (const job of jobs) {
+        if ((DEPLOYED_EXAMPLE_JOBS as readonly string[]).includes(job)) assert.ok(deploys, `${name} acts on ${job}, which npm start does not run, and does not deploy it`);
+        else assert.ok((EXAMPLE_JOBS as readonly string[]).includes(job), `${name} acts on ${job}, which npm start does not run`);
+      }
     }
   });
 
@@ -107,7 +111,7 @@ describe('npm start: the example flows and the example jobs', function () {
       for (const node of named) assert.equal(node.jobName, `\${${JOB_NAME_ENV}}`, `${flow.name}: ${node.type} ${node.id}`);
       const injected = flow.nodes.filter((node) => node.type === 'inject' && JSON.stringify(node.props).includes('jobName'));
       assert.deepEqual(injected.map((node) => node.name), [], `${flow.name}: inject nodes that set msg.jobName`);
-      for (const job of EXAMPLE_JOBS) {
+      for (const job of [...EXAMPLE_JOBS, ...DEPLOYED_EXAMPLE_JOBS]) {
         const mentions = flow.nodes.filter((node) => node.type !== 'tab' && node.type !== 'comment' && JSON.stringify(node).includes(job));
         assert.deepEqual(mentions.map((node) => node.id), [], `${flow.name}: nodes besides the tab and its notes that name ${job}`);
       }

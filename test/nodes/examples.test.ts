@@ -11,7 +11,7 @@ import { localPath, projectRoot } from '../../dev/paths';
 import { type TestFlink } from '../flink/test-cluster';
 import { requireLocalFlink, requireLocalRun } from '../flink/skips';
 import { startStubServer, json } from '../support/stub-server';
-import { collect, eventually, FLINK_NODES, helper, nextMessage, withNodeRed, type FlowNode } from './node-harness';
+import { collect, eventually, FLINK_NODES, helper, nextMessage, uniqueName, withNodeRed, type FlowNode } from './node-harness';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const CORE_NODES = [
@@ -19,6 +19,8 @@ const CORE_NODES = [
   require('@node-red/nodes/core/common/21-debug.js'),
   require('@node-red/nodes/core/common/90-comment.js'),
   require('@node-red/nodes/core/function/10-function.js'),
+  require('@node-red/nodes/core/function/10-switch.js'),
+  require('@node-red/nodes/core/function/15-change.js'),
   require('@node-red/nodes/core/network/21-httpin.js'),
   require('@node-red/nodes/core/network/21-httprequest.js'),
 ];
@@ -97,7 +99,7 @@ describe('the example flows', function () {
     assert.deepEqual(shared, []);
   });
 
-  it('scheduled savepoint with retention: takes savepoints of the named job, its catalog keeps the last 3 and disposes older ones; list and dispose by hand', async function () {
+  it('scheduled savepoint with retention: takes savepoints of the named job, its catalog keeps the last 3 and disposes older ones; list; dispose of the oldest by hand, never the newest', async function () {
     requireLocalFlink(this, flink, 'reads savepoint files from disk');
     const { jobId, jobName } = await suite.startJob('example-retention');
     const flow = example('Scheduled savepoint with retention.json', flink.url, jobName);
@@ -108,6 +110,9 @@ describe('the example flows', function () {
     const failures = collect(byName(flow, 'failure').id);
     const trigger = helper.getNode(byName(flow, 'every hour').id)!;
     const savepointNode = helper.getNode(byType(flow, 'flink-savepoint').id)!;
+    const press = buttons(flow, 'failure', 60_000);
+    // Before the job has a savepoint, "dispose the oldest" disposes of nothing and says so, as no error.
+    assert.equal((await press('dispose the oldest', 'nothing disposed')).payload, `Nothing to dispose of: ${jobName} has no savepoint yet`);
     const round = async (count: number, send: () => void) => {
       send();
       await eventually(() => retention.length === count || failures.length > 0, `savepoint ${count} and its retention`, 60_000);
@@ -144,15 +149,17 @@ describe('the example flows', function () {
     assert.deepEqual(list.running, [jobId]);
     assert.deepEqual(list.savepoints.filter((s: { catalogued: boolean }) => s.catalogued).map((s: { location: string }) => s.location), locations.slice(1));
 
-    // What the "dispose one" inject sends once its location is filled in.
-    const disposed = nextMessage(byName(flow, 'disposed').id, 60_000);
-    helper.getNode(byType(flow, 'flink-dispose-savepoint').id)!.receive({ savepointPath: locations[1] });
-    assert.deepEqual((await disposed).payload, { savepointPath: locations[1], disposed: true });
+    // "dispose the oldest" disposes of the oldest listed savepoint, one per press, until only the newest is left.
+    assert.deepEqual((await press('dispose the oldest', 'disposed')).payload, { savepointPath: locations[1], disposed: true });
     assert.equal(existsSync(localPath(locations[1]!)), false);
     const relisted = nextMessage(byName(flow, 'savepoints').id, 30_000);
     helper.getNode(byName(flow, 'list', 'inject').id)!.receive({});
     assert.deepEqual((await relisted).payload.savepoints.map((s: { location: string }) => s.location), locations.slice(2),
       'the record of the savepoint disposed by hand is gone, and Flink\'s history does not bring it back');
+    assert.deepEqual((await press('dispose the oldest', 'disposed')).payload, { savepointPath: locations[2], disposed: true });
+    assert.equal((await press('dispose the oldest', 'nothing disposed')).payload,
+      `Nothing to dispose of: ${jobName} has only savepoints that are kept (its newest one, and the one its running job was restored from)`);
+    assert.ok(existsSync(localPath(locations[3]!)), 'the newest savepoint is kept');
     assert.deepEqual(failures.map((m) => m.error), []);
   });
 
@@ -305,26 +312,27 @@ describe('the example flows', function () {
   });
 
   describe('time-of-day rescale (on a cluster with the adaptive scheduler)', function () {
-    /* eslint-disable-next-line @typescript-eslint/no-require-imports -- the example's change node */
-    const changeNode = require('@node-red/nodes/core/function/15-change.js') as unknown;
     let deployed: string | undefined;
+    const jarEnv = process.env.FLINK_JOB_JAR;
 
     afterEach(async function () {
+      if (jarEnv === undefined) delete process.env.FLINK_JOB_JAR;
+      else process.env.FLINK_JOB_JAR = jarEnv;
       if (deployed) await cancelJob((await adaptiveTestFlink()).url, deployed);
       deployed = undefined;
     });
 
-    it('deploys the named job from the jar in FLINK_JOB_JAR, then rescales it to 4 at 08:00 and back to 1 at 20:00, read back from Flink', async function () {
+    it('deploys the named job from the jar in Node-RED\'s FLINK_JOB_JAR once (a second press runs no second job), then rescales it to 4 at 08:00 and back to 1 at 20:00, read back from Flink; a rescale before the deploy rescales nothing and says so', async function () {
       requireLocalRun(this, 'starts a cluster with the adaptive scheduler');
       this.timeout(180_000);
       const adaptive = await adaptiveTestFlink();
       const jobName = `example-rescale-${process.pid}`;
-      const flow = example('Time-of-day rescale.json', adaptive.url, jobName).map((node) => (node.type !== 'tab' ? node : {
-        ...node, env: (node.env as Array<{ name: string }>).map((entry) => (entry.name === 'FLINK_JOB_JAR' ? { ...entry, value: adaptive.jarPath } : entry)),
-      }));
+      // The tab's FLINK_JOB_JAR reads Node-RED's environment, which npm start sets to this jar.
+      process.env.FLINK_JOB_JAR = adaptive.jarPath;
+      const flow = example('Time-of-day rescale.json', adaptive.url, jobName);
       assert.equal(byName(flow, 'at 08:00: parallelism 4', 'inject').crontab, '00 08 * * *');
       assert.equal(byName(flow, 'at 20:00: parallelism 1', 'inject').crontab, '00 20 * * *');
-      await helper.load([...FLINK_NODES, ...CORE_NODES, changeNode], flow);
+      await helper.load([...FLINK_NODES, ...CORE_NODES], flow);
       const press = buttons(flow, 'failure', 120_000);
       const client = suite.closeAfterTest(new FlinkClusterClient({ url: adaptive.url }));
       const parallelismInFlink = async (jobId: string): Promise<number[]> => {
@@ -332,12 +340,16 @@ describe('the example flows', function () {
         assert.ok(details.state === 'RUNNING' && details.vertices.every((v) => v.status === 'RUNNING'), `${details.state}: ${JSON.stringify(details.vertices)}`);
         return [...new Set(details.vertices.map((v) => v.parallelism))];
       };
+      const jobsNamed = async (): Promise<string[]> => (await client.listJobs()).filter((j) => j.jobName === jobName).map((j) => j.jobId);
 
+      assert.equal((await press('at 08:00: parallelism 4', 'not rescaled')).payload, `${jobName} does not run: not rescaled to 4 (deploy the job first)`);
       const run = await press('deploy the job', 'deployed');
       deployed = run.payload.jobId as string;
       assert.equal(run.payload.jobName, jobName);
       assert.equal(run.payload.state, 'RUNNING');
       assert.deepEqual(await parallelismInFlink(deployed), [1]);
+      assert.equal((await press('deploy the job', 'not deployed again')).payload, `${jobName} runs already (${deployed} RUNNING): not deployed again`);
+      assert.deepEqual(await jobsNamed(), [deployed], 'one job of the name');
 
       const morning = await press('at 08:00: parallelism 4', 'rescaled');
       assert.equal(morning.payload.jobId, deployed);
@@ -345,6 +357,23 @@ describe('the example flows', function () {
       const evening = await press('at 20:00: parallelism 1', 'rescaled');
       assert.equal(evening.payload.jobId, deployed);
       assert.deepEqual(await parallelismInFlink(deployed), [1]);
+    });
+
+    it('without FLINK_JOB_JAR in Node-RED\'s environment (an imported example not set up yet), the deploy fails with FLINK_INVALID_ARGUMENT naming msg.jarPath, and runs nothing', async function () {
+      delete process.env.FLINK_JOB_JAR;
+      const jobName = uniqueName('example-no-jar');
+      const flow = example('Time-of-day rescale.json', flink.url, jobName);
+      await helper.load([...FLINK_NODES, ...CORE_NODES], flow);
+      const failures = collect(byName(flow, 'failure', 'debug').id);
+      const deployedMessages = collect(byName(flow, 'deployed', 'debug').id);
+      helper.getNode(byName(flow, 'deploy the job', 'inject').id)!.receive({});
+      await eventually(() => failures.length > 0, 'the failure at the Catch node', 30_000);
+      assert.equal(failures[0]!.error.code, 'FLINK_INVALID_ARGUMENT');
+      assert.match(failures[0]!.error.message, /msg\.jarPath/);
+      assert.equal(failures[0]!.error.source.id, byType(flow, 'flink-run-job').id);
+      assert.equal(deployedMessages.length, 0);
+      const client = suite.closeAfterTest(new FlinkClusterClient({ url: flink.url }));
+      assert.deepEqual((await client.listJobs()).filter((j) => j.jobName === jobName), []);
     });
   });
 

@@ -136,6 +136,8 @@ export interface StartNodeRedOptions {
   port: number;
   /** Passed to the flows as the environment variable FLINK_URL. */
   flinkUrl?: string;
+  /** More environment variables for Node-RED's process (the flows read them with `${NAME}` or an env-typed value). */
+  env?: Record<string, string>;
   /** The Node.js binary; default: the one running this program. */
   nodeBinary?: string;
   /** Node-RED's red.js; default: this repository's node_modules/node-red. */
@@ -160,7 +162,7 @@ export async function startNodeRed(options: StartNodeRedOptions): Promise<Runnin
   ], {
     detached: true,
     stdio: ['ignore', options.output ? 'pipe' : 'inherit', options.output ? 'pipe' : 'inherit'],
-    env: { ...process.env, ...(options.flinkUrl ? { FLINK_URL: options.flinkUrl } : {}) },
+    env: { ...process.env, ...options.env, ...(options.flinkUrl ? { FLINK_URL: options.flinkUrl } : {}) },
   });
   if (child.pid === undefined) throw new Error('could not start Node-RED');
   const output = options.output;

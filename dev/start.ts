@@ -1,11 +1,13 @@
 /**
- * `npm start`: a local real Flink with two long-running example jobs (unless FLINK_URL names a
- * cluster), and Node-RED with this plugin and the example flows. Ctrl-C stops both.
+ * `npm start`: a local real Flink with Flink's adaptive scheduler and two long-running example jobs (unless FLINK_URL
+ * names a cluster), and Node-RED with this plugin and the example flows. Ctrl-C stops both.
  *
- * Environment: FLINK_URL, FLINK_VERSION, PORT (editor, default 1880),
- * NODE_RED_USER_DIR (default .cache/node-red-dev).
+ * Environment: FLINK_URL, FLINK_VERSION, PORT (editor, default 1880), NODE_RED_USER_DIR (default
+ * .cache/node-red-dev), FLINK_JOB_JAR (the jar the rescale example deploys; default with the local Flink: the
+ * example jobs' jar).
  */
 import path from 'node:path';
+import { ADAPTIVE_SCHEDULER_CONFIG } from './flink/adaptive';
 import { startLocalCluster, type LocalFlinkCluster } from './flink/cluster';
 import { ensureFlinkInstalled, resolveFlinkVersion } from './flink/distribution';
 import { EXAMPLE_JOBS } from './example-flows';
@@ -22,7 +24,28 @@ function editorPort(): number {
   return port;
 }
 
-interface Flink { url: string; version: string; local?: LocalFlinkCluster }
+interface Flink {
+  url: string;
+  version: string;
+  local?: LocalFlinkCluster;
+  /** The example jobs' jar on this machine (with the local Flink only). */
+  jobJar?: string;
+}
+
+/**
+ * The local cluster's settings besides the harness's own: the adaptive scheduler, so that the rescale example
+ * rescales in place, and slots for every example at once: the two example jobs, the rescale example's job at
+ * parallelism 4, and two more (a job run again from a savepoint, a deploy of your own). 32 MB of managed memory per
+ * slot, as the tests' cluster has.
+ */
+const LOCAL_CLUSTER_CONFIG = {
+  ...ADAPTIVE_SCHEDULER_CONFIG,
+  'taskmanager.numberOfTaskSlots': 8,
+  'taskmanager.memory.managed.size': '256m',
+};
+
+/** The environment variable the rescale example's *deploy the job* reads its jar from. */
+const JOB_JAR_ENV = 'FLINK_JOB_JAR';
 
 async function existingFlink(url: string): Promise<Flink> {
   const response = await fetch(`${url}/config`, { signal: AbortSignal.timeout(10_000) }).catch((err: Error) => {
@@ -38,17 +61,19 @@ async function localFlinkWithJobs(onStarted: (cluster: LocalFlinkCluster) => voi
   const dist = await ensureFlinkInstalled(await resolveFlinkVersion(), log);
   log(`Flink ${dist.version} ready in ${path.relative(projectRoot, dist.home)} (${seconds(since)})`);
   since = Date.now();
-  const local = await startLocalCluster(dist);
+  const local = await startLocalCluster(dist, { config: LOCAL_CLUSTER_CONFIG });
   onStarted(local);
-  log(`Flink JobManager and TaskManager up (pids ${local.pids.join(', ')}) in ${seconds(since)}`);
+  log(`Flink JobManager and TaskManager up (pids ${local.pids.join(', ')}; adaptive scheduler, `
+    + `${LOCAL_CLUSTER_CONFIG['taskmanager.numberOfTaskSlots']} slots) in ${seconds(since)}`);
   since = Date.now();
-  const jarId = await uploadJar(local.url, await buildFixtureJar(dist));
+  const jobJar = await buildFixtureJar(dist);
+  const jarId = await uploadJar(local.url, jobJar);
   for (const name of EXAMPLE_JOBS) {
     const jobId = await runFixtureJob(local.url, jarId, { name });
     log(`example job ${name} RUNNING as ${jobId}`);
   }
   log(`example jobs started in ${seconds(since)}`);
-  return { url: local.url, version: dist.version, local };
+  return { url: local.url, version: dist.version, local, jobJar };
 }
 
 async function main(): Promise<void> {
@@ -82,8 +107,12 @@ async function main(): Promise<void> {
     const flink = flinkUrl ? await existingFlink(flinkUrl) : await localFlinkWithJobs((c) => { cluster = c; });
     const { settingsFile, flowsNote } = prepareUserDir(userDir, flink.url);
     log(`Node-RED user dir ${userDir}: flows ${flowsNote}`);
+    const jobJar = process.env[JOB_JAR_ENV] || flink.jobJar;
+    if (process.env[JOB_JAR_ENV]) log(`${JOB_JAR_ENV} ${jobJar} (from your environment)`);
+    else if (jobJar) log(`${JOB_JAR_ENV} ${path.relative(projectRoot, jobJar)} (the example jobs' jar)`);
+    else log(`${JOB_JAR_ENV} is not set: the rescale example's "deploy the job" needs it`);
     const since = Date.now();
-    nodeRed = await startNodeRed({ userDir, settingsFile, port, flinkUrl: flink.url });
+    nodeRed = await startNodeRed({ userDir, settingsFile, port, flinkUrl: flink.url, env: jobJar ? { [JOB_JAR_ENV]: jobJar } : {} });
     log(`Node-RED up (pid ${nodeRed.pid}) in ${seconds(since)}`);
     console.log([
       '',

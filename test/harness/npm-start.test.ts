@@ -8,7 +8,7 @@ import { launchChromium } from '../editor/browser';
 import { NodeRedEditor } from '../editor/editor-page';
 import { fromCheckpointStatistics } from '../flink/checkpoint-history';
 import { freePort } from '../../dev/flink/cluster';
-import { EXAMPLE_JOBS, readExampleFlows, sampleAlert, type FlowNode } from '../../dev/example-flows';
+import { DEPLOYED_EXAMPLE_JOBS, EXAMPLE_JOBS, readExampleFlows, sampleAlert, type FlowNode } from '../../dev/example-flows';
 import { runFixtureJob, waitForJobState } from '../../dev/flink/job';
 import { localPath, projectRoot } from '../../dev/paths';
 import { requireLocalRun } from '../flink/skips';
@@ -65,7 +65,8 @@ describe('npm start (dist/dev/start.js)', function () {
     port = await freePort();
     const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), NODE_RED_USER_DIR: userDir };
     delete env.FLINK_URL;
-    main = spawn(process.execPath, [path.join(projectRoot, 'dist', 'test', 'flink', 'main.js')], { cwd: projectRoot, env });
+    delete env.FLINK_JOB_JAR; // npm start's own default, the example jobs' jar
+    main = spawn(process.execPath, [path.join(projectRoot, 'dist', 'dev', 'start.js')], { cwd: projectRoot, env });
     main.stdout?.on('data', (chunk: Buffer) => { output += chunk.toString(); });
     main.stderr?.on('data', (chunk: Buffer) => { output += chunk.toString(); });
     exit = new Promise((resolve) => main.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
@@ -97,6 +98,11 @@ describe('npm start (dist/dev/start.js)', function () {
     for (const name of EXAMPLE_JOBS) {
       assert.equal(jobs.find((job) => job.name === name)?.state, 'RUNNING', `${name} in ${JSON.stringify(jobs)}`);
     }
+    // The adaptive scheduler (the rescale example rescales in place) and slots for every example's job at once.
+    const config = await getJson<{ key: string; value: string }[]>(`${flinkUrl}/jobmanager/config`);
+    assert.equal(config.find((entry) => entry.key === 'jobmanager.scheduler')?.value, 'adaptive');
+    assert.equal((await getJson<{ 'slots-total': number }>(`${flinkUrl}/overview`))['slots-total'], 8);
+    assert.match(output, /FLINK_JOB_JAR \.cache\/jobs\/[^/\s]+\/fixture-jobs\.jar \(the example jobs' jar\)/, 'npm start names the jar it gives the flows');
 
     const flows = await getJson<FlowNode[]>(`${editorUrl}flows`);
     const clusters = flows.filter((node) => node.type === 'flink-cluster');
@@ -111,20 +117,35 @@ describe('npm start (dist/dev/start.js)', function () {
       Object.keys(pkg['node-red'].nodes).sort(), 'Node-RED loaded the node sets package.json lists');
   });
 
+  /**
+   * The example tabs, by label: the test below has a part for each, so an example added to examples/ (or one that
+   * went missing, the rescale example say) fails it until the test knows it.
+   */
+  const EXAMPLE_TABS = ['Alert-driven stop', 'Blue-green upgrade', 'Flink ops panel', 'Scheduled savepoints', 'Time-of-day rescale'];
+
   /** Flow nodes of this package that are meant to end without a status (tab/name), and why. */
   const NO_STATUS_EXPECTED: Record<string, string> = {
     'Alert-driven stop/cancel instead': 'the fallback runs only when the stop with savepoint fails; here the stop succeeds',
-    // npm start's cluster keeps Flink's default scheduler; test/nodes/examples.test.ts runs this example on an adaptive one.
-    'Time-of-day rescale/rescale': 'rescaling in place needs the adaptive scheduler, which npm start\'s cluster does not run',
-    'Time-of-day rescale/run job': 'its job, clickstream-sessions, already runs under npm start',
-    'Blue-green upgrade/upgrade with rollback': 'it runs when a jar is POSTed to its endpoint; test/nodes/examples.test.ts posts them',
   };
 
-  it('every example tab in the editor: each button pressed and the sample alert posted end green, no error in the debug sidebar, the effects in Flink', async function () {
-    this.timeout(360_000);
+  it('every example tab in the editor: every button pressed (some before what they need), the sample alert and a jar posted; no node ends red, no error in the debug sidebar, the effects in Flink', async function () {
+    this.timeout(480_000);
     assert.ok(editorUrl && flinkUrl, 'npm start is up (the first test)');
     const flows = await getJson<FlowNode[]>(`${editorUrl}flows`);
     const examples = readExampleFlows(path.join(projectRoot, 'examples'));
+    const tabLabel = (id: unknown): string => String(flows.find((n) => n.id === id)?.label);
+    const tabsOf = (nodes: FlowNode[]): string[] => nodes.filter((n) => n.type === 'tab').map((n) => String(n.label)).sort();
+    assert.deepEqual(tabsOf(examples.flatMap((e) => e.nodes)), EXAMPLE_TABS, 'the tabs of examples/*.json are the ones this test drives');
+    assert.deepEqual(tabsOf(flows), EXAMPLE_TABS, 'npm start seeded every example tab');
+
+    // Every inject node of examples/*.json, as tab/name: the buttons this test must press, every one of them.
+    const button = (tab: string, name: unknown): string => `${tab}/${String(name)}`;
+    const buttons = examples.flatMap(({ nodes }) => {
+      const tab = String(nodes.find((n) => n.type === 'tab')?.label);
+      return nodes.filter((n) => n.type === 'inject').map((n) => button(tab, n.name));
+    }).sort();
+    const pressed = new Set<string>();
+
     const client = new FlinkClusterClient({ url: flinkUrl });
     const browser = await launchChromium();
     let editor: NodeRedEditor | undefined;
@@ -135,16 +156,29 @@ describe('npm start (dist/dev/start.js)', function () {
     };
     const savepointInHistory = (jobId: string, location: string): Promise<unknown> => fromCheckpointStatistics(client, jobId,
       (stats) => stats.history.find((e) => e.external_path === location && e.is_savepoint && e.status === 'COMPLETED'));
+    const parallelismInFlink = async (jobId: string): Promise<number[]> => {
+      const details = await client.getJobDetails(jobId);
+      assert.ok(details.state === 'RUNNING' && details.vertices.every((v) => v.status === 'RUNNING'), `${details.state}: ${JSON.stringify(details.vertices)}`);
+      return [...new Set(details.vertices.map((v) => v.parallelism))];
+    };
     try {
       editor = await NodeRedEditor.open(browser, editorUrl);
       const activity = await FlowActivity.watch(editor, flows);
+      const press = (tab: string, inject: string, reaches: string[]): ReturnType<FlowActivity['press']> => {
+        pressed.add(button(tab, inject));
+        return activity.press(tab, inject, reaches);
+      };
 
-      // Scheduled savepoints, first: they need clickstream-sessions, which no other example stops. Two presses in
-      // one schedule slot (an hour) give one savepoint; three later slots (msg.idempotencyKey, as the editor's
-      // inject-with-properties sends it) make the catalog's retention (keep the last 3) dispose of the oldest.
+      // Scheduled savepoints, first: they need clickstream-sessions, which the blue-green upgrade (last) replaces.
       const SCHEDULED = 'Scheduled savepoints';
       const clickstream = await runningJob('clickstream-sessions');
+      // Before any savepoint exists, disposing of the oldest disposes of nothing, and says so without an error.
+      const [nothing] = await press(SCHEDULED, 'dispose the oldest', ['nothing disposed']);
+      assert.deepEqual(nothing, { text: 'Nothing to dispose of: clickstream-sessions has no savepoint yet' });
+      // Two presses in one schedule slot (an hour) give one savepoint; three later slots (msg.idempotencyKey, as the
+      // editor's inject-with-properties sends it) make the catalog's retention (keep the last 3) dispose of the oldest.
       const injectWith = (name: string, props: Array<{ p: string; v: string }>) => async (): Promise<void> => {
+        pressed.add(button(SCHEDULED, name));
         const response = await fetch(`${editorUrl}inject/${activity.node(SCHEDULED, name, 'inject').id}`, {
           method: 'POST', headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ __user_inject_props__: props.map((prop) => ({ ...prop, vt: 'str' })) }),
@@ -153,8 +187,8 @@ describe('npm start (dist/dev/start.js)', function () {
       };
       const toNextHour = 3_600_000 - (Date.now() % 3_600_000);
       if (toNextHour < 60_000) await new Promise((resolve) => setTimeout(resolve, toNextHour + 1000)); // both presses in one slot
-      const [first, again] = [await activity.press(SCHEDULED, 'every hour', ['savepoint taken', 'retention']),
-        await activity.press(SCHEDULED, 'every hour', ['savepoint taken', 'retention'])];
+      const [first, again] = [await press(SCHEDULED, 'every hour', ['savepoint taken', 'retention']),
+        await press(SCHEDULED, 'every hour', ['savepoint taken', 'retention'])];
       assert.equal(again[0]!.location, first[0]!.location, 'a second press in the slot gets the same savepoint');
       const rounds = [first];
       for (const slot of [2, 3, 4]) {
@@ -169,35 +203,63 @@ describe('npm start (dist/dev/start.js)', function () {
         { disposed: [locations[0]], kept: locations.slice(1).reverse(), failed: [] });
       assert.equal(existsSync(localPath(locations[0]!)), false, 'the oldest savepoint is gone from disk');
       for (const kept of locations.slice(1)) assert.ok(existsSync(localPath(kept)), `${kept} is kept`);
-      const [listed] = await activity.press(SCHEDULED, 'list', ['savepoints']);
+      const [listed] = await press(SCHEDULED, 'list', ['savepoints']);
       assert.deepEqual(named(listed!.savepoints), locations.slice(1), 'the catalog lists the 3 kept');
-      // The "dispose one" inject with a location filled in.
-      const [disposed] = await activity.after(injectWith('dispose one', [{ p: 'savepointPath', v: locations[1]! }]), SCHEDULED, ['disposed']);
+      // Now "dispose the oldest" disposes of the oldest of the 3, and the catalog forgets it.
+      const [disposed] = await press(SCHEDULED, 'dispose the oldest', ['disposed']);
       assert.deepEqual(disposed, { savepointPath: locations[1], disposed: true });
-      assert.equal(existsSync(localPath(locations[1]!)), false, 'the savepoint disposed by hand is gone from disk');
+      assert.equal(existsSync(localPath(locations[1]!)), false, 'the savepoint disposed of by hand is gone from disk');
+      const [relisted] = await press(SCHEDULED, 'list', ['savepoints']);
+      assert.deepEqual(named(relisted!.savepoints), locations.slice(2), 'the catalog lists the 2 left');
+
+      // Time-of-day rescale: its job is one the tab deploys itself. Rescaling before the deploy rescales nothing and
+      // says so; the deploy runs the jar npm start gives the flows (FLINK_JOB_JAR); a second deploy runs no second job.
+      const RESCALE = 'Time-of-day rescale';
+      const [pageviews] = DEPLOYED_EXAMPLE_JOBS;
+      const jobsNamed = async (name: string): Promise<string[]> => (await client.listJobs()).filter((j) => j.jobName === name).map((j) => j.jobId);
+      assert.deepEqual(await jobsNamed(pageviews), [], `npm start does not run ${pageviews}`);
+      const [early] = await press(RESCALE, 'at 08:00: parallelism 4', ['not rescaled']);
+      assert.deepEqual(early, { text: `${pageviews} does not run: not rescaled to 4 (deploy the job first)` });
+      const [deployed] = await press(RESCALE, 'deploy the job', ['deployed']);
+      assert.equal(deployed!.jobName, pageviews);
+      assert.equal(deployed!.state, 'RUNNING');
+      assert.match(deployed!.jarId as string, /_fixture-jobs\.jar$/, 'the example jobs\' jar, uploaded by the deploy');
+      const deployedId = deployed!.jobId as string;
+      assert.deepEqual(await parallelismInFlink(deployedId), [1]);
+      const [redeploy] = await press(RESCALE, 'deploy the job', ['not deployed again']);
+      assert.deepEqual(redeploy, { text: `${pageviews} runs already (${deployedId} RUNNING): not deployed again` });
+      assert.deepEqual(await jobsNamed(pageviews), [deployedId], 'one job of the name');
+      const [morning] = await press(RESCALE, 'at 08:00: parallelism 4', ['rescaled']);
+      assert.equal(morning!.jobId, deployedId);
+      assert.deepEqual(await parallelismInFlink(deployedId), [4], 'rescaled in place by the adaptive scheduler');
+      const [evening] = await press(RESCALE, 'at 20:00: parallelism 1', ['rescaled']);
+      assert.equal(evening!.jobId, deployedId);
+      assert.deepEqual(await parallelismInFlink(deployedId), [1]);
 
       // The ops panel on orders-enrichment, stop last.
       const OPS = 'Flink ops panel';
       const orders = await runningJob('orders-enrichment');
-      const [jobs] = await activity.press(OPS, 'list jobs', ['jobs']);
-      for (const name of EXAMPLE_JOBS) {
+      const [jobs] = await press(OPS, 'list jobs', ['jobs']);
+      for (const name of [...EXAMPLE_JOBS, pageviews]) {
         assert.ok((jobs as Array<{ name: string; state: string }>).some((j) => j.name === name && j.state === 'RUNNING'), `${name} listed`);
       }
-      assert.deepEqual((await activity.press(OPS, 'status', ['status']))[0], { jobId: orders, state: 'RUNNING' });
-      assert.equal((await activity.press(OPS, 'accumulators', ['accumulators']))[0]!.jobId, orders);
-      const [checkpoint] = await activity.press(OPS, 'checkpoint', ['checkpoint']);
+      assert.deepEqual((await press(OPS, 'status', ['status']))[0], { jobId: orders, state: 'RUNNING' });
+      assert.equal((await press(OPS, 'accumulators', ['accumulators']))[0]!.jobId, orders);
+      const [checkpoint] = await press(OPS, 'checkpoint', ['checkpoint']);
       await fromCheckpointStatistics(client, orders, (stats) => stats.history.find((e) => e.id === checkpoint!.checkpointId && !e.is_savepoint && e.status === 'COMPLETED'));
-      const [savepoint] = await activity.press(OPS, 'savepoint', ['savepoint']);
+      const [savepoint] = await press(OPS, 'savepoint', ['savepoint']);
       await savepointInHistory(orders, savepoint!.location as string);
       assert.ok(existsSync(localPath(savepoint!.location as string)));
-      const [stopped] = await activity.press(OPS, 'stop', ['stopped']);
+      const [stopped] = await press(OPS, 'stop', ['stopped']);
       assert.equal(stopped!.jobId, orders);
       assert.equal(await waitForJobState(flinkUrl, orders, ['FINISHED']), 'FINISHED');
       assert.ok(existsSync(localPath(stopped!.location as string)), 'the final savepoint exists');
 
-      // As the ops panel's note says: run the job again from its final savepoint (Flink's Submit New Job).
-      const { files: [jar] } = await getJson<{ files: { id: string }[] }>(`${flinkUrl}/jars`);
-      const restarted = await runFixtureJob(flinkUrl, jar!.id, { name: 'orders-enrichment', savepointPath: stopped!.location as string });
+      // As the ops panel's note says: run the job again from its final savepoint (Flink's Submit New Job). The jar
+      // npm start uploaded is the first one; the deploy above uploaded the same file again.
+      const { files } = await getJson<{ files: { id: string; uploaded: number }[] }>(`${flinkUrl}/jars`);
+      const [startJar] = [...files].sort((a, b) => a.uploaded - b.uploaded);
+      const restarted = await runFixtureJob(flinkUrl, startJar!.id, { name: 'orders-enrichment', savepointPath: stopped!.location as string });
 
       // The alert example's documented sample alert, posted to its webhook, stops it again.
       const ALERT = 'Alert-driven stop';
@@ -212,15 +274,43 @@ describe('npm start (dist/dev/start.js)', function () {
       assert.equal(await waitForJobState(flinkUrl, restarted, ['FINISHED']), 'FINISHED');
       assert.ok(existsSync(localPath(alertStopped!.location as string)), 'the final savepoint exists');
 
-      const tabLabel = (id: unknown): string => String(flows.find((n) => n.id === id)?.label);
-      const flinkNodes = flows.filter((n) => n.type.startsWith('flink-') && n.type !== 'flink-cluster');
-      const shown = await activity.statuses(flinkNodes.map((n) => n.id));
+      // Blue-green upgrade, as its note says for npm start's clickstream-sessions: the jar as the raw body, and once
+      // which uploaded jar and arguments the running job has. It stops the job with a savepoint and runs the new jar
+      // from it (verified: every vertex RUNNING and a completed checkpoint, within a minute for the example jobs).
+      const BLUE_GREEN = 'Blue-green upgrade';
+      const jarFile = /FLINK_JOB_JAR (\S+) \(the example jobs' jar\)/.exec(output)![1]!;
+      const query = new URLSearchParams({
+        name: 'clickstream-sessions-v2.jar', previousJarId: startJar!.id, previousArgs: JSON.stringify(['clickstream-sessions', '0']),
+      });
+      let upgradeAnswer: { status: number; body: Record<string, unknown> } | undefined;
+      const [upgraded] = await activity.after(async () => {
+        const response = await fetch(`${editorUrl}flink/upgrade/raw?${query}`, {
+          method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: readFileSync(path.join(projectRoot, jarFile)),
+        });
+        upgradeAnswer = { status: response.status, body: await response.json() as Record<string, unknown> };
+      }, BLUE_GREEN, ['upgraded or rolled back'], 240_000);
+      assert.equal(upgradeAnswer?.status, 200, JSON.stringify(upgradeAnswer?.body));
+      assert.equal(upgradeAnswer.body.oldJobId, clickstream);
+      assert.equal(upgradeAnswer.body.rolledBack, false);
+      assert.deepEqual({ jobId: upgraded!.jobId, rolledBack: upgraded!.rolledBack }, { jobId: upgradeAnswer.body.jobId, rolledBack: false },
+        'the debug node shows the result the response has');
+      assert.equal(await waitForJobState(flinkUrl, clickstream, ['FINISHED']), 'FINISHED');
+      assert.equal(await runningJob('clickstream-sessions'), upgradeAnswer.body.jobId, 'the new clickstream-sessions runs');
+
+      // Every button of examples/*.json was pressed: none left out.
+      assert.deepEqual([...pressed].sort(), buttons, 'the buttons pressed are every inject node of examples/*.json');
+
+      // No node on any tab ends red; each Flink node shows its green result, but for the named exceptions.
+      const onTabs = flows.filter((n) => n.type !== 'tab' && EXAMPLE_TABS.includes(tabLabel(n.z)));
+      const shown = await activity.statuses(onTabs.map((n) => n.id));
+      const key = (node: FlowNode): string => `${tabLabel(node.z)}/${String(node.name || node.type)}`;
+      assert.deepEqual(onTabs.filter((n) => shown[n.id]?.fill === 'red').map((n) => `${key(n)}: ${shown[n.id]!.text}`), [], 'nodes shown red');
+      const flinkNodes = onTabs.filter((n) => n.type.startsWith('flink-'));
       for (const node of flinkNodes) {
-        const key = `${tabLabel(node.z)}/${String(node.name || node.type)}`;
-        if (key in NO_STATUS_EXPECTED) assert.equal(shown[node.id], undefined, `${key} shows a status`);
-        else assert.equal(shown[node.id]?.fill, 'green', `${key} (${node.id}) shows ${JSON.stringify(shown[node.id])}`);
+        if (key(node) in NO_STATUS_EXPECTED) assert.equal(shown[node.id], undefined, `${key(node)} shows a status`);
+        else assert.equal(shown[node.id]?.fill, 'green', `${key(node)} (${node.id}) shows ${JSON.stringify(shown[node.id])}`);
       }
-      assert.deepEqual(Object.keys(NO_STATUS_EXPECTED).filter((key) => !flinkNodes.some((n) => `${tabLabel(n.z)}/${String(n.name)}` === key)), [],
+      assert.deepEqual(Object.keys(NO_STATUS_EXPECTED).filter((k) => !flinkNodes.some((n) => key(n) === k)), [],
         'every exception names a node of the examples');
       assert.deepEqual(await activity.errors(), []);
       assert.deepEqual(await activity.sidebarErrors(), [], 'errors in the debug sidebar');
@@ -260,7 +350,7 @@ describe('npm start (dist/dev/start.js)', function () {
     try {
       await new Promise((resolve) => holder.stdout.once('data', resolve));
       const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), NODE_RED_USER_DIR: userDir, FLINK_URL: 'http://127.0.0.1:9' };
-      const second = spawn(process.execPath, [path.join(projectRoot, 'dist', 'test', 'flink', 'main.js')], { cwd: projectRoot, env });
+      const second = spawn(process.execPath, [path.join(projectRoot, 'dist', 'dev', 'start.js')], { cwd: projectRoot, env });
       let text = '';
       second.stderr.on('data', (chunk: Buffer) => { text += chunk.toString(); });
       const code = await new Promise((resolve) => second.once('exit', resolve));

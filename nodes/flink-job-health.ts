@@ -1,11 +1,12 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeStatus } from 'node-red';
+import { realClock } from './lib/clock';
 import { clusterOf } from './lib/cluster/cluster-node';
 import { invalidArgument, toNodeError } from './lib/errors';
 import { HealthEngine, type HealthThresholds } from './lib/health/health-engine';
 import { IncidentMemory } from './lib/health/incident-memory';
 import type { IncidentEvent } from './lib/health/incidents';
 import type { JobHealthSample } from './lib/health/job-sample';
-import { fetchRootCause } from './lib/health/root-cause';
+import { fetchNewestException, rootCauseOf } from './lib/health/root-cause';
 import { readSendResolved, readThresholds, type ThresholdSettings } from './lib/health/thresholds';
 import type { JobListing } from './lib/jobs/job-list-poller';
 import { nameMatcher, stateList, type NameMatch } from './lib/jobs/job-filters';
@@ -103,8 +104,8 @@ export = function (RED: NodeAPI): void {
 
     const withRootCause = async (event: IncidentEvent): Promise<IncidentEvent> => {
       if (event.event !== 'opened' || !event.jobId || !WITH_ROOT_CAUSE.has(event.kind)) return event;
-      const rootCause = await fetchRootCause(() => shared.get(), event.jobId, closing.signal);
-      return rootCause ? { ...event, rootCause } : event;
+      const newest = await fetchNewestException(() => shared.get(), event.jobId, closing.signal, realClock);
+      return newest ? { ...event, rootCause: rootCauseOf(newest) } : event;
     };
 
     /** Sends the events in the order they happened (a root cause is fetched first), and keeps the memory and status current. */

@@ -12,11 +12,11 @@ import { mayHaveActed, type AttemptFailure } from './retry';
 import { endpoints, type JarRunBody } from './endpoints';
 import { checkResourceRequirements, schedulerRefusal } from './resource-requirements';
 import { FlinkRestApi } from './rest-api';
-import type { CheckpointStatisticsEntry } from './schemas';
+import type { CheckpointStatisticsEntry, RestoredCheckpointStatistics } from './schemas';
 import { FlinkTransport } from './transport';
 import type {
   CallOptions, CheckpointConfig, CheckpointEntry, CheckpointOptions, CheckpointSummary, VertexBackpressure, FlinkClusterClientOptions, JarFile, JobResourceRequirements, OperationOptions, Progress, ClusterOverview, JobDetails, JobExceptions, JobExceptionsOptions, JobOperations, JobResult, JobResultOptions, JobStatus,
-  JobStatusMessage, RunJarOptions, SavepointOptions, SavepointStatus, StopOptions, TriggerOptions, WaitRunningOptions,
+  JobStatusMessage, RestoredCheckpoint, RunJarOptions, SavepointOptions, SavepointStatus, StopOptions, TriggerOptions, WaitRunningOptions,
 } from './types';
 import { CHECKPOINT_TYPES, SAVEPOINT_FORMAT_TYPES } from './types';
 import { TERMINAL_JOB_STATES } from './job-states';
@@ -141,6 +141,7 @@ export class FlinkClusterClient implements JobOperations {
       completed: counts?.completed ?? 0, failed: counts?.failed ?? 0, inProgress: counts?.in_progress ?? 0,
       latestCompleted: latest?.completed ? checkpointEntry(latest.completed) : null,
       latestFailed: latest?.failed ? checkpointEntry(latest.failed) : null,
+      restoredFrom: latest?.restored ? restoredCheckpoint(latest.restored) : null,
       history: (history ?? []).map(checkpointEntry),
     };
   }
@@ -651,5 +652,12 @@ function checkpointEntry(entry: CheckpointStatisticsEntry): CheckpointEntry {
     id: entry.id, status: entry.status, isSavepoint: entry.is_savepoint ?? false,
     triggerTimestamp: entry.trigger_timestamp ?? null, latestAckTimestamp: entry.latest_ack_timestamp ?? null,
     failureMessage: entry.failure_message ?? null,
+  };
+}
+
+function restoredCheckpoint(restored: RestoredCheckpointStatistics): RestoredCheckpoint {
+  return {
+    id: restored.id, isSavepoint: restored.is_savepoint ?? false,
+    restoreTimestamp: restored.restore_timestamp ?? null, path: restored.external_path ?? null,
   };
 }

@@ -142,10 +142,19 @@ const checkpointEntry = z.looseObject({
 });
 export type CheckpointStatisticsEntry = z.infer<typeof checkpointEntry>;
 
+/** `latest.restored`: null for a job that started without state. */
+const restoredCheckpoint = z.looseObject({
+  id: z.number(),
+  restore_timestamp: z.number().optional(),
+  is_savepoint: z.boolean().optional(),
+  external_path: z.string().nullish(),
+});
+export type RestoredCheckpointStatistics = z.infer<typeof restoredCheckpoint>;
+
 export const checkpointStatistics = z.looseObject({
   counts: z.looseObject({ completed: z.number().optional(), failed: z.number().optional(), in_progress: z.number().optional() }).optional(),
   summary: z.looseObject({}).optional(),
-  latest: z.looseObject({ completed: checkpointEntry.nullish(), failed: checkpointEntry.nullish() }).optional(),
+  latest: z.looseObject({ completed: checkpointEntry.nullish(), failed: checkpointEntry.nullish(), restored: restoredCheckpoint.nullish() }).optional(),
   history: z.array(checkpointEntry).optional(),
 });
 

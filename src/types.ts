@@ -171,13 +171,25 @@ export interface CheckpointEntry {
   failureMessage: string | null;
 }
 
-/** A job's checkpoint counts, newest completed and failed ones, and recent history (newest first). */
+/** The checkpoint or savepoint a job's state was restored from, as Flink's checkpoint statistics report it. */
+export interface RestoredCheckpoint {
+  id: number;
+  isSavepoint: boolean;
+  /** When the job restored it; null when Flink did not say. */
+  restoreTimestamp: number | null;
+  /** Where it is (`external_path`); null when Flink knows no location of it. */
+  path: string | null;
+}
+
+/** A job's checkpoint counts, newest completed and failed ones, what it was restored from, and recent history (newest first). */
 export interface CheckpointSummary {
   completed: number;
   failed: number;
   inProgress: number;
   latestCompleted: CheckpointEntry | null;
   latestFailed: CheckpointEntry | null;
+  /** null when the job started without state. */
+  restoredFrom: RestoredCheckpoint | null;
   /** As many as Flink keeps (`web.checkpoints.history`, 10 by default). */
   history: CheckpointEntry[];
 }

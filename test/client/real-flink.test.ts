@@ -200,6 +200,7 @@ for (const version of clientTestVersions()) describe(`FlinkClusterClient against
       await rejectsWithCode(client.cancel(stopping), 'FLINK_CONFLICT', /already reached another terminal state \(FINISHED\)/);
       assert.ok(result.netRuntimeMs > 0);
 
+      const runAt = Date.now();
       const restored = await client.runJar(flink.jarId, { entryClass: 'EndlessJob', args: ['client-restored', '0'], savepointPath: location, claimMode: 'NO_CLAIM' });
       await waitForJobState(flink.url, restored, ['RUNNING']);
       const details = await client.getJobDetails(restored);
@@ -209,6 +210,10 @@ for (const version of clientTestVersions()) describe(`FlinkClusterClient against
       assert.equal(from.latest.restored?.external_path, location);
       assert.equal(from.latest.restored?.is_savepoint, true);
       assert.equal(from.counts.restored, 1);
+      const { restoredFrom } = await client.getCheckpointSummary(restored);
+      assert.deepEqual(restoredFrom, { id: from.latest.restored!.id, isSavepoint: true, path: location, restoreTimestamp: restoredFrom?.restoreTimestamp },
+        'the summary reports the same savepoint');
+      assert.ok(restoredFrom!.restoreTimestamp! >= runAt && restoredFrom!.restoreTimestamp! <= Date.now(), `restored at ${restoredFrom!.restoreTimestamp}, as the job started`);
       await client.cancel(restored);
       assert.equal(await waitForJobState(flink.url, restored, ['CANCELED', 'FAILED']), 'CANCELED');
     });
@@ -299,6 +304,7 @@ for (const version of clientTestVersions()) describe(`FlinkClusterClient against
       assert.equal(summary.latestCompleted!.status, 'COMPLETED');
       assert.ok(summary.latestCompleted!.latestAckTimestamp! > 0);
       assert.ok(summary.history.some((entry) => entry.id === summary.latestCompleted!.id));
+      assert.equal(summary.restoredFrom, null, 'a job started without a savepoint was restored from nothing');
       for (const vertex of (await client.getJobDetails(jobId)).vertices) {
         const backpressure = await client.getVertexBackpressure(jobId, vertex.id);
         assert.ok(backpressure.level === null || ['ok', 'low', 'high'].includes(backpressure.level), JSON.stringify(backpressure));

@@ -290,7 +290,7 @@ describe('health measurements and settings', function () {
   const entry = (id: number, status: string, extra: Partial<CheckpointEntry> = {}): CheckpointEntry => ({
     id, status, isSavepoint: false, triggerTimestamp: T0 + id, latestAckTimestamp: T0 + id, failureMessage: null, ...extra,
   });
-  const summary = { completed: 3, failed: 4, inProgress: 1, latestCompleted: entry(3, 'COMPLETED'), latestFailed: null };
+  const summary = { completed: 3, failed: 4, inProgress: 1, latestCompleted: entry(3, 'COMPLETED'), latestFailed: null, restoredFrom: null };
 
   it('counts the failed checkpoints since the newest completed one, skipping savepoints and checkpoints in progress', function () {
     const history = [entry(9, 'IN_PROGRESS'), entry(8, 'FAILED', { failureMessage: 'newest' }), entry(7, 'COMPLETED', { isSavepoint: true }),

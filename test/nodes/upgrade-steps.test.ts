@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { FlinkError, type JobDetails } from '../../src';
 import type { FlinkNodeError } from '../../nodes/lib/errors';
 import { runUpgrade, type UpgradeClient, type UpgradePlan } from '../../nodes/lib/deploy/upgrade-steps';
-import type { Clock } from '../../nodes/lib/deploy/upgrade-verify';
+import type { Clock } from '../../nodes/lib/clock';
 
 /*
  * flink-upgrade's step machine against a scripted client: the order of steps and which calls each outcome makes.
@@ -62,9 +62,16 @@ function scriptedClient(options: {
       const intervalMs = options.intervalMs === undefined ? 500 : options.intervalMs;
       return { enabled: intervalMs !== null, intervalMs, retainedOnCancel: options.retainedOnCancel ?? false };
     },
-    async getCheckpointStatistics(jobId) {
+    async getCheckpointSummary(jobId) {
       const completed = scripts.get(jobId)?.checkpoints ?? 0;
-      return { counts: { completed }, latest: { completed: completed ? { id: 7, external_path: 'file:/chk-7' } : null, restored: { external_path: SAVEPOINT } } };
+      return {
+        completed, failed: 0, inProgress: 0, history: [], latestFailed: null,
+        latestCompleted: completed ? { id: 7, status: 'COMPLETED', isSavepoint: false, triggerTimestamp: 1, latestAckTimestamp: 2, failureMessage: null } : null,
+        restoredFrom: { id: 1, isSavepoint: true, restoreTimestamp: 1, path: SAVEPOINT },
+      };
+    },
+    async getCheckpointStatistics() {
+      return { counts: { completed: 1 }, latest: { completed: { id: 7, external_path: 'file:/chk-7' } } };
     },
     async getJobExceptions() {
       return { entries: [{ exceptionName: 'java.lang.IllegalStateException', stacktrace: 'java.lang.IllegalStateException: broken\n\tat X' }], truncated: false } as never;
@@ -131,7 +138,7 @@ describe('flink-upgrade\'s steps (scripted client)', function () {
     const { client } = scriptedClient({ jobs: (jar) => (jar === 'new.jar' ? { states: ['RUNNING', 'RESTARTING'], restarted: true } : { states: ['RUNNING'] }) });
     const result = await runUpgrade(client, plan(), hooks());
     assert.deepEqual(steps(result), ['stop:ok', 'run:ok', 'verify:failed', 'cancelNew:ok', 'rollback:ok']);
-    assert.match(result.rollbackReason!, /IllegalStateException broken/);
+    assert.match(result.rollbackReason!, /IllegalStateException: broken/);
   });
 
   it('a checkpointing job passes as soon as a checkpoint completed; without checkpoints, only after a window with no restart', async function () {
@@ -181,8 +188,8 @@ describe('flink-upgrade\'s steps (scripted client)', function () {
 
     const retained = scriptedClient({ stopFails: true, retainedOnCancel: true });
     // The old job's latest checkpoint as its statistics show it.
-    (retained.client as { getCheckpointStatistics: unknown }).getCheckpointStatistics = async (jobId: string) => (
-      jobId === OLD ? { counts: { completed: 3 }, latest: { completed: { id: 3, external_path: 'file:/chk-3' } } } : { counts: { completed: 1 }, latest: {} });
+    (retained.client as { getCheckpointStatistics: unknown }).getCheckpointStatistics = async () => (
+      { counts: { completed: 3 }, latest: { completed: { id: 3, external_path: 'file:/chk-3' } } });
     const result = await runUpgrade(retained.client, plan({ checkpointFallback: true }), hooks());
     assert.deepEqual(steps(result), ['stop:failed', 'checkpointFallback:ok', 'run:ok', 'verify:ok']);
     assert.equal(result.snapshot, 'checkpoint');

@@ -1,7 +1,8 @@
 import { newJobId, type ClaimMode, type FlinkClusterClient, type Progress, type SavepointFormatType } from '../../../src';
+import { realClock, type Clock } from '../clock';
 import { FlinkNodeError, toNodeError } from '../errors';
 import type { Redact } from '../secret-masker';
-import { realClock, verifyJob, type Clock, type VerifyClient } from './upgrade-verify';
+import { verifyJob, type VerifyClient } from './upgrade-verify';
 
 /*
  * flink-upgrade's steps, as a machine that only talks to a client: stop with a savepoint, run the new jar from
@@ -10,7 +11,7 @@ import { realClock, verifyJob, type Clock, type VerifyClient } from './upgrade-v
  * the savepoint only when the plan opts in.
  */
 
-export type UpgradeClient = VerifyClient & Pick<FlinkClusterClient, 'stopWithSavepoint' | 'runJar' | 'cancel' | 'waitUntilRunning'>;
+export type UpgradeClient = VerifyClient & Pick<FlinkClusterClient, 'stopWithSavepoint' | 'runJar' | 'cancel' | 'waitUntilRunning' | 'getCheckpointStatistics'>;
 
 export type StepName = 'stop' | 'checkpointFallback' | 'run' | 'verify' | 'cancelNew' | 'rollback';
 

@@ -1,33 +1,10 @@
 import type { FlinkClusterClient, JobDetails } from '../../../src';
+import type { Clock } from '../clock';
 import { FlinkNodeError } from '../errors';
+import { fetchNewestException, outerException } from '../health/root-cause';
 
 /** What the verify step reads from Flink. */
-export type VerifyClient = Pick<FlinkClusterClient, 'getJobStatus' | 'getJobDetails' | 'getCheckpointStatistics' | 'getCheckpointConfig' | 'getJobExceptions'>;
-
-/** Time as the upgrade sees it; tests pass a fake one. */
-export interface Clock {
-  now(): number;
-  sleep(ms: number, signal: AbortSignal): Promise<void>;
-}
-
-export const realClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms, signal) => new Promise((resolve, reject) => {
-    if (signal.aborted) {
-      reject(signal.reason as Error);
-      return;
-    }
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    function onAbort(): void {
-      clearTimeout(timer);
-      reject(signal.reason as Error);
-    }
-    signal.addEventListener('abort', onAbort, { once: true });
-  }),
-};
+export type VerifyClient = Pick<FlinkClusterClient, 'getJobStatus' | 'getJobDetails' | 'getCheckpointSummary' | 'getCheckpointConfig' | 'getJobExceptions'>;
 
 /** How often the verify step asks Flink. Checkpoint statistics are cached by Flink's REST layer for ~3 s anyway. */
 export const VERIFY_POLL_MS = 500;
@@ -36,7 +13,7 @@ export const VERIFY_POLL_MS = 500;
 export interface Verified {
   /** The first checkpoint the new job completed; absent for a job without periodic checkpoints. */
   checkpointId?: number;
-  /** Where Flink says the job was restored from (`latest.restored.external_path`). */
+  /** Where Flink says the job was restored from (its checkpoint summary's `restoredFrom`). */
   restoredFrom?: string;
   /** The job's checkpoint interval; null when it has no periodic checkpoints (then the whole window is watched). */
   checkpointIntervalMs: number | null;
@@ -54,26 +31,13 @@ function restarted(details: JobDetails): boolean {
   return (details.timestamps.RESTARTING ?? 0) > 0 || (details.timestamps.FAILING ?? 0) > 0;
 }
 
-/** Flink's job exceptions come from the same cache as job details: a failure just seen may take a few seconds to show. */
-const ROOT_CAUSE_ATTEMPTS = 5;
-
-async function rootCause(client: VerifyClient, jobId: string, signal: AbortSignal, clock: Clock): Promise<string> {
-  for (let attempt = 1; ; attempt += 1) {
-    const history = await client.getJobExceptions(jobId, { signal, maxExceptions: 1 }).catch(() => undefined);
-    const entry = history?.entries[0];
-    if (entry) return `: ${entry.exceptionName}${entry.stacktrace ? ` ${firstLine(entry.stacktrace)}` : ''}`;
-    if (attempt === ROOT_CAUSE_ATTEMPTS) return '';
-    await clock.sleep(1000, signal);
-  }
+/** ": <the exception the job failed with>", as its exception history shows it; empty when that has none. */
+async function failedWith(client: VerifyClient, jobId: string, signal: AbortSignal, clock: Clock): Promise<string> {
+  const newest = await fetchNewestException(() => client, jobId, signal, clock);
+  if (!newest) return '';
+  const { exceptionClass, message } = outerException(newest);
+  return `: ${exceptionClass}${message ? `: ${message}` : ''}`;
 }
-
-function firstLine(stackTrace: string): string {
-  const line = stackTrace.split('\n')[0] ?? '';
-  const colon = line.indexOf(': ');
-  return colon >= 0 ? line.slice(colon + 2) : '';
-}
-
-interface Statistics { counts?: { completed?: number }; latest?: { completed?: { id?: number } | null; restored?: { external_path?: string } | null } }
 
 /**
  * Verifies a just-started job within `windowMs`: every vertex RUNNING and, for a job with periodic checkpoints,
@@ -85,7 +49,7 @@ export async function verifyJob(client: VerifyClient, jobId: string, windowMs: n
   let intervalMs: number | null | undefined;
   let allRunning: boolean;
   const failed = async (what: string): Promise<never> => {
-    throw failure(`The new job ${jobId} ${what} during verification${await rootCause(client, jobId, signal, clock)}`);
+    throw failure(`The new job ${jobId} ${what} during verification${await failedWith(client, jobId, signal, clock)}`);
   };
   for (;;) {
     // The job's status first: Flink answers it fresh, while job details may be a few seconds old (its REST cache).
@@ -98,12 +62,12 @@ export async function verifyJob(client: VerifyClient, jobId: string, windowMs: n
     if (allRunning) {
       intervalMs ??= (await client.getCheckpointConfig(jobId, { signal })).intervalMs;
       if (intervalMs !== null) {
-        const stats = await client.getCheckpointStatistics(jobId, { signal }) as Statistics;
-        if ((stats.counts?.completed ?? 0) > 0) {
-          const restoredFrom = stats.latest?.restored?.external_path;
+        const summary = await client.getCheckpointSummary(jobId, { signal });
+        if (summary.completed > 0) {
+          const restoredFrom = summary.restoredFrom?.path;
           return {
             checkpointIntervalMs: intervalMs,
-            ...(typeof stats.latest?.completed?.id === 'number' ? { checkpointId: stats.latest.completed.id } : {}),
+            ...(summary.latestCompleted ? { checkpointId: summary.latestCompleted.id } : {}),
             ...(restoredFrom ? { restoredFrom } : {}),
           };
         }

@@ -10,12 +10,29 @@ import { answerWith, forward, startStubServer } from '../support/stub-server';
 export interface FlinkProxy {
   url: string;
   /** Every request seen, in order. */
-  requests: Array<{ method: string; path: string; headers: http.IncomingHttpHeaders }>;
+  requests: ProxiedRequest[];
   /** Requests held unanswered right now. */
   held(): number;
   /** Client connections open right now. */
   openConnections(): number;
   close(): Promise<void>;
+}
+
+/** One request the proxy saw, and Flink's answer once the proxy has passed it on. */
+export interface ProxiedRequest {
+  method: string;
+  path: string;
+  headers: http.IncomingHttpHeaders;
+  /** The request's body, parsed when it is JSON. */
+  body?: unknown;
+  /** Flink's answer, set before the proxy sends it on (absent while the request is under way, held or refused). */
+  answer?: { status: number; body: string };
+  /** When the proxy had the whole request (Date.now()). */
+  receivedAt: number;
+  /** When the proxy had sent the whole answer on (Date.now()). */
+  answeredAt?: number;
+  /** When the client closed the connection before it had the whole answer: it gave up (its timeout) or was aborted. */
+  abandonedAt?: number;
 }
 
 export interface ProxyOptions {
@@ -31,7 +48,10 @@ export async function startFlinkProxy(target: string, options: ProxyOptions = {}
   const heldResponses = new Set<http.ServerResponse>();
   const requests: FlinkProxy['requests'] = [];
   stub.handle((request, res) => {
-    requests.push({ method: request.method, path: request.url, headers: request.headers });
+    const seen: ProxiedRequest = { method: request.method, path: request.url, headers: request.headers, ...(request.body === undefined ? {} : { body: request.body }), receivedAt: Date.now() };
+    requests.push(seen);
+    res.on('finish', () => { seen.answeredAt = Date.now(); });
+    res.on('close', () => { if (!res.writableFinished) seen.abandonedAt = Date.now(); });
     const missing = Object.entries(options.requireHeaders ?? {}).some(([name, value]) => request.headers[name.toLowerCase()] !== value);
     if (missing) {
       res.writeHead(401, { 'content-type': 'text/html' }).end('<html><head><title>401 Authorization Required</title></head></html>');
@@ -44,7 +64,10 @@ export async function startFlinkProxy(target: string, options: ProxyOptions = {}
     }
     const headers = { ...request.headers };
     delete headers.authorization;
-    forward(target, request, headers).then((answer) => answerWith(res, answer), () => res.destroy());
+    forward(target, request, headers).then((answer) => {
+      seen.answer = { status: answer.status, body: answer.body.toString('utf8') };
+      answerWith(res, answer);
+    }, () => res.destroy());
   });
   return {
     url: stub.url,

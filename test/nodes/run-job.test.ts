@@ -1,14 +1,17 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { FlinkClusterClient } from '../../src';
 import type { FlinkClusterNode } from '../../nodes/lib/cluster/cluster-node';
 import { lastDeployment } from '../../nodes/lib/deploy/deployments';
 import { ensureFlinkInstalled } from '../../dev/flink/distribution';
 import { buildFixtureJar, cancelJob, waitForJobRunning } from '../../dev/flink/job';
-import { requireVersionLeg } from '../flink/skips';
+import { requireLocalFlink, requireVersionLeg } from '../flink/skips';
 import { clientTestVersions, testFlink, type TestFlink } from '../flink/test-cluster';
 import { answerWith, assertSpecAllowed, forward, startStubServer } from '../support/stub-server';
-import { clusterConfig, helper, FLINK_NODES, nextMessage, operationFlow, roundTrip, testFlow, uniqueName, withNodeRed } from './node-harness';
+import { startFlinkProxy, type ProxiedRequest } from './flink-proxy';
+import { clusterConfig, eventually, helper, FLINK_NODES, nextMessage, operationFlow, roundTrip, testFlow, uniqueName, withNodeRed } from './node-harness';
 
 type Message = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -192,12 +195,47 @@ describe('flink-run-job against a real Flink', function () {
   }
 
   it('told not to wait, sends the state Flink reported right after accepting the job, which then runs', async function () {
-    await helper.load(FLINK_NODES, operationFlow(suite.flink.url, { type: 'flink-run-job', jarId: suite.flink.jarId, waitRunning: false }));
+    requireLocalFlink(this, suite.flink, 'the job\'s tasks wait for a file on this machine before they run');
+    // HeldOpenJob's tasks stay INITIALIZING until the release file exists: a node that waited for every vertex to
+    // run could not send before the test lets them, and would be asking Flink about the job again and again.
+    const release = path.join(mkdtempSync(path.join(os.tmpdir(), 'held-open-')), 'release');
+    const proxy = suite.closeAfterTest(await startFlinkProxy(suite.flink.url));
+    await helper.load(FLINK_NODES, operationFlow(proxy.url, { type: 'flink-run-job', jarId: suite.flink.jarId, entryClass: 'HeldOpenJob', waitRunning: false }));
     const name = uniqueName('run-no-wait');
-    const msg = await run({ programArgs: [name] });
-    assert.ok(['INITIALIZING', 'CREATED', 'RUNNING'].includes(msg.payload.state), msg.payload.state);
-    await waitForJobRunning(suite.flink.url, msg.payload.jobId);
-    await assertRunningInFlink(msg.payload.jobId, name);
+    try {
+      const sent = nextMessage('out', 110_000);
+      const caught = nextMessage('caught', 110_000);
+      helper.getNode('n')!.receive({ programArgs: [name, release] });
+      const runs = (): ProxiedRequest[] => proxy.requests.filter((request) => request.method === 'POST' && /^\/jars\/[^/]+\/run$/.test(request.path));
+      await eventually(() => runs().length > 0, 'the run request', 110_000);
+      const { jobId } = runs()[0]!.body as { jobId: string };
+      ran.push([target.url, jobId]);
+      const looks = (): ProxiedRequest[] => proxy.requests.filter((request) => request.method === 'GET' && request.path === `/jobs/${jobId}`);
+      // What comes first: the node's message, or a second look at the job while its tasks cannot run (it is waiting).
+      let decided = false;
+      const lookedAgain = (async (): Promise<never> => {
+        while (!decided) {
+          if (looks().length > 1) throw new Error(`the node asked Flink about job ${jobId} again instead of sending: it waits for the job to run`);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        return new Promise<never>(() => undefined);
+      })();
+      for (const loser of [sent, caught, lookedAgain]) loser.catch(() => undefined);
+      const msg = await Promise.race([sent, caught, lookedAgain]).finally(() => { decided = true; });
+      assert.ok(!msg.error, `no failure: ${JSON.stringify(msg.error)}`);
+      assert.equal(looks().length, 1, 'the node looked at the job once');
+      const answered = JSON.parse(looks()[0]!.answer!.body) as { state: string };
+      assert.deepEqual(msg.payload, { jobId, jobName: name, jarId: suite.flink.jarId, state: answered.state, jarDeleted: false },
+        'the job of the node\'s run request, in the state of Flink\'s answer to the node');
+      const held = await client.getJobDetails(jobId);
+      assert.ok(held.vertices.every((vertex) => vertex.status !== 'RUNNING'), `sent while no vertex could run: ${held.vertices.map((vertex) => vertex.status).join(', ')}`);
+      writeFileSync(release, '');
+      await waitForJobRunning(suite.flink.url, jobId);
+      await assertRunningInFlink(jobId, name);
+      assert.equal(looks().length, 1, 'the node did not look at the job again');
+    } finally {
+      rmSync(path.dirname(release), { recursive: true, force: true });
+    }
   });
 
   it('a job that fails before all its vertices run: FLINK_OPERATION_FAILED with Flink\'s root exception and the job id', async function () {
@@ -237,9 +275,15 @@ describe('flink-run-job against a real Flink', function () {
   });
 
   it('a jar whose entry class Flink cannot run fails with the job id it was given', async function () {
-    await helper.load(FLINK_NODES, operationFlow(suite.flink.url, { type: 'flink-run-job', jarId: suite.flink.jarId }));
+    // Through a proxy that keeps every request: the id the node gave Flink is in its run request.
+    const proxy = suite.closeAfterTest(await startFlinkProxy(suite.flink.url));
+    await helper.load(FLINK_NODES, operationFlow(proxy.url, { type: 'flink-run-job', jarId: suite.flink.jarId }));
     const caught = await failure({ entryClass: 'NoSuchJob', programArgs: [uniqueName('run-no-class')] });
-    assert.match(caught.jobId, /^[0-9a-f]{32}$/, 'msg.jobId is the id the node sent');
+    const runs = proxy.requests.filter((request) => request.method === 'POST' && /^\/jars\/[^/]+\/run$/.test(request.path));
+    assert.equal(runs.length, 1, 'one run request');
+    const given = (runs[0]!.body as { jobId: string }).jobId;
+    assert.match(String(given), /^[0-9a-f]{32}$/, 'the node gave Flink a job id');
+    assert.equal(caught.jobId, given, 'msg.jobId is the id the node sent');
     assert.match(caught.error.message, /NoSuchJob/);
     await assert.rejects(client.getJobStatus(caught.jobId), { code: 'FLINK_JOB_NOT_FOUND' }, 'Flink started no job');
   });

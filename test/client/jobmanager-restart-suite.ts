@@ -4,10 +4,11 @@ import { FlinkClusterClient, FlinkError } from '../../src';
 import type { LocalFlinkCluster } from '../../dev/flink/cluster';
 import { runFixtureJob } from '../../dev/flink/job';
 import { requireLocalRun, requireVersionLeg } from '../flink/skips';
-import { clientTestVersions } from '../flink/test-cluster';
 import { acrossJobManagerRestart, CALL_TIMEOUT_MS, jobState, outcomeUnknown, sentTrigger, SNAPSHOT_MS, startCluster } from './jobmanager-restarts';
 
-for (const version of clientTestVersions()) describe(`A JobManager restart without HA, Flink ${version ?? 'default'}`, function () {
+/** A JobManager restart without HA on a Flink of `version` (`undefined`: the run's default). */
+export function describeRestartWithoutHa(version: string | undefined): void {
+describe(`A JobManager restart without HA, Flink ${version ?? 'default'}`, function () {
   this.timeout(240_000);
   let cluster: LocalFlinkCluster | undefined;
   let jarId: string;
@@ -63,3 +64,4 @@ for (const version of clientTestVersions()) describe(`A JobManager restart witho
     assert.equal(await jobState(cluster!.url, jobId), null, 'without HA the new JobManager has no such job');
   });
 });
+}

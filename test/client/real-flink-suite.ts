@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { FlinkClusterClient, FlinkError, type Progress } from '../../src';
-import { clientTestVersions, testFlink, type TestFlink } from '../flink/test-cluster';
+import { testFlink, type TestFlink } from '../flink/test-cluster';
 import { buildFixtureJar, cancelJob, waitForJobRunning, waitForJobState } from '../../dev/flink/job';
 import { ensureFlinkInstalled } from '../../dev/flink/distribution';
 import { specViolations } from '../spec/flink-openapi';
@@ -14,7 +14,9 @@ import { rejectsWithCode } from '../support/rejects';
 import { UNKNOWN_JOB_ID as UNKNOWN_JOB } from '../support/ids';
 
 
-for (const version of clientTestVersions()) describe(`FlinkClusterClient against a real Flink ${version ?? ''}`.trim(), function () {
+/** The client against a real Flink of `version` (`undefined`: the run's default). */
+export function describeRealFlink(version: string | undefined): void {
+describe(`FlinkClusterClient against a real Flink ${version ?? ''}`.trim(), function () {
   let flink: TestFlink;
   let client: FlinkClusterClient;
   let jobId: string;
@@ -366,3 +368,4 @@ for (const version of clientTestVersions()) describe(`FlinkClusterClient against
     });
   });
 });
+}

@@ -65,6 +65,16 @@ export function clientTestVersions(): Array<string | undefined> {
   return process.env.FLINK_VERSION ? [undefined] : [undefined, '1.20'];
 }
 
+/** The run's default leg of `clientTestVersions()`: a suite split into a file per group of legs runs it in one file, */
+export function defaultLeg(): Array<string | undefined> {
+  return clientTestVersions().slice(0, 1);
+}
+
+/** and the other legs in another, side by side. */
+export function otherLegs(): Array<string | undefined> {
+  return clientTestVersions().slice(1);
+}
+
 /** The Flink versions this process really tested: each local cluster it started, and the one at FLINK_URL. */
 export function flinkVersionsCovered(): string[] {
   return [...startedFlinkVersions, ...externalFlinkVersions()];

@@ -188,7 +188,7 @@ describe('Jars and rescaling against a real Flink', function () {
 
     before(async function () {
       requireLocalRun(this, 'starts a cluster with the adaptive scheduler');
-      const cluster = await adaptiveTestFlink();
+      const cluster = await adaptiveTestFlink(this);
       adaptiveUrl = cluster.url;
       adaptive = new FlinkClusterClient({ url: cluster.url, dispatcher: recorder.dispatcher });
       jobId = await cluster.startJob({ name: 'rescale-adaptive' });

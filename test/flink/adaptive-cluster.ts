@@ -20,11 +20,16 @@ export interface AdaptiveTestFlink {
  * use, stopped by the global teardown. Local only: call `requireLocalRun` first.
  *
  * Its tests measure and fill its free slots, so one test file at a time has it: the first call of a file waits
- * until no other file holds it, and the file keeps it until it ends (test/hooks.ts releases it).
+ * until no other file holds it, and the file keeps it until it ends (test/hooks.ts releases it). The wait is added to
+ * the calling test's or hook's (`context`) time limit: it is another file's time.
  */
-export async function adaptiveTestFlink(version?: string): Promise<AdaptiveTestFlink> {
+export async function adaptiveTestFlink(context: Mocha.Context, version?: string): Promise<AdaptiveTestFlink> {
   const wanted = await resolveFlinkVersion(version);
-  if (brokerRunning()) await askBroker('/lease', { resource: `adaptive/${wanted}`, holder: String(process.pid) });
+  if (brokerRunning()) {
+    const since = Date.now();
+    await askBroker('/lease', { resource: `adaptive/${wanted}`, holder: String(process.pid) });
+    context.timeout(context.timeout() + Date.now() - since);
+  }
   const cluster = await sharedCluster({ kind: 'adaptive', version: wanted });
   const { url, jarId, jarPath, local } = cluster;
   if (!local) throw new Error('the adaptive-scheduler cluster is always local');

@@ -42,7 +42,7 @@ describe('flink-rescale against a real Flink', function () {
       before(async function () {
         requireLocalRun(this, 'starts a cluster with the adaptive scheduler');
         requireVersionLeg(this, version);
-        adaptive = await adaptiveTestFlink(version);
+        adaptive = await adaptiveTestFlink(this, version);
         client = new FlinkClusterClient({ url: adaptive.url });
         jobId = await adaptive.startJob({ name: jobName, parallelism: 1 });
       });

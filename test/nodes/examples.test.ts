@@ -318,14 +318,14 @@ describe('the example flows', function () {
     afterEach(async function () {
       if (jarEnv === undefined) delete process.env.FLINK_JOB_JAR;
       else process.env.FLINK_JOB_JAR = jarEnv;
-      if (deployed) await cancelJob((await adaptiveTestFlink()).url, deployed);
+      if (deployed) await cancelJob((await adaptiveTestFlink(this)).url, deployed);
       deployed = undefined;
     });
 
     it('deploys the named job from the jar in Node-RED\'s FLINK_JOB_JAR once (a second press runs no second job), then rescales it to 4 at 08:00 and back to 1 at 20:00, read back from Flink; a rescale before the deploy rescales nothing and says so', async function () {
       requireLocalRun(this, 'starts a cluster with the adaptive scheduler');
       this.timeout(180_000);
-      const adaptive = await adaptiveTestFlink();
+      const adaptive = await adaptiveTestFlink(this);
       const jobName = `example-rescale-${process.pid}`;
       // The tab's FLINK_JOB_JAR reads Node-RED's environment, which npm start sets to this jar.
       process.env.FLINK_JOB_JAR = adaptive.jarPath;

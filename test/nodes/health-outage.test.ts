@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { waitForJobState } from '../../dev/flink/job';
 import { requireLocalFlink } from '../flink/skips';
-import { events, INTERVAL_S, namesOf, sleep } from './health-flows';
+import { startFlinkProxy } from './flink-proxy';
+import { events, INTERVAL_S, listingsAt, namesOf, nextRequests, roundsAt } from './health-flows';
 import { clusterConfig, collect, eventually, FLINK_NODES, helper, statuses, testFlow, withNodeRed } from './node-harness';
 
 /** The JobManager of this suite's cluster is paused: a cluster of its own, so that other test files run on beside it. */
@@ -10,7 +11,10 @@ describe('flink-job-health against the real Flink, through a JobManager outage',
 
   it('raises a failed job with its root cause; a stopped JobManager is one cluster-unreachable incident and one resolution, and no job incident', async function () {
     requireLocalFlink(this, suite.flink, 'stops and continues the JobManager JVM');
-    const config = clusterConfig(suite.flink.url, { timeout: 2 });
+    this.timeout(240_000);
+    // The proxy counts the node's listings and health rounds, and sees it give up on each listing of the outage.
+    const proxy = suite.closeAfterTest(await startFlinkProxy(suite.flink.url));
+    const config = clusterConfig(proxy.url, { timeout: 2 });
     await helper.load(FLINK_NODES, testFlow(config, [
       { id: 'health', type: 'flink-job-health', interval: INTERVAL_S, sampleInterval: INTERVAL_S, ...namesOf('health-outage-running', 'health-outage-failing'), wires: [['out']] },
     ]));
@@ -33,14 +37,19 @@ describe('flink-job-health against the real Flink, through a JobManager outage',
     const [jobManager] = suite.flink.local!.pids;
     process.kill(-jobManager!, 'SIGSTOP');
     try {
-      await eventually(() => out.length > 1, 'the cluster-unreachable incident', 20_000);
-      await sleep(3 * INTERVAL_S * 1000); // a few failed listings more: still one incident
+      await eventually(() => out.length > 1, 'the cluster-unreachable incident', 60_000);
+      // Three failed listings more (the node gave up on each; it had each failure once the next listing began): still one incident.
+      const failing = await nextRequests(() => listingsAt(proxy), 3, 'listings');
+      assert.deepEqual(failing.map((listing) => listing.abandonedAt !== undefined && listing.answer === undefined), [true, true, true],
+        'the three listings failed (the node gave up on them unanswered)');
+      assert.deepEqual(events(out), [['job-failed', 'opened'], ['cluster-unreachable', 'opened']], 'still one cluster-unreachable incident');
       assert.ok(shown.some((status) => status.fill === 'red'), 'the status is red while the cluster is unreachable');
     } finally {
       process.kill(-jobManager!, 'SIGCONT');
     }
-    await eventually(() => out.length > 2, 'the cluster-unreachable resolution', 30_000);
-    await sleep(3 * INTERVAL_S * 1000); // rounds after the outage: no job incident from it
+    await eventually(() => out.length > 2, 'the cluster-unreachable resolution', 60_000);
+    // Three health rounds of the running job after the outage: no job incident from it.
+    await nextRequests(() => roundsAt(proxy, running.jobId), 3, `health rounds of ${running.jobId}`);
     assert.deepEqual(events(out), [['job-failed', 'opened'], ['cluster-unreachable', 'opened'], ['cluster-unreachable', 'resolved']]);
     const [, unreachable, back] = out;
     assert.equal(unreachable!.topic, 'flink/cluster/cluster-unreachable');
@@ -51,7 +60,7 @@ describe('flink-job-health against the real Flink, through a JobManager outage',
 
     // The failed job's incident is over when a job of its name runs again.
     const again = await suite.startJob('health-outage-failing', { name: failing.jobName });
-    await eventually(() => out.length > 3, 'the job-failed resolution');
+    await eventually(() => out.length > 3, 'the job-failed resolution', 60_000);
     assert.deepEqual(events(out.slice(3)), [['job-failed', 'resolved']]);
     assert.equal(out[3]!.payload.incidentId, failed.payload.incidentId);
     assert.equal(out[3]!.payload.values.replacedBy, again.jobId);

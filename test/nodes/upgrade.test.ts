@@ -5,6 +5,7 @@ import { cancelJob, waitForJobState } from '../../dev/flink/job';
 import { projectRoot } from '../../dev/paths';
 import { requireVersionLeg } from '../flink/skips';
 import { clientTestVersions, testFlink, type TestFlink } from '../flink/test-cluster';
+import { startFlinkProxy, type FlinkProxy } from './flink-proxy';
 import { FLINK_NODES, helper, roundTrip, statuses, testFlow, uniqueName, withNodeRed } from './node-harness';
 
 type Message = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -25,22 +26,39 @@ async function jobList(flink: TestFlink): Promise<JobRow[]> {
   return (await getJson<{ jobs: JobRow[] }>(`${flink.url}/jobs`)).jobs;
 }
 
-/** The counter the fixture job's accumulators report: the first value this run counted, and the latest. */
+/**
+ * The counter the fixture job's accumulators report: the first value this run counted, and the latest. Tasks report
+ * accumulators with their heartbeats, so a job that just started has none yet (or only those of a subtask that
+ * counted nothing, Long.MIN/MAX_VALUE): asked again until the counting subtask has reported.
+ */
 async function counter(flink: TestFlink, jobId: string): Promise<{ first: number; last: number }> {
-  const { 'user-task-accumulators': accumulators } = await getJson<{ 'user-task-accumulators': Array<{ name: string; value: string }> }>(`${flink.url}/jobs/${jobId}/accumulators`);
-  const value = (name: string): number => Number(accumulators.find((a) => a.name === name)?.value);
-  return { first: value('counterFirst'), last: value('counterLast') };
-}
-
-/** Where Flink says the job was restored from (its checkpoint statistics; cached by Flink for a few seconds). */
-async function restoredFrom(flink: TestFlink, jobId: string): Promise<string | undefined> {
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + 60_000;
   for (;;) {
-    const stats = await getJson<{ latest: { restored: { external_path?: string } | null } }>(`${flink.url}/jobs/${jobId}/checkpoints`);
-    if (stats.latest.restored || Date.now() > deadline) return stats.latest.restored?.external_path;
+    const { 'user-task-accumulators': accumulators } = await getJson<{ 'user-task-accumulators': Array<{ name: string; value: string }> }>(`${flink.url}/jobs/${jobId}/accumulators`);
+    const value = (name: string): number => Number(accumulators.find((a) => a.name === name)?.value);
+    const counted = { first: value('counterFirst'), last: value('counterLast') };
+    if ((Number.isSafeInteger(counted.first) && Number.isSafeInteger(counted.last)) || Date.now() > deadline) return counted;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }
+
+/**
+ * Where Flink says the job was restored from (its checkpoint statistics; cached by Flink for a few seconds). Throws
+ * when Flink never says: a job restored from nothing is not one restored from an undefined savepoint.
+ */
+async function restoredFrom(flink: TestFlink, jobId: string): Promise<string> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const stats = await getJson<{ latest: { restored: { external_path?: string } | null } }>(`${flink.url}/jobs/${jobId}/checkpoints`);
+    const path = stats.latest.restored?.external_path;
+    if (path) return path;
+    if (Date.now() > deadline) throw new Error(`Flink's checkpoint statistics of job ${jobId} never said what it was restored from`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+/** The verify step asks Flink about the new job every 0.5 s; up to 2 s more between two asks for a slow machine's timers. */
+const ASK_GAP_MS = 2500;
 
 /** The fixture jar as a file (the new jar an upgrade uploads from a Buffer). */
 function fixtureJar(flink: TestFlink): Buffer {
@@ -49,9 +67,9 @@ function fixtureJar(flink: TestFlink): Buffer {
   return readFileSync(file);
 }
 
-/** flink-run-job (which records the deployment) and flink-upgrade with its error output, on one cluster config. */
-function deployFlow(flink: TestFlink, upgrade: Record<string, unknown> = {}): ReturnType<typeof testFlow> {
-  return testFlow(flink.url, [
+/** flink-run-job (which records the deployment) and flink-upgrade with its error output, on one cluster config (at `url`: Flink, or a proxy in front of it). */
+function deployFlow(flink: TestFlink, upgrade: Record<string, unknown> = {}, url = flink.url): ReturnType<typeof testFlow> {
+  return testFlow(url, [
     { id: 'run', type: 'flink-run-job', wires: [['ran']] },
     { id: 'up', type: 'flink-upgrade', errorOutput: true, verifyWindow: 60, wires: [['upgraded'], ['failed']], ...upgrade },
   ], { helpers: ['ran', 'upgraded', 'failed'] });
@@ -93,7 +111,7 @@ clientTestVersions().forEach((version, index) => {
   const fullLeg = index === 0;
 
   describe(`flink-upgrade against real Flink (${leg})`, function () {
-    withNodeRed();
+    const suite = withNodeRed();
     const made = tracked();
     let flink: TestFlink;
     before(async function () {
@@ -111,6 +129,11 @@ clientTestVersions().forEach((version, index) => {
       return { jobId: ran.payload.jobId, jobName };
     }
 
+    /** A proxy in front of this leg's Flink, closed after the test: it sees every request the nodes send. */
+    async function proxied(): Promise<FlinkProxy> {
+      return suite.closeAfterTest(await startFlinkProxy(flink.url));
+    }
+
     function track(payload: Message): void {
       for (const id of [payload.newJobId, payload.rollbackJobId, payload.jobId]) if (id) made.jobs.add(id);
       for (const id of [payload.jarId, payload.newJarId]) if (id && id !== flink.jarId) made.jars.add(id);
@@ -119,9 +142,11 @@ clientTestVersions().forEach((version, index) => {
     it('upgrades a job to a new jar (a Buffer): the new job restores the savepoint, its counter goes on, at a new parallelism', async function () {
       await helper.load(FLINK_NODES, deployFlow(flink));
       const { jobId: oldJobId, jobName } = await deployCounter('upgrade-works');
-      const parallelism = fullLeg ? 2 : undefined;
+      const parallelism = 2;
+      const old = await getJson<{ vertices: Array<{ parallelism: number }> }>(`${flink.url}/jobs/${oldJobId}`);
+      assert.ok(old.vertices.every((v) => v.parallelism !== parallelism), `the old job runs at another parallelism: ${JSON.stringify(old.vertices.map((v) => v.parallelism))}`);
       const shown = statuses('up');
-      const { result, failure } = await upgrade({ jobName, payload: fixtureJar(flink), filename: 'counter-v2.jar', ...(parallelism ? { parallelism } : {}) });
+      const { result, failure } = await upgrade({ jobName, payload: fixtureJar(flink), filename: 'counter-v2.jar', parallelism });
       if (result) track(result.payload);
       assert.equal(failure, undefined, JSON.stringify(failure?.error));
       const payload = result!.payload;
@@ -139,7 +164,7 @@ clientTestVersions().forEach((version, index) => {
       const details = await getJson<{ name: string; state: string; vertices: Array<{ parallelism: number }> }>(`${flink.url}/jobs/${payload.newJobId}`);
       assert.equal(details.state, 'RUNNING');
       assert.equal(details.name, jobName, 'entry class and arguments carried over from the recorded deployment');
-      if (parallelism) assert.ok(details.vertices.every((v) => v.parallelism === parallelism), 'at the new parallelism');
+      assert.deepEqual(details.vertices.map((v) => v.parallelism), details.vertices.map(() => parallelism), 'Flink runs every vertex at the new parallelism');
       assert.equal(await restoredFrom(flink, payload.newJobId), payload.savepoint, 'Flink restored the new job from the stop\'s savepoint');
       const before = await counter(flink, oldJobId);
       const after = await counter(flink, payload.newJobId);
@@ -177,15 +202,32 @@ clientTestVersions().forEach((version, index) => {
 
     it('verifies a job without checkpoints by watching the whole window for a restart', async function () {
       // Not shorter: Flink's job details, which show the vertices RUNNING, may be 3 s old.
-      await helper.load(FLINK_NODES, deployFlow(flink, { verifyWindow: 5 }));
+      const proxy = await proxied();
+      await helper.load(FLINK_NODES, deployFlow(flink, { verifyWindow: 5 }, proxy.url));
       const { jobName } = await deployCounter('upgrade-no-checkpoints', '0');
       const { result, failure } = await upgrade({ jobName, jarId: flink.jarId });
       if (result) track(result.payload);
       assert.equal(failure, undefined, JSON.stringify(failure?.error));
-      const verify = result!.payload.steps.find((s: Message) => s.step === 'verify');
+      const { payload } = result!;
+      const verify = payload.steps.find((s: Message) => s.step === 'verify');
       assert.deepEqual({ result: verify.result, checkpointIntervalMs: verify.checkpointIntervalMs }, { result: 'ok', checkpointIntervalMs: null }, verify.error);
       assert.ok(verify.durationMs >= 5000, `watched the whole window (${verify.durationMs} ms)`);
-      assert.equal(await restoredFrom(flink, result!.payload.jobId), result!.payload.savepoint);
+      // Watched, not waited out: Flink was asked about the new job from the window's start to past its end, never
+      // more than ASK_GAP_MS between an answer and the next question.
+      const verifyEnd = verify.startedAt + verify.durationMs;
+      const asked = proxy.requests.filter((r) => r.method === 'GET' && r.path.split('?')[0]!.startsWith(`/jobs/${payload.newJobId}`)
+        && r.receivedAt >= verify.startedAt && r.receivedAt <= verifyEnd);
+      assert.ok(asked.length > 0, 'the verify step asked Flink about the new job');
+      assert.ok(asked[0]!.receivedAt - verify.startedAt <= ASK_GAP_MS, `first asked ${asked[0]!.receivedAt - verify.startedAt} ms into the window`);
+      assert.ok(asked.at(-1)!.receivedAt >= verify.startedAt + 5000, `last asked ${asked.at(-1)!.receivedAt - verify.startedAt} ms into the 5 s window`);
+      const gaps = asked.slice(1).map((r, i) => r.receivedAt - (asked[i]!.answeredAt ?? asked[i]!.receivedAt));
+      assert.ok(Math.max(...gaps) <= ASK_GAP_MS, `the verify step left ${Math.max(...gaps)} ms unwatched (${asked.length} requests)`);
+      // The savepoint the result names is the stop's, the new job was run from it, and Flink restored it from there.
+      assert.match(payload.savepoint, /^file:\/.+savepoint-/, 'the result names the savepoint');
+      assert.equal(payload.steps.find((s: Message) => s.step === 'stop').savepoint, payload.savepoint, 'the stop\'s savepoint');
+      const runs = proxy.requests.filter((r) => r.method === 'POST' && /^\/jars\/[^/]+\/run/.test(r.path) && (r.body as Message | undefined)?.jobId === payload.newJobId);
+      assert.deepEqual(runs.map((r) => (r.body as Message).savepointPath), [payload.savepoint], 'the new job was run from the savepoint');
+      assert.equal(await restoredFrom(flink, payload.jobId), payload.savepoint, 'Flink restored the new job from it');
     });
 
     it('a stop that fails ends the upgrade: the old job keeps RUNNING and nothing else is started', async function () {
@@ -214,7 +256,8 @@ clientTestVersions().forEach((version, index) => {
     });
 
     it('refuses before any stop when no previous jar is known (a job this plugin did not deploy)', async function () {
-      await helper.load(FLINK_NODES, deployFlow(flink));
+      const proxy = await proxied();
+      await helper.load(FLINK_NODES, deployFlow(flink, {}, proxy.url));
       const jobName = uniqueName('upgrade-unknown');
       const oldJobId = await flink.startJob({ name: jobName, fixture: { entryClass: 'CounterJob', args: [CHECKPOINT_MS] } });
       made.jobs.add(oldJobId);
@@ -223,6 +266,9 @@ clientTestVersions().forEach((version, index) => {
       if (result) track(result.payload);
       assert.equal(failure?.error.code, 'FLINK_INVALID_ARGUMENT');
       assert.match(failure!.error.message, /No previous jar is known .*msg\.previous.*rollback off/);
+      const stops = proxy.requests.filter((r) => r.method === 'POST' && r.path.split('?')[0] === `/jobs/${oldJobId}/stop`);
+      assert.equal(stops.length, 0, 'no stop was sent to Flink');
+      assert.deepEqual(proxy.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}`), [], 'nothing but reads reached Flink');
 
       const jobsAfter = await jobList(flink);
       assert.deepEqual(jobsAfter, jobsBefore, 'no job started or stopped');

@@ -21,10 +21,17 @@ export interface JvmSpec {
   env?: NodeJS.ProcessEnv;
 }
 
+/**
+ * The harness's JVMs run for minutes on a small machine, several at once: the client compiler only (C2's compile
+ * threads were half of a Flink JVM's start-up CPU, measured: a JobManager and TaskManager took 20 CPU-seconds to
+ * start a job and take a savepoint, 10 with these) and the serial collector for their small heaps.
+ */
+const LEAN_JVM_OPTIONS = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC'];
+
 export function startJvm(spec: JvmSpec): Jvm {
   const logFile = path.join(spec.logDir, `${spec.name}.log`);
   const stdio = openSync(path.join(spec.logDir, `${spec.name}.out`), 'a');
-  const child = spawn('java', [...spec.jvmOptions, '-cp', spec.classpath.join(path.delimiter), spec.mainClass, ...spec.args], {
+  const child = spawn('java', [...LEAN_JVM_OPTIONS, ...spec.jvmOptions, '-cp', spec.classpath.join(path.delimiter), spec.mainClass, ...spec.args], {
     detached: true, // its own process group, so teardown reaches every thread and child of the JVM
     cwd: spec.logDir, // a relative path the JVM writes to (a relative savepoint directory) lands in its temp dir, not in the project
     stdio: ['ignore', stdio, stdio],

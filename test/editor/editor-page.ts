@@ -42,7 +42,7 @@ export class NodeRedEditor {
     const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
     page.setDefaultTimeout(SHORT);
     const editor = new NodeRedEditor(page, url);
-    await page.goto(url);
+    await page.goto(url, { timeout: 60_000 }); // the editor's first load is the heaviest page, on a machine running tests side by side
     await page.waitForSelector('#red-ui-palette-container-flink .red-ui-palette-node', { timeout: 60_000 });
     await page.waitForFunction(() => typeof RED !== 'undefined' && RED.nodes.getType('flink-cluster') !== undefined);
     return editor;

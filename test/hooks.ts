@@ -43,11 +43,11 @@ export const mochaHooks = {
     fileStarted = Date.now();
   },
   async afterAll(this: Mocha.Context): Promise<void> {
-    await Promise.all([stopSharedPackedNodeRed(), cancelJobsOnExternalClusters(), releaseLeases()]);
     const root = this.test?.parent;
     const file = root?.suites[0]?.file ?? root?.tests[0]?.file;
     // In a serial run the root hooks wrap the whole run: the reporter times the files itself.
     if (file && process.env.MOCHA_WORKER_ID !== undefined) record({ kind: 'file-time', file: path.relative(process.cwd(), file), ms: Date.now() - fileStarted });
     for (const version of startedFlinkVersions) record({ kind: 'flink-version', version });
+    await Promise.all([stopSharedPackedNodeRed(), cancelJobsOnExternalClusters(), releaseLeases()]);
   },
 };

@@ -26,9 +26,11 @@ class SummaryReporter extends Mocha.reporters.Spec {
     const pending: Mocha.Test[] = [];
     const serialFileTimes = new Map<string, number>();
     const { EVENT_TEST_PASS, EVENT_TEST_FAIL, EVENT_TEST_PENDING, EVENT_RUN_END, EVENT_SUITE_BEGIN, EVENT_SUITE_END } = Mocha.Runner.constants;
-    runner.on(EVENT_TEST_PASS, () => { passed += 1; });
-    runner.on(EVENT_TEST_FAIL, () => { failed += 1; });
-    runner.on(EVENT_TEST_PENDING, (test: Mocha.Test) => { pending.push(test); });
+    const filesSeen = new Set<string>();
+    const seen = (runnable: Mocha.Runnable): void => { if (runnable.file) filesSeen.add(path.relative(process.cwd(), runnable.file)); };
+    runner.on(EVENT_TEST_PASS, (test: Mocha.Test) => { passed += 1; seen(test); });
+    runner.on(EVENT_TEST_FAIL, (test: Mocha.Test) => { failed += 1; seen(test); });
+    runner.on(EVENT_TEST_PENDING, (test: Mocha.Test) => { pending.push(test); seen(test); });
     if (!parallel) { // events come as they happen: a file's top-level suites time it
       const fileSuiteStarts = new Map<Mocha.Suite, number>();
       runner.on(EVENT_SUITE_BEGIN, (suite: Mocha.Suite) => { if (suite.file && suite.parent?.root) fileSuiteStarts.set(suite, Date.now()); });
@@ -67,7 +69,7 @@ class SummaryReporter extends Mocha.reporters.Spec {
       ])];
       const lines = [
         ...unexplained, ...skipped,
-        ...slowestFiles(fileTimes, Date.now() - started, parallel ? (options as { jobs?: number } | undefined)?.jobs : undefined),
+        ...slowestFiles(fileTimes, filesSeen, Date.now() - started, parallel ? (options as { jobs?: number } | undefined)?.jobs : undefined),
         `flink versions: ${versions.length ? versions.join(', ') : 'none'}`,
       ];
       process.stdout.write(`\n${lines.join('\n')}\n${passed} passed, ${failed} failed, ${skipped.length} skipped\n`);
@@ -76,13 +78,15 @@ class SummaryReporter extends Mocha.reporters.Spec {
 }
 
 /** The table of the slowest files; `workers` is set when files ran side by side. */
-function slowestFiles(fileTimes: ReadonlyArray<readonly [string, number]>, wallMs: number, workers: number | undefined): string[] {
+function slowestFiles(fileTimes: ReadonlyArray<readonly [string, number]>, filesSeen: ReadonlySet<string>, wallMs: number,
+  workers: number | undefined): string[] {
   const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`.padStart(8);
   const total = fileTimes.reduce((sum, [, ms]) => sum + ms, 0);
   const slowest = [...fileTimes].sort((a, b) => b[1] - a[1]).slice(0, SLOWEST_SHOWN);
   return [
     `slowest test files (of ${fileTimes.length}; ${seconds(total).trim()} of file time in ${seconds(wallMs).trim()}${workers ? `, files side by side in ${workers} workers` : ''}):`,
     ...slowest.map(([file, ms]) => `${seconds(ms)}  ${file}`),
+    ...[...filesSeen].filter((file) => !fileTimes.some(([timed]) => timed === file)).map((file) => `       ?  ${file} (no time recorded)`),
   ];
 }
 

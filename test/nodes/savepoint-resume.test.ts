@@ -10,7 +10,7 @@ import { localPath } from '../../dev/paths';
 import { requireLocalFlink, requireVersionLeg } from '../flink/skips';
 import { testFlink, type TestFlink } from '../flink/test-cluster';
 import {
-  collector, fileBackedCluster, injectNode, NodeRedProcess, tab, type FlowNode,
+  collector, fileBackedCluster, injectNode, NodeRedProcess, tab, type CollectedMessage, type FlowNode,
 } from '../support/node-red-process';
 import { derivedTriggerId, idempotencyKeyInput } from '../../nodes/lib/savepoints/idempotency';
 import { MAX_STORED_BUFFER_BYTES, resumedMessage, storableMessage, type InFlightRecord } from '../../nodes/lib/flow/in-flight';
@@ -70,6 +70,15 @@ async function waitFor<T>(what: string, probe: () => T | undefined | false, time
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** What a collected message is the outcome of: a savepoint (stop) of which job, a checkpoint, or an error. */
+function outcomeOf({ msg }: CollectedMessage): string {
+  const payload = (msg.payload ?? {}) as { checkpointId?: unknown; location?: unknown; jobId?: string };
+  if (msg.error) return `error ${(msg.error as { code?: string }).code}`;
+  if (typeof payload.checkpointId === 'number') return 'checkpoint';
+  if (typeof payload.location === 'string') return `savepoint of ${payload.jobId}${msg.resumed === true ? ', resumed' : ''}`;
+  return JSON.stringify(msg);
 }
 
 /** Waits past the end of the current hourly slot if it ends within a few seconds, so two instances fire in one slot. */
@@ -224,8 +233,13 @@ describe('scheduled savepoints without duplicates, and operations that outlive N
     assert.equal(red.messages('out').length, before + 1, 'one outcome for the one message');
 
     await red.restart();
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    assert.equal(red.messages('out').length, before + 1, 'nothing in flight: nothing sent after a restart');
+    // Nothing in flight: this start sends only the outcome of a checkpoint fired through it once its flows started,
+    // which needs more of Flink's answers than a resumed outcome would (a trigger, then its status).
+    const start = red.startNumber;
+    await red.inject('fire-checkpoint', { jobId });
+    await red.waitForMessages('out', 1, { where: (entry) => entry.start === start && outcomeOf(entry) === 'checkpoint' });
+    assert.deepEqual(red.messages('out').filter((entry) => entry.start === start).map(outcomeOf), ['checkpoint'],
+      'nothing in flight: nothing sent after a restart but the checkpoint fired through it');
   });
 
   it('a full redeploy in the middle of a slow stop hands it to the restarted node, which sends its one outcome', async function () {
@@ -241,9 +255,13 @@ describe('scheduled savepoints without duplicates, and operations that outlive N
     assert.equal(outcome!.msg.error, undefined, `no error: ${JSON.stringify(outcome!.msg.error)}`);
     assert.equal(outcome!.msg.resumed, true, 'sent by the restarted node');
     assert.ok(existsSync(localPath((outcome!.msg.payload as { location: string }).location)));
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    assert.equal(red.messages('out').length, before + 1, 'exactly one outcome');
     assert.deepEqual(inFlightOnDisk(red), []);
+    // A second outcome of the stop (from the node before the redeploy, or a second resume) would need one answer from
+    // Flink: a checkpoint fired after the first outcome needs more, so its outcome comes after any such second one.
+    const checkpointsBefore = red.messages('out').filter((entry) => outcomeOf(entry) === 'checkpoint').length;
+    await red.inject('fire-checkpoint', { jobId });
+    await red.waitForMessages('out', checkpointsBefore + 1, { where: (entry) => outcomeOf(entry) === 'checkpoint' });
+    assert.deepEqual(red.messages('out').slice(before).map(outcomeOf), [`savepoint of ${slowJob}, resumed`, 'checkpoint'], 'exactly one outcome of the stop');
   });
 
   it('a record of a trigger Flink no longer knows: the started node fails it with FLINK_OUTCOME_UNKNOWN, its trigger id and msg.resumed', async function () {
@@ -287,18 +305,22 @@ describe('a caller\'s trigger id on Flink 1.20', function () {
   });
 
   it('two savepoints and two checkpoints with one trigger id each: Flink takes one of each; a malformed id is FLINK_INVALID_ARGUMENT', async function () {
-    jobId = await flink.startJob({ name: uniqueName('trigger-id-1-20') });
+    // CounterJob without periodic checkpoints: every checkpoint in Flink's history is one the test triggered.
+    jobId = await flink.startJob({ name: uniqueName('trigger-id-1-20'), fixture: { entryClass: 'CounterJob', args: ['0'] } });
     const triggerId = derivedTriggerId(jobId, 'savepoint', 'k');
     const [a, b] = await Promise.all([client.triggerSavepoint(jobId, { triggerId }), client.triggerSavepoint(jobId, { triggerId })]);
     assert.equal(a, b);
     const checkpointTrigger = derivedTriggerId(jobId, 'checkpoint', 'k');
     const [c, d] = await Promise.all([client.triggerCheckpoint(jobId, { triggerId: checkpointTrigger }), client.triggerCheckpoint(jobId, { triggerId: checkpointTrigger })]);
     assert.equal(c, d);
-    const savepoints = await fromCheckpointStatistics(client, jobId, ({ history }) => {
-      const taken = history.filter((entry) => entry.is_savepoint);
-      return history.some((entry) => entry.id === c) && taken.length > 0 ? taken : undefined;
-    });
-    assert.deepEqual(savepoints.map((entry) => entry.external_path), [a]);
+    // One more checkpoint, of a trigger id of its own, after both calls returned: Flink takes snapshots one at a time
+    // in the order they were asked for, so once its history shows this one, it shows whatever the two calls made.
+    const last = await client.triggerCheckpoint(jobId);
+    const history = await fromCheckpointStatistics(client, jobId, (stats) =>
+      (stats.history.some((entry) => entry.id === last && entry.status === 'COMPLETED') ? stats.history : undefined));
+    assert.deepEqual(history.filter((entry) => entry.is_savepoint).map((entry) => entry.external_path), [a], 'Flink took one savepoint for the two calls');
+    assert.deepEqual(history.filter((entry) => !entry.is_savepoint).map((entry) => entry.id).sort((x, y) => x - y), [c, last],
+      'Flink took one checkpoint for the two calls (and the one after them)');
     await assert.rejects(client.triggerSavepoint(jobId, { triggerId: 'not-hex' }), { code: 'FLINK_INVALID_ARGUMENT', message: /triggerId/ });
   });
 });

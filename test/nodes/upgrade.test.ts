@@ -125,7 +125,7 @@ clientTestVersions().forEach((version, index) => {
       const jobName = uniqueName(prefix);
       const ran = await roundTrip('run', { jarId: flink.jarId, entryClass: 'CounterJob', programArgs: [jobName, checkpointMs] }, 'ran', 60_000);
       made.jobs.add(ran.payload.jobId);
-      await new Promise((resolve) => setTimeout(resolve, 1000)); // let the counter count
+      await counter(flink, ran.payload.jobId); // until its accumulators show that the counter counted
       return { jobId: ran.payload.jobId, jobName };
     }
 

@@ -6,7 +6,7 @@ import { cancelJob, waitForJobState } from '../../dev/flink/job';
 import { localPath } from '../../dev/paths';
 import { requireLocalFlink } from '../flink/skips';
 import { testFlink, type TestFlink } from '../flink/test-cluster';
-import { collector, fileBackedCluster, injectNode, NodeRedProcess, tab, type FlowNode } from '../support/node-red-process';
+import { collector, fileBackedCluster, injectNode, NodeRedProcess, tab, type CollectedMessage, type FlowNode } from '../support/node-red-process';
 import { FLINK_NODES, helper, roundTrip, testFlow, uniqueName } from './node-harness';
 
 type Saved = { location: string; kind: string; jobId: string; disposal?: { attempts: number; code: string; message: string } };
@@ -36,7 +36,7 @@ function catalogFlow(flinkUrl: string): FlowNode[] {
     { id: MEMORY_CLUSTER, type: 'flink-cluster', name: 'records in memory', url: flinkUrl, stateStore: '' },
     injectNode('memory', TAB, ['memory-catalog']),
     flinkNode('memory-catalog', 'flink-savepoints', 'answered', { cluster: MEMORY_CLUSTER, action: 'list', keepLast: '', maxAgeDays: '' }),
-    { id: 'memory-status', type: 'status', z: TAB, name: '', scope: ['memory-catalog'], wires: [['statuses']] },
+    { id: 'catalog-status', type: 'status', z: TAB, name: '', scope: ['savepoints', 'memory-catalog'], wires: [['statuses']] },
     ...collector('statuses', TAB),
     ...collector('taken', TAB),
     ...collector('stopped', TAB),
@@ -61,9 +61,10 @@ describe('savepoint catalog in a real Node-RED with a file-backed context store,
     await red!.inject(inject, properties);
     const deadline = Date.now() + 90_000;
     for (;;) {
-      const errors = red!.messages('caught').slice(caught);
+      // A message still being written (partial) is read again on the next round, once whole.
+      const errors = red!.messages('caught').slice(caught).filter((entry) => !entry.partial);
       if (errors.length > 0) throw new Error(`the flow failed: ${JSON.stringify(errors[0]!.msg.error)}`);
-      const arrived = red!.messages(collectorName).slice(before);
+      const arrived = red!.messages(collectorName).slice(before).filter((entry) => !entry.partial);
       if (arrived.length > 0) return arrived[0]!.msg;
       if (Date.now() > deadline) throw new Error(`nothing reached ${collectorName}\n${red!.log().slice(-3000)}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -163,14 +164,25 @@ describe('savepoint catalog in a real Node-RED with a file-backed context store,
   });
 
   it('warns in its status (yellow) when its cluster keeps the records in a memory store', async function () {
-    const shown = () => red!.messages('statuses').map((entry) => entry.msg.status as { fill: string; text: string });
-    const before = shown().length;
-    await send('memory', { jobName, action: 'list' }, 'answered');
-    const deadline = Date.now() + 10_000;
-    while (shown().length === before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-    const status = shown().at(-1);
-    assert.equal(status?.fill, 'yellow');
-    assert.match(status?.text ?? '', /memory only/);
+    // The same list by two flink-savepoints nodes: one whose cluster keeps the records in the file store, one in memory.
+    type Shown = { fill?: string; shape?: string; text?: string; source?: { id?: string } };
+    /** The status the node shows once its list is done: the first after the list's message that is not the blue activity ring. */
+    const listedStatus = async (inject: string, nodeId: string): Promise<{ count: number; shown: Shown }> => {
+      const done = (entry: CollectedMessage): boolean => {
+        const status = entry.msg.status as Shown | undefined;
+        return status?.source?.id === nodeId && status.fill !== 'blue';
+      };
+      const before = red!.messages('statuses').filter(done).length;
+      const listed = await send(inject, { jobName, action: 'list' }, 'answered');
+      const shown = (await red!.waitForMessages('statuses', before + 1, { where: done, timeoutMs: 30_000 }))[before]!.msg.status as Shown;
+      return { count: (listed.payload.savepoints as unknown[]).length, shown };
+    };
+    const file = await listedStatus('catalog', 'savepoints');
+    assert.deepEqual({ fill: file.shown.fill, shape: file.shown.shape, text: file.shown.text },
+      { fill: 'green', shape: 'dot', text: `${file.count} savepoints` }, 'records in the file store: no warning');
+    const memory = await listedStatus('memory', 'memory-catalog');
+    assert.deepEqual({ fill: memory.shown.fill, shape: memory.shown.shape, text: memory.shown.text },
+      { fill: 'yellow', shape: 'dot', text: `${memory.count} savepoints (memory only)` }, 'records in memory: the warning');
   });
 
   it('a savepoint whose record cannot be written is still sent on, with a warning naming its location and why', async function () {

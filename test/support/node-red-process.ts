@@ -34,6 +34,58 @@ export interface CollectedMessage {
   /** The process's start number (1 for the first): tells a message sent before a restart from one after it. */
   start: number;
   msg: Record<string, unknown>;
+  /**
+   * Set on a line the collector had not finished writing: a message did reach the collector, but what it was is
+   * unknown (`msg` is empty). `collector` and `start` are read from what was written: '' and 0 when it was cut
+   * before them (such a line counts for every collector). `final`: more follows it in the file, so it was cut
+   * short for good (a kill; Node-RED appends its next line to it); else it may still be being written.
+   */
+  partial?: { text: string; final: boolean };
+}
+
+/** Each collected line begins so (the collector writes `collector` first); a JSON string cannot hold it unescaped. */
+const LINE_START = '{"collector":';
+
+/**
+ * The collect file's messages, half-written ones included (flagged `partial`): a line with no newline yet, and a
+ * line cut short by a kill, to which Node-RED appended the next start's first line.
+ */
+export function parseCollected(text: string): CollectedMessage[] {
+  const lines = text.split('\n');
+  return lines.flatMap((line, index) => {
+    if (line.trim() === '') return [];
+    const pieces = piecesOf(line);
+    return pieces.map((piece, at) => {
+      try {
+        return JSON.parse(piece) as CollectedMessage;
+      } catch {
+        const trailing = index === lines.length - 1 && at === pieces.length - 1;
+        return halfWritten(piece, !trailing);
+      }
+    });
+  });
+}
+
+/** A line as written, or, when it does not parse, its pieces: one at each start of a collected line. */
+function piecesOf(line: string): string[] {
+  try {
+    JSON.parse(line);
+    return [line];
+  } catch {
+    const starts = [0];
+    for (let at = line.indexOf(LINE_START, 1); at > 0; at = line.indexOf(LINE_START, at + 1)) starts.push(at);
+    return starts.map((start, k) => line.slice(start, starts[k + 1]));
+  }
+}
+
+function halfWritten(text: string, final: boolean): CollectedMessage {
+  const named = /^\{"collector":("(?:[^"\\]|\\.)*")(?:,"start":(\d+)[,}])?/.exec(text);
+  return {
+    collector: named ? JSON.parse(named[1]!) as string : '',
+    start: named?.[2] ? Number(named[2]) : 0,
+    msg: {},
+    partial: { text, final },
+  };
 }
 
 export interface NodeRedProcessOptions {
@@ -45,7 +97,8 @@ export interface NodeRedProcessOptions {
 
 const COLLECT_ENV = 'FLINK_TEST_COLLECT_FILE';
 const STARTED_FLOWS = 'Started flows';
-const FLOW_START_LIMIT_MS = 30_000;
+/** Only a guard against a hang: waiting ends when the flows have started, or when Node-RED has exited. */
+const FLOW_START_LIMIT_MS = 120_000;
 
 /**
  * Nodes that write every message wired into `<name>` to the process's collect file as one JSON line: a function
@@ -201,25 +254,28 @@ export class NodeRedProcess {
     if (!response.ok) throw new Error(`inject ${nodeId} failed: ${response.status} ${text}`);
   }
 
-  /** The messages collectors have written so far (all starts), optionally of one collector. */
+  /**
+   * The messages collectors have written so far (all starts), optionally of one collector. A message the collector
+   * has not finished writing (cut short by a kill, or being written right now) is there too, flagged `partial`:
+   * it counts as a message that reached the collector.
+   */
   messages(collectorName?: string): CollectedMessage[] {
     if (!existsSync(this.collectFile)) return [];
-    return readFileSync(this.collectFile, 'utf8').split('\n').flatMap((line) => {
-      if (line.trim() === '') return [];
-      try {
-        return [JSON.parse(line) as CollectedMessage];
-      } catch {
-        return []; // a line cut short by a kill
-      }
-    }).filter((entry) => collectorName === undefined || entry.collector === collectorName);
+    return parseCollected(readFileSync(this.collectFile, 'utf8'))
+      .filter((entry) => collectorName === undefined || entry.collector === collectorName || (entry.partial !== undefined && entry.collector === ''));
   }
 
-  /** Waits until `count` messages have reached the collector (optionally: messages that match). */
+  /**
+   * Waits until `count` messages have reached the collector (optionally: messages that match), each written whole;
+   * fails on one cut short for good (a kill while it was written).
+   */
   async waitForMessages(collectorName: string, count: number, options: { timeoutMs?: number; where?: (entry: CollectedMessage) => boolean } = {}): Promise<CollectedMessage[]> {
     const deadline = Date.now() + (options.timeoutMs ?? 60_000);
     for (;;) {
       const found = this.messages(collectorName).filter(options.where ?? (() => true));
-      if (found.length >= count) return found;
+      const cut = found.find((entry) => entry.partial && (entry.partial.final || !this.running));
+      if (cut) throw new Error(`a message to collector ${collectorName} was cut short while it was written: ${cut.partial!.text.slice(0, 300)}`);
+      if (found.length >= count && found.every((entry) => !entry.partial)) return found;
       if (Date.now() > deadline) {
         throw new Error(`${found.length} of ${count} message(s) reached collector ${collectorName} within ${options.timeoutMs ?? 60_000} ms\n${this.output.slice(-4000)}`);
       }
@@ -237,8 +293,11 @@ export class NodeRedProcess {
   }
 
   private async waitForFlowStart(startsBefore: number): Promise<void> {
+    let exited: number | string | undefined;
+    void this.running?.exited.then((code) => { exited = code; });
     const deadline = Date.now() + FLOW_START_LIMIT_MS;
     while (this.flowStarts() === startsBefore) {
+      if (exited !== undefined) throw new Error(`Node-RED exited (${exited}) before its flows started:\n${this.output.slice(-4000)}`);
       if (Date.now() > deadline) throw new Error(`the flows did not start within ${FLOW_START_LIMIT_MS / 1000} s:\n${this.output.slice(-4000)}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }

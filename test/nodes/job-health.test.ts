@@ -1,11 +1,21 @@
 import assert from 'node:assert/strict';
 import { FlinkClusterClient } from '../../src';
-import { startFlinkProxy } from './flink-proxy';
-import { collect, eventually, FLINK_NODES, helper, operationFlow, statuses, testFlow, uniqueName, withNodeRed } from './node-harness';
+import { startFlinkProxy, type FlinkProxy } from './flink-proxy';
+import { clusterConfig, collect, eventually, FLINK_NODES, helper, operationFlow, statuses, testFlow, uniqueName, withNodeRed } from './node-harness';
 import { trackOwnResources } from './resource-tracker';
 
-/** Settling time after the awaited message, in which a repeated message would show: several polls at 0.3 s. */
-const SETTLE_MS = 2_000;
+/** The listings of the cluster's jobs a proxy has seen. */
+const listingsAt = (proxy: FlinkProxy): number => proxy.requests.filter((request) => request.path === '/jobs/overview').length;
+
+/**
+ * Waits until the nodes behind `proxy` have had `count` more listings of the cluster's jobs, each asked for from now
+ * on: the cluster lists one at a time and asks for the next only once every node has had the one before, so a
+ * message one of these listings calls for would have come by then. The window is the nodes' own polls, not a time.
+ */
+async function moreListings(proxy: FlinkProxy, count: number, what: string): Promise<void> {
+  const from = listingsAt(proxy);
+  await eventually(() => listingsAt(proxy) > from + count, `${count} more listings ${what}`, 60_000);
+}
 
 describe('flink-job-health against a real Flink', function () {
   const suite = withNodeRed();
@@ -17,7 +27,9 @@ describe('flink-job-health against a real Flink', function () {
       // EndlessJob with failAfterMs throws once running, with restarts off: the job ends FAILED.
       suite.startJob(`${prefix}-fail`, { failAfterMs: 5_000 }),
     ]);
-    const flow = operationFlow(suite.flink.url, { id: 'n', type: 'flink-job-health', interval: 0.3, sampleInterval: 0.3, nameFilter: `^${prefix}`, nameMatch: 'regex' });
+    // Through a proxy that counts the listings: the windows in which a wrong message would show are listings.
+    const proxy = suite.closeAfterTest(await startFlinkProxy(suite.flink.url));
+    const flow = operationFlow(proxy.url, { id: 'n', type: 'flink-job-health', interval: 0.3, sampleInterval: 0.3, nameFilter: `^${prefix}`, nameMatch: 'regex' });
     await helper.load(FLINK_NODES, flow);
     let out = collect('out');
     const seen = statuses('n');
@@ -43,7 +55,7 @@ describe('flink-job-health against a real Flink', function () {
 
     await client.cancel(running.jobId);
     await eventually(async () => (await client.getJobStatus(running.jobId)) === 'CANCELED', 'the cancelled job to end', 30_000);
-    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+    await moreListings(proxy, 3, 'that show the job CANCELED');
     assert.deepEqual(out.map((msg) => msg.topic), [`flink/${failing.jobName}/job-failed`], 'one message in all: a cancelled job is no incident');
     assert.deepEqual(seen[seen.length - 1], { fill: 'yellow', shape: 'dot', text: '2 jobs · 1 incident' });
 
@@ -51,8 +63,7 @@ describe('flink-job-health against a real Flink', function () {
     await helper.setFlows(flow, 'full');
     out = collect('out');
     const redeployed = statuses('n');
-    await eventually(() => redeployed.length >= 3, 'a few polls after the redeploy');
-    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+    await moreListings(proxy, 3, 'after the redeploy');
     assert.deepEqual(out, [], 'not announced again after a redeploy');
     assert.equal(redeployed[redeployed.length - 1]!.text, '2 jobs · 1 incident');
 
@@ -61,7 +72,7 @@ describe('flink-job-health against a real Flink', function () {
     await helper.load(FLINK_NODES, flow);
     out = collect('out');
     await eventually(() => out.length > 0, 'the incident announced after a restart', 30_000);
-    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+    await moreListings(proxy, 3, 'after the announcement');
     assert.deepEqual(out.map((msg) => [msg.payload.event, msg.payload.incidentId]), [['opened', payload.incidentId]]);
   });
 
@@ -78,9 +89,18 @@ describe('flink-job-health against a real Flink', function () {
   });
 
   it('refuses a threshold that cannot work at deploy, naming it, and does not poll', async function () {
-    await helper.load(FLINK_NODES, operationFlow('http://127.0.0.1:9', { id: 'n', type: 'flink-job-health', interval: 0.2, sampleInterval: 0.2, failedCheckpoints: 2.5 }));
+    // Each node's cluster behind a proxy of its own: a node with the same intervals and a valid threshold polls, and
+    // by the time its cluster has had a few listings, the refused node would have had as many.
+    const refused = suite.closeAfterTest(await startFlinkProxy(suite.flink.url));
+    const polling = suite.closeAfterTest(await startFlinkProxy(suite.flink.url));
+    await helper.load(FLINK_NODES, testFlow(undefined, [
+      clusterConfig(refused.url),
+      { ...clusterConfig(polling.url), id: 'polling-cluster' },
+      { id: 'n', type: 'flink-job-health', cluster: 'cluster', interval: 0.2, sampleInterval: 0.2, failedCheckpoints: 2.5, wires: [['out']] },
+      { id: 'valid', type: 'flink-job-health', cluster: 'polling-cluster', interval: 0.2, sampleInterval: 0.2, failedCheckpoints: 2, wires: [['err']] },
+    ]));
     const out = collect('out');
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    await moreListings(polling, 3, 'of the node with a valid threshold');
     // The node refuses it as it starts (before this test can listen): read the calls it made.
     const node = helper.getNode('n')!;
     const errors = (node.error as unknown as { getCalls(): Array<{ thisValue: unknown; args: unknown[] }> }).getCalls()
@@ -88,7 +108,8 @@ describe('flink-job-health against a real Flink', function () {
     assert.equal(errors.length, 1);
     assert.equal(errors[0]!.code, 'FLINK_INVALID_ARGUMENT');
     assert.match(errors[0]!.message, /The node's Failed checkpoints must be a whole number from 0 \(off\) to 1000000, got the number 2\.5/);
-    assert.deepEqual(out, [], 'no listing, so no cluster-unreachable incident');
+    assert.deepEqual(refused.requests.map((request) => `${request.method} ${request.path}`), [], 'no request to its cluster: no listing, no health round');
+    assert.deepEqual(out, [], 'no incident');
   });
 
   it('a closed health node stops listing and measuring, and leaves no socket or timer', async function () {
@@ -103,9 +124,9 @@ describe('flink-job-health against a real Flink', function () {
     await helper.unload();
     const requests = proxy.requests.length;
     await eventually(() => proxy.openConnections() === 0, 'the connections to close', 5_000);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    assert.equal(proxy.requests.length, requests, 'no listing or measurement after close');
+    // Once no timer or socket of the package is left, nothing can ask Flink for anything any more.
     assert.deepEqual(await tracker.leftBehind(5_000), []);
+    assert.equal(proxy.requests.length, requests, 'no listing or measurement after close');
     await helper.load(FLINK_NODES, []); // the afterEach unload needs something loaded
   });
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { FlinkClusterClient } from '../../src';
 import { type TestFlink } from '../flink/test-cluster';
+import { startFlinkProxy } from './flink-proxy';
 import {
   collect, eventually, FLINK_NODES, helper, nextMessage, operationFlow, statuses, withRunningJob, type FlowNode,
 } from './node-harness';
@@ -34,7 +35,10 @@ describe('flink-job-watch', function () {
   });
 
   it('reports a real state change: the watched job is cancelled', async function () {
-    await helper.load(FLINK_NODES, watchFlow(flink.url, { nameFilter: jobName, states: 'CANCELED' }));
+    // Through a proxy that counts the listings: a second report would come with one of the next listings.
+    const proxy = suite.closeAfterTest(await startFlinkProxy(flink.url));
+    const listings = (): number => proxy.requests.filter((request) => request.path === '/jobs/overview').length;
+    await helper.load(FLINK_NODES, watchFlow(proxy.url, { nameFilter: jobName, states: 'CANCELED' }));
     const seen = statuses('w');
     const out = collect('out');
     await eventually(() => seen.some((s) => s.fill === 'green'), 'the first listing');
@@ -45,7 +49,9 @@ describe('flink-job-watch', function () {
       await client.close();
     }
     await eventually(() => out.length > 0, 'the change to CANCELED', 30_000);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // The cluster lists one at a time: once the listing after the next three is asked for, the watch had those three.
+    const reported = listings();
+    await eventually(() => listings() > reported + 3, 'three more listings', 30_000);
     assert.equal(out.length, 1, 'only the change into a target state is reported, once');
     assert.equal(out[0]!.jobId, jobId);
     assert.equal(out[0]!.payload.state, 'CANCELED');

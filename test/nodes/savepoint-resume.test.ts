@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { NodeMessage } from 'node-red';
 import { FlinkClusterClient } from '../../src';
@@ -137,17 +138,22 @@ describe('scheduled savepoints without duplicates, and operations that outlive N
   let first: NodeRedProcess | undefined, second: NodeRedProcess | undefined;
   let jobName: string, jobId: string, killedStopJob: string, redeployedStopJob: string;
   const jobs: string[] = [];
+  /** The slow jobs' snapshots wait for these files: a stop stays in progress until its test has done what it must do during it. */
+  const releases = mkdtempSync(path.join(os.tmpdir(), 'savepoint-resume-'));
+  const release = (job: 'killed' | 'redeployed'): void => writeFileSync(path.join(releases, job), '');
+  const heldSnapshots = (job: 'killed' | 'redeployed'): { fixture: { entryClass: string; args: string[] } } =>
+    ({ fixture: { entryClass: 'SlowSnapshotJob', args: ['0', path.join(releases, job)] } });
 
   before(async function () {
     flink = await testFlink();
     requireLocalFlink(this, flink, 'the tests read the savepoints Flink wrote on disk');
     client = new FlinkClusterClient({ url: flink.url });
     jobName = uniqueName('scheduled-savepoint');
-    // Everything starts at once; the slow jobs' snapshots take 4 s each, so a stop is surely in progress for a while.
+    // Everything starts at once; the slow jobs' snapshots wait until their test releases them.
     [first, second, jobId, killedStopJob, redeployedStopJob] = await Promise.all([
       NodeRedProcess.start(), NodeRedProcess.start(), flink.startJob({ name: jobName }),
-      flink.startJob({ name: uniqueName('resume-stop'), slowSnapshotMs: 4_000 }),
-      flink.startJob({ name: uniqueName('redeploy-stop'), slowSnapshotMs: 4_000 }),
+      flink.startJob({ name: uniqueName('resume-stop'), ...heldSnapshots('killed') }),
+      flink.startJob({ name: uniqueName('redeploy-stop'), ...heldSnapshots('redeployed') }),
     ]);
     jobs.push(jobId, killedStopJob, redeployedStopJob);
     await Promise.all([first.deploy(flow(flink.url)), second.deploy(flow(flink.url))]);
@@ -157,6 +163,7 @@ describe('scheduled savepoints without duplicates, and operations that outlive N
     await Promise.all([first?.stop({ removeUserDir: true }), second?.stop({ removeUserDir: true })]);
     await Promise.all(jobs.map((id) => cancelJob(flink.url, id).catch(() => undefined)));
     await client?.close();
+    rmSync(releases, { recursive: true, force: true });
   });
 
   it('two instances fire the same scheduled savepoint in the same second: Flink takes one, both outputs carry its location', async function () {
@@ -218,6 +225,7 @@ describe('scheduled savepoints without duplicates, and operations that outlive N
     await red.kill('SIGKILL');
     assert.equal(await client.getJobStatus(slowJob), 'RUNNING', 'killed while the stop was in progress');
     assert.equal(red.messages('out').length, before, 'no outcome before the kill');
+    release('killed');
 
     await red.start();
     const [resumed] = await red.waitForMessages('out', 1, { where: (entry) => entry.start === red.startNumber });
@@ -251,6 +259,7 @@ describe('scheduled savepoints without duplicates, and operations that outlive N
     await flinkKnows(client, slowJob, record.triggerId);
     await red.deploy(flow(flink.url));
     assert.equal(await client.getJobStatus(slowJob), 'RUNNING', 'redeployed while the stop was in progress');
+    release('redeployed');
     const [outcome] = await red.waitForMessages('out', before + 1).then((all) => all.slice(before));
     assert.equal(outcome!.msg.error, undefined, `no error: ${JSON.stringify(outcome!.msg.error)}`);
     assert.equal(outcome!.msg.resumed, true, 'sent by the restarted node');

@@ -17,6 +17,12 @@ export interface EditorNode {
 
 const SHORT = 15_000;
 
+/** Where an uncaught page error was thrown (its stack's first frame), to tell the editor's own code from the plugin's. */
+const whereThrown = (error: Error): string => {
+  const frame = error.stack?.split('\n').find((line) => line.trim().startsWith('at '));
+  return frame ? ` (${frame.trim()})` : '';
+};
+
 /** The content of each sidebar tab the tests read: the same classes on Node-RED 4 and 5, in different layouts. */
 const SIDEBAR_CONTENT = {
   info: '.red-ui-sidebar-info',
@@ -34,7 +40,7 @@ export class NodeRedEditor {
 
   private constructor(readonly page: Page, readonly url: string) {
     page.on('console', (message) => { if (message.type() === 'error') this.errors.push(`console: ${message.text()}`); });
-    page.on('pageerror', (error) => { this.errors.push(`page error: ${error.message}`); });
+    page.on('pageerror', (error) => { this.errors.push(`page error: ${error.message}${whereThrown(error)}`); });
   }
 
   /** Opens the editor in a new page and waits until the palette has loaded the flink category. */

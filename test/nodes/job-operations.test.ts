@@ -142,7 +142,11 @@ describe('flink operation nodes against the real Flink', function () {
     });
 
     it('sends failures on the optional error output instead of to Catch', async function () {
-      await helper.load(FLINK_NODES, operationFlow(flink.url, { type: 'flink-job-status', errorOutput: true }));
+      // A probe node without the error output fails after `n` did: its failure reaches Catch after any of `n`'s would.
+      await helper.load(FLINK_NODES, testFlow(flink.url, [
+        { id: 'n', type: 'flink-job-status', errorOutput: true, wires: [['out'], ['err']] },
+        { id: 'probe', type: 'flink-job-status', wires: [['out']] },
+      ]));
       const caught = collect('caught');
       const ok = await roundTrip('n', { jobId }, 'out');
       assert.equal(ok.payload.state, 'RUNNING');
@@ -150,8 +154,9 @@ describe('flink operation nodes against the real Flink', function () {
       assert.equal(failed.error.code, 'FLINK_JOB_NOT_FOUND');
       assert.equal(failed.error.source.id, 'n');
       assert.equal(failed.topic, 'kept');
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      assert.equal(caught.length, 0, 'Catch is not involved when the error output is used');
+      const probed = await roundTrip('probe', { jobId: UNKNOWN_JOB_ID, topic: 'probe' }, 'caught');
+      assert.equal(probed.error.source.id, 'probe');
+      assert.deepEqual(caught.map((msg) => msg.error.source.id), ['probe'], 'Catch is not involved when the error output is used');
     });
 
     it('reports a job id property that cannot be read as FLINK_INVALID_ARGUMENT', async function () {

@@ -15,6 +15,7 @@ import flinkSavepoint from '../../nodes/flink-savepoint';
 import flinkSavepoints from '../../nodes/flink-savepoints';
 import flinkStop from '../../nodes/flink-stop';
 import { cancelJob, type RunOptions } from '../../dev/flink/job';
+import { requireLocalRun } from '../flink/skips';
 import { testFlink, type TestFlink, type TestFlinkOptions } from '../flink/test-cluster';
 
 helper.init(require.resolve('node-red'));
@@ -164,6 +165,7 @@ export function withNodeRed(options: TestFlinkOptions = {}): NodeRedSuite {
   const resources: Array<{ close(): Promise<unknown> }> = [];
   const cancelAll = (ids: string[]): Promise<unknown> => Promise.all(ids.splice(0).map((jobId) => cancelJob(flink!.url, jobId)));
   before(async function () {
+    if (options.dedicatedTo) requireLocalRun(this, `a cluster of its own for ${options.dedicatedTo}`);
     flink = await testFlink(undefined, options);
     await helper.startServer();
   });

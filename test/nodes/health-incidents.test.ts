@@ -5,8 +5,8 @@ import path from 'node:path';
 import { FlinkClusterClient } from '../../src';
 import { cancelJob, waitForJobState } from '../../dev/flink/job';
 import { startFlinkProxy } from './flink-proxy';
-import { events, INTERVAL_S, listingsAt, namesOf, nextRequests, roundsAt, sleep } from './health-flows';
-import { collect, eventually, FLINK_NODES, helper, statuses, testFlow, withNodeRed } from './node-harness';
+import { events, INTERVAL_S, namesOf, roundsAt, sleep } from './health-flows';
+import { collect, eventually, FLINK_NODES, helper, listingsAt, nextRequests, statuses, testFlow, withNodeRed } from './node-harness';
 
 type Message = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

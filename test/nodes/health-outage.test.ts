@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { waitForJobState } from '../../dev/flink/job';
 import { requireLocalFlink } from '../flink/skips';
 import { startFlinkProxy } from './flink-proxy';
-import { events, INTERVAL_S, listingsAt, namesOf, nextRequests, roundsAt } from './health-flows';
-import { clusterConfig, collect, eventually, FLINK_NODES, helper, statuses, testFlow, withNodeRed } from './node-harness';
+import { events, INTERVAL_S, namesOf, roundsAt } from './health-flows';
+import { clusterConfig, collect, eventually, FLINK_NODES, helper, listingsAt, nextRequests, statuses, testFlow, withNodeRed } from './node-harness';
 
 /** The JobManager of this suite's cluster is paused: a cluster of its own, so that other test files run on beside it. */
 describe('flink-job-health against the real Flink, through a JobManager outage', function () {

@@ -1,21 +1,10 @@
 import assert from 'node:assert/strict';
 import { FlinkClusterClient } from '../../src';
-import { startFlinkProxy, type FlinkProxy } from './flink-proxy';
-import { clusterConfig, collect, eventually, FLINK_NODES, helper, operationFlow, statuses, testFlow, uniqueName, withNodeRed } from './node-harness';
+import { startFlinkProxy } from './flink-proxy';
+import {
+  clusterConfig, collect, eventually, FLINK_NODES, helper, listingsAt, nextRequests, operationFlow, statuses, testFlow, uniqueName, withNodeRed,
+} from './node-harness';
 import { trackOwnResources } from './resource-tracker';
-
-/** The listings of the cluster's jobs a proxy has seen. */
-const listingsAt = (proxy: FlinkProxy): number => proxy.requests.filter((request) => request.path === '/jobs/overview').length;
-
-/**
- * Waits until the nodes behind `proxy` have had `count` more listings of the cluster's jobs, each asked for from now
- * on: the cluster lists one at a time and asks for the next only once every node has had the one before, so a
- * message one of these listings calls for would have come by then. The window is the nodes' own polls, not a time.
- */
-async function moreListings(proxy: FlinkProxy, count: number, what: string): Promise<void> {
-  const from = listingsAt(proxy);
-  await eventually(() => listingsAt(proxy) > from + count, `${count} more listings ${what}`, 60_000);
-}
 
 describe('flink-job-health against a real Flink', function () {
   const suite = withNodeRed();
@@ -55,7 +44,7 @@ describe('flink-job-health against a real Flink', function () {
 
     await client.cancel(running.jobId);
     await eventually(async () => (await client.getJobStatus(running.jobId)) === 'CANCELED', 'the cancelled job to end', 30_000);
-    await moreListings(proxy, 3, 'that show the job CANCELED');
+    await nextRequests(() => listingsAt(proxy), 3, 'listings that show the job CANCELED', 60_000);
     assert.deepEqual(out.map((msg) => msg.topic), [`flink/${failing.jobName}/job-failed`], 'one message in all: a cancelled job is no incident');
     assert.deepEqual(seen[seen.length - 1], { fill: 'yellow', shape: 'dot', text: '2 jobs · 1 incident' });
 
@@ -63,7 +52,7 @@ describe('flink-job-health against a real Flink', function () {
     await helper.setFlows(flow, 'full');
     out = collect('out');
     const redeployed = statuses('n');
-    await moreListings(proxy, 3, 'after the redeploy');
+    await nextRequests(() => listingsAt(proxy), 3, 'listings after the redeploy', 60_000);
     assert.deepEqual(out, [], 'not announced again after a redeploy');
     assert.equal(redeployed[redeployed.length - 1]!.text, '2 jobs · 1 incident');
 
@@ -72,7 +61,7 @@ describe('flink-job-health against a real Flink', function () {
     await helper.load(FLINK_NODES, flow);
     out = collect('out');
     await eventually(() => out.length > 0, 'the incident announced after a restart', 30_000);
-    await moreListings(proxy, 3, 'after the announcement');
+    await nextRequests(() => listingsAt(proxy), 3, 'listings after the announcement', 60_000);
     assert.deepEqual(out.map((msg) => [msg.payload.event, msg.payload.incidentId]), [['opened', payload.incidentId]]);
   });
 
@@ -100,7 +89,7 @@ describe('flink-job-health against a real Flink', function () {
       { id: 'valid', type: 'flink-job-health', cluster: 'polling-cluster', interval: 0.2, sampleInterval: 0.2, failedCheckpoints: 2, wires: [['err']] },
     ]));
     const out = collect('out');
-    await moreListings(polling, 3, 'of the node with a valid threshold');
+    await nextRequests(() => listingsAt(polling), 3, 'listings of the node with a valid threshold', 60_000);
     // The node refuses it as it starts (before this test can listen): read the calls it made.
     const node = helper.getNode('n')!;
     const errors = (node.error as unknown as { getCalls(): Array<{ thisValue: unknown; args: unknown[] }> }).getCalls()

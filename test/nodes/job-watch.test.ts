@@ -3,7 +3,7 @@ import { FlinkClusterClient } from '../../src';
 import { type TestFlink } from '../flink/test-cluster';
 import { startFlinkProxy } from './flink-proxy';
 import {
-  collect, eventually, FLINK_NODES, helper, nextMessage, operationFlow, statuses, withRunningJob, type FlowNode,
+  collect, eventually, FLINK_NODES, helper, listingsAt, nextMessage, nextRequests, operationFlow, statuses, withRunningJob, type FlowNode,
 } from './node-harness';
 
 /** A watch node `w` (polling every 0.2 s) in the one-node operation flow. */
@@ -37,7 +37,6 @@ describe('flink-job-watch', function () {
   it('reports a real state change: the watched job is cancelled', async function () {
     // Through a proxy that counts the listings: a second report would come with one of the next listings.
     const proxy = suite.closeAfterTest(await startFlinkProxy(flink.url));
-    const listings = (): number => proxy.requests.filter((request) => request.path === '/jobs/overview').length;
     await helper.load(FLINK_NODES, watchFlow(proxy.url, { nameFilter: jobName, states: 'CANCELED' }));
     const seen = statuses('w');
     const out = collect('out');
@@ -50,8 +49,7 @@ describe('flink-job-watch', function () {
     }
     await eventually(() => out.length > 0, 'the change to CANCELED', 30_000);
     // The cluster lists one at a time: once the listing after the next three is asked for, the watch had those three.
-    const reported = listings();
-    await eventually(() => listings() > reported + 3, 'three more listings', 30_000);
+    await nextRequests(() => listingsAt(proxy), 3, 'listings', 30_000);
     assert.equal(out.length, 1, 'only the change into a target state is reported, once');
     assert.equal(out[0]!.jobId, jobId);
     assert.equal(out[0]!.payload.state, 'CANCELED');

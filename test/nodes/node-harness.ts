@@ -16,6 +16,7 @@ import flinkSavepoints from '../../nodes/flink-savepoints';
 import flinkStop from '../../nodes/flink-stop';
 import { cancelJob, type RunOptions } from '../../dev/flink/job';
 import { requireLocalRun } from '../flink/skips';
+import type { FlinkProxy, ProxiedRequest } from './flink-proxy';
 import { testFlink, type TestFlink, type TestFlinkOptions } from '../flink/test-cluster';
 
 helper.init(require.resolve('node-red'));
@@ -109,6 +110,21 @@ export async function eventually(check: () => boolean | Promise<boolean>, what: 
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+/** The cluster's job listings the proxy saw (the shared poller's), in order. */
+export const listingsAt = (proxy: FlinkProxy): ProxiedRequest[] => proxy.requests.filter((request) => request.path.split('?')[0] === '/jobs/overview');
+
+/**
+ * Waits until `count` more of the requests `of` lists have reached the proxy after this call, and one more after
+ * them; returns those `count`. Listings run one at a time, as do one job's health rounds, so the one after them
+ * shows that the nodes have had the answers (or failures) of all `count`: the window they make is what a
+ * "nothing more happens" check needs, however slow the machine.
+ */
+export async function nextRequests(of: () => ProxiedRequest[], count: number, what: string, timeoutMs = 90_000): Promise<ProxiedRequest[]> {
+  const from = of().length;
+  await eventually(() => of().length > from + count, `${count} more ${what} and the one after them`, timeoutMs);
+  return of().slice(from, from + count);
 }
 
 /** A job name that is unique to this run. */

@@ -3,7 +3,9 @@ import { FlinkClusterClient } from '../../src';
 import type { JobListing } from '../../nodes/lib/jobs/job-list-poller';
 import { SharedClient } from '../../nodes/lib/cluster/shared-client';
 import { startFlinkProxy, type FlinkProxy } from './flink-proxy';
-import { collect, eventually, FLINK_NODES, helper, statuses, testFlow, withNodeRed, type FlowNode } from './node-harness';
+import {
+  collect, eventually, FLINK_NODES, helper, listingsAt, nextRequests, statuses, testFlow, withNodeRed, type FlowNode,
+} from './node-harness';
 import { trackOwnResources } from './resource-tracker';
 
 /** Five watch nodes on one cluster, as a dashboard flow would have them: every 1 s, 2 s, 2 s, 5 s and 5 s. */
@@ -23,7 +25,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 describe('one job-list poller per cluster config', function () {
   const suite = withNodeRed();
   let proxy: FlinkProxy;
-  const listings = (): number => proxy.requests.filter((request) => /\/jobs\/overview$/.test(request.path)).length;
+  const listings = (): number => listingsAt(proxy).length;
   const shared = (): SharedClient => (helper.getNode('cluster') as unknown as { shared: SharedClient }).shared;
   /** Waits until every watch node has shown a listing's result. */
   const allListed = async (): Promise<void> => {
@@ -61,8 +63,7 @@ describe('one job-list poller per cluster config', function () {
     const selecting = ['w1', 'w2', 'w3', 'w4'];
     await eventually(() => selecting.every((id) => out[id]!.length > 0), 'every selecting node to report CANCELED', 30_000);
     // A few more listings, each to every node (the next is asked for once all had the one before): nothing is reported twice.
-    const reported = listings();
-    await eventually(() => listings() > reported + 3, 'three more listings', 30_000);
+    await nextRequests(() => listingsAt(proxy), 3, 'listings', 30_000);
     for (const id of selecting) {
       assert.deepEqual(out[id]!.map((msg) => [msg.jobId, msg.payload.state]), [[jobId, 'CANCELED']], `${id} reports the change once`);
     }

@@ -16,6 +16,15 @@ const ALL: EditorRuntime[] = [
   { title: 'Node-RED 5 on Node 22', start: async () => startPackedNodeRed(await nodeRed5()), stop: (nodeRed) => nodeRed.stop(), readmeScreenshots: false },
 ];
 
+/**
+ * The runtime of this title, unless EDITOR_RUNTIME leaves it out on purpose (then none); a title no runtime has is
+ * an error, so that an editor test file never defines no tests by mistake.
+ */
+export function editorRuntimeTitled(title: string): EditorRuntime[] {
+  if (!ALL.some((runtime) => runtime.title === title)) throw new Error(`no editor runtime is titled "${title}"`);
+  return editorRuntimes().filter((runtime) => runtime.title === title);
+}
+
 /** Every runtime, or those whose title contains EDITOR_RUNTIME (e.g. `EDITOR_RUNTIME="Node-RED 5"`). */
 export function editorRuntimes(): EditorRuntime[] {
   const only = process.env.EDITOR_RUNTIME;

@@ -91,28 +91,18 @@ export function clusterStartedHere(request: ClusterRequest): Promise<SharedClust
   return started.then(({ cluster }) => cluster);
 }
 
-const known = new Map<string, Promise<SharedCluster>>();
-
 /**
  * The cluster a request names, started once per run: by the run's broker when there is one (mocha's parallel
  * workers share its clusters), else in this process.
  */
 export function sharedCluster(request: ClusterRequest): Promise<SharedCluster> {
-  const key = keyOf(request);
-  let cluster = known.get(key);
-  if (!cluster) {
-    cluster = brokerRunning() ? askBroker<SharedCluster>('/cluster', request) : clusterStartedHere(request);
-    known.set(key, cluster);
-    cluster.catch(() => known.delete(key)); // the next suite asks again, and sees the failure itself
-  }
-  return cluster;
+  return brokerRunning() ? askBroker<SharedCluster>('/cluster', request) : clusterStartedHere(request);
 }
 
 /** Stops every cluster this process started; safe to call twice. */
 export async function stopClustersStartedHere(): Promise<void> {
   const pending = [...startedHere.values()];
   startedHere.clear();
-  known.clear();
   await Promise.all(pending.map(async (started) => (await started.catch(() => undefined))?.stop()));
 }
 

@@ -6,8 +6,6 @@ type Message = Record<string, any>; // eslint-disable-line @typescript-eslint/no
 /** Every health node of these tests lists and measures every second. */
 export const INTERVAL_S = 1;
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** A name filter for the jobs this process starts with one of these prefixes (suite.startJob names them `<prefix>-<pid>-<random>`). */
 export const namesOf = (...prefixes: string[]): Record<string, string> => ({ nameFilter: `^(${prefixes.join('|')})-${process.pid}-`, nameMatch: 'regex' });
 

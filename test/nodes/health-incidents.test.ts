@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { FlinkClusterClient } from '../../src';
 import { cancelJob, waitForJobState } from '../../dev/flink/job';
 import { startFlinkProxy } from './flink-proxy';
-import { events, INTERVAL_S, namesOf, roundsAt, sleep } from './health-flows';
+import { events, INTERVAL_S, namesOf, roundsAt } from './health-flows';
 import { collect, eventually, FLINK_NODES, helper, listingsAt, nextRequests, statuses, testFlow, withNodeRed } from './node-harness';
 
 type Message = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -26,7 +26,7 @@ export interface RequestBody<Body> {
   readonly [bodyType]?: Body;
 }
 
-const jsonBody = <Body>(): RequestBody<Body> => ({ encoding: 'json' });
+export const jsonBody = <Body>(): RequestBody<Body> => ({ encoding: 'json' });
 const multipartBody: RequestBody<FormData> = { encoding: 'multipart' };
 
 export interface Endpoint<Path extends string = string, Response extends z.ZodType = z.ZodType, Body = undefined, Query extends string = never> {
@@ -44,10 +44,12 @@ export interface Endpoint<Path extends string = string, Response extends z.ZodTy
   readonly retry: RetryPolicy | ((body: Body) => RetryPolicy);
   /** The first Flink release that has it, for endpoints older clusters lack. */
   readonly since?: Since;
+  /** Reads the answer's JSON text where `JSON.parse` would lose something (the SQL Gateway's BIGINT rows). */
+  readonly parseJson?: (text: string) => unknown;
 }
 
 /** The declaration as written, its path, body and query types inferred. */
-function endpoint<const Path extends string, Response extends z.ZodType, Body = undefined, const Query extends string = never>(
+export function endpoint<const Path extends string, Response extends z.ZodType, Body = undefined, const Query extends string = never>(
   declaration: Endpoint<Path, Response, Body, Query>): Endpoint<Path, Response, Body, Query> {
   return declaration;
 }

@@ -12,6 +12,7 @@ export const FlinkErrorCodes = [
   'FLINK_INVALID_RESPONSE',
   'FLINK_UNSUPPORTED',
   'FLINK_OUTCOME_UNKNOWN',
+  'FLINK_SQL_INVALID',
 ] as const;
 
 export type FlinkErrorCode = (typeof FlinkErrorCodes)[number];
@@ -39,6 +40,10 @@ export interface FlinkErrorInit {
    * has the job (a JobManager restarted without HA).
    */
   jobState?: string | null;
+  /** SQL only: the statement that failed (one of a script's), and where Flink's parser or validator points in it. */
+  statement?: string;
+  line?: number;
+  column?: number;
   cause?: unknown;
 }
 
@@ -53,6 +58,9 @@ export class FlinkError extends Error {
   readonly triggerId?: string;
   readonly jobId?: string;
   readonly jobState?: string | null;
+  readonly statement?: string;
+  readonly line?: number;
+  readonly column?: number;
 
   constructor(init: FlinkErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -66,6 +74,9 @@ export class FlinkError extends Error {
     if (init.triggerId !== undefined) this.triggerId = init.triggerId;
     if (init.jobId !== undefined) this.jobId = init.jobId;
     if (init.jobState !== undefined) this.jobState = init.jobState;
+    if (init.statement !== undefined) this.statement = init.statement;
+    if (init.line !== undefined) this.line = init.line;
+    if (init.column !== undefined) this.column = init.column;
   }
 
   toJSON(): Record<string, unknown> {
@@ -73,6 +84,7 @@ export class FlinkError extends Error {
       name: this.name, code: this.code, message: this.message, method: this.method, path: this.path,
       status: this.status, failureClass: this.failureClass, details: this.details,
       triggerId: this.triggerId, jobId: this.jobId, jobState: this.jobState,
+      statement: this.statement, line: this.line, column: this.column,
     };
   }
 }
@@ -86,7 +98,9 @@ export function isFlinkError(err: unknown, code?: FlinkErrorCode): err is FlinkE
 }
 
 /** The optional fields of a FlinkError, which a copy keeps. */
-const OPTIONAL_FIELDS = ['method', 'path', 'status', 'details', 'failureClass', 'triggerId', 'jobId', 'jobState', 'cause'] as const;
+const OPTIONAL_FIELDS = [
+  'method', 'path', 'status', 'details', 'failureClass', 'triggerId', 'jobId', 'jobState', 'statement', 'line', 'column', 'cause',
+] as const;
 
 /** The same error with some fields replaced or added (FlinkError's fields are read-only). */
 export function withFields(err: FlinkError, fields: Partial<FlinkErrorInit>): FlinkError {

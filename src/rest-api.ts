@@ -62,7 +62,7 @@ export class FlinkRestApi {
 }
 
 /** The transport request of one call: the path filled in, and the job and trigger it names for error messages. */
-function requestOf<E extends AnyEndpoint>(endpoint: E, call: EndpointCall<E>): FlinkRequest<E['response']> {
+export function requestOf<E extends AnyEndpoint>(endpoint: E, call: EndpointCall<E>): FlinkRequest<E['response']> {
   const resolveReplay = call.resolveReplay as FlinkRequest<E['response']>['resolveReplay'];
   const params: Record<string, string> = call.params ?? {};
   const body: unknown = call.body;
@@ -78,5 +78,6 @@ function requestOf<E extends AnyEndpoint>(endpoint: E, call: EndpointCall<E>): F
     ...(params.triggerid ? { triggerId: params.triggerid } : {}),
     ...(resolveReplay ? { resolveReplay } : {}),
     ...(call.onFailedAttempt ? { onFailedAttempt: call.onFailedAttempt } : {}),
+    ...(endpoint.parseJson ? { parseJson: endpoint.parseJson } : {}),
   };
 }

@@ -27,6 +27,8 @@ export interface FlinkRequest<S extends z.ZodType> {
   resolveReplay?: (error: FlinkError) => z.output<S> | undefined;
   /** Told of every failed attempt, e.g. to know whether any of them may have reached Flink. */
   onFailedAttempt?: (failure: AttemptFailure) => void;
+  /** Reads a successful answer's JSON text instead of `JSON.parse`. */
+  parseJson?: (text: string) => unknown;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -209,7 +211,7 @@ export class FlinkTransport {
   private validated<S extends z.ZodType>(request: FlinkRequest<S>, answer: Answer, ctx: RequestContext): z.output<S> {
     let json: unknown;
     try {
-      json = JSON.parse(answer.text);
+      json = (request.parseJson ?? JSON.parse)(answer.text);
     } catch {
       throw httpError(answer.status, answer.text, answer.contentType, ctx);
     }

@@ -1,11 +1,10 @@
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import https from 'node:https';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../dev/flink/cluster';
 import { isRunning, killJvm, killNow, lastLogLines, onProcessExit, startJvm, type Jvm } from '../../dev/flink/jvm';
+import { ensureMavenJar } from '../../dev/flink/maven';
 import { projectRoot } from '../../dev/paths';
 
 /**
@@ -14,7 +13,6 @@ import { projectRoot } from '../../dev/paths';
  * metrics and its snapshots; netty is left out: it serves only the Netty connection factory and TLS).
  * Flink's own jars hold the shaded 3.8 client.
  */
-const MAVEN_CENTRAL = 'https://repo1.maven.org/maven2';
 const ARTIFACTS = [
   'org.apache.zookeeper:zookeeper:3.8.4',
   'org.apache.zookeeper:zookeeper-jute:3.8.4',
@@ -30,42 +28,9 @@ const ARTIFACTS = [
 const cacheDir = path.join(projectRoot, '.cache', 'zookeeper');
 const STARTUP_TIMEOUT_MS = 60_000;
 
-function download(url: string): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const request = https.get(url, { timeout: 60_000 }, (response) => {
-      if (response.statusCode !== 200) {
-        response.resume();
-        reject(new Error(`GET ${url} answered ${response.statusCode}`));
-        return;
-      }
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve(Buffer.concat(chunks)));
-      response.on('error', reject);
-    });
-    request.on('timeout', () => request.destroy(new Error(`GET ${url} timed out`)));
-    request.on('error', reject);
-  });
-}
-
 /** Downloads each jar once into .cache/zookeeper, checked against Maven Central's `.sha1`; returns the classpath. */
 export async function ensureZooKeeperJars(log: (line: string) => void = () => {}): Promise<string[]> {
-  mkdirSync(cacheDir, { recursive: true });
-  return Promise.all(ARTIFACTS.map(async (coordinates) => {
-    const [group, artifact, version] = coordinates.split(':') as [string, string, string];
-    const file = path.join(cacheDir, `${artifact}-${version}.jar`);
-    if (existsSync(file)) return file;
-    const url = `${MAVEN_CENTRAL}/${group.replaceAll('.', '/')}/${artifact}/${version}/${artifact}-${version}.jar`;
-    const [jar, sha1] = await Promise.all([download(url), download(`${url}.sha1`)]);
-    const expected = sha1.toString('utf8').trim().split(/\s+/)[0]!.toLowerCase();
-    const actual = createHash('sha1').update(jar).digest('hex');
-    if (actual !== expected) throw new Error(`${url}: SHA-1 ${actual} does not match the published ${expected}`);
-    const partial = `${file}.${process.pid}`;
-    writeFileSync(partial, jar);
-    renameSync(partial, file); // whole or not at all
-    log(`downloaded ${coordinates} (${(jar.length / 1024).toFixed(0)} KiB) into ${path.relative(projectRoot, cacheDir)}`);
-    return file;
-  }));
+  return Promise.all(ARTIFACTS.map((coordinates) => ensureMavenJar(coordinates, cacheDir, log)));
 }
 
 export interface ZooKeeperServer {

@@ -17,11 +17,19 @@ interface Parameter { name: string; in: 'path' | 'query'; schema?: Schema }
 export interface SpecOperation { parameters?: Parameter[]; requestBody?: { content?: Record<string, { schema?: Schema }> } }
 interface Spec { paths: Record<string, Record<string, SpecOperation>>; components: { schemas: Record<string, Schema> } }
 
-const SPEC_FILES: Record<string, string> = { '1.20': 'rest_v1_dispatcher-1.20.yml', '2.0': 'rest_v1_dispatcher-2.0.yml', '2.3': 'rest_v1_dispatcher-2.3.yml' };
+/** The JobManager's spec per Flink line, and the SQL Gateway's per REST API version. */
+const SPEC_FILES: Record<string, string> = {
+  '1.20': 'rest_v1_dispatcher-1.20.yml', '2.0': 'rest_v1_dispatcher-2.0.yml', '2.3': 'rest_v1_dispatcher-2.3.yml',
+  'sql-gateway-v3': 'rest_v3_sql_gateway.yml', 'sql-gateway-v4': 'rest_v4_sql_gateway.yml',
+};
 const loaded = new Map<string, Spec>();
 
 /** The Flink lines whose spec the project checks against, oldest first. */
 export const SPEC_LINES = ['1.20', '2.0', '2.3'] as const;
+
+/** The SQL Gateway REST API versions whose spec the project checks against: the highest of 1.20 (V3) and of 2.x (V4). */
+export const GATEWAY_API_VERSIONS = ['v3', 'v4'] as const;
+export type GatewayApiVersion = typeof GATEWAY_API_VERSIONS[number];
 
 /** The spec of the line a Flink version belongs to: 2.3 for 2.1+, 2.0 for 2.0.x, 1.20 for 1.x. */
 export function specLineFor(flinkVersion: string): string {
@@ -30,14 +38,16 @@ export function specLineFor(flinkVersion: string): string {
   return '1.20';
 }
 
-function loadSpec(line: string): Spec {
-  let spec = loaded.get(line);
+function loadSpec(name: string): Spec {
+  let spec = loaded.get(name);
   if (!spec) {
-    spec = parse(readFileSync(path.join(fixturesDir, 'flink-rest', SPEC_FILES[line]!), 'utf8')) as Spec;
-    loaded.set(line, spec);
+    spec = parse(readFileSync(path.join(fixturesDir, 'flink-rest', SPEC_FILES[name]!), 'utf8')) as Spec;
+    loaded.set(name, spec);
   }
   return spec;
 }
+
+const gatewaySpec = (apiVersion: GatewayApiVersion): string => `sql-gateway-${apiVersion}`;
 
 function resolve(spec: Spec, schema: Schema | undefined): Schema | undefined {
   let current = schema;
@@ -67,9 +77,22 @@ function checkValue(spec: Spec, schema: Schema | undefined, value: unknown, wher
 
 /** What the Flink REST spec of that version does not allow in this request; empty when it is fine. */
 export function specViolations(flinkVersion: string, request: SentRequest): string[] {
-  const spec = loadSpec(specLineFor(flinkVersion));
   const url = new URL(request.url, 'http://flink');
-  const pathname = url.pathname.replace(/^\/v1(?=\/)/, '');
+  return violations(loadSpec(specLineFor(flinkVersion)), url, url.pathname.replace(/^\/v1(?=\/)/, ''), request);
+}
+
+/**
+ * What the SQL Gateway's spec of that REST API version (`v3` on 1.20, `v4` on 2.x) does not allow in this request;
+ * empty when it is fine. A path under another version's prefix (`/v2/...` checked against v3) is a violation too.
+ */
+export function gatewaySpecViolations(apiVersion: GatewayApiVersion, request: SentRequest): string[] {
+  const url = new URL(request.url, 'http://gateway');
+  const prefix = /^\/(v\d+)(?=\/)/.exec(url.pathname)?.[1];
+  if (prefix && prefix !== apiVersion) return [`${request.method} ${request.url}: sent to /${prefix}, checked against the ${apiVersion} spec`];
+  return violations(loadSpec(gatewaySpec(apiVersion)), url, url.pathname.replace(/^\/v\d+(?=\/)/, ''), request);
+}
+
+function violations(spec: Spec, url: URL, pathname: string, request: SentRequest): string[] {
   const method = request.method.toLowerCase();
   const candidates = Object.entries(spec.paths)
     .map(([template, operations]) => ({ template, operations, params: matchPath(template, pathname) }))
@@ -104,4 +127,9 @@ export function specViolations(flinkVersion: string, request: SentRequest): stri
 /** The spec's operation for a method on a path template written as the spec writes it (`/jobs/{jobid}`), if any. */
 export function specOperation(line: string, method: string, template: string): SpecOperation | undefined {
   return loadSpec(line).paths[template]?.[method.toLowerCase()];
+}
+
+/** The SQL Gateway spec's operation, on a template without the version prefix (`/sessions/{session_handle}`), if any. */
+export function gatewaySpecOperation(apiVersion: GatewayApiVersion, method: string, template: string): SpecOperation | undefined {
+  return specOperation(gatewaySpec(apiVersion), method, template);
 }

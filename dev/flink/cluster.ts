@@ -44,7 +44,7 @@ export interface ClusterOptions {
 interface ClusterDirs { conf: string; log: string; tmp: string; checkpoints: string; savepoints: string }
 
 /** Flink's `env.java.opts.all` default: what Flink needs opened up on Java 17. */
-const JAVA17_MODULE_OPTS = [
+export const JAVA17_MODULE_OPTS = [
   '--add-exports=java.base/sun.net.util=ALL-UNNAMED',
   '--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED',
   '--add-exports=jdk.compiler/com.sun.tools.javac.api=ALL-UNNAMED',
@@ -140,6 +140,14 @@ logger.netty.name = org.apache.flink.shaded.netty4
 logger.netty.level = WARN
 `;
 
+/** Writes `config.yaml` and a `log4j2.properties` that logs to the file the JVM's `log.file` property names. */
+export function writeFlinkConf(confDir: string, config: Record<string, string | number | boolean>): void {
+  // Flat keys are valid YAML, so one file serves config.yaml (1.19+) and the legacy flink-conf.yaml reader alike.
+  const yaml = Object.entries(config).map(([key, value]) => `${key}: ${value}`).join('\n') + '\n';
+  writeFileSync(path.join(confDir, 'config.yaml'), yaml);
+  writeFileSync(path.join(confDir, 'log4j2.properties'), LOG4J);
+}
+
 function startFlinkJvm(role: 'jobmanager' | 'taskmanager', dist: FlinkDistribution, dirs: ClusterDirs): Jvm {
   const { mainClass, heap } = ROLES[role];
   return startJvm({
@@ -215,11 +223,7 @@ export async function startLocalCluster(dist: FlinkDistribution, options: Cluste
   };
   for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
   const ports = { rest: await freePort(), rpc: await freePort() };
-  const config = { ...flinkConfig(dist, dirs, ports), ...(options.ha ? haConfig(options.ha) : {}), ...options.config };
-  // Flat keys are valid YAML, so one file serves config.yaml (1.19+) and the legacy flink-conf.yaml reader alike.
-  const yaml = Object.entries(config).map(([key, value]) => `${key}: ${value}`).join('\n') + '\n';
-  writeFileSync(path.join(dirs.conf, 'config.yaml'), yaml);
-  writeFileSync(path.join(dirs.conf, 'log4j2.properties'), LOG4J);
+  writeFlinkConf(dirs.conf, { ...flinkConfig(dist, dirs, ports), ...(options.ha ? haConfig(options.ha) : {}), ...options.config });
 
   let jobManager = startFlinkJvm('jobmanager', dist, dirs);
   const taskManager = startFlinkJvm('taskmanager', dist, dirs);

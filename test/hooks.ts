@@ -2,8 +2,9 @@ import path from 'node:path';
 import { startedFlinkVersions } from '../dev/flink/cluster';
 import { releaseLeases } from './flink/adaptive-cluster';
 import { startBroker, Leases, type Broker } from './flink/cluster-broker';
-import { clusterStartedHere, stopClustersStartedHere, type ClusterRequest } from './flink/shared-clusters';
+import { clusterStartedHere, sqlGatewayStartedHere, stopClustersStartedHere, type ClusterRequest, type SqlGatewayRequest } from './flink/shared-clusters';
 import { cancelJobsOnExternalClusters } from './flink/test-cluster';
+import { sqlGatewaysCovered } from './flink/test-sql-gateway';
 import { stopSharedPackedNodeRed } from './package/packed-node-red';
 import { openJournal, record, removeJournal } from './run/journal';
 
@@ -11,13 +12,14 @@ let broker: Broker | undefined;
 
 /**
  * Mocha's global setup, in the main process before any worker starts: the run's journal and the cluster broker,
- * which starts each shared Flink cluster once, on the first worker's request, for every worker.
+ * which starts each shared Flink cluster (and SQL gateway) once, on the first worker's request, for every worker.
  */
 export async function mochaGlobalSetup(): Promise<void> {
   openJournal();
   const leases = new Leases();
   broker = await startBroker(async (route, body) => {
     if (route === '/cluster') return clusterStartedHere(body as ClusterRequest);
+    if (route === '/sql-gateway') return sqlGatewayStartedHere(body as SqlGatewayRequest);
     const { resource, holder } = body as { resource: string; holder: string };
     if (route === '/lease') return leases.acquire(resource, holder);
     if (route === '/release') return leases.releaseAll(holder);
@@ -36,7 +38,7 @@ let fileStarted = 0;
 
 /**
  * Root hooks: in parallel mode they run around each test file, in its worker. What a file started for itself in a
- * worker is stopped after it; its time and the Flink versions it started go to the run's journal.
+ * worker is stopped after it; its time and the Flink versions (and SQL gateways) it started go to the run's journal.
  */
 export const mochaHooks = {
   beforeAll(this: Mocha.Context): void {
@@ -48,6 +50,7 @@ export const mochaHooks = {
     // In a serial run the root hooks wrap the whole run: the reporter times the files itself.
     if (file && process.env.MOCHA_WORKER_ID !== undefined) record({ kind: 'file-time', file: path.relative(process.cwd(), file), ms: Date.now() - fileStarted });
     for (const version of startedFlinkVersions) record({ kind: 'flink-version', version });
+    for (const gateway of sqlGatewaysCovered()) record({ kind: 'sql-gateway', gateway });
     await Promise.all([stopSharedPackedNodeRed(), cancelJobsOnExternalClusters(), releaseLeases()]);
   },
 };

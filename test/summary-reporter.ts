@@ -2,6 +2,7 @@ import Mocha from 'mocha';
 import path from 'node:path';
 import { skipReason } from './flink/skips';
 import { flinkVersionsCovered } from './flink/test-cluster';
+import { sqlGatewaysCovered } from './flink/test-sql-gateway';
 import { readJournal } from './run/journal';
 
 /** How many of the slowest test files the summary lists. */
@@ -11,7 +12,8 @@ const SLOWEST_SHOWN = 10;
  * Mocha's spec output, followed by what CI reads: one `skipped: <test> — <why>` line per skipped test, the slowest
  * test files with their times, `flink versions: ...` (the Flink versions the run really tested), and last
  * `N passed, N failed, N skipped`. Hook failures count as failures. A test may be skipped only through
- * test/flink/skips (with a reason); any other pending test counts as failed, so nothing is left out silently.
+ * test/flink/skips (with a reason); any other pending test counts as failed, so nothing is left out silently. Before
+ * the versions, `sql gateways: ...` names each SQL gateway the run started with its jar's release, if any.
  *
  * In parallel mode the tests run in worker processes and their events reach this reporter a whole file at a time:
  * skip reasons, file times and started Flink versions come from the run's journal (test/run/journal.ts).
@@ -67,9 +69,14 @@ class SummaryReporter extends Mocha.reporters.Spec {
         ...flinkVersionsCovered(),
         ...journal.flatMap((entry) => (entry.kind === 'flink-version' ? [entry.version] : [])),
       ])];
+      const gateways = [...new Set([
+        ...sqlGatewaysCovered(),
+        ...journal.flatMap((entry) => (entry.kind === 'sql-gateway' ? [entry.gateway] : [])),
+      ])];
       const lines = [
         ...unexplained, ...skipped,
         ...slowestFiles(fileTimes, filesSeen, Date.now() - started, parallel ? (options as { jobs?: number } | undefined)?.jobs : undefined),
+        ...(gateways.length ? [`sql gateways: ${gateways.join(', ')}`] : []),
         `flink versions: ${versions.length ? versions.join(', ') : 'none'}`,
       ];
       process.stdout.write(`\n${lines.join('\n')}\n${passed} passed, ${failed} failed, ${skipped.length} skipped\n`);

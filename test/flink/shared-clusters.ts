@@ -2,6 +2,7 @@ import { ensureFlinkInstalled, resolveFlinkVersion } from '../../dev/flink/distr
 import { ADAPTIVE_SCHEDULER_CONFIG } from '../../dev/flink/adaptive';
 import { startLocalCluster, type LocalFlinkCluster } from '../../dev/flink/cluster';
 import { buildFixtureJar, uploadJar } from '../../dev/flink/job';
+import { sqlGatewayInfo, startSqlGateway } from '../../dev/flink/sql-gateway';
 import { askBroker, brokerRunning } from './cluster-broker';
 
 /** Which configuration a cluster has: the harness's own, or Flink's adaptive scheduler (rescales in place). */
@@ -99,8 +100,11 @@ export function sharedCluster(request: ClusterRequest): Promise<SharedCluster> {
   return brokerRunning() ? askBroker<SharedCluster>('/cluster', request) : clusterStartedHere(request);
 }
 
-/** Stops every cluster this process started; safe to call twice. */
+/** Stops every SQL gateway and then every cluster this process started; safe to call twice. */
 export async function stopClustersStartedHere(): Promise<void> {
+  const gateways = [...gatewaysStartedHere.values()];
+  gatewaysStartedHere.clear();
+  await Promise.all(gateways.map(async (started) => (await started.catch(() => undefined))?.stop()));
   const pending = [...startedHere.values()];
   startedHere.clear();
   await Promise.all(pending.map(async (started) => (await started.catch(() => undefined))?.stop()));
@@ -109,4 +113,71 @@ export async function stopClustersStartedHere(): Promise<void> {
 /** The external cluster's versions this process talked to (FLINK_URL). */
 export function externalFlinkVersions(): string[] {
   return [...externalVersions].map((v) => `${v} (FLINK_URL)`);
+}
+
+export interface SqlGatewayRequest {
+  /** The full version of the default cluster the gateway submits to. */
+  version: string;
+}
+
+/** Flink's SQL Gateway next to a shared default cluster, as a test process sees it. */
+export interface SharedSqlGateway {
+  url: string;
+  /** The Flink version the gateway reports. */
+  version: string;
+  /** What `GET /api_versions` lists (`V1` ... `V4`). */
+  apiVersions: string[];
+  /** The flink-sql-gateway jar's release; unknown for the gateway at FLINK_SQL_GATEWAY_URL. */
+  jarVersion?: string;
+}
+
+interface StartedGateway { gateway: SharedSqlGateway | null; stop(): Promise<void> }
+
+const gatewaysStartedHere = new Map<string, Promise<StartedGateway>>();
+const externalGateways = new Set<string>();
+
+/**
+ * The gateway of the run's default cluster: with a local cluster one started here; with the cluster at FLINK_URL the
+ * one at FLINK_SQL_GATEWAY_URL, or none (null) when that is not set.
+ */
+async function bringUpGateway(request: SqlGatewayRequest): Promise<StartedGateway> {
+  const cluster = await clusterStartedHere({ kind: 'default', version: request.version });
+  if (!cluster.local) {
+    const url = process.env.FLINK_SQL_GATEWAY_URL?.replace(/\/+$/, '');
+    if (!url) return { gateway: null, stop: async () => undefined };
+    const info = await sqlGatewayInfo(url);
+    externalGateways.add(`${info.version} (FLINK_SQL_GATEWAY_URL)`);
+    return { gateway: { url, ...info }, stop: async () => undefined };
+  }
+  const dist = await ensureFlinkInstalled(request.version, log);
+  const started = Date.now();
+  const local = await startSqlGateway(dist, { clusterUrl: cluster.url, savepointDir: cluster.local.savepointDir, log });
+  log(`SQL gateway of Flink ${local.version} (flink-sql-gateway ${local.jarVersion}) up at ${local.url} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  try {
+    const { apiVersions } = await sqlGatewayInfo(local.url);
+    return { gateway: { url: local.url, version: local.version, apiVersions, jarVersion: local.jarVersion }, stop: () => local.stop() };
+  } catch (err) {
+    await local.stop();
+    throw err;
+  }
+}
+
+/** Starts the gateway (and its cluster) in this process on first request (the broker's side, or a run without one). */
+export function sqlGatewayStartedHere(request: SqlGatewayRequest): Promise<SharedSqlGateway | null> {
+  let started = gatewaysStartedHere.get(request.version);
+  if (!started) {
+    started = bringUpGateway(request);
+    gatewaysStartedHere.set(request.version, started);
+  }
+  return started.then(({ gateway }) => gateway);
+}
+
+/** The default cluster's SQL gateway, started once per run (by the run's broker when there is one); null: none. */
+export function sharedSqlGateway(request: SqlGatewayRequest): Promise<SharedSqlGateway | null> {
+  return brokerRunning() ? askBroker<SharedSqlGateway | null>('/sql-gateway', request) : sqlGatewayStartedHere(request);
+}
+
+/** The external gateway's versions this process talked to (FLINK_SQL_GATEWAY_URL). */
+export function externalSqlGateways(): string[] {
+  return [...externalGateways];
 }

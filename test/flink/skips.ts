@@ -41,6 +41,14 @@ export function requireLocalRun(context: Mocha.Context, why: string): void {
 }
 
 /**
+ * For a test on the shared SQL gateway (`testSqlGateway`): a FLINK_URL run has one only where FLINK_SQL_GATEWAY_URL
+ * names it.
+ */
+export function requireSqlGateway<T>(context: Mocha.Context, gateway: T | undefined): asserts gateway is T {
+  if (!gateway) skipTest(context, `needs Flink's SQL Gateway, and FLINK_SQL_GATEWAY_URL names none; ${externalNote()}`);
+}
+
+/**
  * For a suite's `before` over one of `clientTestVersions()`: a leg other than the run's default needs a
  * cluster of its own, which a FLINK_URL run does not start.
  */

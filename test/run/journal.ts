@@ -9,6 +9,7 @@ import path from 'node:path';
 export type JournalEntry =
   | { kind: 'skip'; title: string; reason: string }
   | { kind: 'flink-version'; version: string }
+  | { kind: 'sql-gateway'; gateway: string }
   | { kind: 'file-time'; file: string; ms: number };
 
 const JOURNAL_ENV = 'NODE_RED_FLINK_TEST_JOURNAL';

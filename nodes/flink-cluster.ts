@@ -2,7 +2,7 @@ import { registerAdminEndpoints } from './lib/cluster/admin-endpoints';
 import { clusterEnvironment } from './lib/cluster/cluster-environment';
 import type { FlinkClusterNode } from './lib/cluster/cluster-node';
 import { CLUSTER_CREDENTIAL_TYPES, type ClusterCredentials } from './lib/cluster/cluster-credentials';
-import { clientOptions, type ClusterSettings } from './lib/cluster/cluster-options';
+import { clientOptions, sqlGatewayOptions, type ClusterSettings } from './lib/cluster/cluster-options';
 import { clusterState, type ClusterState } from './lib/cluster/cluster-state';
 import { secretsOf } from './lib/cluster/cluster-secrets';
 import { secretMasker } from './lib/secret-masker';
@@ -23,11 +23,12 @@ export = function (RED: NodeAPI): void {
     const options = () => clientOptions(settings, credentials, environment);
     node.url = settings.url;
     node.redact = secretMasker(secretsOf(credentials, settings, environment));
-    node.shared = new SharedClient(options);
+    const gatewayOptions = () => sqlGatewayOptions(settings, credentials, environment);
+    node.shared = new SharedClient(options, gatewayOptions);
     let state: ClusterState | undefined;
     node.state = () => (state ??= clusterState(RED, node, settings.url ?? '', settings.stateStore));
     // A setting that cannot work is reported at deploy, and again by each message that needs it.
-    for (const check of [options, node.state]) {
+    for (const check of [options, gatewayOptions, node.state]) {
       try {
         check();
       } catch (err) {

@@ -9,7 +9,7 @@ import type { Redact } from './secret-masker';
  */
 export type NodeErrorCode = FlinkErrorCode | 'FLINK_JOB_AMBIGUOUS' | 'FLINK_INTERNAL';
 
-const ERROR_FIELDS = ['status', 'method', 'path', 'failureClass', 'details', 'triggerId', 'jobId', 'jobState'] as const;
+const ERROR_FIELDS = ['status', 'method', 'path', 'failureClass', 'details', 'triggerId', 'jobId', 'jobState', 'statement', 'line', 'column'] as const;
 type ErrorField = (typeof ERROR_FIELDS)[number];
 
 /**
@@ -28,6 +28,10 @@ export class FlinkNodeError extends Error {
   readonly jobId?: string;
   /** FLINK_OUTCOME_UNKNOWN: the job's state when Flink answered again (null: Flink no longer has the job). */
   readonly jobState?: string | null;
+  /** SQL (flink-sql): the statement that failed, and the line and column in the script Flink's parser or validator names. */
+  readonly statement?: string;
+  readonly line?: number;
+  readonly column?: number;
   /** What a multi-step operation (flink-upgrade) did before it failed: its steps, snapshot and job ids. */
   readonly report?: Record<string, unknown>;
 

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FlinkError, invalidArgument, isFlinkError, withFields } from '../errors';
-import { newJobId } from '../ids';
+import { checkJobId, newJobId } from '../ids';
 import { mayHaveActed, type AttemptFailure } from '../retry';
 import type { CallOptions } from '../types';
 import type { SqlGatewayApi } from './gateway-api';
@@ -73,7 +73,7 @@ export class SqlSession {
   }
 
   private async run(context: StatementContext, options: StatementOptions): Promise<StatementResult> {
-    const jobId = newJobId();
+    const jobId = options.jobId === undefined ? newJobId() : checkJobId(options.jobId);
     const executionConfig = { ...await this.configOf(options), [FIXED_JOB_ID]: jobId };
     const submitted = await this.submit(context, executionConfig, jobId, options);
     return this.firstResult(submitted, { ...context, jobId }, options);

@@ -38,6 +38,11 @@ export interface StatementOptions extends CallOptions {
   savepointPath?: string;
   /** With `savepointPath`: start even if some of its state belongs to no operator of the new job. */
   allowNonRestoredState?: boolean;
+  /**
+   * The id of the job the statement submits (32 hex characters); by default a new one per statement. Flink refuses a
+   * second job with the same id, so a script with this set submits at most one job.
+   */
+  jobId?: string;
   /** More configuration for this statement only. */
   executionConfig?: Record<string, string>;
   /** Values for the statement's `:name` placeholders, sent as SQL literals, never as SQL text. */

@@ -13,6 +13,7 @@ import flinkRunJob from '../../nodes/flink-run-job';
 import flinkUpgrade from '../../nodes/flink-upgrade';
 import flinkSavepoint from '../../nodes/flink-savepoint';
 import flinkSavepoints from '../../nodes/flink-savepoints';
+import flinkSql from '../../nodes/flink-sql';
 import flinkStop from '../../nodes/flink-stop';
 import { cancelJob, type RunOptions } from '../../dev/flink/job';
 import { requireLocalRun } from '../flink/skips';
@@ -27,6 +28,7 @@ export { helper };
 export const FLINK_NODES: unknown[] = [
   flinkCluster, flinkListJobs, flinkJobStatus, flinkCancel, flinkSavepoint, flinkStop, flinkCheckpoint,
   flinkDisposeSavepoint, flinkJobInfo, flinkJobWatch, flinkSavepoints, flinkJobHealth, flinkRunJob, flinkRescale, flinkUpgrade,
+  flinkSql,
 ];
 
 export type FlowNode = Record<string, unknown> & { id: string; type: string };

@@ -15,6 +15,8 @@ export interface HeaderSetting {
 /** The flink-cluster node's properties, as the editor saves them. */
 export interface ClusterSettings {
   url?: string;
+  /** The cluster's SQL Gateway REST endpoint, if it has one: the same authentication, headers and TLS apply to it. */
+  sqlGatewayUrl?: string;
   authType?: 'none' | 'basic' | 'bearer' | '';
   headers?: HeaderSetting[];
   /** The id of a tls-config node. When set, TLS comes from it alone and the inline fields below are ignored. */
@@ -35,18 +37,18 @@ export interface ClusterSettings {
 export const DEFAULT_REQUEST_TIMEOUT_S = 30;
 export const DEFAULT_RETRIES = 3;
 
-function checkUrl(raw: string | undefined): string {
+function checkUrl(raw: string | undefined, what = 'REST URL'): string {
   const url = (raw ?? '').trim();
-  if (!url) throw invalidArgument('The Flink cluster has no REST URL');
+  if (!url) throw invalidArgument(`The Flink cluster has no ${what}`);
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw invalidArgument('The Flink cluster\'s REST URL is not a URL: expected http(s)://host:port[/base-path]');
+    throw invalidArgument(`The Flink cluster's ${what} is not a URL: expected http(s)://host:port[/base-path]`);
   }
   if (parsed.username || parsed.password) {
     // Whatever is in the URL ends up in the flow file: credentials belong in the authentication fields.
-    throw invalidArgument('The Flink cluster\'s REST URL must not contain a user or password: use the authentication fields');
+    throw invalidArgument(`The Flink cluster's ${what} must not contain a user or password: use the authentication fields`);
   }
   return url;
 }
@@ -136,4 +138,14 @@ export function clientOptions(settings: ClusterSettings, credentials: ClusterCre
     ...(timeoutS > 0 ? { timeoutMs: Math.round(timeoutS * 1000) } : {}),
     retry: { maxRetries: Math.floor(retries) },
   };
+}
+
+/**
+ * The connection to the cluster's SQL Gateway, reached as its REST API is (authentication, headers, TLS, limits);
+ * undefined when the config names no gateway.
+ */
+export function sqlGatewayOptions(settings: ClusterSettings, credentials: ClusterCredentials,
+  environment: ClusterEnvironment): FlinkClusterClientOptions | undefined {
+  if (!settings.sqlGatewayUrl?.trim()) return undefined;
+  return { ...clientOptions(settings, credentials, environment), url: checkUrl(settings.sqlGatewayUrl, 'SQL Gateway URL') };
 }

@@ -28,7 +28,7 @@ const CREDENTIAL_NAMES = Object.keys(CLUSTER_CREDENTIAL_TYPES) as Array<keyof Cl
 
 /** The type each setting must have in a request body (what the editor saves). */
 const SETTING_TYPES: Record<keyof ClusterSettings, Array<'string' | 'number' | 'boolean' | 'array'>> = {
-  url: ['string'], authType: ['string'], headers: ['array'], tls: ['string'], caPath: ['string'], certPath: ['string'],
+  url: ['string'], sqlGatewayUrl: ['string'], authType: ['string'], headers: ['array'], tls: ['string'], caPath: ['string'], certPath: ['string'],
   keyPath: ['string'], verifyServer: ['boolean'], servername: ['string'], timeout: ['number', 'string'], retries: ['number', 'string'],
 };
 

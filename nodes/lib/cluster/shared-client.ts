@@ -1,4 +1,4 @@
-import { FlinkClusterClient, type FlinkClusterClientOptions } from '../../../src';
+import { FlinkClusterClient, SqlGatewayClient, type ConnectionOptions, type FlinkClusterClientOptions } from '../../../src';
 import { FlinkNodeError } from '../errors';
 import { HealthSampler } from '../health/health-sampler';
 import { JobListPoller } from '../jobs/job-list-poller';
@@ -14,9 +14,11 @@ export class SharedClient {
   readonly health = new HealthSampler(() => this.get());
   private readonly users = new Set<string>();
   private client?: FlinkClusterClient;
+  private gateway?: SqlGatewayClient;
   private closed = false;
 
-  constructor(private readonly options: () => FlinkClusterClientOptions) {}
+  constructor(private readonly options: () => FlinkClusterClientOptions,
+    private readonly gatewayOptions: () => ConnectionOptions | undefined = () => undefined) {}
 
   register(userId: string): void {
     this.users.add(userId);
@@ -33,6 +35,17 @@ export class SharedClient {
     if (this.closed) throw new FlinkNodeError('FLINK_ABORTED', 'The Flink cluster config was closed (redeployed or removed)');
     this.client ??= new FlinkClusterClient(this.options());
     return this.client;
+  }
+
+  /** The shared client of the cluster's SQL Gateway, created on first use; FLINK_INVALID_ARGUMENT when the config names none. */
+  sqlGateway(): SqlGatewayClient {
+    if (this.closed) throw new FlinkNodeError('FLINK_ABORTED', 'The Flink cluster config was closed (redeployed or removed)');
+    if (!this.gateway) {
+      const options = this.gatewayOptions();
+      if (!options) throw new FlinkNodeError('FLINK_INVALID_ARGUMENT', 'The Flink cluster config has no SQL Gateway URL: set it to run SQL');
+      this.gateway = new SqlGatewayClient(options);
+    }
+    return this.gateway;
   }
 
   /** Whether a client (and its connection pool) exists right now. */
@@ -52,8 +65,9 @@ export class SharedClient {
   }
 
   private async release(): Promise<void> {
-    const client = this.client;
+    const { client, gateway } = this;
     this.client = undefined;
-    await client?.close();
+    this.gateway = undefined;
+    await Promise.all([client?.close(), gateway?.close()]);
   }
 }

@@ -4,12 +4,13 @@ import { FlinkNodeError } from '../errors';
 import type { RunInputs } from './run-settings';
 
 /*
- * Flink does not record which jar a job came from. A deploying node (flink-run-job, flink-upgrade) records each
- * job it runs, by job name, so that an upgrade can run the previous jar again when the new one fails.
+ * Flink does not record which jar or SQL a job came from. A deploying node (flink-run-job, flink-sql,
+ * flink-upgrade) records each job it runs, by job name, so that an upgrade can run the previous jar or SQL
+ * again when the new one fails.
  */
 
-/** What a deploying node ran, as it asked Flink to run it. */
-export interface DeploymentRecord {
+/** What a deploying node ran from a jar, as it asked Flink to run it. */
+export interface JarDeploymentRecord {
   jobName: string;
   jobId: string;
   /** The uploaded jar the job runs from. */
@@ -24,8 +25,24 @@ export interface DeploymentRecord {
   at: number;
 }
 
+/** What flink-sql (or an upgrade) ran through the SQL Gateway: the statements, and the session setup before them. */
+export interface SqlDeploymentRecord {
+  jobName: string;
+  jobId: string;
+  sql: string;
+  setup?: string;
+  savepointPath?: string;
+  at: number;
+}
+
+export type DeploymentRecord = JarDeploymentRecord | SqlDeploymentRecord;
+
+export function isSqlDeployment(record: DeploymentRecord): record is SqlDeploymentRecord {
+  return 'sql' in record;
+}
+
 /** The record of a job a node ran from `jarId` with `inputs`, now. */
-export function deploymentRecord(job: Pick<JobDetails, 'jobId' | 'jobName'>, jarId: string, inputs: RunInputs, jarDeleted: boolean): DeploymentRecord {
+export function deploymentRecord(job: Pick<JobDetails, 'jobId' | 'jobName'>, jarId: string, inputs: RunInputs, jarDeleted: boolean): JarDeploymentRecord {
   return {
     jobName: job.jobName, jobId: job.jobId, jarId, jarDeleted,
     ...(inputs.entryClass ? { entryClass: inputs.entryClass } : {}),
@@ -33,6 +50,14 @@ export function deploymentRecord(job: Pick<JobDetails, 'jobId' | 'jobName'>, jar
     ...(inputs.parallelism ? { parallelism: inputs.parallelism } : {}),
     ...(inputs.savepointPath ? { savepointPath: inputs.savepointPath } : {}),
     at: Date.now(),
+  };
+}
+
+/** The record of a job a node ran from SQL statements (after `setup`), now. */
+export function sqlDeploymentRecord(job: Pick<JobDetails, 'jobId' | 'jobName'>, run: { sql: string; setup?: string }, savepointPath?: string): SqlDeploymentRecord {
+  return {
+    jobName: job.jobName, jobId: job.jobId, sql: run.sql, ...(run.setup ? { setup: run.setup } : {}),
+    ...(savepointPath ? { savepointPath } : {}), at: Date.now(),
   };
 }
 
@@ -61,10 +86,12 @@ function isDeploymentRecord(value: unknown): value is DeploymentRecord {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const record = value as Record<string, unknown>;
   const optional = (key: string, check: (field: unknown) => boolean): boolean => record[key] === undefined || check(record[key]);
-  return typeof record.jobName === 'string' && typeof record.jobId === 'string' && typeof record.jarId === 'string'
-    && typeof record.jarDeleted === 'boolean' && typeof record.at === 'number'
+  const common = typeof record.jobName === 'string' && typeof record.jobId === 'string' && typeof record.at === 'number'
+    && optional('savepointPath', (field) => typeof field === 'string');
+  if (typeof record.sql === 'string') return common && optional('setup', (field) => typeof field === 'string');
+  return common && typeof record.jarId === 'string'
+    && typeof record.jarDeleted === 'boolean'
     && optional('entryClass', (field) => typeof field === 'string')
     && optional('programArgs', (field) => Array.isArray(field) && field.every((arg) => typeof arg === 'string'))
-    && optional('parallelism', (field) => typeof field === 'number')
-    && optional('savepointPath', (field) => typeof field === 'string');
+    && optional('parallelism', (field) => typeof field === 'number');
 }

@@ -1,10 +1,10 @@
 import type { NodeMessage } from 'node-red';
-import type { DeploymentRecord } from './deployments';
+import { isSqlDeployment, type DeploymentRecord } from './deployments';
 import { invalidArgument } from '../errors';
 import { checkJarId } from './jar-source';
 import { booleanInput } from '../flow/message-input';
 import { checkParallelism, runInputs, type RunInputs, type RunSettings } from './run-settings';
-import type { JarRun } from './upgrade-steps';
+import type { Deployment, SqlRun } from './upgrade-steps';
 import { checkString, describeValue, isGiven, malformed, settingSecondsToMs } from '../values';
 
 /** Verify window when the node leaves it empty; the node's help says why this long. */
@@ -44,14 +44,36 @@ function checkArgs(property: string, value: unknown): string[] {
   return value as string[];
 }
 
-/** msg.previous: the deployment a rollback runs again, `{ jarId, entryClass?, programArgs?, parallelism? }`. */
-export function previousInput(msg: NodeMessage): JarRun | undefined {
+/** msg.sql of an upgrade: the new SQL, with msg.setup (else the recorded session setup) before it. */
+export function upgradeSqlInput(msg: NodeMessage): (SqlRun & { setupGiven: boolean }) | undefined {
+  if (!isGiven(msg.sql)) return undefined;
+  const jarInput = ['jarId', 'jarPath'].find((name) => isGiven(msg[name]));
+  if (jarInput || Buffer.isBuffer(msg.payload)) {
+    throw invalidArgument(`The message has both msg.sql and a jar (${jarInput ? `msg.${jarInput}` : 'msg.payload'}): an upgrade runs one of them`);
+  }
+  const sql = checkString('msg.sql', msg.sql);
+  return isGiven(msg.setup) ? { sql, setup: checkString('msg.setup', msg.setup), setupGiven: true } : { sql, setupGiven: false };
+}
+
+/**
+ * msg.previous: the deployment a rollback runs again, `{ jarId, entryClass?, programArgs?, parallelism? }` for a
+ * jar, `{ sql, setup? }` for SQL.
+ */
+export function previousInput(msg: NodeMessage): Deployment | undefined {
   const value = msg.previous;
   if (!isGiven(value)) return undefined;
   if (typeof value !== 'object' || Array.isArray(value) || Buffer.isBuffer(value)) {
-    throw malformed('msg.previous', 'an object { jarId, entryClass?, programArgs?, parallelism? }', value);
+    throw malformed('msg.previous', 'an object { jarId, entryClass?, programArgs?, parallelism? } or { sql, setup? }', value);
   }
   const given = value as Record<string, unknown>;
+  if ('sql' in given) {
+    const unknownKeys = Object.keys(given).filter((key) => !['sql', 'setup'].includes(key));
+    if (unknownKeys.length > 0) throw invalidArgument(`msg.previous has ${unknownKeys.map((key) => describeValue(key)).join(', ')}, which a SQL rollback does not know: it takes sql and setup`);
+    return {
+      sql: checkString('msg.previous.sql', given.sql),
+      ...(isGiven(given.setup) ? { setup: checkString('msg.previous.setup', given.setup) } : {}),
+    };
+  }
   const unknown = Object.keys(given).filter((key) => !['jarId', 'entryClass', 'programArgs', 'parallelism'].includes(key));
   if (unknown.length > 0) throw invalidArgument(`msg.previous has ${unknown.map((key) => describeValue(key)).join(', ')}, which an upgrade does not know: it takes jarId, entryClass, programArgs, parallelism`);
   return {
@@ -62,9 +84,11 @@ export function previousInput(msg: NodeMessage): JarRun | undefined {
   };
 }
 
-/** The recorded deployment as a run, when it is the one running now and its jar is still on the cluster. */
-export function recordedRun(record: DeploymentRecord | undefined, runningJobId: string): JarRun | undefined {
-  if (!record || record.jobId !== runningJobId || record.jarDeleted) return undefined;
+/** The recorded deployment as a run, when it is the one running now (and, for a jar, still on the cluster). */
+export function recordedRun(record: DeploymentRecord | undefined, runningJobId: string): Deployment | undefined {
+  if (!record || record.jobId !== runningJobId) return undefined;
+  if (isSqlDeployment(record)) return { sql: record.sql, ...(record.setup ? { setup: record.setup } : {}) };
+  if (record.jarDeleted) return undefined;
   return {
     jarId: record.jarId,
     ...(record.entryClass ? { entryClass: record.entryClass } : {}),

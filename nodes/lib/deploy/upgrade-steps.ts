@@ -5,9 +5,9 @@ import type { Redact } from '../secret-masker';
 import { verifyJob, type VerifyClient } from './upgrade-verify';
 
 /*
- * flink-upgrade's steps, as a machine that only talks to a client: stop with a savepoint, run the new jar from
- * it, verify the new job, and on a failed run or verification cancel the new job and run the previous jar from
- * the same savepoint. A failed stop ends it there (the old job keeps running); a retained checkpoint replaces
+ * flink-upgrade's steps, as a machine that only talks to a client: stop with a savepoint, run the new jar (or SQL)
+ * from it, verify the new job, and on a failed run or verification cancel the new job and run the previous jar (or
+ * SQL) from the same savepoint. A failed stop ends it there (the old job keeps running); a retained checkpoint replaces
  * the savepoint only when the plan opts in.
  */
 
@@ -34,11 +34,30 @@ export interface JarRun {
   parallelism?: number;
 }
 
+/** SQL statements (after a session setup) that submit the job, run through the cluster's SQL Gateway. */
+export interface SqlRun {
+  sql: string;
+  setup?: string;
+}
+
+/** What a deployment runs: a jar, or SQL. */
+export type Deployment = JarRun | SqlRun;
+
+export function isSqlRun(run: Deployment): run is SqlRun {
+  return 'sql' in run;
+}
+
+/** Starts SQL from a snapshot as the job `jobId`, under the old job's name (the node's SQL Gateway session). */
+export type SqlStarter = (run: SqlRun, options: { savepointPath: string; jobId: string; jobName: string; allowNonRestoredState?: boolean; signal: AbortSignal }) => Promise<void>;
+
 export interface UpgradePlan {
   oldJobId: string;
-  next: JarRun & { allowNonRestoredState?: boolean; claimMode?: ClaimMode; flinkConfiguration?: Record<string, string> };
+  /** The old job's name: the new job (and a rollback's) gets it too. */
+  jobName?: string;
+  next: (JarRun & { allowNonRestoredState?: boolean; claimMode?: ClaimMode; flinkConfiguration?: Record<string, string> })
+    | (SqlRun & { allowNonRestoredState?: boolean });
   /** The previous deployment, run again when the new one fails; undefined when rollback is off. */
-  previous?: JarRun;
+  previous?: Deployment;
   stop: { savepointDir?: string; formatType?: SavepointFormatType; drain: boolean; timeoutMs?: number };
   verifyWindowMs: number;
   /** When the stop fails: cancel the old job and start from its latest retained checkpoint instead. */
@@ -64,9 +83,9 @@ export interface UpgradeReport {
 export interface UpgradeResult extends UpgradeReport {
   savepoint: string;
   snapshot: 'savepoint' | 'checkpoint';
-  /** The job that runs now, and the jar it runs. */
+  /** The job that runs now, and the jar or SQL it runs. */
   jobId: string;
-  running: JarRun;
+  running: Deployment;
 }
 
 export interface UpgradeHooks {
@@ -77,6 +96,8 @@ export interface UpgradeHooks {
   onProgress?(progress: Progress): void;
   redact?: Redact;
   clock?: Clock;
+  /** How SQL runs, for a plan with SQL in it. */
+  startSql?: SqlStarter;
 }
 
 /** The error of a failed upgrade: what failed, with the report of every step so far (and its job and trigger ids). */
@@ -138,11 +159,22 @@ export async function runUpgrade(client: UpgradeClient, plan: UpgradePlan, hooks
   report.savepoint = snapshot.path;
   report.snapshot = snapshot.kind;
 
-  // 2 and 3. The new jar from that snapshot, verified.
+  /** Runs a deployment from the snapshot as job `jobId`. */
+  const start = (run: UpgradePlan['next'] | Deployment, jobId: string): Promise<unknown> => {
+    if (!isSqlRun(run)) return client.runJar(run.jarId, { ...nextRunOptions(run), savepointPath: snapshot.path, jobId, signal });
+    if (!hooks.startSql || !plan.jobName) throw new FlinkNodeError('FLINK_INTERNAL', 'An upgrade with SQL needs the SQL starter and the job name');
+    const allowNonRestoredState = 'allowNonRestoredState' in run ? run.allowNonRestoredState : undefined;
+    return hooks.startSql({ sql: run.sql, ...(run.setup ? { setup: run.setup } : {}) }, {
+      savepointPath: snapshot.path, jobId, jobName: plan.jobName, signal, ...(allowNonRestoredState === undefined ? {} : { allowNonRestoredState }),
+    });
+  };
+  const newWhat = isSqlRun(plan.next) ? 'SQL' : 'jar';
+
+  // 2 and 3. The new jar or SQL from that snapshot, verified.
   const newId = newJobId();
   let reason: FlinkNodeError;
   try {
-    await step('run', () => client.runJar(plan.next.jarId, { ...nextRunOptions(plan.next), savepointPath: snapshot.path, jobId: newId, signal }), () => ({ jobId: newId }));
+    await step('run', () => start(plan.next, newId), () => ({ jobId: newId }));
     report.newJobId = newId;
     await step('verify', () => verifyJob(client, newId, plan.verifyWindowMs, signal, clock), (verified) => ({ ...verified }));
     return { ...report, savepoint: snapshot.path, snapshot: snapshot.kind, jobId: newId, running: plainRun(plan.next) };
@@ -156,23 +188,24 @@ export async function runUpgrade(client: UpgradeClient, plan: UpgradePlan, hooks
   // 4. Back to the previous jar, from the same snapshot.
   report.rollbackReason = reason.message;
   await step('cancelNew', () => cancelAndWait(client, newId, signal, clock)).catch((err: unknown) => {
-    throw upgradeError(err as FlinkNodeError, `The new jar failed (${reason.message}) and its job ${newId} could not be canceled, so no rollback was started: ${(err as Error).message}`, report, triggerId);
+    throw upgradeError(err as FlinkNodeError, `The new ${newWhat} failed (${reason.message}) and its job ${newId} could not be canceled, so no rollback was started: ${(err as Error).message}`, report, triggerId);
   });
   if (!plan.previous) {
-    throw upgradeError(reason, `The new jar failed and rollback is off: no job of it runs now; start it again from ${snapshot.kind} ${snapshot.path}. ${reason.message}`, report, triggerId);
+    throw upgradeError(reason, `The new ${newWhat} failed and rollback is off: no job of it runs now; start it again from ${snapshot.kind} ${snapshot.path}. ${reason.message}`, report, triggerId);
   }
   const previous = plan.previous;
   const rollbackId = newJobId();
   try {
     await step('rollback', async () => {
-      await client.runJar(previous.jarId, { ...runOptions(previous), savepointPath: snapshot.path, jobId: rollbackId, signal });
+      await start(isSqlRun(previous) ? previous : { ...runOptions(previous), jarId: previous.jarId }, rollbackId);
       report.rollbackJobId = rollbackId;
       await client.waitUntilRunning(rollbackId, { signal, timeoutMs: Math.max(plan.verifyWindowMs, 60_000) });
-    }, () => ({ jobId: rollbackId, jarId: previous.jarId }));
+    }, () => ({ jobId: rollbackId, ...(isSqlRun(previous) ? { sql: previous.sql } : { jarId: previous.jarId }) }));
   } catch (err) {
     report.rollbackJobId = rollbackId;
     const error = err as FlinkNodeError;
-    throw upgradeError(error, `The new jar failed (${reason.message}) and so did the rollback to jar ${previous.jarId}: ${error.message}. Start the job from ${snapshot.kind} ${snapshot.path}.`, report, triggerId);
+    const previousWhat = isSqlRun(previous) ? 'the previous SQL' : `jar ${previous.jarId}`;
+    throw upgradeError(error, `The new ${newWhat} failed (${reason.message}) and so did the rollback to ${previousWhat}: ${error.message}. Start the job from ${snapshot.kind} ${snapshot.path}.`, report, triggerId);
   }
   report.rolledBack = true;
   return { ...report, savepoint: snapshot.path, snapshot: snapshot.kind, jobId: rollbackId, running: plainRun(previous) };
@@ -187,12 +220,13 @@ export function runOptions(run: JarRun): { entryClass?: string; args?: string[];
   };
 }
 
-function plainRun(run: JarRun): JarRun {
+function plainRun(run: Deployment): Deployment {
+  if (isSqlRun(run)) return { sql: run.sql, ...(run.setup ? { setup: run.setup } : {}) };
   return { jarId: run.jarId, ...runOptions(run) };
 }
 
 /** The new jar's run: its jar settings, and how it takes the state (only what was asked for). */
-function nextRunOptions(next: UpgradePlan['next']): Omit<UpgradePlan['next'], 'jarId'> {
+function nextRunOptions(next: Exclude<UpgradePlan['next'], SqlRun>): Omit<Exclude<UpgradePlan['next'], SqlRun>, 'jarId'> {
   return {
     ...runOptions(next),
     ...(next.allowNonRestoredState === undefined ? {} : { allowNonRestoredState: next.allowNonRestoredState }),

@@ -32,6 +32,8 @@ export interface FlinkOperationNode<S extends FlowNodeSettings> {
   run(context: OperationContext, settings: S, tools: NodeTools): Promise<OperationResult>;
   /** Runs once when a node with a cluster starts (e.g. to show a warning in its status). */
   started?(cluster: FlinkClusterNode, tools: NodeTools): void;
+  /** Runs once when the node closes, after its messages have their outcomes (e.g. to close a session it opened). */
+  closed?(tools: NodeTools): Promise<void>;
   /**
    * Follows an operation this node recorded in flight before it was closed or Node-RED stopped, found when the
    * node starts; the outcome goes out as the node's own, on a copy of the message marked msg.resumed.
@@ -91,6 +93,7 @@ export function registerOperationNode<S extends FlowNodeSettings>(RED: NodeAPI, 
     node.on('close', (removed: boolean, done: () => void) => {
       cancelResume?.();
       runner.close(!removed)
+        .then(() => spec.closed?.(tools))
         .then(() => cluster?.shared.deregister(node.id))
         .catch((err: unknown) => node.error(toNodeError(err, redact)))
         .finally(done);

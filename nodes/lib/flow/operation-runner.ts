@@ -25,6 +25,11 @@ export interface OperationContext {
   reportedTriggerId(): string | undefined;
   /** Shows what the operation does now (a step of it) in the status while it runs. */
   showActivity(activity: string): void;
+  /**
+   * Sends a part of the result ahead of the final message (a query's page of rows), on the success output: a copy
+   * of the input message with these properties. The final message still ends the input.
+   */
+  sendPart(properties: Record<string, unknown>): void;
 }
 
 export interface OperationResult {
@@ -57,6 +62,14 @@ const FAILURE_PROPERTIES = ['error', 'triggerId', 'jobState', 'report'] as const
 function isOwnError(error: unknown, nodeId: string): boolean {
   const source = error && typeof error === 'object' ? (error as { source?: unknown }).source : undefined;
   return Boolean(source && typeof source === 'object' && (source as { id?: unknown }).id === nodeId);
+}
+
+/** The message without what an earlier failed attempt of this node left on it. */
+function withoutFailure(msg: NodeMessage, nodeId: string): NodeMessage {
+  if (!isOwnError(msg.error, nodeId)) return msg;
+  const copy: NodeMessage = { ...msg };
+  for (const property of FAILURE_PROPERTIES) delete copy[property];
+  return copy;
 }
 
 function once(done: DoneFunction): DoneFunction {
@@ -130,6 +143,10 @@ export class OperationRunner {
       const result = await operation({
         msg, signal: controller.signal, client, resolveJobId, onProgress, reportedTriggerId: () => triggerId,
         showActivity: (activity) => status.describe(token, activity),
+        sendPart: (properties) => {
+          const part = { ...withoutFailure(msg, this.options.node.id), ...properties };
+          send(this.options.errorOutput ? [part, null] : part);
+        },
       });
       if (isOwnError(msg.error, this.options.node.id)) for (const property of FAILURE_PROPERTIES) delete msg[property];
       msg.payload = result.payload;

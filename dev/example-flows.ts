@@ -101,8 +101,14 @@ function onItsOwnTab(example: ExampleFlow): FlowNode[] {
   return [tab, ...example.nodes.map((node) => (homeless(node) ? { ...node, z: tab.id } : node))];
 }
 
-/** One flow file with every example on its own tab, each `flink-cluster` node pointed at `flinkUrl`. */
-export function seedFlows(examples: ExampleFlow[], flinkUrl: string): FlowNode[] {
+/** Where `npm start` points the examples' `flink-cluster` nodes: Flink's REST API and its SQL Gateway (none: empty). */
+export interface ClusterAddresses {
+  flinkUrl: string;
+  sqlGatewayUrl?: string;
+}
+
+/** One flow file with every example on its own tab, each `flink-cluster` node pointed at `to`. */
+export function seedFlows(examples: ExampleFlow[], to: ClusterAddresses): FlowNode[] {
   const flows: FlowNode[] = [];
   const taken = new Set<string>();
   for (const example of examples) {
@@ -110,17 +116,25 @@ export function seedFlows(examples: ExampleFlow[], flinkUrl: string): FlowNode[]
     for (const node of nodes) taken.add(node.id);
     flows.push(...nodes);
   }
-  return flows.map((node) => (node.type === CLUSTER_NODE_TYPE ? { ...node, url: flinkUrl } : node));
+  return flows.map((node) => (node.type === CLUSTER_NODE_TYPE
+    ? { ...node, url: to.flinkUrl, sqlGatewayUrl: to.sqlGatewayUrl ?? '' } : node));
 }
 
-/** Moves `flink-cluster` nodes that pointed at the previous run's Flink to this run's; returns how many. */
-export function repointClusters(flows: FlowNode[], fromUrl: string, toUrl: string): number {
+/**
+ * Moves `flink-cluster` nodes that pointed at the previous run's Flink to this run's, and their SQL gateway to this
+ * run's when it was the previous run's or none (as in flows seeded before `npm start` had one); returns how many.
+ */
+export function repointClusters(flows: FlowNode[], from: ClusterAddresses, to: ClusterAddresses): number {
+  const [fromGateway, toGateway] = [from.sqlGatewayUrl ?? '', to.sqlGatewayUrl ?? ''];
   let moved = 0;
   for (const node of flows) {
-    if (node.type === CLUSTER_NODE_TYPE && node.url === fromUrl && fromUrl !== toUrl) {
-      node.url = toUrl;
-      moved += 1;
-    }
+    if (node.type !== CLUSTER_NODE_TYPE || node.url !== from.flinkUrl) continue;
+    const gateway = typeof node.sqlGatewayUrl === 'string' ? node.sqlGatewayUrl : '';
+    const movesGateway = (gateway === fromGateway || gateway === '') && gateway !== toGateway;
+    if (from.flinkUrl === to.flinkUrl && !movesGateway) continue;
+    node.url = to.flinkUrl;
+    if (movesGateway) node.sqlGatewayUrl = toGateway;
+    moved += 1;
   }
   return moved;
 }

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { readExampleFlows, repointClusters, seedFlows, type FlowNode } from './example-flows';
+import { readExampleFlows, repointClusters, seedFlows, type ClusterAddresses, type FlowNode } from './example-flows';
 import { projectRoot } from './paths';
 
 const HOST = '127.0.0.1';
@@ -60,11 +60,14 @@ export interface PreparedUserDir {
   flowsNote: string;
 }
 
+const describe = (addresses: ClusterAddresses): string =>
+  `${addresses.flinkUrl}${addresses.sqlGatewayUrl ? ` (SQL gateway ${addresses.sqlGatewayUrl})` : ''}`;
+
 /**
  * Writes the settings, keeps one credential secret per user dir, seeds the flow file with the
- * examples on first run, and re-points `flink-cluster` nodes left on the previous run's local Flink.
+ * examples on first run, and re-points `flink-cluster` nodes left on the previous run's local Flink and SQL gateway.
  */
-export function prepareUserDir(userDir: string, flinkUrl: string,
+export function prepareUserDir(userDir: string, flink: ClusterAddresses,
   examplesDir = path.join(projectRoot, 'examples')): PreparedUserDir {
   mkdirSync(userDir, { recursive: true });
   const secretFile = path.join(userDir, '.credential-secret');
@@ -81,20 +84,20 @@ export function prepareUserDir(userDir: string, flinkUrl: string,
   if (!existsSync(flowsFile)) {
     const examples = readExampleFlows(examplesDir);
     if (examples.length > 0) {
-      writeFileSync(flowsFile, JSON.stringify(seedFlows(examples, flinkUrl), null, 4));
+      writeFileSync(flowsFile, JSON.stringify(seedFlows(examples, flink), null, 4));
       flowsNote = `seeded with ${examples.length} example flow(s) from examples/`;
     } else {
       flowsNote = 'empty: examples/ has no flows yet';
     }
   } else {
     const flows: unknown = JSON.parse(readFileSync(flowsFile, 'utf8'));
-    const previous = existsSync(stateFile)
-      ? (JSON.parse(readFileSync(stateFile, 'utf8')) as { flinkUrl?: string }).flinkUrl : undefined;
-    const moved = Array.isArray(flows) && previous ? repointClusters(flows as FlowNode[], previous, flinkUrl) : 0;
+    const previous = existsSync(stateFile) ? JSON.parse(readFileSync(stateFile, 'utf8')) as Partial<ClusterAddresses> : {};
+    const from = previous.flinkUrl ? { flinkUrl: previous.flinkUrl, sqlGatewayUrl: previous.sqlGatewayUrl } : undefined;
+    const moved = Array.isArray(flows) && from ? repointClusters(flows as FlowNode[], from, flink) : 0;
     if (moved > 0) writeFileSync(flowsFile, JSON.stringify(flows, null, 4));
-    flowsNote = `kept from the last run${moved > 0 ? `; ${moved} flink-cluster node(s) moved from ${previous} to ${flinkUrl}` : ''}`;
+    flowsNote = `kept from the last run${moved > 0 && from ? `; ${moved} flink-cluster node(s) moved from ${describe(from)} to ${describe(flink)}` : ''}`;
   }
-  writeFileSync(stateFile, JSON.stringify({ flinkUrl }, null, 2));
+  writeFileSync(stateFile, JSON.stringify({ flinkUrl: flink.flinkUrl, sqlGatewayUrl: flink.sqlGatewayUrl ?? '' }, null, 2));
   return { settingsFile, flowsNote };
 }
 

@@ -1,15 +1,16 @@
 /**
- * `npm start`: a local real Flink with Flink's adaptive scheduler and two long-running example jobs (unless FLINK_URL
- * names a cluster), and Node-RED with this plugin and the example flows. Ctrl-C stops both.
+ * `npm start`: a local real Flink with Flink's adaptive scheduler, its SQL Gateway and two long-running example jobs
+ * (unless FLINK_URL names a cluster), and Node-RED with this plugin and the example flows. Ctrl-C stops both.
  *
- * Environment: FLINK_URL, FLINK_VERSION, PORT (editor, default 1880), NODE_RED_USER_DIR (default
- * .cache/node-red-dev), FLINK_JOB_JAR (the jar the rescale example deploys; default with the local Flink: the
- * example jobs' jar).
+ * Environment: FLINK_URL, FLINK_SQL_GATEWAY_URL (with FLINK_URL: its SQL gateway, if any), FLINK_VERSION, PORT
+ * (editor, default 1880), NODE_RED_USER_DIR (default .cache/node-red-dev), FLINK_JOB_JAR (the jar the rescale example
+ * deploys; default with the local Flink: the example jobs' jar).
  */
 import path from 'node:path';
 import { ADAPTIVE_SCHEDULER_CONFIG } from './flink/adaptive';
 import { startLocalCluster, type LocalFlinkCluster } from './flink/cluster';
 import { ensureFlinkInstalled, resolveFlinkVersion } from './flink/distribution';
+import { sqlGatewayInfo, startSqlGateway, type LocalSqlGateway } from './flink/sql-gateway';
 import { EXAMPLE_JOBS } from './example-flows';
 import { buildFixtureJar, runFixtureJob, uploadJar } from './flink/job';
 import { assertPortFree, prepareUserDir, startNodeRed, type RunningNodeRed } from './node-red';
@@ -30,6 +31,8 @@ interface Flink {
   local?: LocalFlinkCluster;
   /** The example jobs' jar on this machine (with the local Flink only). */
   jobJar?: string;
+  /** Its SQL gateway: the local one, or FLINK_SQL_GATEWAY_URL's with FLINK_URL; how the banner describes it. */
+  sqlGateway?: { url: string; note: string };
 }
 
 /**
@@ -53,10 +56,19 @@ async function existingFlink(url: string): Promise<Flink> {
   });
   if (!response.ok) throw new Error(`FLINK_URL ${url} answered GET /config with ${response.status}`);
   const config = await response.json() as { 'flink-version'?: string };
-  return { url, version: config['flink-version'] ?? 'unknown' };
+  const gatewayUrl = process.env.FLINK_SQL_GATEWAY_URL?.replace(/\/+$/, '');
+  if (!gatewayUrl) {
+    log('FLINK_SQL_GATEWAY_URL is not set: the example flows get no SQL gateway (their flink-cluster nodes\' SQL Gateway URL stays empty)');
+    return { url, version: config['flink-version'] ?? 'unknown' };
+  }
+  const gateway = await sqlGatewayInfo(gatewayUrl).catch((err: Error) => {
+    throw new Error(`FLINK_SQL_GATEWAY_URL ${gatewayUrl} does not answer: ${err.message}`);
+  });
+  return { url, version: config['flink-version'] ?? 'unknown', sqlGateway: { url: gatewayUrl, note: `Flink ${gateway.version}, FLINK_SQL_GATEWAY_URL` } };
 }
 
-async function localFlinkWithJobs(onStarted: (cluster: LocalFlinkCluster) => void): Promise<Flink> {
+async function localFlinkWithJobs(onStarted: (cluster: LocalFlinkCluster) => void,
+  onGatewayStarted: (gateway: LocalSqlGateway) => void): Promise<Flink> {
   let since = Date.now();
   const dist = await ensureFlinkInstalled(await resolveFlinkVersion(), log);
   log(`Flink ${dist.version} ready in ${path.relative(projectRoot, dist.home)} (${seconds(since)})`);
@@ -66,6 +78,10 @@ async function localFlinkWithJobs(onStarted: (cluster: LocalFlinkCluster) => voi
   log(`Flink JobManager and TaskManager up (pids ${local.pids.join(', ')}; adaptive scheduler, `
     + `${LOCAL_CLUSTER_CONFIG['taskmanager.numberOfTaskSlots']} slots) in ${seconds(since)}`);
   since = Date.now();
+  const gateway = await startSqlGateway(dist, { clusterUrl: local.url, savepointDir: local.savepointDir, log });
+  onGatewayStarted(gateway);
+  log(`Flink SQL gateway up (pid ${gateway.pid}; flink-sql-gateway ${gateway.jarVersion}) in ${seconds(since)}`);
+  since = Date.now();
   const jobJar = await buildFixtureJar(dist);
   const jarId = await uploadJar(local.url, jobJar);
   for (const name of EXAMPLE_JOBS) {
@@ -73,18 +89,23 @@ async function localFlinkWithJobs(onStarted: (cluster: LocalFlinkCluster) => voi
     log(`example job ${name} RUNNING as ${jobId}`);
   }
   log(`example jobs started in ${seconds(since)}`);
-  return { url: local.url, version: dist.version, local, jobJar };
+  return {
+    url: local.url, version: dist.version, local, jobJar,
+    sqlGateway: { url: gateway.url, note: `flink-sql-gateway ${gateway.jarVersion}` },
+  };
 }
 
 async function main(): Promise<void> {
   let cluster: LocalFlinkCluster | undefined;
+  let gateway: LocalSqlGateway | undefined;
   let nodeRed: RunningNodeRed | undefined;
   let stopping = false;
   const stopAll = async (exitCode: number): Promise<never> => {
     stopping = true;
     await nodeRed?.stop();
     if (cluster) log('stopping Flink ...');
-    await cluster?.stop(); // a cluster still starting is killed by the harness's exit hook
+    await gateway?.stop();
+    await cluster?.stop(); // a cluster or gateway still starting is killed by the harness's exit hook
     log('stopped');
     process.exit(exitCode);
   };
@@ -104,8 +125,8 @@ async function main(): Promise<void> {
     await assertPortFree(port);
     const userDir = path.resolve(process.env.NODE_RED_USER_DIR || path.join(projectRoot, '.cache', 'node-red-dev'));
     const flinkUrl = process.env.FLINK_URL?.replace(/\/+$/, '');
-    const flink = flinkUrl ? await existingFlink(flinkUrl) : await localFlinkWithJobs((c) => { cluster = c; });
-    const { settingsFile, flowsNote } = prepareUserDir(userDir, flink.url);
+    const flink = flinkUrl ? await existingFlink(flinkUrl) : await localFlinkWithJobs((c) => { cluster = c; }, (g) => { gateway = g; });
+    const { settingsFile, flowsNote } = prepareUserDir(userDir, { flinkUrl: flink.url, sqlGatewayUrl: flink.sqlGateway?.url });
     log(`Node-RED user dir ${userDir}: flows ${flowsNote}`);
     const jobJar = process.env[JOB_JAR_ENV] || flink.jobJar;
     if (process.env[JOB_JAR_ENV]) log(`${JOB_JAR_ENV} ${jobJar} (from your environment)`);
@@ -118,6 +139,7 @@ async function main(): Promise<void> {
       '',
       `  Node-RED editor:  ${nodeRed.editorUrl}`,
       `  Flink web UI:     ${flink.url}/  (Flink ${flink.version}${flink.local ? '' : ', FLINK_URL: no example jobs started'})`,
+      `  SQL gateway:      ${flink.sqlGateway ? `${flink.sqlGateway.url}  (${flink.sqlGateway.note})` : 'none (FLINK_URL without FLINK_SQL_GATEWAY_URL)'}`,
       ...(flink.local ? [`  Savepoints land in ${flink.local.savepointDir}`] : []),
       '  Ctrl-C stops both.',
       '',

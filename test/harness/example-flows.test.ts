@@ -9,6 +9,8 @@ import { prepareUserDir } from '../../dev/node-red';
 import { projectRoot } from '../../dev/paths';
 
 const FLINK = 'http://127.0.0.1:8081';
+const GATEWAY = 'http://127.0.0.1:8083';
+const LOCAL = { flinkUrl: FLINK, sqlGatewayUrl: GATEWAY };
 
 /** An example as the editor exports it: flow nodes on a tab the file does not contain, a global config node. */
 function example(name: string, ids: { cluster: string; list: string; debug: string }): ExampleFlow {
@@ -25,8 +27,8 @@ function example(name: string, ids: { cluster: string; list: string; debug: stri
 const byType = (flows: FlowNode[], type: string): FlowNode[] => flows.filter((n) => n.type === type);
 
 describe('npm start: seeding the Node-RED flow file from examples/', function () {
-  it('puts each example on its own tab and points every flink-cluster node at the local Flink', function () {
-    const flows = seedFlows([example('list-jobs', { cluster: 'c1', list: 'l1', debug: 'd1' })], FLINK);
+  it('puts each example on its own tab and points every flink-cluster node at the local Flink and its SQL gateway', function () {
+    const flows = seedFlows([example('list-jobs', { cluster: 'c1', list: 'l1', debug: 'd1' })], LOCAL);
     const [tab] = byType(flows, 'tab');
     assert.equal(tab?.label, 'list-jobs');
     assert.equal(flows.find((n) => n.id === 'l1')?.z, tab?.id);
@@ -34,6 +36,9 @@ describe('npm start: seeding the Node-RED flow file from examples/', function ()
     const [cluster] = byType(flows, 'flink-cluster');
     assert.equal(cluster?.z, undefined, 'config node stays global');
     assert.equal(cluster?.url, FLINK);
+    assert.equal(cluster?.sqlGatewayUrl, GATEWAY);
+    const [noGateway] = byType(seedFlows([example('list-jobs', { cluster: 'c1', list: 'l1', debug: 'd1' })], { flinkUrl: FLINK }), 'flink-cluster');
+    assert.equal(noGateway?.sqlGatewayUrl, '', 'no gateway (FLINK_URL without FLINK_SQL_GATEWAY_URL): empty');
   });
 
   it('keeps an example that brings its own tab as it is', function () {
@@ -41,12 +46,12 @@ describe('npm start: seeding the Node-RED flow file from examples/', function ()
       { id: 't1', type: 'tab', label: 'Mine' },
       { id: 'n1', type: 'debug', z: 't1', x: 1, y: 1, wires: [] },
     ];
-    assert.deepEqual(seedFlows([{ name: 'own-tab', nodes }], FLINK), nodes);
+    assert.deepEqual(seedFlows([{ name: 'own-tab', nodes }], LOCAL), nodes);
   });
 
   it('renames ids that two examples share, with wires and config references following', function () {
     const ids = { cluster: 'c1', list: 'l1', debug: 'd1' };
-    const flows = seedFlows([example('a', ids), example('b', ids)], FLINK);
+    const flows = seedFlows([example('a', ids), example('b', ids)], LOCAL);
     assert.equal(new Set(flows.map((n) => n.id)).size, flows.length, 'ids are unique');
     const [tabA, tabB] = byType(flows, 'tab');
     const second = flows.filter((n) => n.z === tabB?.id);
@@ -60,13 +65,25 @@ describe('npm start: seeding the Node-RED flow file from examples/', function ()
     assert.ok(flows.filter((n) => n.z === tabA?.id).every((n) => ['l1', 'd1'].includes(n.id)));
   });
 
-  it('re-points only the cluster nodes that pointed at the previous run', function () {
+  it('re-points only the cluster nodes that pointed at the previous run, with its SQL gateway but not one of their own', function () {
+    const previous = { flinkUrl: 'http://127.0.0.1:1111', sqlGatewayUrl: 'http://127.0.0.1:1112' };
     const flows: FlowNode[] = [
-      { id: 'a', type: 'flink-cluster', url: 'http://127.0.0.1:1111' },
-      { id: 'b', type: 'flink-cluster', url: 'https://prod.example:8081' },
+      { id: 'a', type: 'flink-cluster', url: previous.flinkUrl, sqlGatewayUrl: previous.sqlGatewayUrl },
+      { id: 'b', type: 'flink-cluster', url: 'https://prod.example:8081', sqlGatewayUrl: previous.sqlGatewayUrl },
+      { id: 'c', type: 'flink-cluster', url: previous.flinkUrl, sqlGatewayUrl: 'https://sql.example:8083' },
+      { id: 'd', type: 'flink-cluster', url: previous.flinkUrl }, // seeded before npm start had a gateway
     ];
-    assert.equal(repointClusters(flows, 'http://127.0.0.1:1111', FLINK), 1);
-    assert.deepEqual(flows.map((n) => n.url), [FLINK, 'https://prod.example:8081']);
+    assert.equal(repointClusters(flows, previous, LOCAL), 3);
+    assert.deepEqual(flows.map((n) => [n.url, n.sqlGatewayUrl]), [
+      [FLINK, GATEWAY], ['https://prod.example:8081', previous.sqlGatewayUrl], [FLINK, 'https://sql.example:8083'], [FLINK, GATEWAY],
+    ]);
+    assert.equal(repointClusters(flows, LOCAL, LOCAL), 0, 'the same addresses again: nothing moves');
+  });
+
+  it('gives the nodes on an unchanged Flink (FLINK_URL) the SQL gateway named this time', function () {
+    const flows: FlowNode[] = [{ id: 'a', type: 'flink-cluster', url: FLINK, sqlGatewayUrl: '' }];
+    assert.equal(repointClusters(flows, { flinkUrl: FLINK, sqlGatewayUrl: '' }, LOCAL), 1);
+    assert.equal(flows[0]?.sqlGatewayUrl, GATEWAY);
   });
 
   it('reads examples recursively, sorted, and none from a missing folder', function () {
@@ -131,14 +148,14 @@ describe('npm start: the Node-RED user dir', function () {
 
   it('writes settings that load this package, keep context on disk, keep telemetry and tours off, and keep one secret', function () {
     const userDir = path.join(root, 'nr');
-    const first = settingsOf(prepareUserDir(userDir, FLINK, path.join(root, 'none')).settingsFile);
+    const first = settingsOf(prepareUserDir(userDir, LOCAL, path.join(root, 'none')).settingsFile);
     assert.deepEqual(first.nodesDir, [projectRoot]);
     assert.deepEqual(first.telemetry, { enabled: false, updateNotification: false });
     assert.deepEqual(first.editorTheme, { tours: false, palette: { catalogues: [] } });
     assert.equal(first.uiHost, '127.0.0.1');
     assert.deepEqual(first.contextStorage, { default: { module: 'localfilesystem' } }, 'the default context store (the savepoint catalog\'s) is on disk');
     assert.match(String(first.credentialSecret), /^[0-9a-f]{48}$/);
-    const second = settingsOf(prepareUserDir(userDir, FLINK, path.join(root, 'none')).settingsFile);
+    const second = settingsOf(prepareUserDir(userDir, LOCAL, path.join(root, 'none')).settingsFile);
     assert.equal(second.credentialSecret, first.credentialSecret, 'credentials stay readable across runs');
     assert.equal(existsSync(path.join(userDir, 'flows.json')), false, 'no examples, no flow file');
   });
@@ -150,12 +167,13 @@ describe('npm start: the Node-RED user dir', function () {
     const userDir = path.join(root, 'nr');
     const flowsFile = path.join(userDir, 'flows.json');
     const clusterUrls = (): unknown[] => (JSON.parse(readFileSync(flowsFile, 'utf8')) as FlowNode[])
-      .filter((n) => n.type === 'flink-cluster').map((n) => n.url);
+      .filter((n) => n.type === 'flink-cluster').map((n) => [n.url, n.sqlGatewayUrl]);
 
-    assert.match(prepareUserDir(userDir, 'http://127.0.0.1:1111', examples).flowsNote, /seeded with 1 example/);
-    assert.deepEqual(clusterUrls(), ['http://127.0.0.1:1111']);
-    const note = prepareUserDir(userDir, 'http://127.0.0.1:2222', examples).flowsNote;
-    assert.match(note, /1 flink-cluster node\(s\) moved/);
-    assert.deepEqual(clusterUrls(), ['http://127.0.0.1:2222']);
+    const first = { flinkUrl: 'http://127.0.0.1:1111', sqlGatewayUrl: 'http://127.0.0.1:1112' };
+    assert.match(prepareUserDir(userDir, first, examples).flowsNote, /seeded with 1 example/);
+    assert.deepEqual(clusterUrls(), [['http://127.0.0.1:1111', 'http://127.0.0.1:1112']]);
+    const note = prepareUserDir(userDir, { flinkUrl: 'http://127.0.0.1:2222', sqlGatewayUrl: 'http://127.0.0.1:2223' }, examples).flowsNote;
+    assert.match(note, /1 flink-cluster node\(s\) moved from http:\/\/127\.0\.0\.1:1111 \(SQL gateway http:\/\/127\.0\.0\.1:1112\) to http:\/\/127\.0\.0\.1:2222 \(SQL gateway http:\/\/127\.0\.0\.1:2223\)/);
+    assert.deepEqual(clusterUrls(), [['http://127.0.0.1:2222', 'http://127.0.0.1:2223']]);
   });
 });

@@ -88,9 +88,10 @@ describe('npm start (dist/dev/start.js)', function () {
   let flinkUrl: string;
   let editorUrl: string;
 
-  it('brings up Flink with the example jobs RUNNING and Node-RED with this package and the example flows', async function () {
+  it('brings up Flink with the example jobs RUNNING, its SQL gateway, and Node-RED with this package and the example flows', async function () {
     [, flinkUrl = ''] = await waitForOutput(/Flink web UI:\s+(http\S+?)\/?\s/, 150_000);
     [, editorUrl = ''] = await waitForOutput(/Node-RED editor:\s+(http\S+)/, 1000);
+    const [, gatewayUrl = ''] = await waitForOutput(/SQL gateway:\s+(http\S+)\s+\(flink-sql-gateway \d+\.\d+\.\d+\)/, 1000);
     assert.equal(editorUrl, `http://127.0.0.1:${port}/`);
     children = childrenOf(main.pid!);
 
@@ -102,6 +103,8 @@ describe('npm start (dist/dev/start.js)', function () {
     const config = await getJson<{ key: string; value: string }[]>(`${flinkUrl}/jobmanager/config`);
     assert.equal(config.find((entry) => entry.key === 'jobmanager.scheduler')?.value, 'adaptive');
     assert.equal((await getJson<{ 'slots-total': number }>(`${flinkUrl}/overview`))['slots-total'], 8);
+    const { 'flink-version': version } = await getJson<{ 'flink-version': string }>(`${flinkUrl}/config`);
+    assert.equal((await getJson<{ version: string }>(`${gatewayUrl}/v1/info`)).version, version, 'the SQL gateway runs the same Flink');
     assert.match(output, /FLINK_JOB_JAR \.cache\/jobs\/[^/\s]+\/fixture-jobs\.jar \(the example jobs' jar\)/, 'npm start names the jar it gives the flows');
 
     const flows = await getJson<FlowNode[]>(`${editorUrl}flows`);
@@ -109,7 +112,7 @@ describe('npm start (dist/dev/start.js)', function () {
     const exampleClusters = readExampleFlows(path.join(projectRoot, 'examples'))
       .flatMap((example) => example.nodes).filter((node) => node.type === 'flink-cluster');
     assert.equal(clusters.length, exampleClusters.length, 'every example cluster node is in the flows');
-    for (const cluster of clusters) assert.equal(cluster.url, flinkUrl);
+    for (const cluster of clusters) assert.deepEqual([cluster.url, cluster.sqlGatewayUrl], [flinkUrl, gatewayUrl]);
 
     const pkg = JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { name: string; 'node-red': { nodes: object } };
     const nodeSets = await getJson<{ module: string; name: string }[]>(`${editorUrl}nodes`, { accept: 'application/json' });
@@ -329,12 +332,12 @@ describe('npm start (dist/dev/start.js)', function () {
     }
   });
 
-  it('stops Node-RED and both Flink JVMs on SIGINT and leaves nothing behind', async function () {
+  it('stops Node-RED, both Flink JVMs and the SQL gateway on SIGINT and leaves nothing behind', async function () {
     const savepointDir = /Savepoints land in (\S+)/.exec(output)?.[1];
     assert.ok(savepointDir && existsSync(savepointDir), 'the local Flink has its temp dir');
-    const jvms = children.filter((child) => /StandaloneSessionClusterEntrypoint|TaskManagerRunner/.test(child.cmdline));
-    assert.equal(jvms.length, 2, `JobManager and TaskManager among ${JSON.stringify(children)}`);
-    assert.equal(children.length, 3, 'the two JVMs and Node-RED');
+    const jvms = children.filter((child) => /StandaloneSessionClusterEntrypoint|TaskManagerRunner|table\.gateway\.SqlGateway/.test(child.cmdline));
+    assert.equal(jvms.length, 3, `JobManager, TaskManager and SQL gateway among ${JSON.stringify(children)}`);
+    assert.equal(children.length, 4, 'the three JVMs and Node-RED');
     assert.ok(children.every((child) => isAlive(child.pid)));
 
     main.kill('SIGINT');

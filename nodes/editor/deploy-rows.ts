@@ -1,5 +1,5 @@
-// Rows of the nodes that run a jar (flink-run-job, flink-upgrade): which jar, and how to run it. Labelled from the
-// shared catalog, as every deploying node shows them alike.
+// Rows of the nodes that run a jar (flink-run-job, flink-upgrade): which jar, and how to run it; flink-sql shares
+// the restore rows. Labelled from the shared catalog, as every deploying node shows them alike.
 import { checkboxRow } from './form-row';
 import { shared } from './i18n';
 import { select, text } from './own-rows';
@@ -29,16 +29,21 @@ export const jarSource = (): Row[] => [
   checkedText('jarId', 'archive', (v) => v.trim() === '' || /^\s*[\w.-]+\.jar\s*$/.test(v)),
 ];
 
-/** How the jar runs: entry class, arguments, parallelism, the savepoint to start from, the job's own configuration. */
-export const runSettings = (): Row[] => [
-  text('entryClass', 'play', shared),
-  checkedText('programArgs', 'terminal', (v) => parsesAs(v, (args) => Array.isArray(args) && args.every((arg) => typeof arg === 'string'))),
-  checkedText('parallelism', 'tasks', (v) => v.trim() === '' || (/^\s*\d+\s*$/.test(v) && Number(v) >= 1 && Number(v) <= MAX_PARALLELISM)),
+/** The savepoint a new job starts from, and whether state no operator takes may stay behind (flink-sql has them too). */
+export const restoreSettings = (): Row[] => [
   text('savepointPath', 'history', shared),
   {
     defaults: { allowNonRestoredState: { value: false } },
     html: () => checkboxRow('allowNonRestoredState', shared('label.allowNonRestoredState')),
   },
+];
+
+/** How the jar runs: entry class, arguments, parallelism, the savepoint to start from, the job's own configuration. */
+export const runSettings = (): Row[] => [
+  text('entryClass', 'play', shared),
+  checkedText('programArgs', 'terminal', (v) => parsesAs(v, (args) => Array.isArray(args) && args.every((arg) => typeof arg === 'string'))),
+  checkedText('parallelism', 'tasks', (v) => v.trim() === '' || (/^\s*\d+\s*$/.test(v) && Number(v) >= 1 && Number(v) <= MAX_PARALLELISM)),
+  ...restoreSettings(),
   select('claimMode', 'lock', ['', 'CLAIM', 'NO_CLAIM', 'LEGACY'], shared),
   checkedText('flinkConfiguration', 'cogs', (v) => parsesAs(v, (config) => typeof config === 'object' && config !== null && !Array.isArray(config))),
 ];

@@ -8,15 +8,20 @@ const MAX_TIMER_SECONDS = 2147483.647;
 const secondsInput = (property: string, placeholder?: number): string =>
   `${textInput(property, { width: '80px', placeholder: placeholder === undefined ? undefined : String(placeholder) })} <span data-i18n="${shared('label.seconds')}"></span>`;
 
+/** A number of seconds a timer can hold, above 0; empty takes the node's default. */
+const validSeconds = (v: string, _options: unknown): boolean | string =>
+  isUnset(v) || (Number(v) > 0 && Number(v) <= MAX_TIMER_SECONDS) || RED._(shared('errors.timeout'));
+
 /** How long an operation may take; empty for the node's default, shown as the placeholder. */
 export const timeout = (defaultSeconds: number): Row => ({
-  defaults: {
-    timeout: {
-      value: '',
-      validate: (v, _options) => isUnset(v) || (Number(v) > 0 && Number(v) <= MAX_TIMER_SECONDS) || RED._(shared('errors.timeout')),
-    },
-  },
+  defaults: { timeout: { value: '', validate: validSeconds } },
   html: () => labelledRow('timeout', 'clock-o', shared('label.timeout'), secondsInput('timeout', defaultSeconds)),
+});
+
+/** Another limit of the node's in seconds, labelled by its own catalog, set to its default (empty takes it too). */
+export const seconds = (property: string, icon: string, defaultSeconds: number): Row => ({
+  defaults: { [property]: { value: defaultSeconds, validate: validSeconds } },
+  html: (own) => labelledRow(property, icon, own(`label.${property}`), secondsInput(property, defaultSeconds)),
 });
 
 /**

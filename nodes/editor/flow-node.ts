@@ -70,5 +70,8 @@ export function registerFlowNode(type: string, spec: FlowNodeSpec): void {
     oneditsave(this: NodeThis) {
       rows.forEach((row) => row.save?.(this));
     },
+    oneditcancel() {
+      rows.forEach((row) => row.cancel?.());
+    },
   } as never);
 }

@@ -2,10 +2,11 @@
 // Each node's HTML loads it, so it may run several times: the first copy stays.
 import { CLUSTER_CREDENTIAL_TYPES } from '../lib/cluster/cluster-credentials';
 import { headerRows } from './cluster-probe';
+import { codeEditor } from './code-editor';
 import { attachConnectionTest } from './connection-test';
 import { contextStoreSelect } from './context-store';
-import { interval, timeout } from './durations';
-import { jarSource, runSettings } from './deploy-rows';
+import { interval, seconds, timeout } from './durations';
+import { jarSource, restoreSettings, runSettings } from './deploy-rows';
 import { registerFlowNode } from './flow-node';
 import { healthThreshold } from './health-thresholds';
 import { jobNameFilter, jobStates } from './job-filters';

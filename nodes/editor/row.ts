@@ -27,4 +27,6 @@ export interface Row {
   html(own: Labels): string;
   prepare?(): void;
   save?(node: EditedNode): void;
+  /** Runs when the dialog closes without saving (e.g. to release what `prepare` created). */
+  cancel?(): void;
 }

@@ -22,6 +22,7 @@ export = function (RED: NodeAPI): void {
     const environment = clusterEnvironment(RED, node);
     const options = () => clientOptions(settings, credentials, environment);
     node.url = settings.url;
+    node.sqlGatewayUrl = settings.sqlGatewayUrl;
     node.redact = secretMasker(secretsOf(credentials, settings, environment));
     const gatewayOptions = () => sqlGatewayOptions(settings, credentials, environment);
     node.shared = new SharedClient(options, gatewayOptions);

@@ -15,6 +15,8 @@ export function clusterText(key: string, substitutions?: Record<string, string |
 /** The settings of a flink-cluster as the editor holds them. */
 export interface ClusterSettingsBody {
   url: string;
+  /** Empty when the cluster names no SQL Gateway. */
+  sqlGatewayUrl: string;
   authType: string;
   headers: Array<{ name: string; value: string; type: string }>;
   tls: string;
@@ -47,8 +49,11 @@ export interface FlinkJobChoice {
   startTime: number;
 }
 
-/** What `flink-cluster/test` answers: the cluster's overview, with its version. */
-export type ClusterOverview = FlinkOverview & { flinkVersion: string };
+/** What `flink-cluster/test` says of the cluster's SQL Gateway: its versions, or why it could not be asked. */
+export type SqlGatewayProbe = { version: string; apiVersion: string } | { error: ProbeFailure };
+
+/** What `flink-cluster/test` answers: the cluster's overview, with its version (and its SQL Gateway's, when it names one). */
+export type ClusterOverview = FlinkOverview & { flinkVersion: string; sqlGateway?: SqlGatewayProbe };
 
 /** A refused probe: the runtime's `{ code, message }`, or what the browser knows when there is none. */
 export interface ProbeFailure {
@@ -63,7 +68,7 @@ interface ClusterConfigNode extends Partial<Omit<ClusterSettingsBody, 'headers'>
   credentials?: Record<string, unknown>;
 }
 
-const SETTING_NAMES = ['url', 'authType', 'tls', 'caPath', 'certPath', 'keyPath', 'servername', 'timeout', 'retries'] as const;
+const SETTING_NAMES = ['url', 'sqlGatewayUrl', 'authType', 'tls', 'caPath', 'certPath', 'keyPath', 'servername', 'timeout', 'retries'] as const;
 const CREDENTIAL_NAMES = ['username', 'password', 'token'] as const;
 
 /** A config-node selector's value: "_ADD_" is its "none" / "add new" entry. */

@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { makeTestCertificates } from '../support/test-certificates';
 import { freePort } from '../../dev/flink/cluster';
 import { cancelJob } from '../../dev/flink/job';
+import { requireSqlGateway } from '../flink/skips';
 import { testFlink, type TestFlink } from '../flink/test-cluster';
+import { testSqlGateway, type TestSqlGateway } from '../flink/test-sql-gateway';
 import { ADMIN, startAdminNodeRed, VIEWER, type AdminNodeRed, type AnswerOf } from './admin-node-red';
 import { startStubServer } from '../support/stub-server';
 import { startFlinkProxy, type FlinkProxy } from './flink-proxy';
@@ -12,6 +14,9 @@ const PASSWORD = 'pw-admin-endpoint-3f9a7c';
 const BASIC = `Basic ${Buffer.from(`ops:${PASSWORD}`).toString('base64')}`;
 
 type Job = { id: string; name: string; state: string; startTime: number | null };
+/** What the connection test says of a SQL Gateway. */
+type GatewayPart = { version: string; apiVersion: string } | { error: { code: string; message: string } };
+type TestAnswer = Record<string, unknown> & { flinkVersion: string; jobsRunning: number; sqlGateway?: GatewayPart };
 
 describe('admin endpoints: the editor\'s job list and connection test, in a Node-RED with adminAuth', function () {
   let flink: TestFlink;
@@ -124,27 +129,113 @@ describe('admin endpoints: the editor\'s job list and connection test, in a Node
     }
   });
 
+  describe('the SQL Gateway in the connection test', function () {
+    let gateway: TestSqlGateway | undefined;
+
+    before(async function () {
+      gateway = await testSqlGateway();
+    });
+
+    it('asks the SQL Gateway the settings name too, with the same authentication: its Flink version and REST API version', async function () {
+      requireSqlGateway(this, gateway);
+      const gatewayProxy = await startFlinkProxy(gateway.url, { requireHeaders: { authorization: BASIC } });
+      try {
+        const answer = await ask('test', {
+          settings: { url: proxy.url, sqlGatewayUrl: gatewayProxy.url, authType: 'basic' }, credentials: { username: 'ops', password: PASSWORD },
+        });
+        assert.equal(answer.status, 200, answer.text);
+        const body = answer.body as TestAnswer;
+        assert.equal(typeof body.flinkVersion, 'string');
+        assert.deepEqual(body.sqlGateway, { version: gateway.version, apiVersion: gateway.apiVersion });
+        assert.ok(gatewayProxy.requests.length > 0, 'the gateway was asked');
+        assert.ok(gatewayProxy.requests.every((request) => request.headers.authorization === BASIC), 'every request to the gateway had the credentials');
+      } finally {
+        await gatewayProxy.close();
+      }
+    });
+
+    it('gives the gateway\'s own error for a gateway nothing listens on (FLINK_CONNECTION) or a URL that cannot work (FLINK_INVALID_ARGUMENT), and still the cluster\'s part', async function () {
+      const unreachable = await ask('test', { settings: { url: flink.url, sqlGatewayUrl: `http://127.0.0.1:${await freePort()}` } });
+      assert.equal(unreachable.status, 200, unreachable.text);
+      const body = unreachable.body as TestAnswer;
+      assert.equal(typeof body.flinkVersion, 'string');
+      assert.ok(body.jobsRunning >= 1, 'the started job runs');
+      assert.deepEqual(Object.keys(body.sqlGateway ?? {}), ['error']);
+      const { error } = body.sqlGateway as { error: { code: string; message: string } };
+      assert.deepEqual(Object.keys(error).sort(), ['code', 'message']);
+      assert.equal(error.code, 'FLINK_CONNECTION', error.message);
+
+      const withUser = await ask('test', { settings: { url: flink.url, sqlGatewayUrl: `http://ops:${PASSWORD}@127.0.0.1:8083` } });
+      assert.equal(withUser.status, 200, withUser.text);
+      const refused = (withUser.body as TestAnswer).sqlGateway as { error: { code: string; message: string } };
+      assert.equal(refused.error.code, 'FLINK_INVALID_ARGUMENT');
+      assert.match(refused.error.message, /SQL Gateway URL must not contain a user or password/);
+
+      // A blank gateway URL names none: the answer is the cluster's alone.
+      const none = await ask('test', { settings: { url: flink.url, sqlGatewayUrl: ' ' } });
+      assert.equal(none.status, 200, none.text);
+      assert.ok(!('sqlGateway' in (none.body as object)), none.text);
+    });
+  });
+
   describe('a deployed cluster with stored credentials', function () {
     const CLUSTER_ID = 'c1a5e0d0c1a5e0d0';
     const ENV_CLUSTER_ID = 'e1a5e0d0c1a5e0d0';
+    const GATEWAY_CLUSTER_ID = 'a7e3a7e3c1a5e0d0';
     const TLS_ID = '7153c0f170153c0f';
     let httpsProxy: FlinkProxy;
+    /** The run's SQL Gateway behind the same basic auth as the cluster (none under FLINK_URL without a gateway). */
+    let gatewayProxy: FlinkProxy | undefined;
 
     before(async function () {
       const certs = makeTestCertificates();
       httpsProxy = await startFlinkProxy(flink.url, { tls: { cert: certs.serverCert, key: certs.serverKey } });
+      const gateway = await testSqlGateway();
+      if (gateway) gatewayProxy = await startFlinkProxy(gateway.url, { requireHeaders: { authorization: BASIC } });
       await red.deploy([
         { id: 'f0f0f0f0f0f0f0f0', type: 'tab', label: 'admin endpoints' },
         { id: CLUSTER_ID, type: 'flink-cluster', name: 'behind proxy', url: proxy.url, authType: 'basic', retries: 0,
           credentials: { username: 'ops', password: PASSWORD } },
         { id: ENV_CLUSTER_ID, type: 'flink-cluster', name: 'url from env', url: '${FLINK_ADMIN_TEST_URL}', authType: 'basic',
           credentials: { username: 'ops', password: PASSWORD } },
+        ...(gatewayProxy ? [{ id: GATEWAY_CLUSTER_ID, type: 'flink-cluster', name: 'with a gateway', url: proxy.url, sqlGatewayUrl: gatewayProxy.url,
+          authType: 'basic', retries: 0, credentials: { username: 'ops', password: PASSWORD } }] : []),
         { id: TLS_ID, type: 'tls-config', name: 'test CA', cert: '', key: '', ca: '', verifyservercert: true, credentials: { cadata: certs.ca } },
       ]);
     });
 
     after(async function () {
       await httpsProxy?.close();
+      await gatewayProxy?.close();
+    });
+
+    it('sends the stored password to the deployed SQL Gateway URL only: another gateway URL gets nothing and the gateway\'s part says why', async function () {
+      const elsewhere = await startStubServer();
+      try {
+        const settings = { url: proxy.url, authType: 'basic', sqlGatewayUrl: elsewhere.url };
+        const moved = await ask('test', { id: CLUSTER_ID, settings, credentials: { username: 'ops', password: '__PWRD__' } });
+        assert.equal(moved.status, 200, moved.text);
+        const refused = (moved.body as TestAnswer).sqlGateway as { error: { code: string; message: string } };
+        assert.equal(refused.error.code, 'FLINK_INVALID_ARGUMENT');
+        assert.match(refused.error.message, /SQL Gateway URL changed: enter the password again/);
+        assert.equal(elsewhere.received.length, 0, 'nothing went to the other gateway URL');
+        // A password typed in the dialog goes where the dialog says.
+        const typed = await ask('test', { id: CLUSTER_ID, settings, credentials: { username: 'ops', password: PASSWORD } });
+        assert.equal(typed.status, 200, typed.text);
+        assert.ok(elsewhere.received.length > 0, 'the typed password was used with the other gateway URL');
+      } finally {
+        await elsewhere.close();
+      }
+    });
+
+    it('uses the stored password for the SQL Gateway URL the config was deployed with', async function () {
+      requireSqlGateway(this, gatewayProxy);
+      const answer = await ask('test', { id: GATEWAY_CLUSTER_ID, settings: { url: proxy.url, sqlGatewayUrl: gatewayProxy.url, authType: 'basic' },
+        credentials: { username: 'ops', password: '__PWRD__' } });
+      assert.equal(answer.status, 200, answer.text);
+      const part = (answer.body as TestAnswer).sqlGateway;
+      assert.ok(part && 'version' in part, answer.text);
+      assert.ok(gatewayProxy.requests.length > 0 && gatewayProxy.requests.every((request) => request.headers.authorization === BASIC));
     });
 
     it('reaches an https Flink through a deployed tls-config node, and refuses one that is not deployed (400)', async function () {

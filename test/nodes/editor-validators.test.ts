@@ -36,3 +36,34 @@ describe('editor validators', function () {
     });
   }
 });
+
+describe('editor validators of the SQL settings', function () {
+  /** `validate` of `type`'s `property`, called as Node-RED does (two arguments). */
+  const validator = (type: string, property: string) => {
+    const validate = runEditor(type).definition?.defaults[property]?.validate;
+    assert.ok(validate, `${type}.${property} is validated`);
+    return (value: unknown) => validate.call({}, value, {});
+  };
+
+  it('flink-sql: the row limit is empty or a whole number from 1 to 1000000, as the runtime takes it', function () {
+    const maxRows = validator('flink-sql', 'maxRows');
+    for (const ok of ['', ' ', undefined, '1', ' 42 ', 1000, '1000000']) assert.equal(maxRows(ok), true, JSON.stringify(ok));
+    for (const bad of ['0', '-1', '1.5', '1000001', '1e3', 'many']) {
+      assert.match(String(maxRows(bad)), /flink-sql:flink-sql\.errors\.maxRows$/, JSON.stringify(bad));
+    }
+  });
+
+  it('flink-sql: the query time limit is empty or seconds above 0 that a timer can hold, explained like a timeout', function () {
+    const limit = validator('flink-sql', 'queryTimeLimit');
+    for (const ok of ['', undefined, '0.5', 60, '2147483.647']) assert.equal(limit(ok), true, JSON.stringify(ok));
+    for (const bad of ['0', '-1', 'soon', '2147483.648']) assert.match(String(limit(bad)), /flink\.errors\.timeout$/, JSON.stringify(bad));
+  });
+
+  it('flink-cluster: the SQL Gateway URL is optional, else an http(s) URL without a user or password, or a whole ${ENV_VAR}', function () {
+    const url = validator('flink-cluster', 'sqlGatewayUrl');
+    for (const ok of ['', ' ', undefined, 'http://localhost:8083', 'https://gateway.example.com/sql', '${SQL_GATEWAY_URL}']) assert.equal(url(ok), true, JSON.stringify(ok));
+    for (const bad of ['localhost:8083', 'ftp://host', 'http://user:pw@host:8083']) {
+      assert.match(String(url(bad)), /flink-cluster\.errors\.sqlGatewayUrl$/, JSON.stringify(bad));
+    }
+  });
+});

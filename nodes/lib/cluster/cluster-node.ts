@@ -8,6 +8,8 @@ import type { SharedClient } from './shared-client';
 export interface FlinkClusterNode extends Node<ClusterCredentials> {
   /** The REST URL as deployed: the admin endpoints send this config's stored secrets to it and nowhere else. */
   url: string | undefined;
+  /** The SQL Gateway URL as deployed, if any: the connection test sends stored secrets to it and to no other gateway. */
+  sqlGatewayUrl: string | undefined;
   shared: SharedClient;
   /** Masks this config's secrets in any text shown to users. */
   redact: Redact;

@@ -18,6 +18,11 @@ export interface EditedCluster {
   deployed?: FlinkClusterNode;
   /** Its environment (the deployed node's, else the process's). */
   environment: ClusterEnvironment;
+  /**
+   * The secrets (password-type credentials) taken from what is stored for the deployed config rather than typed:
+   * they may go only to the URLs it was deployed with.
+   */
+  storedSecrets: Array<keyof ClusterCredentials>;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -81,6 +86,7 @@ export function editedCluster(RED: NodeAPI, body: unknown): EditedCluster {
   const stored = (id && deployed ? RED.nodes.getCredentials(id) : undefined) as ClusterCredentials | undefined;
 
   const credentials: ClusterCredentials = {};
+  const storedSecrets: Array<keyof ClusterCredentials> = [];
   for (const name of CREDENTIAL_NAMES) {
     const value = given[name];
     if (value !== undefined && value !== UNCHANGED_PASSWORD) {
@@ -93,8 +99,11 @@ export function editedCluster(RED: NodeAPI, body: unknown): EditedCluster {
       if (value === UNCHANGED_PASSWORD) throw invalidArgument(`No ${name} is stored for this cluster: enter it again`);
       continue;
     }
-    if (CLUSTER_CREDENTIAL_TYPES[name].type === 'password' && settings.url !== deployed?.url) throw invalidArgument(`The URL changed: enter the ${name} again (a stored one is only sent to the deployed URL)`);
+    if (CLUSTER_CREDENTIAL_TYPES[name].type === 'password') {
+      if (settings.url !== deployed?.url) throw invalidArgument(`The URL changed: enter the ${name} again (a stored one is only sent to the deployed URL)`);
+      storedSecrets.push(name);
+    }
     credentials[name] = kept;
   }
-  return { ...(id ? { id } : {}), settings, credentials, environment, ...(deployed ? { deployed } : {}) };
+  return { ...(id ? { id } : {}), settings, credentials, environment, storedSecrets, ...(deployed ? { deployed } : {}) };
 }

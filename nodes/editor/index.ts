@@ -15,11 +15,12 @@ import { checkbox, select, text } from './own-rows';
 import { keepLast, maxAgeDays } from './retention-rows';
 import { formatType, savepointDir } from './savepoint-target';
 import { scheduleSlot } from './schedule-slot';
+import { maxRows } from './sql-rows';
 
 const FlinkEditor = {
   registerType: registerFlowNode,
-  jobSelector, timeout, interval, jobStates, jobNameFilter, savepointDir, formatType, scheduleSlot, jarSource, runSettings,
-  checkbox, select, text, keepLast, maxAgeDays, healthThreshold,
+  jobSelector, timeout, interval, seconds, jobStates, jobNameFilter, savepointDir, formatType, scheduleSlot, jarSource, runSettings,
+  restoreSettings, checkbox, select, text, codeEditor, maxRows, keepLast, maxAgeDays, healthThreshold,
   attachConnectionTest, headerRows, contextStoreSelect,
   /** The flink-cluster's credentials, declared as its runtime declares them. */
   clusterCredentials: CLUSTER_CREDENTIAL_TYPES,

@@ -1,5 +1,5 @@
 import type { NodeAPI } from 'node-red';
-import type { SqlSession } from '../src';
+import { bindParameters, type SqlSession } from '../src';
 import { clusterOf } from './lib/cluster/cluster-node';
 import { recordDeployment, sqlDeploymentRecord } from './lib/deploy/deployments';
 import { FlinkNodeError, invalidArgument, toNodeError } from './lib/errors';
@@ -33,8 +33,10 @@ export = function (RED: NodeAPI): void {
       }
       const jobs: Array<{ jobId: string; jobName: string; state: string }> = [];
       let last: { payload: unknown; status: string } | undefined;
-      const statements = session.executeScript(inputs.sql, {
-        signal, ...(inputs.params ? { params: inputs.params } : {}), ...(inputs.jobName ? { jobName: inputs.jobName } : {}),
+      // Parameters go in before anything runs, and the SQL recorded for a rollback is the SQL that ran.
+      const sql = inputs.params ? bindParameters(inputs.sql, inputs.params) : inputs.sql;
+      const statements = session.executeScript(sql, {
+        signal, ...(inputs.jobName ? { jobName: inputs.jobName } : {}),
         ...(inputs.savepointPath ? { savepointPath: inputs.savepointPath, allowNonRestoredState: inputs.allowNonRestoredState } : {}),
       });
       try {
@@ -55,7 +57,8 @@ export = function (RED: NodeAPI): void {
             });
             msg.columns = outcome.columns;
             msg.stopped = outcome.ended;
-            const status = t(`status.${outcome.ended}`, { rows: outcome.rowCount });
+            const rows = { rows: outcome.rowCount };
+            const status = { eos: () => t('status.eos', rows), limit: () => t('status.limit', rows), time: () => t('status.time', rows) }[outcome.ended]();
             if (inputs.streaming) {
               last = { payload: { stopped: outcome.ended, rowCount: outcome.rowCount }, status };
             } else {
@@ -75,7 +78,7 @@ export = function (RED: NodeAPI): void {
       if (jobs.length === 1) {
         try {
           const setup = settingString(settings.setup);
-          await recordDeployment(state, sqlDeploymentRecord(jobs[0]!, { sql: inputs.sql, ...(setup ? { setup } : {}) }, inputs.savepointPath));
+          await recordDeployment(state, sqlDeploymentRecord(jobs[0]!, { sql, ...(setup ? { setup } : {}) }, inputs.savepointPath));
         } catch (err) {
           throw new FlinkNodeError('FLINK_INTERNAL', t('errors.notRecorded', { jobId: jobs[0]!.jobId, reason: toNodeError(err, cluster.redact).message }), { jobId: jobs[0]!.jobId });
         }

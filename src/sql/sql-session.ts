@@ -32,6 +32,8 @@ interface Operation { session: string; operation: string }
  */
 export class SqlSession {
   private opening?: Promise<string>;
+  /** The handle of the open session, once open. */
+  private current?: string;
   private heartbeat?: NodeJS.Timeout;
   private closed = false;
 
@@ -49,10 +51,10 @@ export class SqlSession {
    * and placing Flink's line and column in the script. A query's rows are read (or the query closed) before the next.
    */
   async *executeScript(script: string, options: StatementOptions = {}): AsyncGenerator<StatementResult> {
-    const statements = splitStatements(script);
+    // Bound before anything runs: a parameter missing from statement 3 stops the script before statement 1.
+    const statements = splitStatements(options.params ? bindParameters(script, options.params) : script);
     if (statements.length === 0) throw invalidArgument('The SQL script has no statement');
-    for (const [index, { text, line, column }] of statements.entries()) {
-      const statement = options.params ? bindParameters(text, options.params) : text;
+    for (const [index, { text: statement, line, column }] of statements.entries()) {
       try {
         yield await this.run({ statement, start: { line, column } }, options);
       } catch (err) {
@@ -68,6 +70,7 @@ export class SqlSession {
     clearInterval(this.heartbeat);
     const opening = this.opening;
     this.opening = undefined;
+    this.current = undefined;
     const session = await opening?.catch(() => undefined);
     if (session) await this.host.api.call(gatewayEndpoints.closeSession, { params: { session_handle: session } }, options).catch(() => undefined);
   }
@@ -125,8 +128,9 @@ export class SqlSession {
       }
       throw statementError(err, { ...context, jobId: undefined });
     }
-    const isQuery = page.isQueryResult ?? page.queryResult ?? false;
-    if (isQuery) return this.query(submitted, context.statement, page);
+    // A query, or a statement that answers with rows of its own (SHOW, DESCRIBE, EXPLAIN): rows to read.
+    const hasRows = (page.isQueryResult ?? page.queryResult ?? false) || (page.resultKind === 'SUCCESS_WITH_CONTENT' && !page.jobID);
+    if (hasRows) return this.query(submitted, context.statement, page);
     await this.closeOperation(submitted);
     return page.jobID ? { kind: 'job', statement: context.statement, jobId: page.jobID } : { kind: 'success', statement: context.statement };
   }
@@ -204,6 +208,7 @@ export class SqlSession {
     clearInterval(this.heartbeat);
     this.heartbeat = setInterval(() => { void this.beat(sessionHandle); }, this.host.heartbeatIntervalMs);
     this.heartbeat.unref();
+    this.current = sessionHandle;
     return sessionHandle;
   }
 
@@ -224,11 +229,10 @@ export class SqlSession {
 
   /** Drops a session the gateway no longer knows; the next statement opens a new one. */
   private forget(session: string): void {
-    void this.opening?.then((current) => {
-      if (current !== session) return;
-      this.opening = undefined;
-      clearInterval(this.heartbeat);
-    }, () => undefined);
+    if (this.current !== session) return;
+    this.current = undefined;
+    this.opening = undefined;
+    clearInterval(this.heartbeat);
   }
 }
 

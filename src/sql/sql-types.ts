@@ -62,7 +62,7 @@ export interface SqlJobSubmitted {
   jobId: string;
 }
 
-/** A query: its columns, and its rows page by page until the end of the result or `close()`. */
+/** A query (or SHOW, DESCRIBE, EXPLAIN): its columns, and its rows page by page until the end of the result or `close()`. */
 export interface SqlQuery {
   kind: 'query';
   statement: string;

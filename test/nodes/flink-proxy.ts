@@ -40,6 +40,8 @@ export interface ProxyOptions {
   requireHeaders?: Record<string, string>;
   /** Hold (never answer) requests whose path matches. */
   hold?: RegExp;
+  /** Pass the first request this picks on, then cut its connection instead of answering (an answer lost on the way back). */
+  dropAnswerOnce?: (request: ProxiedRequest) => boolean;
   tls?: https.ServerOptions;
 }
 
@@ -47,6 +49,7 @@ export async function startFlinkProxy(target: string, options: ProxyOptions = {}
   const stub = await startStubServer({ tls: options.tls });
   const heldResponses = new Set<http.ServerResponse>();
   const requests: FlinkProxy['requests'] = [];
+  let dropped = false;
   stub.handle((request, res) => {
     const seen: ProxiedRequest = { method: request.method, path: request.url, headers: request.headers, ...(request.body === undefined ? {} : { body: request.body }), receivedAt: Date.now() };
     requests.push(seen);
@@ -64,9 +67,12 @@ export async function startFlinkProxy(target: string, options: ProxyOptions = {}
     }
     const headers = { ...request.headers };
     delete headers.authorization;
+    const dropAnswer = !dropped && options.dropAnswerOnce?.(seen) === true;
+    if (dropAnswer) dropped = true;
     forward(target, request, headers).then((answer) => {
       seen.answer = { status: answer.status, body: answer.body.toString('utf8') };
-      answerWith(res, answer);
+      if (dropAnswer) res.destroy();
+      else answerWith(res, answer);
     }, () => res.destroy());
   });
   return {

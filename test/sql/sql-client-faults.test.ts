@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { SqlGatewayClient, type SqlQuery } from '../../src';
+import { cancelJob, waitForJobRunning } from '../../dev/flink/job';
+import { requireSqlGateway } from '../flink/skips';
+import { testFlink } from '../flink/test-cluster';
+import { privateSqlGateway, testSqlGateway } from '../flink/test-sql-gateway';
+import { startFlinkProxy } from '../nodes/flink-proxy';
+import { rejectsWithCode } from '../support/rejects';
+import { allRows, asJob, flinkJobs, PIPELINE_SETUP, uniqueJobName, waitForListedJob } from './sql-client-suite';
+
+describe('SqlGatewayClient when the gateway restarts or an answer is lost', function () {
+  const started: string[] = [];
+  let flinkUrl: string;
+
+  before(async function () {
+    flinkUrl = (await testFlink()).url;
+  });
+
+  afterEach(async function () {
+    await Promise.all(started.splice(0).map((jobId) => cancelJob(flinkUrl, jobId)));
+  });
+
+  it('a gateway restarted between two statements: the second still runs, in a new session set up again', async function () {
+    const gateway = await privateSqlGateway(this, await testFlink());
+    const client = new SqlGatewayClient({ url: gateway.url });
+    const session = client.session({ setup: PIPELINE_SETUP });
+    try {
+      const first = await session.execute('SELECT \'before the restart\' AS t') as SqlQuery;
+      assert.deepEqual(await allRows(first), [{ kind: '+I', fields: ['before the restart'] }]);
+      await gateway.restart();
+      // `orders` lived in the forgotten session: it exists again only if the setup ran again.
+      const jobName = uniqueJobName('sql-after-restart');
+      const jobId = asJob(await session.execute('INSERT INTO sink SELECT * FROM orders', { jobName }));
+      started.push(jobId);
+      await waitForJobRunning(flinkUrl, jobId);
+      assert.deepEqual((await flinkJobs(flinkUrl)).filter((job) => job.name === jobName).map((job) => job.jid), [jobId]);
+    } finally {
+      await session.close();
+      await client.close();
+    }
+  });
+
+  it('the answer to an INSERT lost after the gateway got it: FLINK_OUTCOME_UNKNOWN naming the job, not sent again, one job in Flink', async function () {
+    const shared = await testSqlGateway();
+    requireSqlGateway(this, shared);
+    const proxy = await startFlinkProxy(shared.url, {
+      dropAnswerOnce: (request) => request.method === 'POST' && String((request.body as { statement?: unknown } | undefined)?.statement).startsWith('INSERT'),
+    });
+    const client = new SqlGatewayClient({ url: proxy.url });
+    const session = client.session({ setup: PIPELINE_SETUP });
+    try {
+      const jobName = uniqueJobName('sql-lost-answer');
+      const err = await rejectsWithCode(session.execute('INSERT INTO sink SELECT * FROM orders', { jobName }), 'FLINK_OUTCOME_UNKNOWN', /not sent again/);
+      assert.match(err.jobId ?? '', /^[0-9a-f]{32}$/);
+      started.push(err.jobId!);
+      await waitForListedJob(flinkUrl, err.jobId!);
+      const statementsSent = proxy.requests.filter((request) => request.method === 'POST' && request.path.endsWith('/statements'));
+      assert.equal(statementsSent.filter((request) => (request.body as { statement: string }).statement.startsWith('INSERT')).length, 1);
+      assert.deepEqual((await flinkJobs(flinkUrl)).filter((job) => job.name === jobName).map((job) => job.jid), [err.jobId]);
+    } finally {
+      await session.close();
+      await client.close();
+      await proxy.close();
+    }
+  });
+});

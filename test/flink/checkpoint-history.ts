@@ -28,3 +28,19 @@ export async function fromCheckpointStatistics<T>(client: FlinkClusterClient, jo
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }
+
+/**
+ * Where Flink says the job was restored from (its checkpoint statistics; cached by Flink for a few seconds). Throws
+ * when Flink never says: a job restored from nothing is not one restored from an undefined savepoint.
+ */
+export async function restoredFrom(flinkUrl: string, jobId: string): Promise<string> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const response = await fetch(`${flinkUrl}/jobs/${jobId}/checkpoints`, { signal: AbortSignal.timeout(10_000) });
+    const stats = await response.json() as { latest?: { restored?: { external_path?: string } | null } };
+    const path = stats.latest?.restored?.external_path;
+    if (path) return path;
+    if (Date.now() > deadline) throw new Error(`Flink's checkpoint statistics of job ${jobId} never said what it was restored from`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}

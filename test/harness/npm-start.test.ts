@@ -6,7 +6,7 @@ import path from 'node:path';
 import { FlinkClusterClient } from '../../src';
 import { launchChromium } from '../editor/browser';
 import { NodeRedEditor } from '../editor/editor-page';
-import { fromCheckpointStatistics } from '../flink/checkpoint-history';
+import { fromCheckpointStatistics, restoredFrom } from '../flink/checkpoint-history';
 import { freePort } from '../../dev/flink/cluster';
 import { DEPLOYED_EXAMPLE_JOBS, EXAMPLE_JOBS, readExampleFlows, sampleAlert, type FlowNode } from '../../dev/example-flows';
 import { runFixtureJob, waitForJobState } from '../../dev/flink/job';
@@ -124,7 +124,7 @@ describe('npm start (dist/dev/start.js)', function () {
    * The example tabs, by label: the test below has a part for each, so an example added to examples/ (or one that
    * went missing, the rescale example say) fails it until the test knows it.
    */
-  const EXAMPLE_TABS = ['Alert-driven stop', 'Blue-green upgrade', 'Flink ops panel', 'Scheduled savepoints', 'Time-of-day rescale'];
+  const EXAMPLE_TABS = ['Alert-driven stop', 'Blue-green upgrade', 'Flink ops panel', 'SQL pipeline', 'Scheduled savepoints', 'Time-of-day rescale'];
 
   /** Flow nodes of this package that are meant to end without a status (tab/name), and why. */
   const NO_STATUS_EXPECTED: Record<string, string> = {
@@ -238,6 +238,21 @@ describe('npm start (dist/dev/start.js)', function () {
       const [evening] = await press(RESCALE, 'at 20:00: parallelism 1', ['rescaled']);
       assert.equal(evening!.jobId, deployedId);
       assert.deepEqual(await parallelismInFlink(deployedId), [1]);
+
+      // The SQL pipeline through npm start's SQL gateway: deploy, query, upgrade from a savepoint, stop.
+      const SQL = 'SQL pipeline';
+      const [sqlDeployed] = await press(SQL, 'deploy', ['deployed']);
+      assert.equal(sqlDeployed!.jobName, 'orders-sql');
+      assert.equal(sqlDeployed!.state, 'RUNNING');
+      const [rows] = await press(SQL, 'query', ['rows']);
+      assert.ok(Array.isArray(rows) && rows.length >= 1 && rows.every((row: { amount: number }) => row.amount > 20), JSON.stringify(rows));
+      const [sqlUpgraded] = await press(SQL, 'upgrade', ['upgraded']);
+      assert.equal(sqlUpgraded!.rolledBack, false, JSON.stringify(sqlUpgraded));
+      assert.equal(sqlUpgraded!.oldJobId, sqlDeployed!.jobId);
+      assert.equal(await restoredFrom(flinkUrl, sqlUpgraded!.jobId as string), sqlUpgraded!.savepoint);
+      const [sqlStopped] = await press(SQL, 'stop', ['stopped']);
+      assert.equal(sqlStopped!.jobId, sqlUpgraded!.jobId);
+      assert.equal(await waitForJobState(flinkUrl, sqlUpgraded!.jobId as string, ['FINISHED']), 'FINISHED');
 
       // The ops panel on orders-enrichment, stop last.
       const OPS = 'Flink ops panel';

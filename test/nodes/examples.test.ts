@@ -9,7 +9,9 @@ import { cancelJob, waitForJobState } from '../../dev/flink/job';
 import { sampleAlert, withExampleJobName } from '../../dev/example-flows';
 import { localPath, projectRoot } from '../../dev/paths';
 import { type TestFlink } from '../flink/test-cluster';
-import { requireLocalFlink, requireLocalRun } from '../flink/skips';
+import { restoredFrom } from '../flink/checkpoint-history';
+import { requireLocalFlink, requireLocalRun, requireSqlGateway } from '../flink/skips';
+import { testSqlGateway } from '../flink/test-sql-gateway';
 import { startStubServer, json } from '../support/stub-server';
 import { collect, eventually, FLINK_NODES, helper, nextMessage, uniqueName, withNodeRed, type FlowNode } from './node-harness';
 
@@ -30,11 +32,11 @@ const EXAMPLES_DIR = path.join(projectRoot, 'examples');
 
 type Example = FlowNode[];
 
-/** An example flow as shipped, pointed at the test cluster, with its tab's job name set to `jobName` if given. */
-function example(file: string, url: string, jobName?: string): Example {
+/** An example flow as shipped, pointed at the test cluster (and its SQL gateway), with its tab's job name set to `jobName` if given. */
+function example(file: string, url: string, jobName?: string, sqlGatewayUrl?: string): Example {
   const shipped = JSON.parse(readFileSync(path.join(EXAMPLES_DIR, file), 'utf8')) as Example;
   const flow = jobName === undefined ? shipped : withExampleJobName(shipped, jobName) as Example;
-  for (const node of flow) if (node.type === 'flink-cluster') node.url = url;
+  for (const node of flow) if (node.type === 'flink-cluster') Object.assign(node, { url, ...(sqlGatewayUrl ? { sqlGatewayUrl } : {}) });
   return flow;
 }
 
@@ -74,7 +76,7 @@ describe('the example flows', function () {
 
   it('are flat arrays of nodes that use every non-config node type of the package', function () {
     const files = readdirSync(EXAMPLES_DIR).filter((f) => f.endsWith('.json'));
-    assert.equal(files.length, 5);
+    assert.equal(files.length, 6);
     const used = new Set<string>();
     for (const file of files) {
       const flow = JSON.parse(readFileSync(path.join(EXAMPLES_DIR, file), 'utf8')) as unknown[];
@@ -309,6 +311,40 @@ describe('the example flows', function () {
     const stop = await press('stop', 'stopped');
     assert.equal(stop.payload.jobId, jobId);
     assert.equal(await waitForJobState(flink.url, jobId, ['FINISHED']), 'FINISHED');
+  });
+
+  it('SQL pipeline: deploys the SQL under the tab\'s job name, queries the sample, upgrades the SQL from a savepoint and stops it, read back from Flink', async function () {
+    const gateway = await testSqlGateway();
+    requireSqlGateway(this, gateway);
+    const jobName = uniqueName('example-sql');
+    const flow = example('SQL pipeline.json', flink.url, jobName, gateway.url);
+    assert.ok(!flow.some((node) => node.type === 'function'), 'no function node');
+    await helper.load([...FLINK_NODES, ...CORE_NODES], flow);
+    const press = buttons(flow, 'error', 180_000);
+    const started: string[] = [];
+    try {
+      const deployed = await press('deploy', 'deployed');
+      started.push(deployed.payload.jobId);
+      assert.deepEqual(deployed.payload, { jobId: deployed.payload.jobId, jobName, state: 'RUNNING' });
+
+      const { payload: rows, columns } = await press('query', 'rows');
+      assert.deepEqual(columns, [{ name: 'id', type: 'INT' }, { name: 'region', type: 'STRING' }, { name: 'amount', type: 'INT' }]);
+      assert.ok(rows.length >= 1 && rows.length <= 10, `${rows.length} rows of the 10-row sample`);
+      for (const row of rows) assert.ok(row.amount > 20 && row.id >= 1 && row.id <= 10, JSON.stringify(row));
+
+      const upgraded = await press('upgrade', 'upgraded');
+      started.push(upgraded.payload.jobId);
+      assert.equal(upgraded.payload.rolledBack, false, JSON.stringify(upgraded.payload.steps));
+      assert.equal(upgraded.payload.oldJobId, deployed.payload.jobId);
+      assert.equal(await restoredFrom(flink.url, upgraded.payload.jobId), upgraded.payload.savepoint);
+      assert.equal(await waitForJobState(flink.url, deployed.payload.jobId, ['FINISHED']), 'FINISHED');
+
+      const stopped = await press('stop', 'stopped');
+      assert.equal(stopped.payload.jobId, upgraded.payload.jobId);
+      assert.equal(await waitForJobState(flink.url, upgraded.payload.jobId, ['FINISHED']), 'FINISHED');
+    } finally {
+      await Promise.all(started.map((jobId) => cancelJob(flink.url, jobId)));
+    }
   });
 
   describe('time-of-day rescale (on a cluster with the adaptive scheduler)', function () {

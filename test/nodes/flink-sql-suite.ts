@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { cancelJob, waitForJobState } from '../../dev/flink/job';
+import { restoredFrom } from '../flink/checkpoint-history';
 import { requireSqlGateway, requireVersionLeg } from '../flink/skips';
 import { testSqlGateway, type TestSqlGateway } from '../flink/test-sql-gateway';
 import { flinkJobs, waitForListedJob } from '../sql/sql-client-suite';
@@ -19,17 +20,6 @@ const DEPLOYED = 'INSERT INTO sink SELECT id, amount FROM orders WHERE amount > 
 const CHANGED = 'INSERT INTO sink SELECT id, amount FROM orders WHERE amount > 20';
 /** Divides by zero on every row, once it runs. */
 const FAILS_AT_RUN_TIME = 'INSERT INTO sink SELECT id, amount / (amount - amount) FROM orders WHERE amount > 10';
-
-/** Where Flink says the job was restored from; throws when it never says. */
-async function restoredFrom(flinkUrl: string, jobId: string): Promise<string> {
-  let path: string | undefined;
-  await eventually(async () => {
-    const response = await fetch(`${flinkUrl}/jobs/${jobId}/checkpoints`, { signal: AbortSignal.timeout(10_000) });
-    path = ((await response.json()) as { latest?: { restored?: { external_path?: string } | null } }).latest?.restored?.external_path;
-    return path !== undefined;
-  }, `Flink's word on what job ${jobId} was restored from`, 60_000);
-  return path!;
-}
 
 /** Sends `msg` into node `id` and returns what comes out: its result at `out`, or the error a Catch saw at `caught`. */
 async function outcome(id: string, msg: Message, timeoutMs = 90_000): Promise<{ result?: Message; error?: Message }> {

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { cancelJob, waitForJobState } from '../../dev/flink/job';
 import { projectRoot } from '../../dev/paths';
+import { restoredFrom } from '../flink/checkpoint-history';
 import { requireVersionLeg } from '../flink/skips';
 import { clientTestVersions, testFlink, type TestFlink } from '../flink/test-cluster';
 import { startFlinkProxy, type FlinkProxy } from './flink-proxy';
@@ -38,21 +39,6 @@ async function counter(flink: TestFlink, jobId: string): Promise<{ first: number
     const value = (name: string): number => Number(accumulators.find((a) => a.name === name)?.value);
     const counted = { first: value('counterFirst'), last: value('counterLast') };
     if ((Number.isSafeInteger(counted.first) && Number.isSafeInteger(counted.last)) || Date.now() > deadline) return counted;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-}
-
-/**
- * Where Flink says the job was restored from (its checkpoint statistics; cached by Flink for a few seconds). Throws
- * when Flink never says: a job restored from nothing is not one restored from an undefined savepoint.
- */
-async function restoredFrom(flink: TestFlink, jobId: string): Promise<string> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const stats = await getJson<{ latest: { restored: { external_path?: string } | null } }>(`${flink.url}/jobs/${jobId}/checkpoints`);
-    const path = stats.latest.restored?.external_path;
-    if (path) return path;
-    if (Date.now() > deadline) throw new Error(`Flink's checkpoint statistics of job ${jobId} never said what it was restored from`);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }
@@ -165,7 +151,7 @@ clientTestVersions().forEach((version, index) => {
       assert.equal(details.state, 'RUNNING');
       assert.equal(details.name, jobName, 'entry class and arguments carried over from the recorded deployment');
       assert.deepEqual(details.vertices.map((v) => v.parallelism), details.vertices.map(() => parallelism), 'Flink runs every vertex at the new parallelism');
-      assert.equal(await restoredFrom(flink, payload.newJobId), payload.savepoint, 'Flink restored the new job from the stop\'s savepoint');
+      assert.equal(await restoredFrom(flink.url, payload.newJobId), payload.savepoint, 'Flink restored the new job from the stop\'s savepoint');
       const before = await counter(flink, oldJobId);
       const after = await counter(flink, payload.newJobId);
       assert.ok(before.last > 0, 'the old job counted');
@@ -195,7 +181,7 @@ clientTestVersions().forEach((version, index) => {
       const rollback = await getJson<{ name: string; state: string }>(`${flink.url}/jobs/${payload.rollbackJobId}`);
       assert.equal(rollback.state, 'RUNNING');
       assert.equal(rollback.name, jobName);
-      assert.equal(await restoredFrom(flink, payload.rollbackJobId), payload.savepoint, 'the rollback started from the same savepoint');
+      assert.equal(await restoredFrom(flink.url, payload.rollbackJobId), payload.savepoint, 'the rollback started from the same savepoint');
       assert.equal((await counter(flink, payload.rollbackJobId)).first, (await counter(flink, oldJobId)).last + 1, 'with the old job\'s counter');
       console.log(`      [upgrade] rollback: ${payload.steps.map((s: Message) => `${s.step} ${s.durationMs} ms`).join(', ')}`);
     });
@@ -227,7 +213,7 @@ clientTestVersions().forEach((version, index) => {
       assert.equal(payload.steps.find((s: Message) => s.step === 'stop').savepoint, payload.savepoint, 'the stop\'s savepoint');
       const runs = proxy.requests.filter((r) => r.method === 'POST' && /^\/jars\/[^/]+\/run/.test(r.path) && (r.body as Message | undefined)?.jobId === payload.newJobId);
       assert.deepEqual(runs.map((r) => (r.body as Message).savepointPath), [payload.savepoint], 'the new job was run from the savepoint');
-      assert.equal(await restoredFrom(flink, payload.jobId), payload.savepoint, 'Flink restored the new job from it');
+      assert.equal(await restoredFrom(flink.url, payload.jobId), payload.savepoint, 'Flink restored the new job from it');
     });
 
     it('a stop that fails ends the upgrade: the old job keeps RUNNING and nothing else is started', async function () {

@@ -113,6 +113,17 @@ export const startedSqlGateways = new Map<string, string>();
 
 /** Starts Flink's SQL Gateway on a free 127.0.0.1 port for a cluster and waits until its REST endpoint answers. */
 export async function startSqlGateway(dist: FlinkDistribution, options: SqlGatewayOptions): Promise<LocalSqlGateway> {
+  // The free port may be taken by another process between the pick and the gateway's bind: then a new pick.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startOnFreePort(dist, options);
+    } catch (err) {
+      if (attempt >= 3 || !/BindException/.test((err as Error).message)) throw err;
+    }
+  }
+}
+
+async function startOnFreePort(dist: FlinkDistribution, options: SqlGatewayOptions): Promise<LocalSqlGateway> {
   const jar = await ensureSqlGatewayJar(dist.version, options.log);
   const workDir = mkdtempSync(path.join(os.tmpdir(), `flink-sql-gateway-${dist.version}-`));
   const dirs = { conf: path.join(workDir, 'conf'), log: path.join(workDir, 'log'), tmp: path.join(workDir, 'tmp') };

@@ -118,6 +118,17 @@ export function describeFlinkSqlNode(version: string | undefined): void {
       assert.equal((await flinkJobs(gateway.cluster.url)).length, before);
     });
 
+    it('an INSERT that fails once it runs: FLINK_OPERATION_FAILED with the job\'s id and its exception', async function () {
+      await helper.load(FLINK_NODES, flow());
+      // Without restarts the job fails for good at its first row (with them it would restart on and on).
+      const { error } = await outcome('sql', { sql: `SET 'restart-strategy.type' = 'none';\n${FAILS_AT_RUN_TIME}`, jobName: uniqueName('sql-fails') });
+      assert.equal(error?.error.code, 'FLINK_OPERATION_FAILED', JSON.stringify(error?.error));
+      assert.match(error!.error.message, /by zero|ArithmeticException/i);
+      assert.match(error!.jobId, /^[0-9a-f]{32}$/);
+      started.add(error!.jobId);
+      assert.ok((await flinkJobs(gateway.cluster.url)).some((job) => job.jid === error!.jobId), 'the id is the job Flink ran');
+    });
+
     it('malformed input is FLINK_INVALID_ARGUMENT naming it, and nothing reaches the gateway', async function () {
       const proxy = await startFlinkProxy(gateway.url);
       try {

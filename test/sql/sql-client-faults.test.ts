@@ -5,6 +5,7 @@ import { requireSqlGateway } from '../flink/skips';
 import { testFlink } from '../flink/test-cluster';
 import { privateSqlGateway, testSqlGateway } from '../flink/test-sql-gateway';
 import { startFlinkProxy } from '../nodes/flink-proxy';
+import { eventually } from '../nodes/node-harness';
 import { rejectsWithCode } from '../support/rejects';
 import { allRows, asJob, flinkJobs, PIPELINE_SETUP, uniqueJobName, waitForListedJob } from './sql-client-suite';
 
@@ -37,6 +38,27 @@ describe('SqlGatewayClient when the gateway restarts or an answer is lost', func
     } finally {
       await session.close();
       await client.close();
+    }
+  });
+
+  it('a session in use tells the gateway so: heartbeats at its interval while it is open, none once it is closed', async function () {
+    const shared = await testSqlGateway();
+    requireSqlGateway(this, shared);
+    const proxy = await startFlinkProxy(shared.url);
+    const client = new SqlGatewayClient({ url: proxy.url, heartbeatIntervalMs: 200 });
+    const session = client.session();
+    const heartbeats = (): number => proxy.requests.filter((request) => request.method === 'POST' && request.path.endsWith('/heartbeat')).length;
+    try {
+      await allRows(await session.execute('SELECT 1') as SqlQuery);
+      await eventually(() => heartbeats() >= 3, 'three heartbeats');
+      assert.ok(proxy.requests.filter((request) => request.path.endsWith('/heartbeat')).every((request) => request.answer?.status === 200));
+      await session.close();
+      const afterClose = heartbeats();
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      assert.ok(heartbeats() <= afterClose + 1, 'no heartbeats after the close (one may have been under way)');
+    } finally {
+      await client.close();
+      await proxy.close();
     }
   });
 

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { gatewayEndpoints } from '../../src/sql/gateway-endpoints';
 import { gatewaySpecOperation, gatewaySpecViolations, specViolations } from './flink-openapi';
 
 const SESSION = '0b7d1b6c-8e9d-4b3a-9a57-3c2f0f1d2e4a';
@@ -18,6 +19,20 @@ describe('the SQL Gateway OpenAPI specs (test/fixtures/flink-rest)', function ()
         method: 'GET', url: `/${apiVersion}/sessions/${SESSION}/operations/${OPERATION}/result/0?rowFormat=JSON`,
       }), []);
       assert.deepEqual(gatewaySpecViolations(apiVersion, { method: 'GET', url: '/api_versions' }), []);
+    }
+  });
+
+  it('have every endpoint the SQL client declares, on v3 and v4, with its path and query parameters', function () {
+    for (const [name, endpoint] of Object.entries(gatewayEndpoints)) {
+      const template = endpoint.path.replace(/:(\w+)/g, '{$1}');
+      for (const apiVersion of ['v3', 'v4'] as const) {
+        const operation = gatewaySpecOperation(apiVersion, endpoint.method, template);
+        assert.ok(operation, `${name}: the ${apiVersion} spec has no ${endpoint.method} ${template}`);
+        const declared = (operation.parameters ?? []).map((parameter) => `${parameter.in}:${parameter.name}`).sort();
+        const used = [...template.matchAll(/\{(\w+)\}/g)].map((match) => `path:${match[1]}`).concat(('query' in endpoint ? endpoint.query ?? [] : []).map((query) => `query:${query}`)).sort();
+        assert.deepEqual(used, declared, `${name} on ${apiVersion}`);
+        assert.equal(Boolean(operation.requestBody), endpoint.body !== undefined, `${name} on ${apiVersion}: a body where the spec has one`);
+      }
     }
   });
 

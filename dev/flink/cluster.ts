@@ -1,10 +1,10 @@
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { FlinkDistribution } from './distribution';
-import { isRunning, killJvm, killNow, lastLogLines, onProcessExit, startJvm, stopJvm, type Jvm } from './jvm';
+import { isRunning, killJvm, lastLogLines, ownJvms, startJvm, type Jvm } from './jvm';
 
 export interface LocalFlinkCluster {
   url: string;
@@ -228,20 +228,7 @@ export async function startLocalCluster(dist: FlinkDistribution, options: Cluste
   let jobManager = startFlinkJvm('jobmanager', dist, dirs);
   const taskManager = startFlinkJvm('taskmanager', dist, dirs);
   const jvms = (): Jvm[] => [jobManager, taskManager];
-  const unregister = onProcessExit(() => {
-    jvms().forEach(killNow);
-    rmSync(workDir, { recursive: true, force: true, maxRetries: 5 });
-  });
-
-  let stopped: Promise<void> | undefined;
-  const stop = (): Promise<void> => {
-    stopped ??= (async () => {
-      await Promise.all(jvms().map((jvm) => stopJvm(jvm)));
-      unregister();
-      rmSync(workDir, { recursive: true, force: true });
-    })();
-    return stopped;
-  };
+  const { stop } = ownJvms(jvms, workDir);
 
   const url = `http://127.0.0.1:${ports.rest}`;
   try {

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -112,4 +112,34 @@ export function onProcessExit(teardown: () => void): () => void {
   }
   teardowns.add(teardown);
   return () => { teardowns.delete(teardown); };
+}
+
+/** How JVMs the harness owns end: `stop()` ends them (`end`, an orderly stop by default) and removes their work dir. */
+export interface OwnedJvms {
+  /** Once; a second call waits on the first. */
+  stop(): Promise<void>;
+  readonly stopped: boolean;
+}
+
+/**
+ * Owns the JVMs `jvms()` names (read at each stop, so a restarted JVM is the one ended) and their work dir: killed
+ * and removed at this process's exit too, unless stopped before.
+ */
+export function ownJvms(jvms: () => Jvm[], workDir: string, end: (jvm: Jvm) => Promise<void> = (jvm) => stopJvm(jvm)): OwnedJvms {
+  const unregister = onProcessExit(() => {
+    jvms().forEach(killNow);
+    rmSync(workDir, { recursive: true, force: true, maxRetries: 5 });
+  });
+  let stopping: Promise<void> | undefined;
+  return {
+    get stopped() { return stopping !== undefined; },
+    stop() {
+      stopping ??= (async () => {
+        await Promise.all(jvms().map(end));
+        unregister();
+        rmSync(workDir, { recursive: true, force: true });
+      })();
+      return stopping;
+    },
+  };
 }

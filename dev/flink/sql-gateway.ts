@@ -1,11 +1,11 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { projectRoot } from '../paths';
 import { freePort, JAVA17_MODULE_OPTS, writeFlinkConf } from './cluster';
 import type { FlinkDistribution } from './distribution';
-import { isRunning, killJvm, killNow, lastLogLines, onProcessExit, startJvm, stopJvm, type Jvm } from './jvm';
+import { isRunning, killJvm, lastLogLines, ownJvms, startJvm, type Jvm } from './jvm';
 import { ensureMavenJar, MavenHttpError, mavenVersions } from './maven';
 
 /**
@@ -156,19 +156,8 @@ async function startOnFreePort(dist: FlinkDistribution, options: SqlGatewayOptio
   });
 
   let jvm = launch();
-  const unregister = onProcessExit(() => {
-    killNow(jvm);
-    rmSync(workDir, { recursive: true, force: true, maxRetries: 5 });
-  });
-  let stopped: Promise<void> | undefined;
-  const stop = (): Promise<void> => {
-    stopped ??= (async () => {
-      await stopJvm(jvm);
-      unregister();
-      rmSync(workDir, { recursive: true, force: true });
-    })();
-    return stopped;
-  };
+  const owned = ownJvms(() => [jvm], workDir);
+  const { stop } = owned;
 
   const url = `http://127.0.0.1:${port}`;
   const untilAnswering = async (): Promise<string> => {
@@ -201,7 +190,7 @@ async function startOnFreePort(dist: FlinkDistribution, options: SqlGatewayOptio
     url, version, jarVersion: jar.version, stop,
     get pid() { return jvm.child.pid!; },
     async restart() {
-      if (stopped) throw new Error('the SQL gateway was stopped');
+      if (owned.stopped) throw new Error('the SQL gateway was stopped');
       await killJvm(jvm);
       jvm = launch();
       await untilAnswering();

@@ -1,9 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../dev/flink/cluster';
-import { isRunning, killJvm, killNow, lastLogLines, onProcessExit, startJvm, type Jvm } from '../../dev/flink/jvm';
+import { isRunning, killJvm, lastLogLines, ownJvms, startJvm, type Jvm } from '../../dev/flink/jvm';
 import { ensureMavenJar } from '../../dev/flink/maven';
 import { projectRoot } from '../../dev/paths';
 
@@ -87,19 +87,8 @@ export async function startZooKeeper(log: (line: string) => void = () => {}): Pr
       `-Dlogback.configurationFile=${path.join(workDir, 'logback.xml')}`],
     args: [config],
   });
-  const unregister = onProcessExit(() => {
-    killNow(jvm);
-    rmSync(workDir, { recursive: true, force: true, maxRetries: 5 });
-  });
-  let stopped: Promise<void> | undefined;
-  const stop = (): Promise<void> => {
-    stopped ??= (async () => {
-      await killJvm(jvm); // ZooKeeper keeps nothing the tests need: no orderly shutdown to wait for
-      unregister();
-      rmSync(workDir, { recursive: true, force: true });
-    })();
-    return stopped;
-  };
+  // ZooKeeper keeps nothing the tests need: no orderly shutdown to wait for.
+  const { stop } = ownJvms(() => [jvm], workDir, killJvm);
 
   const deadline = Date.now() + STARTUP_TIMEOUT_MS;
   let lastProblem = 'no answer yet';

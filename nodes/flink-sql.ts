@@ -1,5 +1,6 @@
 import type { NodeAPI } from 'node-red';
-import { bindParameters, type SqlSession } from '../src';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { bindParameters, isFlinkError, type FlinkClusterClient, type SqlSession } from '../src';
 import { clusterOf } from './lib/cluster/cluster-node';
 import { recordDeployment, sqlDeploymentRecord } from './lib/deploy/deployments';
 import { FlinkNodeError, invalidArgument, toNodeError } from './lib/errors';
@@ -85,13 +86,17 @@ export = function (RED: NodeAPI): void {
       }
       return last ?? { payload: { ok: true }, status: t('status.done') };
 
-      /** A statement whose answer was lost names the job it may have started: what Flink says of that job goes with it. */
+      /**
+       * A statement whose answer was lost names the job it may have started: what Flink says of that job goes with it,
+       * once Flink lists it (a submission takes a moment) or after LOST_JOB_WAIT_MS without it.
+       */
       async function withJobState(err: unknown): Promise<unknown> {
         const error = toNodeError(err, cluster!.redact);
         if (error.code !== 'FLINK_OUTCOME_UNKNOWN' || !error.jobId) return error;
-        const jobState = await client.getJobStatus(error.jobId, { signal }).catch((lookup: unknown) => (toNodeError(lookup, cluster!.redact).code === 'FLINK_JOB_NOT_FOUND' ? null : undefined));
+        const jobState = await lostJobState(client, error.jobId, signal);
         if (jobState === undefined) return error;
-        const found = jobState === null ? t('errors.lostNoJob') : t('errors.lostJobExists', { state: jobState });
+        const found = jobState === null
+          ? t('errors.lostNoJob', { seconds: LOST_JOB_WAIT_MS / 1000 }) : t('errors.lostJobExists', { state: jobState });
         return new FlinkNodeError(error.code, `${error.message}. ${found}`, { ...error, jobState });
       }
     },
@@ -102,6 +107,23 @@ export = function (RED: NodeAPI): void {
     },
   });
 };
+
+/** How long a lost statement's job is looked for in Flink. */
+const LOST_JOB_WAIT_MS = 10_000;
+
+/** The state of the job a lost statement may have started: null when Flink has not listed it within LOST_JOB_WAIT_MS, undefined when Flink could not be asked. */
+async function lostJobState(client: FlinkClusterClient, jobId: string, signal: AbortSignal): Promise<string | null | undefined> {
+  const deadline = Date.now() + LOST_JOB_WAIT_MS;
+  for (;;) {
+    try {
+      return await client.getJobStatus(jobId, { signal });
+    } catch (err) {
+      if (!isFlinkError(err, 'FLINK_JOB_NOT_FOUND')) return undefined;
+      if (Date.now() >= deadline) return null;
+      await sleep(500, undefined, { signal });
+    }
+  }
+}
 
 function columnsOf(columns: ReadonlyArray<{ name: string; type: string }>): Array<{ name: string; type: string }> {
   return columns.map(({ name, type }) => ({ name, type }));

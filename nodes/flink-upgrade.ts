@@ -42,7 +42,10 @@ export = function (RED: NodeAPI): void {
       const { jobName } = await client.getJobDetails(oldJobId, { signal });
       const recorded = fromMessage ? undefined : recordedRun(state ? await lastDeployment(state, jobName) : undefined, oldJobId);
       const previous = fromMessage ?? recorded;
-      if (rollback && !previous) throw invalidArgument(t(sql ? 'errors.noPreviousSql' : 'errors.noPreviousJar', { jobName, jobId: oldJobId }));
+      if (rollback && !previous) {
+        const ids = { jobName, jobId: oldJobId };
+        throw invalidArgument(sql ? t('errors.noPreviousSql', ids) : t('errors.noPreviousJar', ids));
+      }
 
       const jar = source ? await obtainJar(client, source, signal) : undefined;
       // New SQL takes the session setup the message gives, else the one the job's SQL was recorded with.

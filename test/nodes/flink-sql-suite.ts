@@ -212,7 +212,8 @@ export function describeFlinkSqlNode(version: string | undefined): void {
         assert.equal(error?.error.code, 'FLINK_OUTCOME_UNKNOWN', JSON.stringify(error?.error));
         assert.match(error!.jobId, /^[0-9a-f]{32}$/);
         started.add(error!.jobId);
-        assert.ok(error!.jobState === null || typeof error!.jobState === 'string', 'msg.jobState says what Flink had');
+        assert.ok(['CREATED', 'INITIALIZING', 'RUNNING'].includes(error!.jobState), `msg.jobState is Flink's state of the job: ${error!.jobState}`);
+        assert.match(error!.error.message, /Flink has that job/);
         await waitForListedJob(gateway.cluster.url, error!.jobId);
         assert.deepEqual((await flinkJobs(gateway.cluster.url)).filter((job) => job.name === jobName).map((job) => job.jid), [error!.jobId]);
       } finally {

@@ -3,10 +3,11 @@ import { FlinkClusterClient } from '../src';
 
 export interface HeapGrowth { calls: number; beforeBytes: number; afterBytes: number }
 
-function heapAfterGc(): number {
+/** Heap used after `times` full garbage collections. */
+export function heapAfterGc(times = 3): number {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) throw new Error('run with node --expose-gc');
-  for (let i = 0; i < 3; i++) gc();
+  for (let i = 0; i < times; i++) gc();
   return process.memoryUsage().heapUsed;
 }
 

@@ -7,14 +7,14 @@ export function percentile(samples: number[], p: number): number {
 export const median = (samples: number[]): number => percentile(samples, 50);
 
 /**
- * Runs two contenders in alternating batches (A B, B A, A B, ...) so machine noise hits both alike;
- * `batch` runs one batch of one contender and returns its measurements.
+ * Runs contenders in alternating batches so machine noise hits them alike: two as A B, B A, A B, ...; more in a
+ * rotating order (A B C, B C A, C A B, ...). `batch` runs one batch of one contender and returns its measurements.
  */
-export async function alternate<K extends string>(names: readonly [K, K], rounds: number, batch: (which: K) => Promise<number[]>): Promise<Record<K, number[]>> {
-  const samples = { [names[0]]: [] as number[], [names[1]]: [] as number[] } as Record<K, number[]>;
+export async function alternate<K extends string>(names: readonly K[], rounds: number, batch: (which: K) => Promise<number[]>): Promise<Record<K, number[]>> {
+  const samples = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<K, number[]>;
   for (let round = 0; round < rounds; round++) {
-    const order = round % 2 === 0 ? names : ([names[1], names[0]] as const);
-    for (const which of order) samples[which].push(...(await batch(which)));
+    const shift = round % names.length;
+    for (const which of [...names.slice(shift), ...names.slice(0, shift)]) samples[which].push(...(await batch(which)));
   }
   return samples;
 }

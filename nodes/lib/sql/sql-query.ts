@@ -1,6 +1,6 @@
 import type { SqlColumn, SqlQuery, SqlRow } from '../../../src';
 
-/** Why a query's rows ended: the end of its result, the row limit, or the time limit. */
+/** Why a query's rows ended: the end of its result, the row limit (also for a result of exactly that many rows), or the time limit. */
 export type QueryEnd = 'eos' | 'limit' | 'time';
 
 export interface QueryLimits {
@@ -22,8 +22,13 @@ export interface QueryOutcome {
 }
 
 function pageOf(rows: SqlRow[], columns: readonly SqlColumn[]): RowPage {
+  const names = columns.map((column) => column.name);
   return {
-    rows: rows.map((row) => Object.fromEntries(columns.map((column, i) => [column.name, row.fields[i]]))),
+    rows: rows.map((row) => {
+      const object: Record<string, unknown> = {};
+      for (let i = 0; i < names.length; i += 1) object[names[i]!] = row.fields[i];
+      return object;
+    }),
     rowKinds: rows.map((row) => row.kind),
   };
 }

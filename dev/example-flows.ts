@@ -21,8 +21,11 @@ export const CLUSTER_NODE_TYPE = 'flink-cluster';
 /** The long-running jobs `npm start` submits: the ones the example flows act on. */
 export const EXAMPLE_JOBS = ['orders-enrichment', 'clickstream-sessions'] as const;
 
-/** The job an example deploys itself (the rescale example's *deploy the job*), which `npm start` does not submit. */
-export const DEPLOYED_EXAMPLE_JOBS = ['pageview-counts'] as const;
+/**
+ * The jobs examples deploy themselves (the rescale example's *deploy the job*, the SQL pipeline's *deploy*), which
+ * `npm start` does not submit.
+ */
+export const DEPLOYED_EXAMPLE_JOBS = ['pageview-counts', 'orders-sql'] as const;
 
 /**
  * The flow environment variable (on the example's tab) that names the job an example acts on; its Flink

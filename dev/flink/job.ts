@@ -37,6 +37,11 @@ async function flinkJson<T>(url: string, init?: RequestInit): Promise<T> {
   return JSON.parse(text) as T;
 }
 
+/** Every job Flink lists (`GET /jobs/overview`): its id, name and state. */
+export async function jobOverviews(flinkUrl: string): Promise<Array<{ jid: string; name: string; state: string }>> {
+  return (await flinkJson<{ jobs: Array<{ jid: string; name: string; state: string }> }>(`${flinkUrl}/jobs/overview`)).jobs;
+}
+
 /** Uploads a jar through `POST /jars/upload`; returns Flink's jar id. */
 export async function uploadJar(flinkUrl: string, jarPath: string): Promise<string> {
   const form = new FormData();

@@ -114,7 +114,7 @@ describe('npm start: the example flows and the example jobs', function () {
     });
     for (const { name, jobs } of acted) {
       assert.ok(jobs.length > 0, `${name} names no job`);
-      const deploys = shipped.find((flow) => flow.name === name)!.nodes.some((node) => node.type === 'flink-run-job');
+      const deploys = shipped.find((flow) => flow.name === name)!.nodes.some((node) => ['flink-run-job', 'flink-sql'].includes(node.type));
       for (const job of jobs) {
         if ((DEPLOYED_EXAMPLE_JOBS as readonly string[]).includes(job)) assert.ok(deploys, `${name} acts on ${job}, which npm start does not run, and does not deploy it`);
         else assert.ok((EXAMPLE_JOBS as readonly string[]).includes(job), `${name} acts on ${job}, which npm start does not run`);

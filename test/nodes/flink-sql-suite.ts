@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { cancelJob, waitForJobState } from '../../dev/flink/job';
+import { cancelJob, jobOverviews, waitForJobState } from '../../dev/flink/job';
 import { restoredFrom } from '../flink/checkpoint-history';
 import { requireSqlGateway, requireVersionLeg } from '../flink/skips';
 import { testSqlGateway, type TestSqlGateway } from '../flink/test-sql-gateway';
-import { flinkJobs, waitForListedJob } from '../sql/sql-client-suite';
+import { waitForListedJob } from '../sql/sql-client-suite';
 import { startFlinkProxy } from './flink-proxy';
 import { clusterConfig, collect, eventually, FLINK_NODES, helper, nextMessage, roundTrip, testFlow, uniqueName, withNodeRed } from './node-harness';
 
@@ -68,7 +68,7 @@ export function describeFlinkSqlNode(version: string | undefined): void {
       const jobName = uniqueName('sql-deploy');
       const msg = await deploy(jobName);
       assert.deepEqual(msg.payload, { jobId: msg.jobId, jobName, state: 'RUNNING' });
-      const jobs = (await flinkJobs(gateway.cluster.url)).filter((job) => job.name === jobName);
+      const jobs = (await jobOverviews(gateway.cluster.url)).filter((job) => job.name === jobName);
       assert.deepEqual(jobs.map((job) => [job.jid, job.state]), [[msg.jobId, 'RUNNING']]);
     });
 
@@ -87,11 +87,11 @@ export function describeFlinkSqlNode(version: string | undefined): void {
 
     it('an unbounded SELECT with msg.maxRows 5: 5 rows, and Flink reports the query\'s job CANCELED', async function () {
       await helper.load(FLINK_NODES, flow());
-      const before = new Set((await flinkJobs(gateway.cluster.url)).map((job) => job.jid));
+      const before = new Set((await jobOverviews(gateway.cluster.url)).map((job) => job.jid));
       const msg = await roundTrip('sql', { sql: 'SELECT id, amount FROM orders', maxRows: 5 }, 'out', 90_000);
       assert.equal(msg.payload.length, 5);
       assert.equal(msg.stopped, 'limit');
-      const queryJobs = (await flinkJobs(gateway.cluster.url)).filter((job) => !before.has(job.jid) && job.name.startsWith('SELECT'));
+      const queryJobs = (await jobOverviews(gateway.cluster.url)).filter((job) => !before.has(job.jid) && job.name.startsWith('SELECT'));
       assert.equal(queryJobs.length, 1, JSON.stringify(queryJobs));
       assert.equal(await waitForJobState(gateway.cluster.url, queryJobs[0]!.jid, ['CANCELED', 'FAILED', 'FINISHED']), 'CANCELED');
     });
@@ -111,11 +111,11 @@ export function describeFlinkSqlNode(version: string | undefined): void {
 
     it('a syntax error: FLINK_SQL_INVALID with the line and column, and no job submitted', async function () {
       await helper.load(FLINK_NODES, flow());
-      const before = (await flinkJobs(gateway.cluster.url)).length;
+      const before = (await jobOverviews(gateway.cluster.url)).length;
       const { error } = await outcome('sql', { sql: 'INSERT INTO sink\nSELECT id amount FROM orders WHERE' });
       assert.equal(error?.error.code, 'FLINK_SQL_INVALID', JSON.stringify(error?.error));
       assert.match(error!.error.message, /line 2, column \d+/);
-      assert.equal((await flinkJobs(gateway.cluster.url)).length, before);
+      assert.equal((await jobOverviews(gateway.cluster.url)).length, before);
     });
 
     it('an INSERT that fails once it runs: FLINK_OPERATION_FAILED with the job\'s id and its exception', async function () {
@@ -126,7 +126,7 @@ export function describeFlinkSqlNode(version: string | undefined): void {
       assert.match(error!.error.message, /by zero|ArithmeticException/i);
       assert.match(error!.jobId, /^[0-9a-f]{32}$/);
       started.add(error!.jobId);
-      assert.ok((await flinkJobs(gateway.cluster.url)).some((job) => job.jid === error!.jobId), 'the id is the job Flink ran');
+      assert.ok((await jobOverviews(gateway.cluster.url)).some((job) => job.jid === error!.jobId), 'the id is the job Flink ran');
     });
 
     it('malformed input is FLINK_INVALID_ARGUMENT naming it, and nothing reaches the gateway', async function () {
@@ -170,7 +170,7 @@ export function describeFlinkSqlNode(version: string | undefined): void {
       const missing = await outcome('sql', { sql: DEPLOYED, jobName: uniqueName('sql-missing'), savepointPath: `${stopped.payload.location}-gone` });
       assert.ok(missing.error, 'a run from a savepoint that does not exist fails');
       assert.ok(['FLINK_OPERATION_FAILED', 'FLINK_SERVER'].includes(missing.error.error.code), JSON.stringify(missing.error.error));
-      const jobs = await flinkJobs(gateway.cluster.url);
+      const jobs = await jobOverviews(gateway.cluster.url);
       assert.ok(!jobs.some((job) => job.name.startsWith('sql-missing') && job.state === 'RUNNING'), JSON.stringify(jobs));
     });
 
@@ -184,7 +184,7 @@ export function describeFlinkSqlNode(version: string | undefined): void {
       assert.deepEqual(payload.steps.map((step: Message) => `${step.step}:${step.result}`), ['stop:ok', 'run:ok', 'verify:failed', 'cancelNew:ok', 'rollback:ok']);
       assert.match(payload.rollbackReason, /by zero|ArithmeticException/i);
       assert.equal(await restoredFrom(gateway.cluster.url, payload.rollbackJobId), payload.savepoint);
-      const running = (await flinkJobs(gateway.cluster.url)).filter((job) => job.name === jobName && job.state === 'RUNNING');
+      const running = (await jobOverviews(gateway.cluster.url)).filter((job) => job.name === jobName && job.state === 'RUNNING');
       assert.deepEqual(running.map((job) => job.jid), [payload.rollbackJobId]);
       assert.equal(await waitForJobState(gateway.cluster.url, payload.newJobId, ['CANCELED', 'FAILED']), 'CANCELED');
     });
@@ -197,7 +197,7 @@ export function describeFlinkSqlNode(version: string | undefined): void {
       started.add(payload.jobId);
       assert.equal(payload.rolledBack, false, JSON.stringify(payload.steps));
       assert.equal(await restoredFrom(gateway.cluster.url, payload.jobId), payload.savepoint);
-      const running = (await flinkJobs(gateway.cluster.url)).filter((job) => job.name === jobName && job.state === 'RUNNING');
+      const running = (await jobOverviews(gateway.cluster.url)).filter((job) => job.name === jobName && job.state === 'RUNNING');
       assert.deepEqual(running.map((job) => job.jid), [payload.jobId]);
     });
 
@@ -215,7 +215,7 @@ export function describeFlinkSqlNode(version: string | undefined): void {
         assert.ok(['CREATED', 'INITIALIZING', 'RUNNING'].includes(error!.jobState), `msg.jobState is Flink's state of the job: ${error!.jobState}`);
         assert.match(error!.error.message, /Flink has that job/);
         await waitForListedJob(gateway.cluster.url, error!.jobId);
-        assert.deepEqual((await flinkJobs(gateway.cluster.url)).filter((job) => job.name === jobName).map((job) => job.jid), [error!.jobId]);
+        assert.deepEqual((await jobOverviews(gateway.cluster.url)).filter((job) => job.name === jobName).map((job) => job.jid), [error!.jobId]);
       } finally {
         await proxy.close();
       }

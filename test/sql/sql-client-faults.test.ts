@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { SqlGatewayClient, type SqlQuery } from '../../src';
-import { cancelJob, waitForJobRunning } from '../../dev/flink/job';
+import { cancelJob, jobOverviews, waitForJobRunning } from '../../dev/flink/job';
 import { requireSqlGateway } from '../flink/skips';
 import { testFlink } from '../flink/test-cluster';
 import { privateSqlGateway, testSqlGateway } from '../flink/test-sql-gateway';
 import { startFlinkProxy } from '../nodes/flink-proxy';
 import { eventually } from '../nodes/node-harness';
 import { rejectsWithCode } from '../support/rejects';
-import { allRows, asJob, flinkJobs, PIPELINE_SETUP, uniqueJobName, waitForListedJob } from './sql-client-suite';
+import { allRows, asJob, PIPELINE_SETUP, uniqueJobName, waitForListedJob } from './sql-client-suite';
 
 describe('SqlGatewayClient when the gateway restarts or an answer is lost', function () {
   const started: string[] = [];
@@ -34,7 +34,7 @@ describe('SqlGatewayClient when the gateway restarts or an answer is lost', func
       const jobId = asJob(await session.execute('INSERT INTO sink SELECT * FROM orders', { jobName }));
       started.push(jobId);
       await waitForJobRunning(flinkUrl, jobId);
-      assert.deepEqual((await flinkJobs(flinkUrl)).filter((job) => job.name === jobName).map((job) => job.jid), [jobId]);
+      assert.deepEqual((await jobOverviews(flinkUrl)).filter((job) => job.name === jobName).map((job) => job.jid), [jobId]);
     } finally {
       await session.close();
       await client.close();
@@ -78,7 +78,7 @@ describe('SqlGatewayClient when the gateway restarts or an answer is lost', func
       await waitForListedJob(flinkUrl, err.jobId!);
       const statementsSent = proxy.requests.filter((request) => request.method === 'POST' && request.path.endsWith('/statements'));
       assert.equal(statementsSent.filter((request) => (request.body as { statement: string }).statement.startsWith('INSERT')).length, 1);
-      assert.deepEqual((await flinkJobs(flinkUrl)).filter((job) => job.name === jobName).map((job) => job.jid), [err.jobId]);
+      assert.deepEqual((await jobOverviews(flinkUrl)).filter((job) => job.name === jobName).map((job) => job.jid), [err.jobId]);
     } finally {
       await session.close();
       await client.close();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Dispatcher } from 'undici';
 import { FlinkClusterClient, SqlGatewayClient, type SqlQuery, type SqlRow, type SqlSession, type StatementResult } from '../../src';
-import { cancelJob, waitForJobRunning, waitForJobState } from '../../dev/flink/job';
+import { cancelJob, jobOverviews, waitForJobRunning, waitForJobState } from '../../dev/flink/job';
 import { requireSqlGateway, requireVersionLeg } from '../flink/skips';
 import { testSqlGateway, type TestSqlGateway } from '../flink/test-sql-gateway';
 import { gatewaySpecViolations, type GatewayApiVersion } from '../spec/flink-openapi';
@@ -14,17 +14,10 @@ CREATE TABLE orders (id BIGINT, amount INT) WITH ('connector' = 'datagen', 'rows
 CREATE TABLE sink (id BIGINT, amount INT) WITH ('connector' = 'blackhole');
 `;
 
-interface JobOverview { jid: string; name: string; state: string }
-
-export async function flinkJobs(flinkUrl: string): Promise<JobOverview[]> {
-  const response = await fetch(`${flinkUrl}/jobs/overview`, { signal: AbortSignal.timeout(10_000) });
-  return ((await response.json()) as { jobs: JobOverview[] }).jobs;
-}
-
 /** Waits until Flink lists the job (a submission takes a moment) and it runs. */
 export async function waitForListedJob(flinkUrl: string, jobId: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!(await flinkJobs(flinkUrl)).some((job) => job.jid === jobId)) {
+  while (!(await jobOverviews(flinkUrl)).some((job) => job.jid === jobId)) {
     if (Date.now() > deadline) throw new Error(`Flink did not list job ${jobId} within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
@@ -92,7 +85,7 @@ export function describeSqlClient(version: string | undefined): void {
       await waitForJobRunning(gateway.cluster.url, named);
       const unnamed = asJob(await session.execute('INSERT INTO sink SELECT * FROM orders'));
       started.push(unnamed);
-      const jobs = await flinkJobs(gateway.cluster.url);
+      const jobs = await jobOverviews(gateway.cluster.url);
       assert.deepEqual(jobs.filter((job) => job.name === jobName).map((job) => job.jid), [named]);
       const other = jobs.find((job) => job.jid === unnamed);
       assert.ok(other && other.name !== jobName, `the second INSERT ran as ${other?.name}`);
@@ -138,14 +131,14 @@ export function describeSqlClient(version: string | undefined): void {
     });
 
     it('SQL that does not parse is FLINK_SQL_INVALID with its line and column in the script, and submits no job', async function () {
-      const before = (await flinkJobs(gateway.cluster.url)).length;
+      const before = (await jobOverviews(gateway.cluster.url)).length;
       const script = 'CREATE TEMPORARY VIEW v1 AS SELECT * FROM orders;\nINSERT INTO sink\nSELECT id, amount FROM orders WHERE amount >> 3';
       const err = await rejectsWithCode((async () => { for await (const result of session.executeScript(script)) assert.notEqual(result.kind, 'job'); })(),
         'FLINK_SQL_INVALID', /Statement 2 of 2 \(line 2\)/);
       assert.equal(err.line, 3);
       assert.equal(err.column, script.split('\n')[2]!.indexOf('>>') + 1, 'the column of ">>", where the parser stops');
       assert.match(err.statement ?? '', /^INSERT INTO sink/);
-      assert.equal((await flinkJobs(gateway.cluster.url)).length, before);
+      assert.equal((await jobOverviews(gateway.cluster.url)).length, before);
     });
 
     it('a table that does not exist is FLINK_SQL_INVALID naming it, with its position', async function () {
@@ -157,7 +150,7 @@ export function describeSqlClient(version: string | undefined): void {
       const jobName = uniqueJobName('sql-missing-savepoint');
       await assert.rejects(session.execute('INSERT INTO sink SELECT * FROM orders', { jobName, savepointPath: 'file:///tmp/no-such-savepoint-dir' }),
         (err: Error & { code?: string }) => ['FLINK_OPERATION_FAILED', 'FLINK_SERVER'].includes(err.code ?? '') && /savepoint|no-such-savepoint-dir/i.test(err.message));
-      const jobs = (await flinkJobs(gateway.cluster.url)).filter((job) => job.name === jobName);
+      const jobs = (await jobOverviews(gateway.cluster.url)).filter((job) => job.name === jobName);
       assert.ok(jobs.every((job) => job.state !== 'RUNNING'), JSON.stringify(jobs));
     });
 

@@ -424,10 +424,19 @@ export class NodeRedEditor {
     const moduleItem = tree.locator('.red-ui-treeList-label', { hasText: module }).first();
     await moduleItem.click();
     const parts = example.split('/');
+    const itemOf = (part: string): Locator => tree.locator('.red-ui-treeList-label-text', { hasText: new RegExp(`^${escapeRegExp(part)}$`) }).first();
     for (const [index, part] of parts.entries()) {
-      const item = tree.locator('.red-ui-treeList-label-text', { hasText: new RegExp(`^${escapeRegExp(part)}$`) }).first();
-      await item.click();
+      await itemOf(part).click();
       if (index < parts.length - 1) await this.page.waitForTimeout(200);
+    }
+    // Import is enabled once the dialog has loaded the example; a click that landed while the tree was still
+    // drawing selected nothing, so it is clicked again.
+    for (let attempt = 1; ; attempt += 1) {
+      const loaded = await this.page.waitForFunction(() => !(document.querySelector('#red-ui-clipboard-dialog-ok') as HTMLButtonElement | null)?.disabled,
+        undefined, { timeout: 5000 }).then(() => true, () => false);
+      if (loaded) break;
+      if (attempt === 3) throw new Error(`Import > Examples > ${module} > ${example}: the Import button stayed disabled`);
+      await itemOf(parts.at(-1)!).click();
     }
     await this.page.locator('#red-ui-clipboard-dialog-import-opt-new').click();
     return this.finishImport();

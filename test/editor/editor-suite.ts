@@ -12,7 +12,9 @@ import { fromCheckpointStatistics } from '../flink/checkpoint-history';
 import { freePort } from '../../dev/flink/cluster';
 import { cancelJob } from '../../dev/flink/job';
 import { projectRoot } from '../../dev/paths';
+import { requireSqlGateway } from '../flink/skips';
 import { testFlink, type TestFlink } from '../flink/test-cluster';
+import { testSqlGateway } from '../flink/test-sql-gateway';
 import { startFlinkProxy, type FlinkProxy } from '../nodes/flink-proxy';
 import { runEditor } from '../nodes/editor-sandbox';
 import { readPackageJson } from '../package/package-json';
@@ -344,6 +346,35 @@ describe('the editor in headless Chromium, with the packed plugin installed in N
       assert.ok(clusterNode, 'a node with a cluster property opened the flink-cluster dialog');
       assert.deepEqual(problems, []);
       assert.deepEqual(editor.takeErrors(), []);
+      await finish();
+    });
+
+    it('inject → flink-sql → debug: SQL typed into the node\'s code editor, on a new flink-cluster with a SQL Gateway URL: deploy, press inject, the query\'s row shows in the debug sidebar', async function () {
+      const gateway = await testSqlGateway();
+      requireSqlGateway(this, gateway);
+      const { inject, node } = await editor.addInjectFlow('flink-sql', 760);
+      await editor.openEditDialog(node);
+      await editor.addConfigNode('cluster', async (tray) => {
+        await tray.locator('#node-config-input-name').fill('flink with its sql gateway');
+        await tray.locator('#node-config-input-url').fill(gateway.cluster.url);
+        await tray.locator('#node-config-input-sqlGatewayUrl').fill(gateway.url);
+      });
+      await editor.page.locator('#node-input-sql-editor').click();
+      await editor.page.keyboard.type('SELECT 40 + 2 AS answer');
+      await editor.confirmDialog();
+      // Node-RED 4.1's code editor wrapper disposes of the model before the editor, and monaco (after typing) then
+      // throws "Model is disposed!" from its own observers: in the console only, the SQL is saved (checked below).
+      // Node-RED 5 does not. Any other error still fails the test.
+      const errors = editor.takeErrors().filter((error) => !(runtime.title.includes('4.1') && /^page error: Model is disposed!/.test(error)));
+      assert.equal(await editor.page.evaluate((id) => (RED.nodes.node(id) as unknown as { sql: string }).sql, node), 'SELECT 40 + 2 AS answer');
+
+      await editor.deploy();
+      await editor.showSidebar('debug');
+      await editor.action('core:clear-debug-messages');
+      await editor.pressInject(inject);
+      const message = await editor.waitForDebugMessage(/answer/, 90_000);
+      assert.match(message, /answer\W+42/, message);
+      assert.deepEqual([...errors, ...editor.takeErrors()], []);
       await finish();
     });
 

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { askedOnce } from './asked-once';
 import type { Endpoint, PathParamNames } from './endpoints';
 import { endpoints } from './endpoints';
 import type { FlinkError } from './errors';
@@ -31,9 +32,11 @@ export type EndpointAnswer<E extends AnyEndpoint> = z.output<E['response']>;
 
 /** Flink's REST API as the declared endpoints: one generic call, and the cluster's version, asked once. */
 export class FlinkRestApi {
-  private versionAsked?: Promise<FlinkVersion>;
   /** The version once known, so that calls after the first do not wait on a promise under their signal. */
   private knownVersion?: FlinkVersion;
+
+  private readonly askVersion = askedOnce(() => this.transport.send(requestOf(endpoints.dashboardConfig, {}))
+    .then((config) => (this.knownVersion = FlinkVersion.parse(config['flink-version']))));
 
   constructor(readonly transport: FlinkTransport) {}
 
@@ -49,15 +52,7 @@ export class FlinkRestApi {
    */
   version(options: CallOptions = {}): Promise<FlinkVersion> {
     if (this.knownVersion) return Promise.resolve(this.knownVersion);
-    const { dashboardConfig } = endpoints;
-    if (!this.versionAsked) {
-      const asked = this.transport
-        .send(requestOf(dashboardConfig, {}))
-        .then((config) => (this.knownVersion = FlinkVersion.parse(config['flink-version'])));
-      asked.catch(() => { if (this.versionAsked === asked) this.versionAsked = undefined; });
-      this.versionAsked = asked;
-    }
-    return this.transport.awaitShared(this.versionAsked, dashboardConfig, options);
+    return this.transport.awaitShared(this.askVersion(), endpoints.dashboardConfig, options);
   }
 }
 

@@ -1,3 +1,4 @@
+import { askedOnce } from '../asked-once';
 import { FlinkError } from '../errors';
 import { requestOf, type AnyEndpoint, type EndpointAnswer, type EndpointCall } from '../rest-api';
 import type { FlinkTransport } from '../transport';
@@ -13,7 +14,18 @@ export type SqlGatewayApiVersion = (typeof SPOKEN_API_VERSIONS)[number];
 
 /** The SQL Gateway's REST API: the newest version both sides speak, asked once, in front of every path. */
 export class SqlGatewayApi {
-  private versionAsked?: Promise<SqlGatewayApiVersion>;
+  private readonly askApiVersion = askedOnce(async (): Promise<SqlGatewayApiVersion> => {
+    const { versions } = await this.transport.send(requestOf(gatewayEndpoints.apiVersions, {}));
+    const listed = versions.map((version) => version.toLowerCase());
+    const spoken = SPOKEN_API_VERSIONS.find((version) => listed.includes(version));
+    if (!spoken) {
+      throw new FlinkError({
+        code: 'FLINK_UNSUPPORTED',
+        message: `The SQL Gateway speaks REST API ${versions.join(', ') || 'no version'}; this client needs V3 (Flink 1.18) or newer`,
+      });
+    }
+    return spoken;
+  });
 
   constructor(readonly transport: FlinkTransport) {}
 
@@ -26,21 +38,5 @@ export class SqlGatewayApi {
 
   /** The API version the client uses with this gateway; a failed ask is asked again next time. */
   apiVersion(options: CallOptions = {}): Promise<SqlGatewayApiVersion> {
-    if (!this.versionAsked) {
-      const asked = this.transport.send(requestOf(gatewayEndpoints.apiVersions, {})).then(({ versions }) => {
-        const listed = versions.map((version) => version.toLowerCase());
-        const spoken = SPOKEN_API_VERSIONS.find((version) => listed.includes(version));
-        if (!spoken) {
-          throw new FlinkError({
-            code: 'FLINK_UNSUPPORTED',
-            message: `The SQL Gateway speaks REST API ${versions.join(', ') || 'no version'}; this client needs V3 (Flink 1.18) or newer`,
-          });
-        }
-        return spoken;
-      });
-      asked.catch(() => { if (this.versionAsked === asked) this.versionAsked = undefined; });
-      this.versionAsked = asked;
-    }
-    return this.transport.awaitShared(this.versionAsked, gatewayEndpoints.apiVersions, options);
-  }
-}
+    return this.transport.awaitShared(this.askApiVersion(), gatewayEndpoints.apiVersions, options);
+  }}

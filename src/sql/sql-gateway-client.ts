@@ -1,3 +1,4 @@
+import { askedOnce } from '../asked-once';
 import { invalidArgument } from '../errors';
 import { FlinkTransport } from '../transport';
 import type { CallOptions } from '../types';
@@ -19,7 +20,8 @@ const STATE_RECOVERY_KEYS_SINCE = [1, 20] as const;
 export class SqlGatewayClient {
   private readonly api: SqlGatewayApi;
   private readonly host: SessionHost;
-  private versionAsked?: Promise<FlinkVersion>;
+  /** The gateway's Flink version, for the restore options' names. */
+  private readonly flinkVersion = askedOnce(async () => FlinkVersion.parse((await this.getInfo()).version));
 
   constructor(options: SqlGatewayClientOptions) {
     if (!options || typeof options.url !== 'string') throw invalidArgument('SqlGatewayClient needs { url }');
@@ -28,7 +30,7 @@ export class SqlGatewayClient {
       api: this.api,
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS,
       statementTimeoutMs: options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
-      restoreKeys: async (callOptions) => ((await this.flinkVersion(callOptions)).atLeast(STATE_RECOVERY_KEYS_SINCE)
+      restoreKeys: async (callOptions) => ((await this.api.transport.awaitShared(this.flinkVersion(), gatewayEndpoints.info, callOptions)).atLeast(STATE_RECOVERY_KEYS_SINCE)
         ? { path: 'execution.state-recovery.path', ignoreUnclaimed: 'execution.state-recovery.ignore-unclaimed-state' }
         : { path: 'execution.savepoint.path', ignoreUnclaimed: 'execution.savepoint.ignore-unclaimed-state' }),
     };
@@ -48,14 +50,4 @@ export class SqlGatewayClient {
   /** Aborts what is in flight and releases the connections; sessions are not closed on the gateway. */
   async close(): Promise<void> {
     await this.api.transport.close();
-  }
-
-  private async flinkVersion(options: CallOptions): Promise<FlinkVersion> {
-    if (!this.versionAsked) {
-      const asked = this.getInfo(options).then((info) => FlinkVersion.parse(info.version));
-      asked.catch(() => { if (this.versionAsked === asked) this.versionAsked = undefined; });
-      this.versionAsked = asked;
-    }
-    return this.versionAsked;
-  }
-}
+  }}

@@ -4,7 +4,7 @@ import { checkJobId, newJobId } from '../ids';
 import { mayHaveActed, type AttemptFailure } from '../retry';
 import type { CallOptions } from '../types';
 import type { SqlGatewayApi } from './gateway-api';
-import { gatewayEndpoints } from './gateway-endpoints';
+import { gatewayEndpoints, type ExecuteStatementBody } from './gateway-endpoints';
 import { isSessionGone, statementError, type StatementContext } from './gateway-errors';
 import type { FetchResultsAnswer } from './gateway-schemas';
 import { columnOf, decodeRow, type SqlColumn, type SqlRow } from './rows';
@@ -105,11 +105,7 @@ export class SqlSession {
       const session = await this.session(options);
       let lastFailure: AttemptFailure | undefined;
       try {
-        const { operationHandle } = await this.host.api.call(gatewayEndpoints.executeStatement, {
-          params: { session_handle: session }, body: { statement: context.statement, executionConfig },
-          onFailedAttempt: (failure) => { lastFailure = failure; },
-        }, options);
-        return { session, operation: operationHandle };
+        return await this.send(session, { statement: context.statement, executionConfig }, options, (failure) => { lastFailure = failure; });
       } catch (err) {
         if (!reopened && isSessionGone(err)) { this.forget(session); continue; }
         if (lastFailure && answerLost(lastFailure)) throw outcomeUnknown(err, context.statement, jobId);
@@ -211,7 +207,7 @@ export class SqlSession {
     const setup = splitStatements(this.options.setup ?? '');
     for (const [index, { text, line, column }] of setup.entries()) {
       try {
-        const submitted = await this.submitOn(sessionHandle, text, options);
+        const submitted = await this.send(sessionHandle, { statement: text }, options);
         const result = await this.firstResult(submitted, { statement: text, start: { line, column }, jobId: newJobId() }, options);
         if (result.kind === 'query') await result.close(options);
       } catch (err) {
@@ -226,9 +222,11 @@ export class SqlSession {
     return sessionHandle;
   }
 
-  private async submitOn(session: string, statement: string, options: CallOptions): Promise<Operation> {
+  /** One statement request to a session (sent once: see the endpoint's retry policy). */
+  private async send(session: string, body: ExecuteStatementBody, options: CallOptions,
+    onFailedAttempt?: (failure: AttemptFailure) => void): Promise<Operation> {
     const { operationHandle } = await this.host.api.call(gatewayEndpoints.executeStatement, {
-      params: { session_handle: session }, body: { statement },
+      params: { session_handle: session }, body, ...(onFailedAttempt ? { onFailedAttempt } : {}),
     }, options);
     return { session, operation: operationHandle };
   }

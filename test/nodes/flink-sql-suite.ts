@@ -3,7 +3,7 @@ import { cancelJob, jobOverviews, waitForJobState } from '../../dev/flink/job';
 import { restoredFrom } from '../flink/checkpoint-history';
 import { requireSqlGateway, requireVersionLeg } from '../flink/skips';
 import { testSqlGateway, type TestSqlGateway } from '../flink/test-sql-gateway';
-import { waitForListedJob } from '../sql/sql-client-suite';
+import { sendsInsert, waitForListedJob } from '../sql/sql-client-suite';
 import { startFlinkProxy } from './flink-proxy';
 import { clusterConfig, collect, eventually, FLINK_NODES, helper, nextMessage, roundTrip, testFlow, uniqueName, withNodeRed } from './node-harness';
 
@@ -203,7 +203,7 @@ export function describeFlinkSqlNode(version: string | undefined): void {
 
     it('the answer to an INSERT lost on its way back: FLINK_OUTCOME_UNKNOWN with the job\'s id and Flink\'s state of it, and one job only', async function () {
       const proxy = await startFlinkProxy(gateway.url, {
-        dropAnswerOnce: (request) => request.method === 'POST' && String((request.body as { statement?: unknown } | undefined)?.statement).startsWith('INSERT'),
+        dropAnswerOnce: sendsInsert,
       });
       try {
         await helper.load(FLINK_NODES, flow(proxy.url));

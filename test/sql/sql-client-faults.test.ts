@@ -7,7 +7,7 @@ import { privateSqlGateway, testSqlGateway } from '../flink/test-sql-gateway';
 import { startFlinkProxy } from '../nodes/flink-proxy';
 import { eventually } from '../nodes/node-harness';
 import { rejectsWithCode } from '../support/rejects';
-import { allRows, asJob, PIPELINE_SETUP, uniqueJobName, waitForListedJob } from './sql-client-suite';
+import { allRows, asJob, PIPELINE_SETUP, sendsInsert, uniqueJobName, waitForListedJob } from './sql-client-suite';
 
 describe('SqlGatewayClient when the gateway restarts or an answer is lost', function () {
   const started: string[] = [];
@@ -66,7 +66,7 @@ describe('SqlGatewayClient when the gateway restarts or an answer is lost', func
     const shared = await testSqlGateway();
     requireSqlGateway(this, shared);
     const proxy = await startFlinkProxy(shared.url, {
-      dropAnswerOnce: (request) => request.method === 'POST' && String((request.body as { statement?: unknown } | undefined)?.statement).startsWith('INSERT'),
+      dropAnswerOnce: sendsInsert,
     });
     const client = new SqlGatewayClient({ url: proxy.url });
     const session = client.session({ setup: PIPELINE_SETUP });

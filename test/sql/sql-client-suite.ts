@@ -6,6 +6,7 @@ import { requireSqlGateway, requireVersionLeg } from '../flink/skips';
 import { testSqlGateway, type TestSqlGateway } from '../flink/test-sql-gateway';
 import { gatewaySpecViolations, type GatewayApiVersion } from '../spec/flink-openapi';
 import { recordingDispatcher } from '../spec/recording-dispatcher';
+import type { ProxiedRequest } from '../nodes/flink-proxy';
 import { rejectsWithCode } from '../support/rejects';
 
 /** A datagen source and a blackhole sink: a streaming pipeline that needs nothing outside Flink. */
@@ -13,6 +14,10 @@ export const PIPELINE_SETUP = `
 CREATE TABLE orders (id BIGINT, amount INT) WITH ('connector' = 'datagen', 'rows-per-second' = '20', 'fields.amount.min' = '1', 'fields.amount.max' = '100');
 CREATE TABLE sink (id BIGINT, amount INT) WITH ('connector' = 'blackhole');
 `;
+
+/** For a proxy's `dropAnswerOnce`: the request that sends an `INSERT` statement to the gateway. */
+export const sendsInsert = (request: ProxiedRequest): boolean =>
+  request.method === 'POST' && String((request.body as { statement?: unknown } | undefined)?.statement).startsWith('INSERT');
 
 /** Waits until Flink lists the job (a submission takes a moment) and it runs. */
 export async function waitForListedJob(flinkUrl: string, jobId: string, timeoutMs = 60_000): Promise<void> {

@@ -15,10 +15,10 @@ import { FlinkRestApi } from './rest-api';
 import type { CheckpointStatisticsEntry, RestoredCheckpointStatistics } from './schemas';
 import { FlinkTransport } from './transport';
 import type {
-  CallOptions, CheckpointConfig, CheckpointEntry, CheckpointOptions, CheckpointSummary, VertexBackpressure, FlinkClusterClientOptions, JarFile, JobResourceRequirements, OperationOptions, Progress, ClusterOverview, JobDetails, JobExceptions, JobExceptionsOptions, JobOperations, JobResult, JobResultOptions, JobStatus,
+  AggregatedMetric, CallOptions, CheckpointConfig, MetricAggregation, CheckpointEntry, CheckpointOptions, CheckpointSummary, VertexBackpressure, FlinkClusterClientOptions, JarFile, JobResourceRequirements, OperationOptions, Progress, ClusterOverview, JobDetails, JobExceptions, JobExceptionsOptions, JobOperations, JobResult, JobResultOptions, JobStatus,
   JobStatusMessage, RestoredCheckpoint, RunJarOptions, SavepointOptions, SavepointStatus, StopOptions, TriggerOptions, WaitRunningOptions,
 } from './types';
-import { CHECKPOINT_TYPES, SAVEPOINT_FORMAT_TYPES } from './types';
+import { CHECKPOINT_TYPES, METRIC_AGGREGATIONS, SAVEPOINT_FORMAT_TYPES } from './types';
 import { TERMINAL_JOB_STATES } from './job-states';
 import { type FlinkVersion, requireFeature, SINCE } from './version';
 
@@ -159,11 +159,33 @@ export class FlinkClusterClient implements JobOperations {
   }
 
   async getJobMetrics(jobId: string, metrics: string[], options: CallOptions = {}): Promise<Record<string, string>> {
-    if (!Array.isArray(metrics) || metrics.length === 0 || metrics.some((name) => typeof name !== 'string' || !/^[\w.-]+$/.test(name))) {
-      throw invalidArgument('metrics must be a non-empty list of metric ids (letters, digits, ".", "_", "-")');
-    }
+    checkMetricIds(metrics);
     const values = await this.api.call(endpoints.jobMetrics, { params: { jobid: checkJobId(jobId) }, query: { get: metrics.join(',') } }, options);
     return Object.fromEntries(values.filter((metric) => metric.value !== undefined).map((metric) => [metric.id, metric.value as string]));
+  }
+
+  async getVertexMetricIds(jobId: string, vertexId: string, options: CallOptions = {}): Promise<string[]> {
+    const params = { jobid: checkJobId(jobId), vertexid: checkVertexId(vertexId) };
+    return (await this.api.call(endpoints.vertexSubtaskMetrics, { params }, options)).map((metric) => metric.id);
+  }
+
+  async getVertexMetrics(jobId: string, vertexId: string, metrics: string[], aggregations: MetricAggregation[],
+    options: CallOptions = {}): Promise<Record<string, AggregatedMetric>> {
+    checkMetricIds(metrics);
+    if (!Array.isArray(aggregations) || aggregations.length === 0 || aggregations.some((agg) => !METRIC_AGGREGATIONS.includes(agg))) {
+      throw invalidArgument(`aggregations must be a non-empty list of ${METRIC_AGGREGATIONS.join(', ')}`);
+    }
+    const params = { jobid: checkJobId(jobId), vertexid: checkVertexId(vertexId) };
+    // The spec names the modes in upper case (its AggregationMode enum); Flink reads either.
+    const query = { get: metrics.join(','), agg: [...new Set(aggregations)].map((agg) => agg.toUpperCase()).join(',') };
+    const values = await this.api.call(endpoints.vertexSubtaskMetrics, { params, query }, options);
+    const wanted = new Set(aggregations);
+    // A value that is not a finite number ("NaN" before a subtask measured it) is left out, as a metric Flink lacks.
+    const measured = (metric: (typeof values)[number]): Array<[MetricAggregation, number]> => METRIC_AGGREGATIONS
+      .filter((agg) => wanted.has(agg) && typeof metric[agg] === 'number' && Number.isFinite(metric[agg]))
+      .map((agg) => [agg, metric[agg] as number]);
+    return Object.fromEntries(values.map((metric) => [metric.id, Object.fromEntries(measured(metric))] as const)
+      .filter(([, aggregates]) => Object.keys(aggregates).length > 0));
   }
 
   async getVertexBackpressure(jobId: string, vertexId: string, options: CallOptions = {}): Promise<VertexBackpressure> {
@@ -660,4 +682,10 @@ function restoredCheckpoint(restored: RestoredCheckpointStatistics): RestoredChe
     id: restored.id, isSavepoint: restored.is_savepoint ?? false,
     restoreTimestamp: restored.restore_timestamp ?? null, path: restored.external_path ?? null,
   };
+}
+
+function checkMetricIds(metrics: string[]): void {
+  if (!Array.isArray(metrics) || metrics.length === 0 || metrics.some((name) => typeof name !== 'string' || !/^[\w.-]+$/.test(name))) {
+    throw invalidArgument('metrics must be a non-empty list of metric ids (letters, digits, ".", "_", "-")');
+  }
 }

@@ -107,6 +107,10 @@ export const endpoints = {
   checkpointStatistics: endpoint({ method: 'GET', path: '/jobs/:jobid/checkpoints', response: schemas.checkpointStatistics, retry: 'idempotent' }),
   checkpointConfig: endpoint({ method: 'GET', path: '/jobs/:jobid/checkpoints/config', response: schemas.checkpointConfig, retry: 'idempotent' }),
   jobMetrics: endpoint({ method: 'GET', path: '/jobs/:jobid/metrics', query: ['get'], response: schemas.metricValues, retry: 'idempotent' }),
+  // Flink aggregates over the vertex's subtasks; `get` and `agg` are comma-separated lists.
+  vertexSubtaskMetrics: endpoint({
+    method: 'GET', path: '/jobs/:jobid/vertices/:vertexid/subtasks/metrics', query: ['get', 'agg'], response: schemas.aggregatedMetrics, retry: 'idempotent',
+  }),
   vertexBackpressure: endpoint({
     method: 'GET', path: '/jobs/:jobid/vertices/:vertexid/backpressure', response: schemas.vertexBackpressure, retry: 'idempotent',
   }),

@@ -9,7 +9,7 @@ export type JobBoundOperations = { readonly [Name in keyof JobOperations]: Witho
 const OPERATION_NAMES: Record<keyof JobOperations, true> = {
   getJobStatus: true, getJobDetails: true, cancel: true, getAccumulators: true, getJobExceptions: true,
   getCheckpointStatistics: true, getCheckpointSummary: true, getCheckpointConfig: true, getJobMetrics: true,
-  getVertexBackpressure: true, getJobResult: true, triggerDetachedSavepoint: true, getSavepointStatus: true, followSavepoint: true,
+  getVertexBackpressure: true, getVertexMetricIds: true, getVertexMetrics: true, getJobResult: true, triggerDetachedSavepoint: true, getSavepointStatus: true, followSavepoint: true,
   triggerSavepoint: true, cancelWithSavepoint: true, stopWithSavepoint: true, triggerCheckpoint: true,
   getResourceRequirements: true, setResourceRequirements: true, waitUntilRunning: true,
 };

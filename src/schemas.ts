@@ -169,6 +169,15 @@ export const checkpointConfig = z.looseObject({
 /** `?get=a,b` answers a bare array (not the spec's `{metrics}`), each value a string; an unknown job gives `[]`. */
 export const metricValues = z.array(z.looseObject({ id: z.string(), value: z.string().optional() }));
 
+/**
+ * Flink's `AggregatedMetric`: an aggregate is present only when it was asked for (and Flink has the metric).
+ * A value that is not a number comes as a string: `"NaN"` while a subtask has not measured it yet.
+ */
+const aggregate = z.union([z.number(), z.string()]).nullish();
+export const aggregatedMetrics = z.array(z.looseObject({
+  id: z.string(), min: aggregate, max: aggregate, avg: aggregate, sum: aggregate, skew: aggregate,
+}));
+
 const backpressureLevel = z.enum(['ok', 'low', 'high']);
 
 /** `status` is `deprecated` (and the level absent) until Flink has a measurement of the vertex. */

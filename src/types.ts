@@ -208,6 +208,13 @@ export interface CheckpointConfig {
 
 export type BackpressureLevel = 'ok' | 'low' | 'high';
 
+/** How Flink aggregates a metric over a vertex's subtasks. */
+export type MetricAggregation = 'min' | 'max' | 'avg' | 'sum' | 'skew';
+export const METRIC_AGGREGATIONS: readonly MetricAggregation[] = ['min', 'max', 'avg', 'sum', 'skew'];
+
+/** One metric over a vertex's subtasks: the aggregations asked for that Flink computed. */
+export type AggregatedMetric = Partial<Record<MetricAggregation, number>>;
+
 /** A job vertex's backpressure, as Flink measured it. */
 export interface VertexBackpressure {
   /** null while Flink has no measurement yet (its status `deprecated`). */
@@ -342,6 +349,16 @@ export interface JobOperations {
    * them, and for a job or vertex it does not know, there is no measurement (level null), not an error.
    */
   getVertexBackpressure(jobId: string, vertexId: string, options?: CallOptions): Promise<VertexBackpressure>;
+  /**
+   * Task metrics of one vertex (e.g. `numRecordsOutPerSecond`, `busyTimeMsPerSecond`), each aggregated over the
+   * vertex's subtasks as asked (`sum`, `max`, ...). One request. Flink answers from its metric store, which it
+   * refreshes every `metrics.fetcher.update-interval` (10 s by default): a metric it has not measured yet (`NaN`),
+   * or a job or vertex it does not know, is left out. Flink answers nothing at all when one of the metrics asked
+   * for is unknown to it: ask only for ids the vertex has (`getVertexMetricIds`).
+   */
+  /** The ids of the metrics Flink has of a vertex's subtasks (operator metrics prefixed `<operator>.`); none until its metric store fills. */
+  getVertexMetricIds(jobId: string, vertexId: string, options?: CallOptions): Promise<string[]>;
+  getVertexMetrics(jobId: string, vertexId: string, metrics: string[], aggregations: MetricAggregation[], options?: CallOptions): Promise<Record<string, AggregatedMetric>>;
   /** Waits until the job has ended and returns its result, as `JobClient.getJobExecutionResult`. */
   getJobResult(jobId: string, options?: JobResultOptions): Promise<JobResult>;
   /** Triggers a savepoint and returns its trigger id at once; follow it with `getSavepointStatus`. */

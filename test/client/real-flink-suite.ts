@@ -315,6 +315,34 @@ describe(`FlinkClusterClient against a real Flink ${version ?? ''}`.trim(), func
       assert.deepEqual(await client.getVertexBackpressure(UNKNOWN_JOB, UNKNOWN_JOB), { level: null, measuredAt: null, subtasks: [] },
         'Flink has no measurement of a job it does not know');
     });
+
+    it('reads a vertex\'s task metrics aggregated over its subtasks, only the aggregations asked for', async function () {
+      const [vertex] = (await client.getJobDetails(jobId)).vertices;
+      const names = ['busyTimeMsPerSecond', 'numRecordsOutPerSecond'];
+      // Flink's metric store fills within its fetch interval (10 s by default) of the job's start.
+      let metrics = await client.getVertexMetrics(jobId, vertex!.id, names, ['max', 'avg', 'sum']);
+      for (let i = 0; !metrics.busyTimeMsPerSecond && i < 60; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        metrics = await client.getVertexMetrics(jobId, vertex!.id, names, ['max', 'avg', 'sum']);
+      }
+      assert.deepEqual(Object.keys(metrics).sort(), ['busyTimeMsPerSecond', 'numRecordsOutPerSecond']);
+      for (const value of Object.values(metrics)) {
+        assert.deepEqual(Object.keys(value).sort(), ['avg', 'max', 'sum']);
+        assert.ok(Object.values(value).every((n) => Number.isFinite(n) && n >= 0), JSON.stringify(metrics));
+      }
+      assert.ok(metrics.busyTimeMsPerSecond!.max! <= 1000);
+      assert.deepEqual(await client.getVertexMetrics(jobId, vertex!.id, [...names, 'noSuchMetric'], ['max']), {},
+        'Flink answers nothing at all when one metric asked for is unknown to it');
+      const ids = await client.getVertexMetricIds(jobId, vertex!.id);
+      assert.ok(names.every((name) => ids.includes(name)), ids.join());
+      const onlyMax = await client.getVertexMetrics(jobId, vertex!.id, ['busyTimeMsPerSecond'], ['max']);
+      assert.deepEqual(Object.keys(onlyMax.busyTimeMsPerSecond ?? {}), ['max']);
+      assert.deepEqual(await client.getVertexMetrics(UNKNOWN_JOB, UNKNOWN_JOB, ['busyTimeMsPerSecond'], ['max']), {},
+        'Flink has no metrics of a job it does not know');
+      await rejectsWithCode(client.getVertexMetrics(jobId, vertex!.id, [], ['max']), 'FLINK_INVALID_ARGUMENT');
+      await rejectsWithCode(client.getVertexMetrics(jobId, vertex!.id, ['a,b'], ['max']), 'FLINK_INVALID_ARGUMENT');
+      await rejectsWithCode(client.getVertexMetrics(jobId, vertex!.id, ['busyTimeMsPerSecond'], ['median' as 'max']), 'FLINK_INVALID_ARGUMENT');
+    });
   });
 
   describe('unknown jobs and malformed ids', function () {

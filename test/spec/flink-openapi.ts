@@ -114,7 +114,8 @@ function violations(spec: Spec, url: URL, pathname: string, request: SentRequest
   for (const [name, value] of url.searchParams) {
     const param = parameters.find((p) => p.in === 'query' && p.name === name);
     if (!param) problems.push(`${where}: query parameter "${name}" is not in the spec`);
-    else checkValue(spec, param.schema, value, `${where} ?${name}`, problems);
+    // Flink's query parameters are lists (`MessageQueryParameter`), sent comma-separated; its spec types one element.
+    else for (const element of value.split(',')) checkValue(spec, param.schema, element, `${where} ?${name}`, problems);
   }
   if (request.body !== undefined) {
     const schema = operation.requestBody?.content?.['application/json']?.schema;

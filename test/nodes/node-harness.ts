@@ -4,6 +4,7 @@ import flinkCheckpoint from '../../nodes/flink-checkpoint';
 import flinkCluster from '../../nodes/flink-cluster';
 import flinkDisposeSavepoint from '../../nodes/flink-dispose-savepoint';
 import flinkJobHealth from '../../nodes/flink-job-health';
+import flinkJobMetrics from '../../nodes/flink-job-metrics';
 import flinkJobInfo from '../../nodes/flink-job-info';
 import flinkJobStatus from '../../nodes/flink-job-status';
 import flinkJobWatch from '../../nodes/flink-job-watch';
@@ -27,7 +28,7 @@ export { helper };
 /** Every node module of the package, as helper.load takes them. */
 export const FLINK_NODES: unknown[] = [
   flinkCluster, flinkListJobs, flinkJobStatus, flinkCancel, flinkSavepoint, flinkStop, flinkCheckpoint,
-  flinkDisposeSavepoint, flinkJobInfo, flinkJobWatch, flinkSavepoints, flinkJobHealth, flinkRunJob, flinkRescale, flinkUpgrade,
+  flinkDisposeSavepoint, flinkJobInfo, flinkJobWatch, flinkSavepoints, flinkJobHealth, flinkJobMetrics, flinkRunJob, flinkRescale, flinkUpgrade,
   flinkSql,
 ];
 

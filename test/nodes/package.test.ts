@@ -49,7 +49,7 @@ describe('the package as Node-RED sees it', function () {
         }
       }
       assert.deepEqual(checked.sort(), ['flink-cancel.timeout', 'flink-checkpoint.timeout', 'flink-cluster.timeout', 'flink-dispose-savepoint.timeout',
-        'flink-job-health.interval', 'flink-job-health.sampleInterval', 'flink-job-info.timeout', 'flink-job-watch.interval', 'flink-rescale.timeout', 'flink-run-job.timeout', 'flink-savepoint.timeout', 'flink-savepoints.timeout', 'flink-stop.timeout',
+        'flink-job-health.interval', 'flink-job-health.sampleInterval', 'flink-job-info.timeout', 'flink-job-metrics.interval', 'flink-job-watch.interval', 'flink-rescale.timeout', 'flink-run-job.timeout', 'flink-savepoint.timeout', 'flink-savepoints.timeout', 'flink-stop.timeout',
         'flink-upgrade.timeout']);
       const catalog = JSON.parse(readFileSync(path.join(nodesSrc, 'locales', 'en-US', 'flink-cluster.json'), 'utf8')) as Record<'flink-cluster' | 'flink', { errors: Record<string, string> }>;
       for (const key of ['timeout', 'interval']) assert.match(catalog.flink.errors[key]!, /2147483\.647/);

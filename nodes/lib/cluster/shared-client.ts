@@ -2,16 +2,18 @@ import { FlinkClusterClient, SqlGatewayClient, type ConnectionOptions, type Flin
 import { FlinkNodeError } from '../errors';
 import { HealthSampler } from '../health/health-sampler';
 import { JobListPoller } from '../jobs/job-list-poller';
+import { MetricsSampler } from '../metrics/metrics-sampler';
 
 /**
  * One FlinkClusterClient (one connection pool) shared by the nodes that use a cluster config:
  * created when the first of them needs it, closed when the last of them closes or the config closes.
  * With it, the cluster's one job-list poller, shared by the nodes that watch the cluster's jobs, and its one
- * health sampler, shared by the health nodes.
+ * health sampler, shared by the health nodes, and its one metrics sampler, shared by the metrics nodes.
  */
 export class SharedClient {
   readonly jobList = new JobListPoller(() => this.get());
   readonly health = new HealthSampler(() => this.get());
+  readonly metrics = new MetricsSampler(() => this.get());
   private readonly users = new Set<string>();
   private client?: FlinkClusterClient;
   private gateway?: SqlGatewayClient;
@@ -60,7 +62,7 @@ export class SharedClient {
   /** The config node closes: abort what is in flight and release the connections for good. */
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all([this.jobList.close(), this.health.close()]);
+    await Promise.all([this.jobList.close(), this.health.close(), this.metrics.close()]);
     await this.release();
   }
 

@@ -26,6 +26,7 @@ const LONGEST_FIRST = [
   'nodes/upgrade',
   'nodes/run-job',
   'nodes/examples',
+  'nodes/job-metrics',
   'nodes/health-incidents',
   'nodes/health-outage',
   'package/tarball',

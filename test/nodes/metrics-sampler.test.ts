@@ -7,12 +7,16 @@ import type { FlinkClusterClient } from '../../src';
 const JOB = 'a'.repeat(32);
 const VERTICES = [{ id: '1'.repeat(32), name: 'source', parallelism: 2 }, { id: '2'.repeat(32), name: 'sink', parallelism: 2 }];
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+async function eventually(condition: () => boolean): Promise<void> {
+  while (!condition()) await sleep(20);
+}
 
 /** A client that answers the sampler's reads at once and records each call (no HTTP: the sharing is under test). */
-function recordingClient(): { client: FlinkClusterClient; calls: string[] } {
+function recordingClient(): { client: FlinkClusterClient; calls: string[]; vertices: typeof VERTICES } {
   const calls: string[] = [];
+  const vertices = structuredClone(VERTICES);
   const client = {
-    getJobDetails: async () => { calls.push('details'); return { vertices: VERTICES }; },
+    getJobDetails: async () => { calls.push('details'); return { vertices }; },
     getJobMetrics: async () => { calls.push('job'); return { uptime: '5000', numRestarts: '1', lastCheckpointDuration: '-1', lastCheckpointSize: '-1', lastCheckpointCompletedTimestamp: '-1' }; },
     getVertexMetricIds: async (_job: string, vertexId: string) => {
       calls.push(`ids ${vertexId[0]}`);
@@ -23,12 +27,12 @@ function recordingClient(): { client: FlinkClusterClient; calls: string[] } {
       return { numRecordsOutPerSecond: { sum: 10, max: 5, avg: 5, min: 5 }, busyTimeMsPerSecond: { max: 700, avg: 400, sum: 800, min: 100 } };
     },
   };
-  return { client: client as unknown as FlinkClusterClient, calls };
+  return { client: client as unknown as FlinkClusterClient, calls, vertices };
 }
 
 describe('metrics sampler (one per cluster, shared by its metrics nodes) and the metrics message', function () {
   it('measures a job two nodes select once per round, asks only for the metrics each vertex lists, and delivers to both', async function () {
-    const { client, calls } = recordingClient();
+    const { client, calls, vertices } = recordingClient();
     const sampler = new MetricsSampler(() => client);
     const received: Array<[string, JobMetrics]> = [];
     const [one, two] = ['one', 'two'].map((node) => sampler.subscribe(node === 'one' ? 200 : 5000, (_jobId, metrics) => received.push([node, metrics])));
@@ -38,7 +42,7 @@ describe('metrics sampler (one per cluster, shared by its metrics nodes) and the
       await sleep(700);
       const rounds = calls.filter((call) => call === 'job').length;
       assert.ok(rounds >= 2 && rounds <= 5, `${rounds} rounds in 0.7 s at one per 200 ms, shared by both nodes`);
-      assert.equal(calls.filter((call) => call === 'details').length, 1, 'the vertices are read once');
+      assert.equal(calls.filter((call) => call === 'details').length, rounds, 'the vertices are read each round');
       assert.deepEqual(calls.filter((call) => call.startsWith('ids')).sort(), ['ids 1', 'ids 2'], 'each vertex\'s metric ids are read once');
       assert.equal(calls.filter((call) => call.startsWith('metrics 1')).length, rounds, 'one request per vertex and round');
       assert.ok(calls.includes('metrics 1 Source__s.pendingRecords,busyTimeMsPerSecond,numRecordsOutPerSecond'), calls.join('\n'));
@@ -50,6 +54,11 @@ describe('metrics sampler (one per cluster, shared by its metrics nodes) and the
       assert.equal(metrics.uptimeMs, 5000);
       assert.equal(metrics.numRestarts, 1);
       assert.equal(metrics.lastCheckpoint, undefined, 'Flink\'s -1 before the first checkpoint: no last checkpoint');
+      vertices[0]!.parallelism = 4; // the job is rescaled
+      const seen = received.length;
+      await eventually(() => received.length > seen + 1);
+      assert.equal(received.at(-1)![1].vertices[0]!.parallelism, 4, 'the next rounds report the new parallelism');
+      assert.deepEqual(calls.filter((call) => call.startsWith('ids')).sort(), ['ids 1', 'ids 2'], 'the metric ids are still read once');
     } finally {
       await Promise.all([one!.unsubscribe(), two!.unsubscribe()]);
     }

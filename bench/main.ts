@@ -4,7 +4,7 @@
  *   flows   msgs/s of a flink-job-status flow vs Node-RED's core http request node doing the same GET
  *   heap    heap after gc before and after many getJobStatus calls
  *   watch   JobManager requests per minute for many nodes watching many jobs on one cluster: watch nodes with a
- *           config each (0.1), watch nodes on one shared config, health nodes on one shared config
+ *           config each (0.1), watch nodes on one shared config, health nodes and metrics nodes on one shared config
  *   sql     rows/s of a bounded query through the flink-sql node (streaming pages, and all rows in one message)
  *           vs a bare undici loop over the SQL Gateway's REST pages, and the heap's peak during the runs
  *           (a SQL Gateway next to the local cluster, or FLINK_SQL_GATEWAY_URL under FLINK_URL)
@@ -76,6 +76,8 @@ async function main(): Promise<void> {
         `a config each (0.1) ${perMinute(watch.separateWatch)}`, `one/each ${(watch.sharedWatch.perMinute / watch.separateWatch.perMinute).toFixed(2)}×`],
       [`JobManager requests/min, ${watch.nodes} health nodes, ${watch.jobs} jobs (${watch.seconds} s)`, `one config ${perMinute(watch.sharedHealth)}`,
         `watch, a config each (0.1) ${perMinute(watch.separateWatch)}`, `health/0.1 watch ${(watch.sharedHealth.perMinute / watch.separateWatch.perMinute).toFixed(2)}×`],
+      [`JobManager requests/min, ${watch.nodes} metrics nodes, ${watch.jobs} jobs (${watch.seconds} s)`, `one config ${perMinute(watch.sharedMetrics)}`,
+        `health, one config ${perMinute(watch.sharedHealth)}`, `metrics/health ${(watch.sharedMetrics.perMinute / watch.sharedHealth.perMinute).toFixed(2)}×`],
     );
   }
   if (chosen.has('sql')) {

@@ -7,6 +7,7 @@ import { pollUntilDone } from '../poll';
 import type { FlinkRestApi } from '../rest-api';
 import type { CallOptions, JobStatusMessage, OperationOptions } from '../types';
 import { TERMINAL_JOB_STATES } from '../job-states';
+import { requireFeature, SINCE } from '../version';
 import { applicationEndpoints as endpoints } from './application-endpoints';
 import type { applicationDetails, applicationExceptions } from './application-schemas';
 import {
@@ -87,6 +88,7 @@ export class ApplicationOperations {
    */
   async waitUntilRunning(applicationId: string, options: OperationOptions = {}): Promise<ApplicationDetails> {
     const id = checkApplicationId(applicationId);
+    await this.requireApplications(options);
     return this.runOperation(`wait for application ${id} to run`, options, (signal, state) => {
       Object.assign(state, { sent: true, applicationId: id });
       let runningBefore: string | undefined;
@@ -108,6 +110,7 @@ export class ApplicationOperations {
   /** Waits until the application has ended (FAILED, CANCELED or FINISHED) and its jobs with it; returns its details. */
   async waitUntilEnded(applicationId: string, options: OperationOptions = {}): Promise<ApplicationDetails> {
     const id = checkApplicationId(applicationId);
+    await this.requireApplications(options);
     return this.runOperation(`wait for application ${id} to end`, options, (signal, state) => {
       Object.assign(state, { sent: true, applicationId: id });
       return pollUntilDone({
@@ -119,6 +122,12 @@ export class ApplicationOperations {
         },
       }, signal, options.onProgress, state);
     });
+  }
+
+  /** Refuses an older Flink before a wait starts, as each call of an application endpoint does. */
+  private async requireApplications(options: CallOptions): Promise<void> {
+    const { method, path } = endpoints.applicationDetails;
+    requireFeature(await this.api.version(options), SINCE.applications, `${method} ${path}`);
   }
 
   /** The error for an application that ended while it was awaited running, with its first recorded exception, if any. */

@@ -31,6 +31,7 @@ const LONGEST_FIRST = [
   'nodes/health-outage',
   'package/tarball',
   'nodes/concurrency',
+  'nodes/applications',
   'client/applications',
 ].map((name) => `${name}.test.js`);
 

@@ -3,13 +3,20 @@ import { FlinkClusterClient } from '../../src';
 import { FlinkVersion, SINCE } from '../../src/version';
 import { requireVersionLeg, skipTest } from '../flink/skips';
 import { otherLegs, testFlink } from '../flink/test-cluster';
-import { FLINK_NODES, helper, operationFlow, roundTrip, uniqueName, withNodeRed } from './node-harness';
+import { startFlinkProxy, type FlinkProxy, type ProxiedRequest } from './flink-proxy';
+import { collect, eventually, FLINK_NODES, helper, listingsAt, nextRequests, operationFlow, roundTrip, testFlow, uniqueName, withNodeRed } from './node-harness';
 
 type Message = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const TWO_JOBS = 'TwoJobsApplication';
 const THROWING_MAIN = 'ThrowingMainApplication';
 const HEX_ID = /^[0-9a-f]{32}$/;
+
+/** The application listings the proxy saw (the shared poller lists them with the jobs for the health nodes). */
+const applicationListingsAt = (proxy: FlinkProxy): ProxiedRequest[] => proxy.requests.filter((request) => request.path.startsWith('/applications'));
+
+/** A health node that lists every 0.3 s and selects the throwing application by its name (its main class). */
+const healthNode = { id: 'health', type: 'flink-job-health', interval: 0.3, sampleInterval: 0.3, nameFilter: THROWING_MAIN, wires: [['out']] };
 
 describe('Nodes on Flink 2.3 applications', function () {
   this.timeout(120_000);
@@ -147,11 +154,37 @@ describe('Nodes on Flink 2.3 applications', function () {
       assert.match(caught.error.message, /reading an application needs msg\.applicationId/);
     });
   });
+
+  describe('flink-job-health', function () {
+    it('raises application-failed once for a FAILED application it selects, with its root cause', async function () {
+      const proxy = suite.closeAfterTest(await startFlinkProxy(suite.flink.url));
+      await helper.load(FLINK_NODES, testFlow(proxy.url, [healthNode]));
+      const out = collect('out');
+      const reason = uniqueName('application gave up');
+      const applicationId = await client.runJarApplication(suite.flink.jarId, { entryClass: THROWING_MAIN, args: [reason] });
+      const mine = (): Message[] => out.filter((msg) => msg.payload.applicationId === applicationId);
+      await eventually(() => mine().length > 0, 'the application-failed incident', 60_000);
+      await nextRequests(() => applicationListingsAt(proxy), 3, 'application listings'); // three more looks at the FAILED application
+      assert.equal(mine().length, 1, 'one incident, sent once');
+      const [msg] = mine();
+      assert.equal(msg!.topic, `flink/${THROWING_MAIN}/application-failed`);
+      assert.equal(msg!.applicationId, applicationId);
+      const { payload } = msg!;
+      assert.deepEqual({ ...payload, incidentId: '', since: 0, values: {}, rootCause: {} }, {
+        incidentId: '', kind: 'application-failed', event: 'opened', severity: 'critical', jobId: null, jobName: null,
+        applicationId, applicationName: THROWING_MAIN, since: 0, values: {}, rootCause: {},
+      });
+      assert.equal(payload.values.status, 'FAILED');
+      assert.equal(payload.rootCause.exceptionClass, 'java.lang.IllegalStateException');
+      assert.equal(payload.rootCause.message, reason);
+      assert.match(payload.rootCause.frames[0], new RegExp(`^at ${THROWING_MAIN}\\.main\\(`));
+    });
+  });
 });
 
 for (const version of otherLegs()) describe(`Application options of the nodes on Flink ${version ?? ''} (before 2.3)`.trim(), function () {
   this.timeout(120_000);
-  withNodeRed();
+  const suite = withNodeRed();
 
   it('flink-run-job as an application is FLINK_UNSUPPORTED naming the version', async function () {
     requireVersionLeg(this, version);
@@ -160,5 +193,14 @@ for (const version of otherLegs()) describe(`Application options of the nodes on
     const caught = await roundTrip('n', {}, 'caught');
     assert.equal(caught.error.code, 'FLINK_UNSUPPORTED');
     assert.match(caught.error.message, new RegExp(`needs Flink 2\\.3 or newer; this cluster runs Flink ${flink.version.replace(/\./g, '\\.')}`));
+  });
+
+  it('flink-job-health never asks for applications', async function () {
+    requireVersionLeg(this, version);
+    const flink = await testFlink(version);
+    const proxy = suite.closeAfterTest(await startFlinkProxy(flink.url));
+    await helper.load(FLINK_NODES, testFlow(proxy.url, [healthNode]));
+    await nextRequests(() => listingsAt(proxy), 3, 'job listings');
+    assert.deepEqual(applicationListingsAt(proxy), [], 'only the version was asked, once');
   });
 });

@@ -1,4 +1,4 @@
-import type { JobStatusMessage, JarProgramOptions, OperationOptions } from '../types';
+import type { JobStatusMessage, JarProgramOptions } from '../types';
 import type { JobStatus } from '../job-states';
 
 /** The states of a Flink application (Flink 2.3+, `ApplicationState`). */
@@ -54,5 +54,3 @@ export interface RunJarApplicationOptions extends JarProgramOptions {
    */
   applicationId?: string;
 }
-
-export type WaitApplicationOptions = OperationOptions;

@@ -7,7 +7,7 @@ import { pollUntilDone } from '../poll';
 import type { FlinkRestApi } from '../rest-api';
 import type { CallOptions, JobStatusMessage, OperationOptions } from '../types';
 import { TERMINAL_JOB_STATES } from '../job-states';
-import { requireFeature, SINCE } from '../version';
+import { type FlinkVersion, requireFeature, SINCE } from '../version';
 import { applicationEndpoints as endpoints } from './application-endpoints';
 import type { applicationDetails, applicationExceptions } from './application-schemas';
 import {
@@ -73,7 +73,8 @@ export class ApplicationOperations {
   async run(jarId: string, options: RunJarApplicationOptions = {}): Promise<string> {
     checkJarId(jarId);
     const requestedId = options.applicationId === undefined ? undefined : checkApplicationId(options.applicationId);
-    const version = await this.api.version(options);
+    // Refused before the id is made: an error that carries one says the run may have reached Flink.
+    const version = await this.requireApplications(endpoints.jarRunApplication, options);
     const applicationId = requestedId ?? newApplicationId();
     const body = { applicationId, ...jarProgramBody(options, version) };
     const { applicationid } = await submitUnderOwnId({ kind: 'application', id: applicationId }, { applicationid: applicationId },
@@ -88,7 +89,7 @@ export class ApplicationOperations {
    */
   async waitUntilRunning(applicationId: string, options: OperationOptions = {}): Promise<ApplicationDetails> {
     const id = checkApplicationId(applicationId);
-    await this.requireApplications(options);
+    await this.requireApplications(endpoints.applicationDetails, options);
     return this.runOperation(`wait for application ${id} to run`, options, (signal, state) => {
       Object.assign(state, { sent: true, applicationId: id });
       let runningBefore: string | undefined;
@@ -110,7 +111,7 @@ export class ApplicationOperations {
   /** Waits until the application has ended (FAILED, CANCELED or FINISHED) and its jobs with it; returns its details. */
   async waitUntilEnded(applicationId: string, options: OperationOptions = {}): Promise<ApplicationDetails> {
     const id = checkApplicationId(applicationId);
-    await this.requireApplications(options);
+    await this.requireApplications(endpoints.applicationDetails, options);
     return this.runOperation(`wait for application ${id} to end`, options, (signal, state) => {
       Object.assign(state, { sent: true, applicationId: id });
       return pollUntilDone({
@@ -124,10 +125,11 @@ export class ApplicationOperations {
     });
   }
 
-  /** Refuses an older Flink before a wait starts, as each call of an application endpoint does. */
-  private async requireApplications(options: CallOptions): Promise<void> {
-    const { method, path } = endpoints.applicationDetails;
-    requireFeature(await this.api.version(options), SINCE.applications, `${method} ${path}`);
+  /** The cluster's version; an older Flink is refused naming the endpoint, as each call of an application endpoint is. */
+  private async requireApplications({ method, path }: { method: string; path: string }, options: CallOptions): Promise<FlinkVersion> {
+    const version = await this.api.version(options);
+    requireFeature(version, SINCE.applications, `${method} ${path}`);
+    return version;
   }
 
   /** The error for an application that ended while it was awaited running, with its first recorded exception, if any. */

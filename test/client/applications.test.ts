@@ -192,8 +192,9 @@ for (const version of otherLegs()) describe(`Applications on a real Flink ${vers
       ['GET /applications/:applicationid', () => client.waitUntilApplicationRunning(id)],
     ];
     for (const [endpoint, call] of calls) {
-      await rejectsWithCode(call(), 'FLINK_UNSUPPORTED',
+      const err = await rejectsWithCode(call(), 'FLINK_UNSUPPORTED',
         new RegExp(`^${endpoint.replace(/\//g, '\\/')} needs Flink 2\\.3 or newer; this cluster runs Flink ${flink.version.replace(/\./g, '\\.')}$`));
+      if (endpoint.endsWith('/run-application')) assert.equal(err.applicationId, undefined, 'nothing was sent: no application id');
     }
     assert.deepEqual(recorder.sent.map((request) => request.url), ['/config']);
   });

@@ -192,6 +192,7 @@ for (const version of otherLegs()) describe(`Application options of the nodes on
     await helper.load(FLINK_NODES, operationFlow(flink.url, { type: 'flink-run-job', jarId: flink.jarId, entryClass: TWO_JOBS, asApplication: true }));
     const caught = await roundTrip('n', {}, 'caught');
     assert.equal(caught.error.code, 'FLINK_UNSUPPORTED');
+    assert.equal(caught.applicationId, undefined, 'nothing was sent: no application id');
     assert.match(caught.error.message, new RegExp(`needs Flink 2\\.3 or newer; this cluster runs Flink ${flink.version.replace(/\./g, '\\.')}`));
   });
 

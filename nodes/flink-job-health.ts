@@ -143,7 +143,7 @@ export = function (RED: NodeAPI): void {
         return;
       }
       unreachableCode = undefined;
-      const events = [...engine.listing(listing.jobs, now), ...(listing.applications ? engine.applications(listing.applications, now) : [])];
+      const events = [...engine.listing(listing.jobs, now), ...(listing.applications ? engine.applications(listing.applications, listing.jobs, now) : [])];
       sampling.want(engine.sampleNeeds());
       publish(events);
     };

@@ -146,15 +146,17 @@ export class HealthEngine {
   }
 
   /**
-   * The cluster's applications (Flink 2.3+, listed with the jobs): a FAILED one the node watches opens
+   * The cluster's applications (Flink 2.3+), listed with `jobs`: a FAILED one the node watches opens
    * application-failed, once; it is over when a RUNNING application of its name started after it failed, or once
-   * Flink no longer lists it.
+   * Flink no longer lists it. A job run the plain way is an application of its own too, under the job's id
+   * (`SingleJobApplication(<job name>)`): that one is left to the job's incidents, which already tell its failure.
    */
-  applications(listed: ApplicationOverview[], now: number): IncidentEvent[] {
+  applications(listed: ApplicationOverview[], jobs: JobStatusMessage[], now: number): IncidentEvent[] {
     const events: IncidentEvent[] = [];
     const watchesApplication = this.options.watchesApplication;
     if (!watchesApplication) return events;
-    const watched = listed.filter((application) => watchesApplication(application.name));
+    const jobIds = new Set(jobs.map((job) => job.jobId));
+    const watched = listed.filter((application) => !jobIds.has(application.applicationId) && watchesApplication(application.name));
     for (const application of watched) {
       const endedAt = application.endTime ?? now;
       if (application.status === 'FAILED' && this.options.opensIn('FAILED') && !replacingApplication(watched, application.applicationId, application.name, endedAt)) {

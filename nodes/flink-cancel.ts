@@ -1,5 +1,7 @@
 import { registerOperationNode, type FlowNodeSettings } from './lib/flow/flow-node';
 import { booleanInput, timeoutSetting } from './lib/flow/message-input';
+import { applicationIdInput } from './lib/applications/application-inputs';
+import { applicationWithJobs } from './lib/applications/application-summary';
 import type { NodeAPI } from 'node-red';
 
 interface CancelSettings extends FlowNodeSettings {
@@ -11,13 +13,24 @@ interface CancelSettings extends FlowNodeSettings {
 
 const DEFAULT_CANCEL_WAIT_MS = 60_000;
 
-/** flink-cancel: cancels the job; msg.payload = { jobId, state }, by default once the job has ended. */
+/**
+ * flink-cancel: cancels the job; msg.payload = { jobId, state }, by default once the job has ended. Given
+ * msg.applicationId (Flink 2.3+), cancels that application and its jobs instead: msg.payload is the application.
+ */
 export = function (RED: NodeAPI): void {
   registerOperationNode<CancelSettings>(RED, 'flink-cancel', {
     activity: 'activity.cancel',
     async run({ client, signal, msg, resolveJobId, onProgress }, settings) {
       const wait = booleanInput(msg, 'wait', settings.wait !== false);
       const timeoutMs = timeoutSetting(settings) ?? DEFAULT_CANCEL_WAIT_MS;
+      const applicationId = applicationIdInput(msg);
+      if (applicationId) {
+        await client.cancelApplication(applicationId, { signal });
+        const application = wait
+          ? await client.waitUntilApplicationEnded(applicationId, { signal, timeoutMs, onProgress })
+          : await client.getApplication(applicationId, { signal });
+        return { payload: applicationWithJobs(application), status: application.status };
+      }
       const jobId = await resolveJobId();
       await client.cancel(jobId, { signal });
       if (wait) {

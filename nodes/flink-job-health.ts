@@ -6,7 +6,7 @@ import { HealthEngine, type HealthThresholds } from './lib/health/health-engine'
 import { IncidentMemory } from './lib/health/incident-memory';
 import type { IncidentEvent } from './lib/health/incidents';
 import type { JobHealthSample } from './lib/health/job-sample';
-import { fetchNewestException, rootCauseOf } from './lib/health/root-cause';
+import { applicationRootCauseOf, fetchFirstApplicationException, fetchNewestException, rootCauseOf } from './lib/health/root-cause';
 import { readSendResolved, readThresholds, type ThresholdSettings } from './lib/health/thresholds';
 import type { JobListing } from './lib/jobs/job-list-poller';
 import { nameMatcher, stateList, type NameMatch } from './lib/jobs/job-filters';
@@ -36,12 +36,13 @@ const MIN_INTERVAL_S = 0.1;
 const WITH_ROOT_CAUSE = new Set(['job-failed', 'restart-loop']);
 
 function incidentMessage(event: IncidentEvent): NodeMessage {
-  const { incidentId, kind, severity, jobId, jobName, since, resolvedAt, values, rootCause } = event;
+  const { incidentId, kind, severity, jobId, jobName, applicationId, applicationName, since, resolvedAt, values, rootCause } = event;
+  const application = applicationId ? { applicationId, applicationName } : {};
   const payload = {
-    incidentId, kind, event: event.event, severity, jobId, jobName, since,
+    incidentId, kind, event: event.event, severity, jobId, jobName, ...application, since,
     ...(resolvedAt === undefined ? {} : { resolvedAt }), values, ...(rootCause ? { rootCause } : {}),
   };
-  return { topic: `flink/${jobName ?? 'cluster'}/${kind}`, ...(jobId ? { jobId } : {}), payload };
+  return { topic: `flink/${jobName ?? applicationName ?? 'cluster'}/${kind}`, ...(jobId ? { jobId } : {}), ...(applicationId ? { applicationId } : {}), payload };
 }
 
 function statusOf(engine: HealthEngine, t: Messages, unreachableCode?: string): NodeStatus {
@@ -54,7 +55,7 @@ function statusOf(engine: HealthEngine, t: Messages, unreachableCode?: string): 
 
 /**
  * flink-job-health: raises incidents (restart loops, failed or lost jobs, failing or stale checkpoints,
- * backpressure, an unreachable cluster) for the jobs it selects, one message when each opens and one when it is
+ * backpressure, an unreachable cluster, and on Flink 2.3+ failed applications) for the jobs and applications it selects, one message when each opens and one when it is
  * resolved. Its listings come from the cluster's shared job-list poller and its per-job measurements from the
  * cluster's shared health sampler; the incidents themselves are the engine's (lib/health/health-engine.ts).
  */
@@ -95,6 +96,7 @@ export = function (RED: NodeAPI): void {
     const engine = new HealthEngine({
       clusterId: cluster.id, thresholds,
       watches: (job) => matches(job.jobName),
+      watchesApplication: (name) => matches(name),
       opensIn: (state) => states.length === 0 || states.includes(state),
       remembered: memory.recall(node, cluster.id),
     });
@@ -103,6 +105,10 @@ export = function (RED: NodeAPI): void {
     let unreachableCode: string | undefined;
 
     const withRootCause = async (event: IncidentEvent): Promise<IncidentEvent> => {
+      if (event.event === 'opened' && event.kind === 'application-failed' && event.applicationId) {
+        const first = await fetchFirstApplicationException(() => shared.get(), event.applicationId, closing.signal, realClock);
+        return first ? { ...event, rootCause: applicationRootCauseOf(first) } : event;
+      }
       if (event.event !== 'opened' || !event.jobId || !WITH_ROOT_CAUSE.has(event.kind)) return event;
       const newest = await fetchNewestException(() => shared.get(), event.jobId, closing.signal, realClock);
       return newest ? { ...event, rootCause: rootCauseOf(newest) } : event;
@@ -137,13 +143,14 @@ export = function (RED: NodeAPI): void {
         return;
       }
       unreachableCode = undefined;
-      const events = engine.listing(listing.jobs, now);
+      const events = [...engine.listing(listing.jobs, now), ...(listing.applications ? engine.applications(listing.applications, listing.jobs, now) : [])];
       sampling.want(engine.sampleNeeds());
       publish(events);
     };
 
     shared.register(node.id);
-    const unsubscribe = shared.jobList.subscribe(every, receive);
+    // Applications (Flink 2.3+) come with the listing; on an older Flink they are never asked for.
+    const unsubscribe = shared.jobList.subscribe(every, receive, { applications: true });
 
     node.on('close', (removed: boolean, done: () => void) => {
       closing.abort();

@@ -1,4 +1,5 @@
-import type { JobDetails } from '../src';
+import type { ApplicationDetails, JobDetails } from '../src';
+import { applicationWithJobs } from './lib/applications/application-summary';
 import { clusterOf } from './lib/cluster/cluster-node';
 import { deploymentRecord, recordDeployment } from './lib/deploy/deployments';
 import { FlinkNodeError, toNodeError, withOperation } from './lib/errors';
@@ -13,10 +14,15 @@ interface RunJobSettings extends FlowNodeSettings, JarSettings, RunSettings {
   waitRunning?: boolean;
   /** Delete the jar after the run when this node uploaded it. */
   deleteJar?: boolean;
+  /** Run the jar's main() as an application (Flink 2.3+), which may submit several jobs. */
+  asApplication?: boolean;
   timeout?: number | string;
 }
 
-/** flink-run-job: msg.payload = { jobId, jobName, jarId, state, jarDeleted }. */
+/**
+ * flink-run-job: msg.payload = { jobId, jobName, jarId, state, jarDeleted }; as an application (Flink 2.3+),
+ * msg.payload = { applicationId, name, status, jobIds, jobs, ..., jarId, jarDeleted }.
+ */
 export = function (RED: NodeAPI): void {
   registerOperationNode<RunJobSettings>(RED, 'flink-run-job', {
     activity: 'activity.run',
@@ -25,12 +31,14 @@ export = function (RED: NodeAPI): void {
       const inputs = runInputs(settings, msg);
       const waitRunning = booleanInput(msg, 'waitRunning', settings.waitRunning !== false);
       const deleteJar = booleanInput(msg, 'deleteJar', settings.deleteJar === true);
+      const asApplication = booleanInput(msg, 'asApplication', settings.asApplication === true);
       const timeoutMs = timeoutSetting(settings);
       const cluster = clusterOf(RED, settings.cluster);
       const redact = cluster?.redact ?? ((text: string) => text);
       // An unknown context store fails here, before anything runs.
       const state = cluster?.state();
       const jar = await obtainJar(client, source, signal);
+      if (asApplication) return runApplication(jar);
       let details: JobDetails;
       let runId: string | undefined;
       try {
@@ -58,6 +66,32 @@ export = function (RED: NodeAPI): void {
         payload: { jobId, jobName, jarId: jar.jarId, state: details.state, jarDeleted },
         status: waitRunning ? t('status.running') : t('status.submitted', { state: details.state }),
       };
+
+      /**
+       * Runs the jar's main() as an application and waits until every job it submitted runs. Flink does not say
+       * which jar an application came from, and an upgrade replaces one job: the run is not recorded as a deployment.
+       */
+      async function runApplication(obtained: ObtainedJar): Promise<{ payload: unknown; status: string }> {
+        let application: ApplicationDetails;
+        let applicationId: string | undefined;
+        try {
+          applicationId = await client.runJarApplication(obtained.jarId, { ...inputs, signal });
+          application = waitRunning
+            ? await client.waitUntilApplicationRunning(applicationId, { signal, onProgress, ...(timeoutMs ? { timeoutMs } : {}) })
+            : await client.getApplication(applicationId, { signal });
+        } catch (err) {
+          if (deleteJar) await release(obtained, false);
+          throw withOperation(toNodeError(err, redact), { applicationId });
+        }
+        const jarDeleted = deleteJar && await release(obtained, true);
+        const payload = { ...applicationWithJobs(application), jarId: obtained.jarId, jarDeleted };
+        msg.applicationId = application.applicationId;
+        if (payload.jobIds.length === 1) msg.jobId = payload.jobIds[0];
+        return {
+          payload,
+          status: waitRunning ? t('status.applicationRunning', { count: payload.jobIds.length }) : t('status.submitted', { state: application.status }),
+        };
+      }
 
       /** Deletes a jar this message uploaded; a failure only warns (the job's outcome stands). Whether it was deleted. */
       async function release(obtained: ObtainedJar, afterRun: boolean): Promise<boolean> {

@@ -9,7 +9,10 @@ import { decodeJavaValue } from './java-values';
 import { isRecovering, withDeadline, withOperationContext, type OperationState } from './operation';
 import { pollUntilDone, rideOutOutage, type PollTarget } from './poll';
 import { mayHaveActed, type AttemptFailure } from './retry';
-import { endpoints, type JarRunBody } from './endpoints';
+import { endpoints } from './endpoints';
+import { jarProgramBody, submitUnderOwnId } from './jar-run';
+import { ApplicationOperations } from './applications/applications';
+import type { ApplicationDetails, ApplicationException, ApplicationOverview, RunJarApplicationOptions } from './applications/application-types';
 import { checkResourceRequirements, schedulerRefusal } from './resource-requirements';
 import { FlinkRestApi } from './rest-api';
 import type { CheckpointStatisticsEntry, RestoredCheckpointStatistics } from './schemas';
@@ -31,11 +34,13 @@ const DEFAULT_OPERATION_TIMEOUT_MS = 10 * 60_000;
 export class FlinkClusterClient implements JobOperations {
   private readonly api: FlinkRestApi;
   private readonly operationTimeoutMs: number;
+  private readonly applications: ApplicationOperations;
 
   constructor(options: FlinkClusterClientOptions) {
     if (!options || typeof options.url !== 'string') throw invalidArgument('FlinkClusterClient needs { url }');
     this.api = new FlinkRestApi(new FlinkTransport(options));
     this.operationTimeoutMs = options.operationTimeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MS;
+    this.applications = new ApplicationOperations(this.api, (what, operationOptions, work) => this.runOperation(what, operationOptions, work));
   }
 
   /** A client bound to one job, as Flink's `JobClient`. */
@@ -83,6 +88,7 @@ export class FlinkClusterClient implements JobOperations {
       jobId: job.jid, jobName: job.name, state: job.state,
       startTime: job['start-time'], endTime: job['end-time'], durationMs: job.duration,
       ...(job['last-modification'] === undefined ? {} : { lastModification: job['last-modification'] }),
+      ...(job['application-id'] ? { applicationId: job['application-id'] } : {}),
     }));
   }
 
@@ -100,6 +106,7 @@ export class FlinkClusterClient implements JobOperations {
     return {
       jobId: d.jid, jobName: d.name, state: d.state,
       ...(d.isStoppable === undefined ? {} : { isStoppable: d.isStoppable }),
+      ...(d['application-id'] ? { applicationId: d['application-id'] } : {}),
       startTime: d['start-time'], endTime: d['end-time'], durationMs: d.duration,
       ...(d.maxParallelism === undefined ? {} : { maxParallelism: d.maxParallelism }),
       timestamps: d.timestamps ?? {},
@@ -215,7 +222,7 @@ export class FlinkClusterClient implements JobOperations {
         if (body.status.id !== 'COMPLETED' || !result) return undefined;
         const failure = result['failure-cause'] ? failureOf(result['failure-cause']) : undefined;
         return {
-          jobId: result.id, applicationStatus: result['application-status'], netRuntimeMs: result['net-runtime'],
+          jobId: result.id, ...(result['application-id'] ? { applicationId: result['application-id'] } : {}), applicationStatus: result['application-status'], netRuntimeMs: result['net-runtime'],
           accumulators: Object.fromEntries(Object.entries(result['accumulator-results'] ?? {}).map(([name, value]) => [name, decodeJavaValue(value)])),
           ...(failure ? { failure } : {}),
         };
@@ -355,33 +362,14 @@ export class FlinkClusterClient implements JobOperations {
     const requestedId = options.jobId === undefined ? undefined : checkJobId(options.jobId);
     const version = await this.api.version(options);
     if (requestedId) requireFeature(version, SINCE.jarRunJobId, 'Choosing the job id of a jar run');
-    const flinkConfiguration = options.flinkConfiguration === undefined ? undefined : checkFlinkConfiguration(options.flinkConfiguration);
-    if (flinkConfiguration) requireFeature(version, SINCE.jarRunFlinkConfiguration, 'A job\'s own Flink configuration in a jar run');
+    const program = jarProgramBody(options, version);
     const jobId = version.atLeast(SINCE.jarRunJobId) ? requestedId ?? newJobId() : undefined;
-    const claimKey = version.atLeast(SINCE.claimMode) ? 'claimMode' : 'restoreMode';
-    const body: JarRunBody = {
-      ...(jobId ? { jobId } : {}),
-      ...(options.entryClass ? { entryClass: options.entryClass } : {}),
-      ...(options.args ? { programArgsList: options.args } : {}),
-      ...(options.parallelism ? { parallelism: options.parallelism } : {}),
-      ...(options.savepointPath ? { savepointPath: options.savepointPath } : {}),
-      ...(options.allowNonRestoredState === undefined ? {} : { allowNonRestoredState: options.allowNonRestoredState }),
-      ...(options.claimMode ? { [claimKey]: options.claimMode } : {}),
-      ...(flinkConfiguration ? { flinkConfiguration } : {}),
-    };
-    try {
-      const { jobid } = await this.api.call(endpoints.jarRun, {
-        params: { jarid: jarId }, body,
-        // With a job id of the client's own, a retry that finds the job submitted resolves to it.
-        ...(jobId ? { resolveReplay: (err: FlinkError) => (isDuplicateSubmission(err) ? { jobid: jobId } : undefined) } : {}),
-      }, options);
-      return jobid;
-    } catch (err) {
-      if (!jobId || !isFlinkError(err)) throw err;
-      // The request may have reached Flink: the job id lets the caller look the job up instead of running it again.
-      if (!isDuplicateSubmission(err)) throw withFields(err, { jobId });
-      throw withFields(err, { code: 'FLINK_CONFLICT', jobId, message: `Flink already has a job with id ${jobId}: ${err.message}` });
-    }
+    const params = { jarid: jarId };
+    if (!jobId) return (await this.api.call(endpoints.jarRun, { params, body: program }, options)).jobid;
+    // With a job id of the client's own, a retry that finds the job submitted resolves to it.
+    const { jobid } = await submitUnderOwnId({ kind: 'job', id: jobId }, { jobid: jobId },
+      (resolveReplay) => this.api.call(endpoints.jarRun, { params, body: { jobId, ...program }, resolveReplay }, options));
+    return jobid;
   }
 
   /** The jars uploaded to the cluster, as `GET /jars` lists them. */
@@ -448,6 +436,43 @@ export class FlinkClusterClient implements JobOperations {
     } catch (err) {
       throw schedulerRefusal(err, jobid);
     }
+  }
+
+  // ---- applications (Flink 2.3+: FLINK_UNSUPPORTED before) ----
+
+  /** The cluster's applications: each run of a jar's `main()`, with how many of its jobs are in each state. */
+  listApplications(options: CallOptions = {}): Promise<ApplicationOverview[]> {
+    return this.applications.list(options);
+  }
+
+  /** One application with its jobs. An unknown one is FLINK_APPLICATION_NOT_FOUND. */
+  getApplication(applicationId: string, options: CallOptions = {}): Promise<ApplicationDetails> {
+    return this.applications.get(applicationId, options);
+  }
+
+  /** The application's exception history: failures of its jobs and of its `main()`, each with its root cause and first frames. */
+  getApplicationExceptions(applicationId: string, options: CallOptions = {}): Promise<ApplicationException[]> {
+    return this.applications.exceptions(applicationId, options);
+  }
+
+  /** Asks Flink to cancel the application and its jobs; see `waitUntilApplicationEnded`. */
+  cancelApplication(applicationId: string, options: CallOptions = {}): Promise<void> {
+    return this.applications.cancel(applicationId, options);
+  }
+
+  /** Runs an uploaded jar's `main()` as an application, under an application id of the client's own; returns it. */
+  runJarApplication(jarId: string, options: RunJarApplicationOptions = {}): Promise<string> {
+    return this.applications.run(jarId, options);
+  }
+
+  /** Waits until the application and every job its `main()` submitted run; one that ends first is FLINK_OPERATION_FAILED. */
+  waitUntilApplicationRunning(applicationId: string, options: OperationOptions = {}): Promise<ApplicationDetails> {
+    return this.applications.waitUntilRunning(applicationId, options);
+  }
+
+  /** Waits until the application and its jobs have ended; returns its details. */
+  waitUntilApplicationEnded(applicationId: string, options: OperationOptions = {}): Promise<ApplicationDetails> {
+    return this.applications.waitUntilEnded(applicationId, options);
   }
 
   /** Aborts in-flight requests and polls, and releases the connection pool. Later calls fail. */
@@ -603,11 +628,6 @@ function outageReporter(operation: string, triggerId: () => string | undefined, 
 
 const LOST_TRIGGER = 'the JobManager lost it (it restarted without high availability, a new leader took over, or the result expired after rest.async.store-duration)';
 
-/** Flink's answer to a jar run whose job id it already has (1.20: Job..., 2.x: Application...). */
-function isDuplicateSubmission(err: FlinkError): boolean {
-  return /Duplicate(?:Job|Application)SubmissionException/.test(`${err.message}\n${err.details ?? ''}`);
-}
-
 /** Flink's answer to deleting a jar it does not have: a 400 "File <id> does not exist in <upload dir>." */
 function isUnknownJar(err: FlinkError): boolean {
   return err.status === 400 && /^File \S+ does not exist in /.test(err.message);
@@ -629,20 +649,6 @@ function checkParallelismTarget(target: unknown): number | Record<string, number
     return target as Record<string, number>;
   }
   throw invalidArgument('parallelism must be a whole number of at least 1, or one per vertex id: { [vertexId]: number }');
-}
-
-/** A job's own Flink configuration as the jar-run body takes it: option names to string values. */
-function checkFlinkConfiguration(configuration: unknown): Record<string, string> | undefined {
-  if (typeof configuration !== 'object' || configuration === null || Array.isArray(configuration)) {
-    throw invalidArgument('flinkConfiguration must be an object of option names to string values');
-  }
-  for (const [key, value] of Object.entries(configuration)) {
-    if (key.trim() === '' || typeof value !== 'string') {
-      throw invalidArgument(`flinkConfiguration: ${JSON.stringify(key)} must be a non-blank option name with a string value`);
-    }
-  }
-  const entries = Object.entries(configuration as Record<string, string>);
-  return entries.length === 0 ? undefined : Object.fromEntries(entries);
 }
 
 /** The options with their trigger id checked and lowered; a malformed one is FLINK_INVALID_ARGUMENT. */

@@ -54,7 +54,8 @@ export function endpoint<const Path extends string, Response extends z.ZodType, 
   return declaration;
 }
 
-const withClientId = (field: 'triggerId' | 'jobId') => (body: Partial<Record<typeof field, string>>): RetryPolicy =>
+/** A trigger's or submission's retry policy: idempotent when its body carries an id of the client's own. */
+export const withClientId = (field: 'triggerId' | 'jobId' | 'applicationId') => (body: Partial<Record<typeof field, string>>): RetryPolicy =>
   (body[field] ? 'idempotent' : 'unsent');
 
 export interface SavepointTriggerBody {
@@ -77,9 +78,8 @@ export interface CheckpointTriggerBody {
   checkpointType?: CheckpointType;
 }
 
-export interface JarRunBody {
-  /** Flink 1.20+ (`SINCE.jarRunJobId`). */
-  jobId?: string;
+/** The program a jar run starts: what a job run and an application run (Flink 2.3+) send alike. */
+export interface JarProgramBody {
   entryClass?: string;
   programArgsList?: string[];
   parallelism?: number;
@@ -90,6 +90,11 @@ export interface JarRunBody {
   restoreMode?: ClaimMode;
   /** Flink 1.17+ (`SINCE.jarRunFlinkConfiguration`). */
   flinkConfiguration?: Record<string, string>;
+}
+
+export interface JarRunBody extends JarProgramBody {
+  /** Flink 1.20+ (`SINCE.jarRunJobId`). */
+  jobId?: string;
 }
 
 export const endpoints = {

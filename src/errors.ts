@@ -5,6 +5,7 @@ export const FlinkErrorCodes = [
   'FLINK_ABORTED',
   'FLINK_AUTH',
   'FLINK_JOB_NOT_FOUND',
+  'FLINK_APPLICATION_NOT_FOUND',
   'FLINK_BAD_REQUEST',
   'FLINK_CONFLICT',
   'FLINK_SERVER',
@@ -36,6 +37,11 @@ export interface FlinkErrorInit {
   /** The job the failed call was about. */
   jobId?: string;
   /**
+   * The application (Flink 2.3+) the failed call was about; set on every error raised after an application's
+   * submission may have reached Flink: look it up instead of running it again.
+   */
+  applicationId?: string;
+  /**
    * FLINK_OUTCOME_UNKNOWN only: the job's state when Flink answered again, or null when Flink no longer
    * has the job (a JobManager restarted without HA).
    */
@@ -57,6 +63,7 @@ export class FlinkError extends Error {
   readonly failureClass?: string;
   readonly triggerId?: string;
   readonly jobId?: string;
+  readonly applicationId?: string;
   readonly jobState?: string | null;
   readonly statement?: string;
   readonly line?: number;
@@ -73,6 +80,7 @@ export class FlinkError extends Error {
     if (init.failureClass !== undefined) this.failureClass = init.failureClass;
     if (init.triggerId !== undefined) this.triggerId = init.triggerId;
     if (init.jobId !== undefined) this.jobId = init.jobId;
+    if (init.applicationId !== undefined) this.applicationId = init.applicationId;
     if (init.jobState !== undefined) this.jobState = init.jobState;
     if (init.statement !== undefined) this.statement = init.statement;
     if (init.line !== undefined) this.line = init.line;
@@ -83,7 +91,7 @@ export class FlinkError extends Error {
     return {
       name: this.name, code: this.code, message: this.message, method: this.method, path: this.path,
       status: this.status, failureClass: this.failureClass, details: this.details,
-      triggerId: this.triggerId, jobId: this.jobId, jobState: this.jobState,
+      triggerId: this.triggerId, jobId: this.jobId, applicationId: this.applicationId, jobState: this.jobState,
       statement: this.statement, line: this.line, column: this.column,
     };
   }
@@ -99,7 +107,7 @@ export function isFlinkError(err: unknown, code?: FlinkErrorCode): err is FlinkE
 
 /** The optional fields of a FlinkError, which a copy keeps. */
 const OPTIONAL_FIELDS = [
-  'method', 'path', 'status', 'details', 'failureClass', 'triggerId', 'jobId', 'jobState', 'statement', 'line', 'column', 'cause',
+  'method', 'path', 'status', 'details', 'failureClass', 'triggerId', 'jobId', 'applicationId', 'jobState', 'statement', 'line', 'column', 'cause',
 ] as const;
 
 /** The same error with some fields replaced or added (FlinkError's fields are read-only). */

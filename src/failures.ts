@@ -39,3 +39,11 @@ export function operationFailed(what: string, jobId: string | undefined, cause: 
     ...(failure.stackTrace ? { details: failure.stackTrace } : {}),
   });
 }
+
+/** The first `count` stack frames ("at ..." lines) of the root cause: those after the last "Caused by:". */
+export function rootCauseFrames(stackTrace: string, count = 5): string[] {
+  const lines = stackTrace.split('\n');
+  let rootStart = 0;
+  lines.forEach((line, index) => { if (line.startsWith('Caused by: ')) rootStart = index + 1; });
+  return lines.slice(rootStart).map((line) => line.trim()).filter((line) => line.startsWith('at ')).slice(0, count);
+}

@@ -11,6 +11,8 @@ export interface RequestContext {
    * "Not found: /...") then means Flink no longer knows that trigger: FLINK_OUTCOME_UNKNOWN.
    */
   triggerId?: string;
+  /** Set for application-scoped requests (Flink 2.3+): a missing application then reads FLINK_APPLICATION_NOT_FOUND. */
+  applicationId?: string;
   /** Where the client points, for connection messages (never with credentials). */
   origin: string;
 }
@@ -22,6 +24,8 @@ const CONNECTION_CODES = new Set([
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
 const TLS_CODE = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_)/;
 const JOB_NOT_FOUND = /FlinkJobNotFoundException|Could not find Flink job|Job [0-9a-f]{32} not found/;
+/** Flink 2.3's answers for an application it does not have: 500 from a read, 404 from a cancel. */
+const APPLICATION_NOT_FOUND = /FlinkApplicationNotFoundException|Application could not be found/;
 
 /** A failure below HTTP (socket, DNS, TLS, undici timeouts) as a FlinkError. */
 export function transportError(err: unknown, ctx: RequestContext): FlinkError {
@@ -58,6 +62,7 @@ export function splitFlinkMessage(errors: string[]): { message: string; details?
 
 function codeForStatus(status: number, text: string, ctx: RequestContext): FlinkErrorCode {
   if (ctx.jobId && JOB_NOT_FOUND.test(text)) return 'FLINK_JOB_NOT_FOUND';
+  if (ctx.applicationId && APPLICATION_NOT_FOUND.test(text)) return 'FLINK_APPLICATION_NOT_FOUND';
   if (status < 400) return 'FLINK_SERVER'; // a 2xx or 3xx carrying only Flink's `errors`
   if (status === 401 || status === 403) return 'FLINK_AUTH';
   if (status === 404) {
@@ -97,10 +102,14 @@ export function httpError(status: number, bodyText: string, contentType: string 
     const { message, details } = splitFlinkMessage(flinkErrors.data.errors);
     const code = codeForStatus(status, flinkErrors.data.errors.join('\n'), ctx);
     const shown = code === 'FLINK_JOB_NOT_FOUND' ? `Flink has no job ${ctx.jobId}`
+      : code === 'FLINK_APPLICATION_NOT_FOUND' ? `Flink has no application ${ctx.applicationId}`
       : code === 'FLINK_OUTCOME_UNKNOWN' ? `Flink does not know trigger ${ctx.triggerId}: ${message}` : message;
     const unsupported = code === 'FLINK_UNSUPPORTED'
       ? `Flink has no endpoint ${ctx.method} ${ctx.path} (a wrong base path in the URL, or a Flink version without it)` : shown;
-    return new FlinkError({ ...base, code, message: unsupported, ...(details === undefined ? {} : { details }) });
+    return new FlinkError({
+      ...base, code, message: unsupported, ...(details === undefined ? {} : { details }),
+      ...(ctx.applicationId ? { applicationId: ctx.applicationId } : {}),
+    });
   }
   // Not Flink's error format: a proxy, a load balancer or something else answered.
   const code = status < 400 ? 'FLINK_INVALID_RESPONSE' : codeForStatus(status, '', { ...ctx, jobId: undefined });

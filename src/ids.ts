@@ -15,6 +15,18 @@ export function checkJobId(jobId: unknown): string {
   return normalized;
 }
 
+/** Flink's ApplicationID (Flink 2.3+): 32 hex characters, as a job id. Upper case is accepted and lowered. */
+export function checkApplicationId(applicationId: unknown): string {
+  if (typeof applicationId !== 'string' || applicationId.trim() === '') {
+    throw invalidArgument(`An application id is required (32 hex characters), got ${describe(applicationId)}`);
+  }
+  const normalized = applicationId.trim().toLowerCase();
+  if (!HEX_ID.test(normalized)) {
+    throw invalidArgument(`"${truncate(applicationId)}" is not a Flink application id: expected 32 hex characters`);
+  }
+  return normalized;
+}
+
 export function checkTriggerId(triggerId: unknown): string {
   if (typeof triggerId !== 'string' || !HEX_ID.test(triggerId.trim().toLowerCase())) {
     throw invalidArgument(`${describe(triggerId)} is not a Flink trigger id: expected 32 hex characters`);
@@ -47,6 +59,11 @@ export function newTriggerId(): string {
 
 /** A fresh job id, sent with a jar run so that a retried submission cannot start a second job. */
 export function newJobId(): string {
+  return randomBytes(16).toString('hex');
+}
+
+/** A fresh application id, sent with an application run so that a retried submission cannot start a second one. */
+export function newApplicationId(): string {
   return randomBytes(16).toString('hex');
 }
 

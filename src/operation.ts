@@ -8,6 +8,8 @@ export interface OperationState {
   sent?: boolean;
   triggerId?: string;
   jobId?: string;
+  /** The application (Flink 2.3+) the operation submitted or waits for. */
+  applicationId?: string;
   /** What the operation acts on besides a job, e.g. a savepoint path. */
   subject?: string;
   /**
@@ -76,11 +78,12 @@ function jobLostInOutage(err: unknown, operation: string, state: OperationState)
   });
 }
 
-/** Names the trigger, job and subject in an error raised after the trigger may have reached Flink. */
+/** Names the trigger, job, application and subject in an error raised after the trigger may have reached Flink. */
 export function withOperationContext(err: unknown, state: OperationState): unknown {
   if (!state.sent || !isFlinkError(err)) return err;
   const named = [
     state.jobId && !err.message.includes(state.jobId) ? `job ${state.jobId}` : undefined,
+    state.applicationId && !err.message.includes(state.applicationId) ? `application ${state.applicationId}` : undefined,
     state.triggerId && !err.message.includes(state.triggerId) ? `trigger id ${state.triggerId}` : undefined,
     state.subject && !err.message.includes(state.subject) ? `savepoint ${state.subject}` : undefined,
   ].filter((part): part is string => part !== undefined);
@@ -88,6 +91,7 @@ export function withOperationContext(err: unknown, state: OperationState): unkno
     ...(named.length > 0 ? { message: `${err.message} (${named.join(', ')})` } : {}),
     ...(state.triggerId ? { triggerId: state.triggerId } : {}),
     ...(state.jobId ? { jobId: state.jobId } : {}),
+    ...(state.applicationId ? { applicationId: state.applicationId } : {}),
   });
 }
 

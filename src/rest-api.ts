@@ -56,7 +56,7 @@ export class FlinkRestApi {
   }
 }
 
-/** The transport request of one call: the path filled in, and the job and trigger it names for error messages. */
+/** The transport request of one call: the path filled in, and the job, trigger or application it names for error messages. */
 export function requestOf<E extends AnyEndpoint>(endpoint: E, call: EndpointCall<E>): FlinkRequest<E['response']> {
   const resolveReplay = call.resolveReplay as FlinkRequest<E['response']>['resolveReplay'];
   const params: Record<string, string> = call.params ?? {};
@@ -71,6 +71,7 @@ export function requestOf<E extends AnyEndpoint>(endpoint: E, call: EndpointCall
     ...(body === undefined ? {} : endpoint.body?.encoding === 'multipart' ? { form: body as FlinkRequest<E['response']>['form'] } : { json: body }),
     ...(params.jobid ? { jobId: params.jobid } : {}),
     ...(params.triggerid ? { triggerId: params.triggerid } : {}),
+    ...(params.applicationid ? { applicationId: params.applicationid } : {}),
     ...(resolveReplay ? { resolveReplay } : {}),
     ...(call.onFailedAttempt ? { onFailedAttempt: call.onFailedAttempt } : {}),
     ...(endpoint.parseJson ? { parseJson: endpoint.parseJson } : {}),

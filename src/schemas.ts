@@ -7,9 +7,9 @@ import type { JobStatus } from './job-states';
  */
 
 const jobState = z.string().min(1) as unknown as z.ZodType<JobStatus>;
-const hexId = z.string().regex(/^[0-9a-f]{32}$/, 'expected a 32-character hex id');
+export const hexId = z.string().regex(/^[0-9a-f]{32}$/, 'expected a 32-character hex id');
 /** Flink writes -1 for "not yet" (end time of a running job). */
-const timestamp = z.number().transform((ms) => (ms < 0 ? null : ms));
+export const timestamp = z.number().transform((ms) => (ms < 0 ? null : ms));
 
 export const errorBody = z.looseObject({ errors: z.array(z.string()) });
 
@@ -40,6 +40,8 @@ export const jobsOverview = z.looseObject({
     'end-time': timestamp,
     duration: z.number(),
     'last-modification': z.number().optional(),
+    /** The application that submitted the job (Flink 2.3+, where Flink reports it). */
+    'application-id': hexId.optional(),
     tasks: z.record(z.string(), z.number()).optional(),
   })),
 });
@@ -51,6 +53,8 @@ export const jobDetails = z.looseObject({
   name: z.string(),
   state: jobState,
   isStoppable: z.boolean().optional(),
+  /** Flink 2.3+: the application that submitted the job. */
+  'application-id': hexId.optional(),
   'start-time': timestamp,
   'end-time': timestamp,
   duration: z.number(),
@@ -114,6 +118,8 @@ export const executionResult = z.looseObject({
     'accumulator-results': z.record(z.string(), z.unknown()).optional(),
     'net-runtime': z.number(),
     'failure-cause': serializedThrowable.optional(),
+    /** Flink 2.3+ (kebab-case on the wire; the spec writes `applicationId`). */
+    'application-id': hexId.optional(),
   }).optional(),
 });
 
@@ -201,7 +207,8 @@ export const jarList = z.looseObject({
 });
 
 export const jarUpload = z.looseObject({ filename: z.string(), status: z.string().optional() });
-export const jarRun = z.looseObject({ jobid: hexId });
+/** Flink 2.3 adds the application the run made (`applicationId`, camelCase on the wire). */
+export const jarRun = z.looseObject({ jobid: hexId, applicationId: hexId.optional() });
 
 /** Per job vertex id: the bounds of its parallelism (what the adaptive scheduler aims for). */
 export const resourceRequirements = z.record(hexId, z.looseObject({

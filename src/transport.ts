@@ -20,6 +20,8 @@ export interface FlinkRequest<S extends z.ZodType> {
   jobId?: string;
   /** For the status request of a savepoint, checkpoint or disposal: the trigger it asks about. */
   triggerId?: string;
+  /** For an application's request (Flink 2.3+): the application it is about. */
+  applicationId?: string;
   /**
    * For a retried request that Flink refuses because an earlier attempt already took effect (a job id
    * already submitted): the answer that earlier attempt would have given, or undefined to report the error.
@@ -92,6 +94,7 @@ export class FlinkTransport {
     const ctx: RequestContext = {
       method: request.method, path: request.path, origin: this.origin,
       ...(request.jobId ? { jobId: request.jobId } : {}), ...(request.triggerId ? { triggerId: request.triggerId } : {}),
+      ...(request.applicationId ? { applicationId: request.applicationId } : {}),
     };
     if (this.closed) {
       throw new FlinkError({ code: 'FLINK_CONNECTION', message: `This Flink client for ${this.origin} is closed`, method: ctx.method, path: ctx.path });

@@ -94,6 +94,8 @@ export interface JobStatusMessage {
   endTime: number | null;
   durationMs: number;
   lastModification?: number;
+  /** The application that submitted the job, where Flink reports it (Flink 2.3+). */
+  applicationId?: string;
 }
 
 export interface JobVertex {
@@ -112,6 +114,8 @@ export interface JobDetails {
   jobName: string;
   state: JobStatus;
   isStoppable?: boolean;
+  /** The application that submitted the job (Flink 2.3+). */
+  applicationId?: string;
   startTime: number | null;
   endTime: number | null;
   durationMs: number;
@@ -124,6 +128,8 @@ export interface JobDetails {
 
 export interface JobResult {
   jobId: string;
+  /** The application that submitted the job (Flink 2.3+). */
+  applicationId?: string;
   /** SUCCEEDED, FAILED, CANCELED or UNKNOWN. */
   applicationStatus: string;
   netRuntimeMs: number;
@@ -263,7 +269,8 @@ export type SavepointStatus =
   | { state: 'IN_PROGRESS' }
   | { state: 'COMPLETED'; location: string };
 
-export interface RunJarOptions extends CallOptions {
+/** The program a jar run starts, for a job run (`runJar`) and an application run (`runJarApplication`) alike. */
+export interface JarProgramOptions extends CallOptions {
   entryClass?: string;
   args?: string[];
   parallelism?: number;
@@ -272,6 +279,9 @@ export interface RunJarOptions extends CallOptions {
   claimMode?: ClaimMode;
   /** Flink configuration for this job only (Flink 1.17+), e.g. `{ 'pipeline.max-parallelism': '128' }`. */
   flinkConfiguration?: Record<string, string>;
+}
+
+export interface RunJarOptions extends JarProgramOptions {
   /**
    * The new job's id (32 hex characters; Flink 1.20+). Left out, the client makes one, so that a retried
    * submission is recognised by Flink instead of starting a second job.

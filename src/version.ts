@@ -45,6 +45,11 @@ export const SINCE = {
   jarRunJobId: [1, 20],
   /** `flinkConfiguration` in the jar-run body: the job's own configuration (in every spec the project checks against). */
   jarRunFlinkConfiguration: [1, 17],
+  /**
+   * Applications (FLIP-549 / FLIP-560): `/applications/...` and `POST /jars/{jarid}/run-application`, one run of
+   * a jar's `main()` with the jobs it submits.
+   */
+  applications: [2, 3],
 } as const satisfies Record<string, Since>;
 
 export function requireFeature(version: FlinkVersion, since: Since, feature: string): void {

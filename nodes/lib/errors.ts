@@ -9,7 +9,7 @@ import type { Redact } from './secret-masker';
  */
 export type NodeErrorCode = FlinkErrorCode | 'FLINK_JOB_AMBIGUOUS' | 'FLINK_INTERNAL';
 
-const ERROR_FIELDS = ['status', 'method', 'path', 'failureClass', 'details', 'triggerId', 'jobId', 'jobState', 'statement', 'line', 'column'] as const;
+const ERROR_FIELDS = ['status', 'method', 'path', 'failureClass', 'details', 'triggerId', 'jobId', 'applicationId', 'jobState', 'statement', 'line', 'column'] as const;
 type ErrorField = (typeof ERROR_FIELDS)[number];
 
 /**
@@ -26,6 +26,8 @@ export class FlinkNodeError extends Error {
   /** Set when the failure came after a savepoint, stop or checkpoint trigger may have reached Flink. */
   readonly triggerId?: string;
   readonly jobId?: string;
+  /** Set when the failure came after an application's run (Flink 2.3+) may have reached Flink, or is about one. */
+  readonly applicationId?: string;
   /** FLINK_OUTCOME_UNKNOWN: the job's state when Flink answered again (null: Flink no longer has the job). */
   readonly jobState?: string | null;
   /** SQL (flink-sql): the statement that failed, and the line and column in the script Flink's parser or validator names. */
@@ -52,11 +54,12 @@ export function invalidArgument(message: string): FlinkNodeError {
 }
 
 /** The same error with what the node knows about the operation added where the error lacks it. */
-export function withOperation(err: FlinkNodeError, known: { triggerId?: string; jobId?: string }): FlinkNodeError {
+export function withOperation(err: FlinkNodeError, known: { triggerId?: string; jobId?: string; applicationId?: string }): FlinkNodeError {
   const triggerId = err.triggerId ?? known.triggerId;
   const jobId = err.jobId ?? known.jobId;
-  if (triggerId === err.triggerId && jobId === err.jobId) return err;
-  const copy = new FlinkNodeError(err.code, err.message, { ...pickFields(err), triggerId, jobId, report: err.report });
+  const applicationId = err.applicationId ?? known.applicationId;
+  if (triggerId === err.triggerId && jobId === err.jobId && applicationId === err.applicationId) return err;
+  const copy = new FlinkNodeError(err.code, err.message, { ...pickFields(err), triggerId, jobId, applicationId, report: err.report });
   copy.stack = err.stack;
   return copy;
 }

@@ -4,7 +4,7 @@ import { incidentId, type Incident, type IncidentEvent } from '../../nodes/lib/h
 import { checkpointSample, type CheckpointSample } from '../../nodes/lib/health/job-sample';
 import { rootCauseOf } from '../../nodes/lib/health/root-cause';
 import { readThresholds } from '../../nodes/lib/health/thresholds';
-import type { CheckpointEntry, JobStatus, JobStatusMessage } from '../../src';
+import type { ApplicationOverview, ApplicationStatus, CheckpointEntry, JobStatus, JobStatusMessage } from '../../src';
 
 const A = 'a'.repeat(32);
 const B = 'b'.repeat(32);
@@ -22,6 +22,10 @@ function job(jobId: string, state: JobStatus, extra: Partial<JobStatusMessage> =
   return { jobId, jobName: `job-${jobId.charAt(0)}`, state, startTime: T0, endTime: null, durationMs: 0, ...extra };
 }
 
+function application(applicationId: string, status: ApplicationStatus, extra: Partial<ApplicationOverview> = {}): ApplicationOverview {
+  return { applicationId, name: 'OrdersApp', status, startTime: T0, endTime: status === 'RUNNING' ? null : T0 + SECOND, durationMs: 0, jobCounts: {}, ...extra };
+}
+
 /** The events as [kind, event] pairs, for compact assertions. */
 const brief = (events: IncidentEvent[]): string[][] => events.map((event) => [event.kind, event.event]);
 
@@ -30,6 +34,49 @@ function checkpoints(extra: Partial<CheckpointSample>): CheckpointSample {
 }
 
 describe('health engine (incidents from observations, fake clock)', function () {
+  describe('application failed (Flink 2.3)', function () {
+    const watchingApplications = (names: string[]): Partial<HealthEngineOptions> => ({ watchesApplication: (name) => names.includes(name) });
+    const NO_JOBS: JobStatusMessage[] = [];
+
+    it('opens once for a FAILED application it watches, named by the application; resolves once Flink no longer lists it', function () {
+      const health = engine({}, watchingApplications(['OrdersApp']));
+      assert.deepEqual(health.applications([application(A, 'RUNNING')], NO_JOBS, T0), []);
+      const opened = health.applications([application(A, 'FAILED'), application(B, 'FAILED', { name: 'OtherApp' })], NO_JOBS, T0 + 2 * SECOND);
+      assert.deepEqual(brief(opened), [['application-failed', 'opened']]);
+      assert.deepEqual({ ...opened[0], incidentId: '' }, {
+        incidentId: '', kind: 'application-failed', event: 'opened', severity: 'critical', jobId: null, jobName: null,
+        applicationId: A, applicationName: 'OrdersApp', since: T0 + SECOND, values: { status: 'FAILED', endTime: T0 + SECOND, jobCounts: {} },
+      });
+      assert.equal(opened[0]!.incidentId, incidentId('cluster-1', A, 'application-failed', T0 + SECOND));
+      assert.deepEqual(health.applications([application(A, 'FAILED')], NO_JOBS, T0 + 3 * SECOND), [], 'once per application');
+      assert.deepEqual(health.listing([], T0 + 4 * SECOND), [], 'a job listing leaves it alone');
+      const resolved = health.applications([], NO_JOBS, T0 + 5 * SECOND);
+      assert.deepEqual(brief(resolved), [['application-failed', 'resolved']]);
+      assert.deepEqual(resolved[0]!.values, { reason: 'no longer listed' });
+    });
+
+    it('resolves when an application of its name runs again, started after the failure, and does not open again for it', function () {
+      const health = engine({}, watchingApplications(['OrdersApp']));
+      assert.deepEqual(brief(health.applications([application(A, 'FAILED')], NO_JOBS, T0 + 2 * SECOND)), [['application-failed', 'opened']]);
+      const replaced = health.applications([application(A, 'FAILED'), application(B, 'RUNNING', { startTime: T0 + 3 * SECOND })], NO_JOBS, T0 + 4 * SECOND);
+      assert.deepEqual(brief(replaced), [['application-failed', 'resolved']]);
+      assert.deepEqual(replaced[0]!.values, { replacedBy: B });
+      assert.deepEqual(health.applications([application(A, 'FAILED'), application(B, 'RUNNING', { startTime: T0 + 3 * SECOND })], NO_JOBS, T0 + 5 * SECOND), []);
+    });
+
+    it('leaves a plain job run\'s own application (under the job\'s id) to the job\'s incidents', function () {
+      const health = engine({}, watchingApplications(['SingleJobApplication(job-a)']));
+      const wrapper = application(A, 'FAILED', { name: 'SingleJobApplication(job-a)' });
+      assert.deepEqual(brief(health.listing([job(A, 'FAILED', { endTime: T0 + SECOND })], T0 + 2 * SECOND)), [['job-failed', 'opened']]);
+      assert.deepEqual(health.applications([wrapper], [job(A, 'FAILED')], T0 + 2 * SECOND), []);
+    });
+
+    it('without an application filter, or outside the state filter, opens nothing', function () {
+      assert.deepEqual(engine().applications([application(A, 'FAILED')], NO_JOBS, T0), []);
+      assert.deepEqual(engine({}, { ...watchingApplications(['OrdersApp']), opensIn: (state) => state === 'RUNNING' }).applications([application(A, 'FAILED')], NO_JOBS, T0), []);
+    });
+  });
+
   describe('restart loop', function () {
     it('opens once when the restarts within the window reach the threshold, and resolves once after a quiet window', function () {
       const health = engine({ restartCount: 3, restartWindowMs: MINUTE });

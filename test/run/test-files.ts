@@ -31,6 +31,8 @@ const LONGEST_FIRST = [
   'nodes/health-outage',
   'package/tarball',
   'nodes/concurrency',
+  'nodes/applications',
+  'client/applications',
 ].map((name) => `${name}.test.js`);
 
 const root = path.join(__dirname, '..');

@@ -164,7 +164,7 @@ export class OperationRunner {
 
   /**
    * The error output gets it all in msg.error. A Catch node only copies message, code, stack and cause into
-   * msg.error, so what a flow needs to follow up (the trigger, the job, its state) is set on the message itself.
+   * msg.error, so what a flow needs to follow up (the trigger, the job or application, its state) is set on the message itself.
    */
   private fail(msg: NodeMessage, error: FlinkNodeError, send: SendFunction, done: DoneFunction): void {
     if (this.options.errorOutput) {
@@ -175,6 +175,7 @@ export class OperationRunner {
     }
     if (error.triggerId !== undefined) msg.triggerId = error.triggerId;
     if (error.jobId !== undefined) msg.jobId = error.jobId;
+    if (error.applicationId !== undefined) msg.applicationId = error.applicationId;
     if (error.jobState !== undefined) msg.jobState = error.jobState;
     if (error.report !== undefined) msg.report = error.report;
     done(error);

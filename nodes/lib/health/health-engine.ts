@@ -1,4 +1,4 @@
-import { TERMINAL_JOB_STATES, type JobStatus, type JobStatusMessage } from '../../../src';
+import { TERMINAL_JOB_STATES, type ApplicationOverview, type JobStatus, type JobStatusMessage } from '../../../src';
 import { incidentId, incidentKey, SEVERITY, type Incident, type IncidentEvent, type IncidentKind } from './incidents';
 import type { CheckpointSample, JobHealthSample, SampleNeeds } from './job-sample';
 
@@ -21,8 +21,10 @@ export interface HealthEngineOptions {
   thresholds: HealthThresholds;
   /** Whether the node watches a listed job (its name filter). */
   watches(job: JobStatusMessage): boolean;
-  /** Whether a watched job in this state may open an incident (its state filter; none: all). */
+  /** Whether a watched job in this state may open an incident (its state filter; none: all); FAILED for an application. */
   opensIn(state: JobStatus): boolean;
+  /** Whether the node watches an application of this name (Flink 2.3+; its name filter). Absent: no application incidents. */
+  watchesApplication?(name: string): boolean;
   /** Incidents open when the node last ran (its context): adopted without a new "opened" message. */
   remembered?: Incident[];
 }
@@ -38,6 +40,12 @@ const isGloballyTerminal = (state: JobStatus): boolean => TERMINAL_JOB_STATES.in
 /** A RUNNING job of the same name that started after the job `jobId` failed or was lost at `since`: its resubmission. */
 function replacementOf(listed: JobStatusMessage[], jobId: string | null, name: string | null, since: number): JobStatusMessage | undefined {
   return listed.find((job) => job.state === 'RUNNING' && job.jobId !== jobId && job.jobName === name && (job.startTime ?? Infinity) >= since);
+}
+
+/** A RUNNING application of the same name that started after the application `applicationId` failed at `since`. */
+function replacingApplication(listed: ApplicationOverview[], applicationId: string, name: string | null, since: number): ApplicationOverview | undefined {
+  return listed.find((application) => application.status === 'RUNNING' && application.applicationId !== applicationId
+    && application.name === name && (application.startTime ?? Infinity) >= since);
 }
 
 /** Runtime incidents: those that need the job running, resolved when it no longer runs. */
@@ -134,6 +142,37 @@ export class HealthEngine {
     }
     for (const job of [...this.jobs.values()]) if (!seen.has(job.jobId)) this.observeMissing(events, job, now);
     this.resolveUnwatched(events, listed, now);
+    return events;
+  }
+
+  /**
+   * The cluster's applications (Flink 2.3+), listed with `jobs`: a FAILED one the node watches opens
+   * application-failed, once; it is over when a RUNNING application of its name started after it failed, or once
+   * Flink no longer lists it. A job run the plain way is an application of its own too, under the job's id
+   * (`SingleJobApplication(<job name>)`): that one is left to the job's incidents, which already tell its failure.
+   */
+  applications(listed: ApplicationOverview[], jobs: JobStatusMessage[], now: number): IncidentEvent[] {
+    const events: IncidentEvent[] = [];
+    const watchesApplication = this.options.watchesApplication;
+    if (!watchesApplication) return events;
+    const jobIds = new Set(jobs.map((job) => job.jobId));
+    const watched = listed.filter((application) => !jobIds.has(application.applicationId) && watchesApplication(application.name));
+    for (const application of watched) {
+      const endedAt = application.endTime ?? now;
+      if (application.status === 'FAILED' && this.options.opensIn('FAILED') && !replacingApplication(watched, application.applicationId, application.name, endedAt)) {
+        this.openIncident(events, null, null, 'application-failed', endedAt, { status: application.status, endTime: application.endTime, jobCounts: application.jobCounts },
+          { applicationId: application.applicationId, applicationName: application.name });
+      }
+    }
+    for (const incident of this.incidents) {
+      if (incident.kind !== 'application-failed' || !incident.applicationId) continue;
+      const application = listed.find((candidate) => candidate.applicationId === incident.applicationId);
+      const replacement = replacingApplication(watched, incident.applicationId, incident.applicationName ?? null, incident.since);
+      const reason = !application ? { reason: 'no longer listed' }
+        : replacement ? { replacedBy: replacement.applicationId }
+          : !watchesApplication(application.name) ? { reason: 'no longer watched' } : undefined;
+      if (reason) this.resolve(events, incident.applicationId, 'application-failed', now, reason);
+    }
     return events;
   }
 
@@ -291,19 +330,22 @@ export class HealthEngine {
     }
   }
 
+  /** Opens an incident of a job, of the cluster (no job), or of an application (no job, `application` given). */
   private openIncident(events: IncidentEvent[], jobId: string | null, jobName: string | null, kind: IncidentKind,
-    since: number, values: Record<string, unknown>): void {
-    const key = incidentKey(jobId, kind);
+    since: number, values: Record<string, unknown>, application?: { applicationId: string; applicationName: string }): void {
+    const subject = application?.applicationId ?? jobId;
+    const key = incidentKey(subject, kind);
     if (this.open.has(key)) return;
     const incident: Incident = {
-      incidentId: incidentId(this.options.clusterId, jobId, kind, since), kind, severity: SEVERITY[kind], jobId, jobName, since, values,
+      incidentId: incidentId(this.options.clusterId, subject, kind, since), kind, severity: SEVERITY[kind], jobId, jobName, ...application, since, values,
     };
     this.open.set(key, incident);
     events.push({ ...incident, event: 'opened' });
   }
 
-  private resolve(events: IncidentEvent[], jobId: string | null, kind: IncidentKind, now: number, values: Record<string, unknown>): void {
-    const key = incidentKey(jobId, kind);
+  /** Resolves the open incident of this kind of the job, the application (its id as `subject`) or the cluster (null). */
+  private resolve(events: IncidentEvent[], subject: string | null, kind: IncidentKind, now: number, values: Record<string, unknown>): void {
+    const key = incidentKey(subject, kind);
     const incident = this.open.get(key);
     if (!incident) return;
     this.open.delete(key);

@@ -1,4 +1,4 @@
-import type { FlinkClusterClient, JobException } from '../../../src';
+import type { ApplicationException, FlinkClusterClient, JobException } from '../../../src';
 import type { Clock } from '../clock';
 import type { RootCause } from './incidents';
 
@@ -56,6 +56,31 @@ export async function fetchNewestException(client: () => Pick<FlinkClusterClient
     for (let attempt = 1; ; attempt++) {
       const { entries } = await client().getJobExceptions(jobId, { maxExceptions: 1, signal });
       if (entries[0] || attempt === ATTEMPTS) return entries[0];
+      await clock.sleep(CACHE_WAIT_MS, signal);
+    }
+  } catch {
+    return undefined;
+  }
+}
+
+/** The root cause of an application's failure: the first entry of its exception history, reduced to what went wrong. */
+export function applicationRootCauseOf(entry: ApplicationException): RootCause {
+  return {
+    exceptionClass: entry.rootCause.class ?? entry.exceptionName, message: entry.rootCause.message,
+    failureLabels: {}, timestamp: entry.timestamp, frames: entry.frames,
+  };
+}
+
+/**
+ * The first entry of the application's exception history; undefined when Flink has none, cannot say, or the
+ * signal aborts (the caller goes on without it). Asked again a few times, as a job's, for a failure just recorded.
+ */
+export async function fetchFirstApplicationException(client: () => Pick<FlinkClusterClient, 'getApplicationExceptions'>,
+  applicationId: string, signal: AbortSignal, clock: Clock): Promise<ApplicationException | undefined> {
+  try {
+    for (let attempt = 1; ; attempt++) {
+      const [first] = await client().getApplicationExceptions(applicationId, { signal });
+      if (first || attempt === ATTEMPTS) return first;
       await clock.sleep(CACHE_WAIT_MS, signal);
     }
   } catch {

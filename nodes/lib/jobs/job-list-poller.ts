@@ -1,13 +1,22 @@
-import type { FlinkClusterClient, JobStatusMessage } from '../../../src';
+import { isFlinkError, type ApplicationOverview, type FlinkClusterClient, type JobStatusMessage } from '../../../src';
 import { Poller } from './poller';
 
-/** One listing of the cluster's jobs, as every subscriber receives it: the jobs, or why they could not be listed. */
-export type JobListing = { jobs: JobStatusMessage[]; error?: undefined } | { error: unknown; jobs?: undefined };
+/**
+ * One listing of the cluster's jobs, as every subscriber receives it: the jobs, or why they could not be listed.
+ * With them, the cluster's applications while a subscriber asks for them and the cluster has them (Flink 2.3+).
+ */
+export type JobListing = { jobs: JobStatusMessage[]; applications?: ApplicationOverview[]; error?: undefined }
+  | { error: unknown; jobs?: undefined; applications?: undefined };
 
 /** Receives each listing; it reports its own failures (a throw is ignored, so that the other subscribers still get theirs). */
 export type JobListListener = (listing: JobListing) => void;
 
-interface Subscriber { everyMs: number; listener: JobListListener }
+interface Subscriber { everyMs: number; listener: JobListListener; applications: boolean }
+
+export interface SubscribeOptions {
+  /** Also list the cluster's applications (Flink 2.3+; on an older Flink they are never asked for). */
+  applications?: boolean;
+}
 
 /**
  * The one poller of a cluster's job list, shared by the nodes that watch it: one listing at a time, as often as
@@ -18,6 +27,8 @@ export class JobListPoller {
   private readonly subscribers = new Map<symbol, Subscriber>();
   private poller?: Poller;
   private closed = false;
+  /** Set once the cluster turned out to have no applications (before Flink 2.3): they are not asked for again. */
+  private applicationsUnsupported = false;
 
   constructor(private readonly client: () => FlinkClusterClient) {}
 
@@ -25,14 +36,14 @@ export class JobListPoller {
    * Subscribes to a listing at least every `everyMs`; the first comes at once (or with the listing in flight).
    * Resolves the returned function's promise once this subscriber is gone and, if it was the last, the poller stopped.
    */
-  subscribe(everyMs: number, listener: JobListListener): () => Promise<void> {
+  subscribe(everyMs: number, listener: JobListListener, options: SubscribeOptions = {}): () => Promise<void> {
     const key = Symbol('job-list subscriber');
     if (this.closed) {
       // The config closed as this node starts (a redeploy): its client tells why, as it does for any request.
       queueMicrotask(() => void this.list(new AbortController().signal, [listener]));
       return () => Promise.resolve();
     }
-    this.subscribers.set(key, { everyMs, listener });
+    this.subscribers.set(key, { everyMs, listener, applications: options.applications === true });
     if (this.poller) this.poller.runSoon();
     else {
       this.poller = new Poller((signal) => this.list(signal), () => this.shortestInterval());
@@ -72,10 +83,27 @@ export class JobListPoller {
     return Math.min(...[...this.subscribers.values()].map((subscriber) => subscriber.everyMs));
   }
 
+  private wantsApplications(): boolean {
+    return !this.applicationsUnsupported && [...this.subscribers.values()].some((subscriber) => subscriber.applications);
+  }
+
+  /** The applications; undefined on a cluster without them, which the client refuses without asking Flink. */
+  private async listApplications(signal: AbortSignal): Promise<ApplicationOverview[] | undefined> {
+    try {
+      return await this.client().listApplications({ signal });
+    } catch (err) {
+      if (!isFlinkError(err, 'FLINK_UNSUPPORTED')) throw err;
+      this.applicationsUnsupported = true;
+      return undefined;
+    }
+  }
+
   private async list(signal: AbortSignal, listeners?: JobListListener[]): Promise<void> {
     let listing: JobListing;
     try {
-      listing = { jobs: await this.client().listJobs({ signal }) };
+      const jobs = await this.client().listJobs({ signal });
+      const applications = this.wantsApplications() ? await this.listApplications(signal) : undefined;
+      listing = { jobs, ...(applications ? { applications } : {}) };
     } catch (error) {
       listing = { error };
     }

@@ -6,6 +6,7 @@ export { JOB_STATES, TERMINAL_JOB_STATES } from './job-states';
 export { DEFAULT_RETRY } from './retry';
 /** Every public type: options, results, progress. */
 export * from './types';
+export type { RescaleConfig, RescaleEntry, RescaleOverview, RescaleSummary } from './rescales/rescale-types';
 export { SqlGatewayClient } from './sql/sql-gateway-client';
 export { SqlSession } from './sql/sql-session';
 export { bindParameters, splitStatements, sqlLiteral, type ScriptStatement } from './sql/sql-text';

@@ -45,6 +45,8 @@ export const SINCE = {
   jarRunJobId: [1, 20],
   /** `flinkConfiguration` in the jar-run body: the job's own configuration (in every spec the project checks against). */
   jarRunFlinkConfiguration: [1, 17],
+  /** `GET /jobs/{jobid}/rescales/{config,history,overview,summary,details/{rescaleuuid}}` (FLIP-495): the adaptive scheduler's rescale history. */
+  rescaleHistory: [2, 3],
 } as const satisfies Record<string, Since>;
 
 export function requireFeature(version: FlinkVersion, since: Since, feature: string): void {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { Dispatcher } from 'undici';
 import { FlinkError } from '../../src';
 import { endpoints, type Endpoint } from '../../src/endpoints';
+import { rescaleEndpoints } from '../../src/rescales/rescale-endpoints';
 import { FlinkRestApi, type AnyEndpoint } from '../../src/rest-api';
 import * as schemas from '../../src/schemas';
 import { FlinkTransport } from '../../src/transport';
@@ -10,7 +11,7 @@ import { testFlink } from '../flink/test-cluster';
 import { SPEC_LINES, specOperation } from './flink-openapi';
 import { recordingDispatcher } from './recording-dispatcher';
 
-const declared = Object.entries(endpoints) as Array<[string, AnyEndpoint]>;
+const declared = Object.entries({ ...endpoints, ...rescaleEndpoints }) as Array<[string, AnyEndpoint]>;
 
 /** The Flink lines an endpoint claims to work on: every checked line from the one that introduced it. */
 function linesOf(endpoint: AnyEndpoint): string[] {

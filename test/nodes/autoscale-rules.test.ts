@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { Autoscaler, RESCALE_WAIT_MS, type Decision, type Observation } from '../../nodes/lib/autoscale/autoscaler';
 import { busySample, type BusySample } from '../../nodes/lib/autoscale/busy-sample';
 import { autoscaleRules, nextParallelism, type AutoscaleRules, type AutoscaleSettings } from '../../nodes/lib/autoscale/rules';
+import flinkAutoscale from '../../nodes/flink-autoscale';
+import { collect, eventually, helper, testFlow } from './node-harness';
 
 const A = 'a'.repeat(32);
 const B = 'b'.repeat(32);
@@ -227,5 +229,50 @@ describe('autoscale rules (lib/autoscale, fake clock, no Flink)', function () {
       clock.at += 10 * SECOND;
       assert.deepEqual(rescales(rounds(s, clock, 900, 10 * SECOND)), []);
     });
+  });
+});
+
+describe('flink-autoscale in Node-RED (no Flink)', function () {
+  before(async function () { await helper.startServer(); });
+  afterEach(async function () { await helper.unload(); });
+  after(async function () { await helper.stopServer(); });
+
+  const metrics = (busy: number, parallelism = 1) => ({
+    topic: 'flink/job-a/metrics', jobId: A,
+    payload: { jobId: A, jobName: 'job-a', at: T0, vertices: [{ id: 'v', name: 'work', parallelism, busyTimeMsPerSecond: { max: busy, avg: busy } }] },
+  });
+
+  it('one outcome per message: a rescale on output 1 and the decision on output 2 when it acts, a malformed message to Catch naming the property', async function () {
+    await helper.load([flinkAutoscale], testFlow(undefined, [
+      { id: 'n', type: 'flink-autoscale', upWindow: '0', maxParallelism: '3', wires: [['out'], ['err']] },
+    ]));
+    const rescales = collect('out');
+    const decisions = collect('err');
+    const caught = collect('caught');
+    const node = helper.getNode('n')!;
+    node.receive(metrics(900));
+    await eventually(() => rescales.length === 1 && decisions.length === 1, 'the rescale and its decision');
+    assert.deepEqual([rescales[0]!.jobId, rescales[0]!.parallelism, rescales[0]!.payload.action], [A, 2, 'up']);
+    assert.equal(decisions[0]!.topic, 'flink/job-a/autoscale');
+    node.receive(metrics(900));
+    node.receive(metrics(900));
+    await eventually(() => decisions.length === 2, 'the in-flight hold, once');
+    assert.deepEqual([decisions[1]!.payload.action, decisions[1]!.payload.reason], ['hold', 'rescaling']);
+    node.receive({ payload: { ...metrics(900).payload, vertices: [{ name: 'work', parallelism: '2' }] } });
+    await eventually(() => caught.length === 1, 'the malformed message at Catch');
+    assert.equal(caught[0]!.error.code, 'FLINK_INVALID_ARGUMENT');
+    assert.match(caught[0]!.error.message, /msg\.payload\.vertices\[0\]\.parallelism must be a whole number of at least 1, got "2"$/);
+    assert.equal(rescales.length, 1);
+  });
+
+  it('a setting that cannot work fails each message with FLINK_INVALID_ARGUMENT naming it', async function () {
+    await helper.load([flinkAutoscale], testFlow(undefined, [
+      { id: 'n', type: 'flink-autoscale', lowerBusy: '90', wires: [['out'], ['err']] },
+    ]));
+    const caught = collect('caught');
+    helper.getNode('n')!.receive(metrics(900));
+    await eventually(() => caught.length >= 1, 'the refusal at Catch');
+    assert.equal(caught.at(-1)!.error.code, 'FLINK_INVALID_ARGUMENT');
+    assert.match(caught.at(-1)!.error.message, /The node's Scale down below \(90 %\) must be below its Scale up above \(80 %\)$/);
   });
 });

@@ -106,6 +106,7 @@ describe('autoscale rules (lib/autoscale, fake clock, no Flink)', function () {
       refused({ ...good, jobId: 'nope' }, /^msg\.payload\.jobId must be a Flink job id/);
       refused({ ...good, jobName: 3 }, /^msg\.payload\.jobName must be a string, got the number 3$/);
       refused({ ...good, at: '2024' }, /^msg\.payload\.at must be a time in ms since the epoch/);
+      refused({ ...good, uptimeMs: -1 }, /^msg\.payload\.uptimeMs must be a number of ms from 0 \(or absent\), got the number -1$/);
       refused({ ...good, vertices: [] }, /^msg\.payload\.vertices must be a non-empty array of vertices, got an array$/);
       refused({ ...good, vertices: [good.vertices[0], { name: 'w', parallelism: 0 }] }, /^msg\.payload\.vertices\[1\]\.parallelism must be a whole number of at least 1, got the number 0$/);
       refused({ ...good, vertices: [{ name: 'w', parallelism: 1, busyTimeMsPerSecond: 800 }] }, /^msg\.payload\.vertices\[0\]\.busyTimeMsPerSecond must be \{ max, avg \}/);
@@ -219,6 +220,20 @@ describe('autoscale rules (lib/autoscale, fake clock, no Flink)', function () {
       assert.deepEqual(rescales(rounds(s, clock, 900, 20 * SECOND, 10 * SECOND, 2)), [], 'rounds at 1 do not count at 2');
       clock.at += 10 * SECOND;
       assert.deepEqual(s.observe(round(900, 2, A, clock.at)).rescale?.parallelism, 3);
+    });
+
+    it('a job that (re)started less than a cooldown ago (its uptime) cools down first: a task that just started reads 100 % busy', function () {
+      const { scaler: s, clock } = scaler({ upWindowMs: 20 * SECOND, cooldownMs: MINUTE });
+      const young = (uptimeMs: number): BusySample => ({ ...round(1000, 1, A, clock.at), uptimeMs });
+      assert.deepEqual(told([s.observe(young(5 * SECOND))]), [['hold', 'cooldown']]);
+      for (let uptime = 15; uptime < 60; uptime += 10) {
+        clock.at += 10 * SECOND;
+        assert.deepEqual(s.observe(young(uptime * SECOND)), { decisions: [] }, `uptime ${uptime} s: still cooling down, told once`);
+      }
+      clock.at += 10 * SECOND; // uptime 65 s: the window starts
+      assert.deepEqual(told([s.observe(young(65 * SECOND))]), [['hold', 'busy-not-long-enough']]);
+      clock.at += 20 * SECOND;
+      assert.equal(s.observe(young(85 * SECOND)).rescale?.parallelism, 2);
     });
 
     it('a round where no vertex reports busy time holds and starts the window again', function () {

@@ -11,12 +11,12 @@ import { byName, CORE_NODES, example } from './example-flow';
 import { collect, eventually, FLINK_NODES, helper, uniqueName, withNodeRed } from './node-harness';
 
 /**
- * ControlledLoadJob's work vertex sleeps this long per record: 125 records/s keep one subtask 50 % busy, 300 saturate
+ * ControlledLoadJob's work vertex sleeps this long per record: 175 records/s keep one subtask 70 % busy, 300 saturate
  * it (and keep two at 60 %), 20 keep two at 4 %. Flink's busy time is a 60-second moving average, so the job starts
- * half busy: from there the average crosses 80 % sooner than from idle.
+ * fairly busy (within the thresholds): from there the average crosses 80 % sooner than from idle.
  */
 const COST_MS = 4;
-const START_LOAD = 125;
+const START_LOAD = 175;
 const HIGH_LOAD = 300;
 const LOW_LOAD = 20;
 

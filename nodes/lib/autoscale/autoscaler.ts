@@ -157,6 +157,10 @@ export class Autoscaler {
       return { decisions };
     }
 
+    // A job whose tasks (re)started less than a cooldown ago (deployed, restarted after a failure) cools down too.
+    if (sample.uptimeMs !== undefined && sample.uptimeMs < this.rules.cooldownMs) {
+      job.cooldownUntil = Math.max(job.cooldownUntil ?? 0, now + this.rules.cooldownMs - sample.uptimeMs);
+    }
     if (job.cooldownUntil !== undefined) {
       if (now < job.cooldownUntil) {
         restartWindows(job);

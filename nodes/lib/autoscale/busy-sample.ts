@@ -6,6 +6,8 @@ export interface BusySample {
   jobName: string;
   /** When the metrics round began (ms since the epoch), as the message says. */
   at: number;
+  /** How long the job has been RUNNING since it last (re)started, when Flink reports it. */
+  uptimeMs?: number;
   /** Each vertex's parallelism, in the message's order. */
   parallelisms: number[];
   /** The busiest subtask of the busiest vertex, of the vertices that report busy time; none reports it: absent. */
@@ -23,12 +25,15 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
  */
 export function busySample(payload: unknown): BusySample {
   if (!isRecord(payload)) throw malformed('msg.payload', 'a flink-job-metrics message\'s payload (one job per message, not one per series)', payload);
-  const { jobId, jobName, at, vertices } = payload;
+  const { jobId, jobName, at, uptimeMs, vertices } = payload;
   if (typeof jobId !== 'string' || !JOB_ID.test(jobId)) throw malformed('msg.payload.jobId', 'a Flink job id (32 lowercase hex characters)', jobId);
   if (typeof jobName !== 'string') throw malformed('msg.payload.jobName', 'a string', jobName);
   if (typeof at !== 'number' || !Number.isFinite(at)) throw malformed('msg.payload.at', 'a time in ms since the epoch', at);
   if (!Array.isArray(vertices) || vertices.length === 0) throw malformed('msg.payload.vertices', 'a non-empty array of vertices', vertices);
-  const sample: BusySample = { jobId, jobName, at, parallelisms: [] };
+  if (uptimeMs !== undefined && (typeof uptimeMs !== 'number' || !Number.isFinite(uptimeMs) || uptimeMs < 0)) {
+    throw malformed('msg.payload.uptimeMs', 'a number of ms from 0 (or absent)', uptimeMs);
+  }
+  const sample: BusySample = { jobId, jobName, at, parallelisms: [], ...(uptimeMs === undefined ? {} : { uptimeMs }) };
   vertices.forEach((vertex: unknown, index) => {
     const property = `msg.payload.vertices[${index}]`;
     if (!isRecord(vertex)) throw malformed(property, 'an object', vertex);

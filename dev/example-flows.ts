@@ -22,10 +22,10 @@ export const CLUSTER_NODE_TYPE = 'flink-cluster';
 export const EXAMPLE_JOBS = ['orders-enrichment', 'clickstream-sessions'] as const;
 
 /**
- * The jobs examples deploy themselves (the rescale example's *deploy the job*, the SQL pipeline's *deploy*), which
+ * The jobs examples deploy themselves (the rescale and autoscale examples' *deploy the job*, the SQL pipeline's *deploy*), which
  * `npm start` does not submit.
  */
-export const DEPLOYED_EXAMPLE_JOBS = ['pageview-counts', 'orders-sql'] as const;
+export const DEPLOYED_EXAMPLE_JOBS = ['pageview-counts', 'orders-sql', 'checkout-events'] as const;
 
 /**
  * The flow environment variable (on the example's tab) that names the job an example acts on; its Flink

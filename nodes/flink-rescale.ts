@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { isFlinkError, type FlinkClusterClient, type JobDetails, type JobResourceRequirements, type Progress } from '../src';
 import { FlinkNodeError, invalidArgument } from './lib/errors';
 import { registerOperationNode, type FlowNodeSettings } from './lib/flow/flow-node';
@@ -6,6 +7,7 @@ import type { Messages } from './lib/messages';
 import type { NodeAPI, NodeMessage } from 'node-red';
 import { checkParallelism } from './lib/deploy/run-settings';
 import { isGiven, malformed, settingString } from './lib/values';
+import { rescaleEntry, rescalesBefore } from './lib/rescale/rescale-history';
 
 interface RescaleSettings extends FlowNodeSettings {
   /** The whole job's new parallelism; empty: msg.parallelism must say. */
@@ -82,7 +84,10 @@ async function waitRescaled(client: FlinkClusterClient, jobId: string, wanted: R
 /** How long the node waits for the vertices to run at the new parallelism when its Timeout is empty. */
 const DEFAULT_WAIT_MS = 300_000;
 
-/** flink-rescale: msg.payload = { jobId, vertices: [{ id, name, parallelism }] } once they run at the new parallelism. */
+/**
+ * flink-rescale: msg.payload = { jobId, vertices: [{ id, name, parallelism }] } once they run at the new parallelism,
+ * with `rescale`, Flink's record of this rescale, where the cluster keeps a rescale history (Flink 2.3+).
+ */
 export = function (RED: NodeAPI): void {
   registerOperationNode<RescaleSettings>(RED, 'flink-rescale', {
     activity: 'activity.rescale',
@@ -97,15 +102,19 @@ export = function (RED: NodeAPI): void {
         throw refusal(err, jobId, t);
       }
       const wanted = perVertex(target, await client.getJobDetails(jobId, { signal }), t);
+      const requirements = rescaled(current, wanted);
+      // Flink 2.3 records each rescale when its history is on: what it had before tells the one this request starts.
+      const recorded = isDeepStrictEqual(requirements, current) ? undefined : await rescalesBefore(client, jobId, signal);
       try {
-        await client.setResourceRequirements(jobId, rescaled(current, wanted), { signal });
+        await client.setResourceRequirements(jobId, requirements, { signal });
       } catch (err) {
         throw refusal(err, jobId, t);
       }
       const details = await waitRescaled(client, jobId, wanted, { signal, timeoutMs, onProgress }, t);
       const vertices = details.vertices.map(({ id, name, parallelism }) => ({ id, name, parallelism }));
       const shown = [...new Set(vertices.map((vertex) => vertex.parallelism))].join('/');
-      return { payload: { jobId, vertices }, status: t('status.rescaled', { parallelism: shown }) };
+      const rescale = recorded ? await rescaleEntry(client, jobId, recorded, wanted, signal) : undefined;
+      return { payload: { jobId, vertices, ...(rescale ? { rescale } : {}) }, status: t('status.rescaled', { parallelism: shown }) };
     },
   });
 };

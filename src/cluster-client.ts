@@ -14,6 +14,8 @@ import { jarProgramBody, submitUnderOwnId } from './jar-run';
 import { ApplicationOperations } from './applications/applications';
 import type { ApplicationDetails, ApplicationException, ApplicationOverview, RunJarApplicationOptions } from './applications/application-types';
 import { checkResourceRequirements, schedulerRefusal } from './resource-requirements';
+import * as rescales from './rescales/rescales';
+import type { RescaleConfig, RescaleEntry, RescaleOverview, RescaleSummary } from './rescales/rescale-types';
 import { FlinkRestApi } from './rest-api';
 import type { CheckpointStatisticsEntry, RestoredCheckpointStatistics } from './schemas';
 import { FlinkTransport } from './transport';
@@ -473,6 +475,33 @@ export class FlinkClusterClient implements JobOperations {
   /** Waits until the application and its jobs have ended; returns its details. */
   waitUntilApplicationEnded(applicationId: string, options: OperationOptions = {}): Promise<ApplicationDetails> {
     return this.applications.waitUntilEnded(applicationId, options);
+  }
+
+  // ---- rescale history (Flink 2.3+, adaptive scheduler; src/rescales/) ----
+
+  /** The job's rescale settings; `rescaleHistoryMax` 0: the cluster keeps no history. Before Flink 2.3: FLINK_UNSUPPORTED. */
+  getRescaleConfig(jobId: string, options: CallOptions = {}): Promise<RescaleConfig> {
+    return rescales.getRescaleConfig(this.api, jobId, options);
+  }
+
+  /** The job's rescales, newest first, without their vertices (`getRescaleDetails` has them). Before Flink 2.3: FLINK_UNSUPPORTED. */
+  getRescaleHistory(jobId: string, options: CallOptions = {}): Promise<RescaleEntry[]> {
+    return rescales.getRescaleHistory(this.api, jobId, options);
+  }
+
+  /** The counts of the job's rescales and the latest of each outcome. Before Flink 2.3: FLINK_UNSUPPORTED. */
+  getRescaleOverview(jobId: string, options: CallOptions = {}): Promise<RescaleOverview> {
+    return rescales.getRescaleOverview(this.api, jobId, options);
+  }
+
+  /** The counts of the job's rescales and statistics of their durations. Before Flink 2.3: FLINK_UNSUPPORTED. */
+  getRescaleSummary(jobId: string, options: CallOptions = {}): Promise<RescaleSummary> {
+    return rescales.getRescaleSummary(this.api, jobId, options);
+  }
+
+  /** One rescale with its vertices' parallelism before and after, slots and scheduler states. Before Flink 2.3: FLINK_UNSUPPORTED. */
+  getRescaleDetails(jobId: string, rescaleUuid: string, options: CallOptions = {}): Promise<RescaleEntry> {
+    return rescales.getRescaleDetails(this.api, jobId, rescaleUuid, options);
   }
 
   /** Aborts in-flight requests and polls, and releases the connection pool. Later calls fail. */

@@ -8,6 +8,7 @@ export { DEFAULT_RETRY } from './retry';
 export * from './types';
 /** Flink 2.3's applications: their types, states and options. */
 export * from './applications/application-types';
+export type { RescaleConfig, RescaleEntry, RescaleOverview, RescaleSummary } from './rescales/rescale-types';
 export { SqlGatewayClient } from './sql/sql-gateway-client';
 export { SqlSession } from './sql/sql-session';
 export { bindParameters, splitStatements, sqlLiteral, type ScriptStatement } from './sql/sql-text';

@@ -12,6 +12,7 @@ const OPERATION_NAMES: Record<keyof JobOperations, true> = {
   getVertexBackpressure: true, getVertexMetricIds: true, getVertexMetrics: true, getJobResult: true, triggerDetachedSavepoint: true, getSavepointStatus: true, followSavepoint: true,
   triggerSavepoint: true, cancelWithSavepoint: true, stopWithSavepoint: true, triggerCheckpoint: true,
   getResourceRequirements: true, setResourceRequirements: true, waitUntilRunning: true,
+  getRescaleConfig: true, getRescaleHistory: true, getRescaleOverview: true, getRescaleSummary: true, getRescaleDetails: true,
 };
 
 class BoundJob {

@@ -1,6 +1,7 @@
 import type { JobStatus } from './job-states';
 import type { Dispatcher } from 'undici';
 import type { AccumulatorValue } from './java-values';
+import type { RescaleConfig, RescaleEntry, RescaleOverview, RescaleSummary } from './rescales/rescale-types';
 
 export type { JobStatus } from './job-states';
 export type { AccumulatorValue, FailedValue, SimpleValue, UndecodableValue } from './java-values';
@@ -399,4 +400,14 @@ export interface JobOperations {
    * that ends first is FLINK_OPERATION_FAILED with its root exception. Returns the job's details then.
    */
   waitUntilRunning(jobId: string, options?: WaitRunningOptions): Promise<JobDetails>;
+  /** The adaptive scheduler's rescale settings; `rescaleHistoryMax` 0: no history kept (Flink 2.3+: else FLINK_UNSUPPORTED). */
+  getRescaleConfig(jobId: string, options?: CallOptions): Promise<RescaleConfig>;
+  /** The job's rescales, newest first, without their vertices (Flink 2.3+: else FLINK_UNSUPPORTED). */
+  getRescaleHistory(jobId: string, options?: CallOptions): Promise<RescaleEntry[]>;
+  /** The counts of the job's rescales and the latest of each outcome (Flink 2.3+: else FLINK_UNSUPPORTED). */
+  getRescaleOverview(jobId: string, options?: CallOptions): Promise<RescaleOverview>;
+  /** The counts of the job's rescales and statistics of their durations (Flink 2.3+: else FLINK_UNSUPPORTED). */
+  getRescaleSummary(jobId: string, options?: CallOptions): Promise<RescaleSummary>;
+  /** One rescale with its vertices' parallelism before and after (Flink 2.3+: else FLINK_UNSUPPORTED). */
+  getRescaleDetails(jobId: string, rescaleUuid: string, options?: CallOptions): Promise<RescaleEntry>;
 }

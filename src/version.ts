@@ -50,6 +50,8 @@ export const SINCE = {
    * a jar's `main()` with the jobs it submits.
    */
   applications: [2, 3],
+  /** `GET /jobs/{jobid}/rescales/{config,history,overview,summary,details/{rescaleuuid}}` (FLIP-495): the adaptive scheduler's rescale history. */
+  rescaleHistory: [2, 3],
 } as const satisfies Record<string, Since>;
 
 export function requireFeature(version: FlinkVersion, since: Since, feature: string): void {

@@ -12,6 +12,10 @@ export interface FlowNodeSpec {
   rows: Row[];
   /** The key, under the node's `label`, of its first output's label. */
   output: string;
+  /** The keys, under the node's `label`, of its further outputs' labels (before the error output, if any). */
+  moreOutputs?: string[];
+  /** Offer the cluster selector (default true); false for a node that does not talk to Flink. */
+  cluster?: boolean;
   inputs?: 0 | 1;
   /** Offer the switch that sends failures to a second output (default true). */
   errorOutput?: boolean;
@@ -35,12 +39,12 @@ function fillTemplate(type: string, html: string): void {
 }
 
 /**
- * Registers a flow node: its cluster selector, its own rows, the error-output switch and its name, in that order.
+ * Registers a flow node: its cluster selector (unless `cluster: false`), its own rows, the error-output switch and its name, in that order.
  * Called as `FlinkEditor.registerType("<type>", { category: "<category>", ... })`, the shape in which the Flow
  * Library's scorecard (node-red-dev) finds a node HTML's types.
  */
 export function registerFlowNode(type: string, spec: FlowNodeSpec): void {
-  const rows = [clusterSelector(), ...spec.rows, ...(spec.errorOutput === false ? [] : [errorOutput()]), nameRow()];
+  const rows = [...(spec.cluster === false ? [] : [clusterSelector()]), ...spec.rows, ...(spec.errorOutput === false ? [] : [errorOutput()]), nameRow()];
   fillTemplate(type, rows.map((row) => row.html(ownLabels(type))).join('\n'));
   const defaults: Record<string, PropertyDef> = Object.assign({}, ...rows.map((row) => row.defaults));
   const paletteLabel = (node: NodeThis): string => node._(`${type}.paletteLabel`);
@@ -50,9 +54,10 @@ export function registerFlowNode(type: string, spec: FlowNodeSpec): void {
     icon: 'flink.svg',
     defaults: defaults as never,
     inputs: spec.inputs ?? 1,
-    outputs: 1,
+    outputs: 1 + (spec.moreOutputs?.length ?? 0),
     outputLabels(this: NodeThis, index: number) {
-      return index === 0 ? this._(`${type}.label.${spec.output}`) : RED._(shared('label.error'));
+      const labels = [spec.output, ...(spec.moreOutputs ?? [])];
+      return index < labels.length ? this._(`${type}.label.${labels[index]}`) : RED._(shared('label.error'));
     },
     paletteLabel(this: NodeThis) {
       return paletteLabel(this);

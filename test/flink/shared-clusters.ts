@@ -29,8 +29,18 @@ export interface SharedCluster {
   jarId: string;
 }
 
-/** Slots for a job rescaled up to 4 (the time-of-day example), or two jobs at 2. */
-const ADAPTIVE_CONFIG = { ...ADAPTIVE_SCHEDULER_CONFIG, 'taskmanager.numberOfTaskSlots': 4 };
+/**
+ * Slots for a job rescaled up to 4 (the time-of-day example), or two jobs at 2; Flink 2.3's rescale history
+ * (FLIP-495, off by default: size 0; 1.20 ignores the key), so flink-rescale's output carries the rescale's entry;
+ * metrics the REST API serves at most 2 s old instead of 10 s (a plain number of ms, which 1.20 reads too), so the
+ * autoscale test sees a load change sooner.
+ */
+const ADAPTIVE_CONFIG = {
+  ...ADAPTIVE_SCHEDULER_CONFIG,
+  'taskmanager.numberOfTaskSlots': 4,
+  'web.adaptive-scheduler.rescale-history.size': 20,
+  'metrics.fetcher.update-interval': 2000,
+};
 
 /**
  * The shared cluster's room: test files run side by side, each with a few jobs at a time (the health tests run

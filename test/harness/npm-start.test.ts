@@ -124,11 +124,12 @@ describe('npm start (dist/dev/start.js)', function () {
    * The example tabs, by label: the test below has a part for each, so an example added to examples/ (or one that
    * went missing, the rescale example say) fails it until the test knows it.
    */
-  const EXAMPLE_TABS = ['Alert-driven stop', 'Blue-green upgrade', 'Flink ops panel', 'SQL pipeline', 'Scheduled savepoints', 'Time-of-day rescale'];
+  const EXAMPLE_TABS = ['Alert-driven stop', 'Autoscale', 'Blue-green upgrade', 'Flink ops panel', 'SQL pipeline', 'Scheduled savepoints', 'Time-of-day rescale'];
 
   /** Flow nodes of this package that are meant to end without a status (tab/name), and why. */
   const NO_STATUS_EXPECTED: Record<string, string> = {
     'Alert-driven stop/cancel instead': 'the fallback runs only when the stop with savepoint fails; here the stop succeeds',
+    'Autoscale/rescale': 'the autoscale windows are minutes long: the job it deploys is not rescaled within the test',
   };
 
   it('every example tab in the editor: every button pressed (some before what they need), the sample alert and a jar posted; no node ends red, no error in the debug sidebar, the effects in Flink', async function () {
@@ -314,6 +315,17 @@ describe('npm start (dist/dev/start.js)', function () {
         'the debug node shows the result the response has');
       assert.equal(await waitForJobState(flinkUrl, clickstream, ['FINISHED']), 'FINISHED');
       assert.equal(await runningJob('clickstream-sessions'), upgradeAnswer.body.jobId, 'the new clickstream-sessions runs');
+
+      // Autoscale: it deploys its own job; its windows are minutes long, so within the test it only tells its first
+      // decisions (the node shows them, green) and rescales nothing.
+      const AUTOSCALE = 'Autoscale';
+      const [, , checkoutEvents] = DEPLOYED_EXAMPLE_JOBS;
+      const [autoscaled, decision] = await press(AUTOSCALE, 'deploy the job', ['deployed', 'decisions']);
+      assert.equal(autoscaled!.jobName, checkoutEvents);
+      assert.equal(autoscaled!.state, 'RUNNING');
+      assert.equal(decision!.jobId, autoscaled!.jobId);
+      assert.equal(decision!.action, 'hold', JSON.stringify(decision));
+      assert.deepEqual(await parallelismInFlink(autoscaled!.jobId as string), [1]);
 
       // Every button of examples/*.json was pressed: none left out.
       assert.deepEqual([...pressed].sort(), buttons, 'the buttons pressed are every inject node of examples/*.json');

@@ -6,45 +6,16 @@ import path from 'node:path';
 import { FlinkClusterClient } from '../../src';
 import { adaptiveTestFlink } from '../flink/adaptive-cluster';
 import { cancelJob, waitForJobState } from '../../dev/flink/job';
-import { sampleAlert, withExampleJobName } from '../../dev/example-flows';
+import { sampleAlert } from '../../dev/example-flows';
 import { localPath, projectRoot } from '../../dev/paths';
 import { type TestFlink } from '../flink/test-cluster';
 import { restoredFrom } from '../flink/checkpoint-history';
 import { requireLocalFlink, requireLocalRun, requireSqlGateway } from '../flink/skips';
 import { testSqlGateway } from '../flink/test-sql-gateway';
 import { startStubServer, json } from '../support/stub-server';
+import { byName, CORE_NODES, example, EXAMPLES_DIR, type Example } from './example-flow';
 import { collect, eventually, FLINK_NODES, helper, nextMessage, uniqueName, withNodeRed, type FlowNode } from './node-harness';
 
-/* eslint-disable @typescript-eslint/no-require-imports */
-const CORE_NODES = [
-  require('@node-red/nodes/core/common/20-inject.js'),
-  require('@node-red/nodes/core/common/21-debug.js'),
-  require('@node-red/nodes/core/common/90-comment.js'),
-  require('@node-red/nodes/core/function/10-function.js'),
-  require('@node-red/nodes/core/function/10-switch.js'),
-  require('@node-red/nodes/core/function/15-change.js'),
-  require('@node-red/nodes/core/network/21-httpin.js'),
-  require('@node-red/nodes/core/network/21-httprequest.js'),
-];
-/* eslint-enable @typescript-eslint/no-require-imports */
-
-const EXAMPLES_DIR = path.join(projectRoot, 'examples');
-
-type Example = FlowNode[];
-
-/** An example flow as shipped, pointed at the test cluster (and its SQL gateway), with its tab's job name set to `jobName` if given. */
-function example(file: string, url: string, jobName?: string, sqlGatewayUrl?: string): Example {
-  const shipped = JSON.parse(readFileSync(path.join(EXAMPLES_DIR, file), 'utf8')) as Example;
-  const flow = jobName === undefined ? shipped : withExampleJobName(shipped, jobName) as Example;
-  for (const node of flow) if (node.type === 'flink-cluster') Object.assign(node, { url, ...(sqlGatewayUrl ? { sqlGatewayUrl } : {}) });
-  return flow;
-}
-
-function byName(flow: Example, name: string, type?: string): FlowNode {
-  const node = flow.find((n) => n.name === name && (type === undefined || n.type === type));
-  if (!node) throw new Error(`the example has no ${type ?? 'node'} named "${name}"`);
-  return node;
-}
 
 function byType(flow: Example, type: string): FlowNode {
   const node = flow.find((n) => n.type === type);
@@ -76,7 +47,7 @@ describe('the example flows', function () {
 
   it('are flat arrays of nodes that use every non-config node type of the package', function () {
     const files = readdirSync(EXAMPLES_DIR).filter((f) => f.endsWith('.json'));
-    assert.equal(files.length, 6);
+    assert.equal(files.length, 7);
     const used = new Set<string>();
     for (const file of files) {
       const flow = JSON.parse(readFileSync(path.join(EXAMPLES_DIR, file), 'utf8')) as unknown[];

@@ -1,4 +1,5 @@
 import helper from 'node-red-node-test-helper';
+import flinkAutoscale from '../../nodes/flink-autoscale';
 import flinkCancel from '../../nodes/flink-cancel';
 import flinkCheckpoint from '../../nodes/flink-checkpoint';
 import flinkCluster from '../../nodes/flink-cluster';
@@ -28,8 +29,8 @@ export { helper };
 /** Every node module of the package, as helper.load takes them. */
 export const FLINK_NODES: unknown[] = [
   flinkCluster, flinkListJobs, flinkJobStatus, flinkCancel, flinkSavepoint, flinkStop, flinkCheckpoint,
-  flinkDisposeSavepoint, flinkJobInfo, flinkJobWatch, flinkSavepoints, flinkJobHealth, flinkJobMetrics, flinkRunJob, flinkRescale, flinkUpgrade,
-  flinkSql,
+  flinkDisposeSavepoint, flinkJobInfo, flinkJobWatch, flinkSavepoints, flinkJobHealth, flinkJobMetrics, flinkRunJob, flinkRescale, flinkAutoscale,
+  flinkUpgrade, flinkSql,
 ];
 
 export type FlowNode = Record<string, unknown> & { id: string; type: string };

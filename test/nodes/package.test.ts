@@ -116,7 +116,7 @@ describe('the package as Node-RED sees it', function () {
       const icons = await (await fetch(`${base}/icons`)).json() as Record<string, string[]>;
       assert.deepEqual(icons[packageJson.name], ['flink.svg']);
       const examples = await (await fetch(`${base}/library/examples/flows/${packageJson.name}`)).json() as Array<{ fn?: string }>;
-      assert.deepEqual(examples.map((e) => e.fn).sort(), ['Alert-driven stop with savepoint', 'Blue-green upgrade', 'Ops panel', 'SQL pipeline', 'Scheduled savepoint with retention', 'Time-of-day rescale']);
+      assert.deepEqual(examples.map((e) => e.fn).sort(), ['Alert-driven stop with savepoint', 'Autoscale', 'Blue-green upgrade', 'Ops panel', 'SQL pipeline', 'Scheduled savepoint with retention', 'Time-of-day rescale']);
     });
   });
 });

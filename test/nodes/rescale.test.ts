@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { FlinkClusterClient, type JobDetails } from '../../src';
+import { FlinkClusterClient, isFlinkError, type JobDetails } from '../../src';
+import { FlinkVersion } from '../../src/version';
 import { adaptiveTestFlink, type AdaptiveTestFlink } from '../flink/adaptive-cluster';
 import { cancelJob } from '../../dev/flink/job';
 import { requireLocalRun, requireVersionLeg } from '../flink/skips';
@@ -62,7 +63,23 @@ describe('flink-rescale against a real Flink', function () {
         const atTwo = await client.getJobDetails(jobId);
         assert.equal(atTwo.state, 'RUNNING');
         assert.ok(atTwo.vertices.every((vertex) => vertex.parallelism === 2 && vertex.status === 'RUNNING'), `every vertex RUNNING at 2: ${JSON.stringify(atTwo.vertices)}`);
-        assert.deepEqual(up.payload, { jobId, vertices: atTwo.vertices.map(({ id, name, parallelism }) => ({ id, name, parallelism })) });
+        const { rescale, ...result } = up.payload;
+        assert.deepEqual(result, { jobId, vertices: atTwo.vertices.map(({ id, name, parallelism }) => ({ id, name, parallelism })) });
+        if (FlinkVersion.parse(adaptive.version).atLeast([2, 3])) {
+          // The test cluster keeps a rescale history: the output carries Flink's entry of this rescale, as Flink answers it.
+          assert.ok(rescale, 'msg.payload.rescale');
+          assert.deepEqual(rescale, await client.getRescaleDetails(jobId, rescale.rescaleUuid));
+          const listed = (await client.getRescaleHistory(jobId)).find((entry) => entry.rescaleUuid === rescale.rescaleUuid);
+          assert.ok(listed, 'the entry is in the job\'s rescale history');
+          assert.deepEqual([rescale.triggerCause, rescale.terminalState, rescale.terminatedReason], ['UPDATE_REQUIREMENT', 'COMPLETED', 'SUCCEEDED']);
+          const byId = (a: unknown[], b: unknown[]): number => String(a[0]).localeCompare(String(b[0]));
+          assert.deepEqual(Object.values(rescale.vertices).map((v: any) => [v.jobVertexId, v.preRescaleParallelism, v.postRescaleParallelism]).sort(byId), // eslint-disable-line @typescript-eslint/no-explicit-any
+            atTwo.vertices.map((vertex) => [vertex.id, 1, 2]).sort(byId));
+          console.log(`      [rescale history] Flink ${adaptive.version}: ${JSON.stringify(rescale)}`);
+        } else {
+          assert.equal(rescale, undefined, 'no rescale history before Flink 2.3');
+          await assert.rejects(client.getRescaleHistory(jobId), (err: unknown) => isFlinkError(err, 'FLINK_UNSUPPORTED'));
+        }
 
         const down = await outcome({ parallelism: Object.fromEntries(atTwo.vertices.map((vertex) => [vertex.name, 1])) });
         assert.ok(!down.error, `rescale to 1: ${JSON.stringify(down.error)}`);

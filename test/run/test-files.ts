@@ -21,6 +21,7 @@ const LONGEST_FIRST = [
   'sql/sql-client-other-versions',
   'client/jars-and-rescale',
   'nodes/rescale',
+  'nodes/autoscale',
   'harness/cluster-lifecycle',
   'client/real-trust',
   'nodes/upgrade',

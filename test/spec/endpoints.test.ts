@@ -3,6 +3,7 @@ import type { Dispatcher } from 'undici';
 import { FlinkError } from '../../src';
 import { applicationEndpoints } from '../../src/applications/application-endpoints';
 import { endpoints, type Endpoint } from '../../src/endpoints';
+import { rescaleEndpoints } from '../../src/rescales/rescale-endpoints';
 import { FlinkRestApi, type AnyEndpoint } from '../../src/rest-api';
 import * as schemas from '../../src/schemas';
 import { FlinkTransport } from '../../src/transport';
@@ -11,7 +12,7 @@ import { testFlink } from '../flink/test-cluster';
 import { SPEC_LINES, specOperation } from './flink-openapi';
 import { recordingDispatcher } from './recording-dispatcher';
 
-const declared = Object.entries({ ...endpoints, ...applicationEndpoints }) as Array<[string, AnyEndpoint]>;
+const declared = Object.entries({ ...endpoints, ...applicationEndpoints, ...rescaleEndpoints }) as Array<[string, AnyEndpoint]>;
 
 /** The Flink lines an endpoint claims to work on: every checked line from the one that introduced it. */
 function linesOf(endpoint: AnyEndpoint): string[] {

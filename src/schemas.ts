@@ -41,7 +41,7 @@ export const jobsOverview = z.looseObject({
     duration: z.number(),
     'last-modification': z.number().optional(),
     /** The application that submitted the job (Flink 2.3+, where Flink reports it). */
-    'application-id': hexId.optional(),
+    'application-id': hexId.nullish(),
     tasks: z.record(z.string(), z.number()).optional(),
   })),
 });
@@ -54,7 +54,7 @@ export const jobDetails = z.looseObject({
   state: jobState,
   isStoppable: z.boolean().optional(),
   /** Flink 2.3+: the application that submitted the job. */
-  'application-id': hexId.optional(),
+  'application-id': hexId.nullish(),
   'start-time': timestamp,
   'end-time': timestamp,
   duration: z.number(),
@@ -119,7 +119,7 @@ export const executionResult = z.looseObject({
     'net-runtime': z.number(),
     'failure-cause': serializedThrowable.optional(),
     /** Flink 2.3+ (kebab-case on the wire; the spec writes `applicationId`). */
-    'application-id': hexId.optional(),
+    'application-id': hexId.nullish(),
   }).optional(),
 });
 
@@ -208,7 +208,7 @@ export const jarList = z.looseObject({
 
 export const jarUpload = z.looseObject({ filename: z.string(), status: z.string().optional() });
 /** Flink 2.3 adds the application the run made (`applicationId`, camelCase on the wire). */
-export const jarRun = z.looseObject({ jobid: hexId, applicationId: hexId.optional() });
+export const jarRun = z.looseObject({ jobid: hexId, applicationId: hexId.nullish() });
 
 /** Per job vertex id: the bounds of its parallelism (what the adaptive scheduler aims for). */
 export const resourceRequirements = z.record(hexId, z.looseObject({

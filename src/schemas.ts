@@ -31,20 +31,21 @@ export const clusterOverview = z.looseObject({
   'flink-commit': z.string().optional(),
 });
 
-export const jobsOverview = z.looseObject({
-  jobs: z.array(z.looseObject({
-    jid: hexId,
-    name: z.string(),
-    state: jobState,
-    'start-time': timestamp,
-    'end-time': timestamp,
-    duration: z.number(),
-    'last-modification': z.number().optional(),
-    /** The application that submitted the job (Flink 2.3+, where Flink reports it). */
-    'application-id': hexId.nullish(),
-    tasks: z.record(z.string(), z.number()).optional(),
-  })),
+/** A job as the jobs overview, and an application's details (Flink 2.3+), list it. */
+export const jobOverviewEntry = z.looseObject({
+  jid: hexId,
+  name: z.string(),
+  state: jobState,
+  'start-time': timestamp,
+  'end-time': timestamp,
+  duration: z.number(),
+  'last-modification': z.number().optional(),
+  /** The application that submitted the job (Flink 2.3+, where Flink reports it). */
+  'application-id': hexId.nullish(),
+  tasks: z.record(z.string(), z.number()).optional(),
 });
+
+export const jobsOverview = z.looseObject({ jobs: z.array(jobOverviewEntry) });
 
 export const jobStatus = z.looseObject({ status: jobState });
 

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import type { JobStatus } from '../job-states';
-import { hexId, timestamp } from '../schemas';
+import { hexId, jobOverviewEntry, timestamp } from '../schemas';
 import type { ApplicationStatus } from './application-types';
 
 /*
@@ -9,7 +8,6 @@ import type { ApplicationStatus } from './application-types';
  */
 
 const applicationStatus = z.string().min(1) as unknown as z.ZodType<ApplicationStatus>;
-const jobState = z.string().min(1) as unknown as z.ZodType<JobStatus>;
 
 const applicationFields = {
   id: hexId,
@@ -27,15 +25,7 @@ export const applicationsOverview = z.looseObject({
 export const applicationDetails = z.looseObject({
   ...applicationFields,
   timestamps: z.record(z.string(), z.number()).optional(),
-  jobs: z.array(z.looseObject({
-    jid: hexId,
-    name: z.string(),
-    state: jobState,
-    'start-time': timestamp,
-    'end-time': timestamp,
-    duration: z.number(),
-    'last-modification': z.number().optional(),
-  })),
+  jobs: z.array(jobOverviewEntry),
 });
 
 export const applicationExceptions = z.looseObject({

@@ -1,6 +1,7 @@
 import { registerOperationNode, type FlowNodeSettings } from './lib/flow/flow-node';
 import { booleanInput, timeoutSetting } from './lib/flow/message-input';
 import type { NodeAPI } from 'node-red';
+import { cancelJob, DEFAULT_CANCEL_WAIT_MS } from './lib/jobs/cancel-job';
 
 interface CancelSettings extends FlowNodeSettings {
   /** Wait until the job has ended (default true). */
@@ -8,8 +9,6 @@ interface CancelSettings extends FlowNodeSettings {
   /** How long to wait, in seconds. */
   timeout?: number | string;
 }
-
-const DEFAULT_CANCEL_WAIT_MS = 60_000;
 
 /** flink-cancel: cancels the job; msg.payload = { jobId, state }, by default once the job has ended. */
 export = function (RED: NodeAPI): void {
@@ -19,12 +18,7 @@ export = function (RED: NodeAPI): void {
       const wait = booleanInput(msg, 'wait', settings.wait !== false);
       const timeoutMs = timeoutSetting(settings) ?? DEFAULT_CANCEL_WAIT_MS;
       const jobId = await resolveJobId();
-      await client.cancel(jobId, { signal });
-      if (wait) {
-        // The job result is there once the job has reached a terminal state.
-        await client.getJobResult(jobId, { signal, timeoutMs, onProgress });
-      }
-      const state = await client.getJobStatus(jobId, { signal });
+      const state = await cancelJob(client, jobId, { signal, wait, timeoutMs, onProgress });
       return { payload: { jobId, state }, status: state };
     },
   });

@@ -1,0 +1,122 @@
+import type { Node, NodeAPI } from 'node-red';
+import type { FlinkClusterNode } from '../cluster/cluster-node';
+import { FlinkNodeError, toNodeError } from '../errors';
+import { nameMatcher, stateList } from '../jobs/job-filters';
+import { summarizeJob, type JobSummary } from '../jobs/job-summary';
+import { runtimeMessages } from '../messages';
+import { newestSavepoints, type SavepointRecord } from '../savepoints/savepoint-catalog';
+import { JOB_ACTIONS, runJobAction, type JobAction, type JobActionOutcome, type JobActionRequest } from './job-actions';
+
+/*
+ * The interface a flink-cluster config node offers companion packages (the Dashboard 2.0 widget of
+ * @flink-ops/node-red-dashboard-2-flink) as its `companion` property. A companion reaches it through the config
+ * node it is configured with, never by require: it then uses the one copy of this package Node-RED loaded, with
+ * its shared client, job-list poller and context-store queues, and opens no connection of its own.
+ * Documented in docs/companion-api.md; a change that breaks a companion raises COMPANION_API_VERSION.
+ */
+
+export const COMPANION_API_VERSION = 1;
+
+export { JOB_ACTIONS, type JobAction, type JobActionOutcome, type JobActionRequest };
+export type { JobActionError } from './job-actions';
+export type { JobSummary };
+
+/** One listing of the cluster's jobs: the jobs, or why they could not be listed (code and masked message). */
+export type CompanionListing =
+  | { jobs: JobSummary[]; error?: undefined }
+  | { error: { code: string; message: string }; jobs?: undefined };
+
+/** The newest catalogued savepoint of a job name. */
+export type NewestSavepoint = Pick<SavepointRecord, 'jobId' | 'location' | 'takenAt' | 'kind'>;
+
+/** Which jobs a companion shows: the filters of flink-list-jobs and flink-job-watch. */
+export interface JobFilterSettings {
+  nameFilter?: string;
+  /** exact (default) or regex. */
+  nameMatch?: string;
+  /** States to keep (an array or a comma-separated list); none keeps every state. */
+  states?: string[] | string;
+}
+
+/** One companion node's use of the cluster, from attach to close. */
+export interface CompanionUse {
+  /** Listings from the cluster's shared poller, at least every `everyMs` (the first at once); one subscription per use. */
+  watchJobs(everyMs: number, listener: (listing: CompanionListing) => void): void;
+  /** The newest catalogued savepoint of each job name. Rejects with a FlinkNodeError (e.g. an unknown context store). */
+  newestSavepoints(): Promise<Map<string, NewestSavepoint>>;
+  /** Runs an action; never rejects: its outcome says how it went. Closing aborts it (outcome FLINK_ABORTED). */
+  runAction(request: JobActionRequest): Promise<JobActionOutcome>;
+  /** Masks the cluster config's secrets in a text. */
+  redact(text: string): string;
+  /** Stops watching, aborts the actions in flight and waits for their outcomes, releases the shared client. */
+  close(): Promise<void>;
+}
+
+export interface FlinkClusterCompanion {
+  readonly apiVersion: typeof COMPANION_API_VERSION;
+  /** Starts a companion node's use of the cluster (it counts as a user of the shared client until it closes). */
+  attach(node: Node): CompanionUse;
+  /** A test of jobs by the settings; throws FLINK_INVALID_ARGUMENT for a setting that cannot work (a bad regex or state). */
+  jobFilter(settings: JobFilterSettings): (job: JobSummary) => boolean;
+}
+
+function newestOf(record: SavepointRecord): NewestSavepoint {
+  return { jobId: record.jobId, location: record.location, takenAt: record.takenAt, kind: record.kind };
+}
+
+export function clusterCompanion(RED: NodeAPI, cluster: FlinkClusterNode): FlinkClusterCompanion {
+  const t = runtimeMessages(RED, 'flink-list-jobs');
+  return {
+    apiVersion: COMPANION_API_VERSION,
+    jobFilter({ nameFilter, nameMatch, states }) {
+      const matches = nameMatcher(nameFilter, nameMatch, t);
+      const wanted = stateList(states);
+      return (job) => matches(job.name) && (wanted.length === 0 || wanted.includes(job.state));
+    },
+    attach(node) {
+      const { shared } = cluster;
+      shared.register(node.id);
+      const inFlight = new Set<{ controller: AbortController; settled: Promise<unknown> }>();
+      let unsubscribe: (() => Promise<void>) | undefined;
+      let closed = false;
+      const closing = (): FlinkNodeError => new FlinkNodeError('FLINK_ABORTED', t('errors.closing'));
+      return {
+        watchJobs(everyMs, listener) {
+          if (unsubscribe || closed) throw new Error('watchJobs is called once per use, before close');
+          unsubscribe = shared.jobList.subscribe(everyMs, (listing) => {
+            if (listing.jobs) listener({ jobs: listing.jobs.map(summarizeJob) });
+            else {
+              const error = toNodeError(listing.error, cluster.redact);
+              listener({ error: { code: error.code, message: error.message } });
+            }
+          });
+        },
+        async newestSavepoints() {
+          try {
+            const newest = await newestSavepoints(cluster.state());
+            return new Map([...newest].map(([name, record]) => [name, newestOf(record)]));
+          } catch (err) {
+            throw toNodeError(err, cluster.redact);
+          }
+        },
+        runAction(request) {
+          const controller = new AbortController();
+          if (closed) controller.abort(closing());
+          const settled = runJobAction(cluster, { RED, node }, request, controller.signal);
+          const entry = { controller, settled };
+          inFlight.add(entry);
+          void settled.finally(() => inFlight.delete(entry));
+          return settled;
+        },
+        redact: (text) => cluster.redact(text),
+        async close() {
+          closed = true;
+          for (const { controller } of inFlight) controller.abort(closing());
+          await Promise.all([...inFlight].map(({ settled }) => settled));
+          await unsubscribe?.();
+          await shared.deregister(node.id);
+        },
+      };
+    },
+  };
+}

@@ -118,10 +118,12 @@ class JobsWidget {
     else this.node.status({ fill: 'green', shape: 'dot', text: this.t('status.jobs', { count: view.rows.length }) });
   }
 
-  /** A busy mark or an action's result goes out at once: the rows of every browser must not lag behind an action. */
+  /**
+   * An action's busy mark and its result go out at once, outside the once-per-second spacing of listings: every
+   * browser must see the row busy, even when the action is over within the second.
+   */
   private publishNow(): void {
-    this.throttle.stop();
-    this.throttle.request();
+    this.throttle.flush();
   }
 
   private publish(): void {

@@ -30,6 +30,8 @@ const LONGEST_FIRST = [
   'nodes/health-outage',
   'package/tarball',
   'nodes/concurrency',
+  'nodes/dashboard-widget',
+  'nodes/dashboard-widget-lib',
 ].map((name) => `${name}.test.js`);
 
 const root = path.join(__dirname, '..');

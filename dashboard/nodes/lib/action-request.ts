@@ -42,12 +42,12 @@ export function checkAction(payload: unknown, allowed: readonly JobAction[], tab
     return { ok: false, refusal: t('refusals.malformed') };
   }
   const known = action as JobAction;
-  if (!allowed.includes(known)) return { ok: false, refusal: t('refusals.notOffered', { action }), action: known, jobId };
   const row = table.row(jobId);
-  if (!row) return { ok: false, refusal: t('refusals.unknownJob'), action: known, jobId };
   const refuse = (key: string, substitutions: Record<string, string> = {}): ActionCheck => ({
-    ok: false, refusal: t(key, substitutions), action: known, jobId, row,
+    ok: false, refusal: t(key, substitutions), action: known, jobId, ...(row ? { row } : {}),
   });
+  if (!allowed.includes(known)) return refuse('refusals.notOffered', { action });
+  if (!row) return refuse('refusals.unknownJob');
   if (table.isBusy(jobId)) return refuse('refusals.busy', { busy: row.busy ?? '' });
   if (row.state !== seenState) return refuse('refusals.stateChanged', { seen: seenState, state: row.state });
   if (row.version !== seenVersion) return refuse('refusals.rowChanged');

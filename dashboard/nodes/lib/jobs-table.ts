@@ -16,7 +16,10 @@ export interface JobRow {
   /** The action running on the job now, if any: every browser disables the row's buttons. */
   busy: JobAction | null;
   result: RowResult | null;
-  /** Changes with anything on the row: an action names the version it saw, and is refused when the row moved on. */
+  /**
+   * Changes with what the row says of the job (all but `result`): an action names the version it saw, and is
+   * refused when the job moved on. A result (a refusal shown to everyone) does not count: it changes nothing of the job.
+   */
   version: number;
 }
 
@@ -33,8 +36,13 @@ export interface TableView {
 
 type RowContent = Omit<JobRow, 'version'>;
 
-function sameContent(a: RowContent, b: RowContent): boolean {
+function sameContent(a: object, b: object): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** The row's facts of the job, which its version follows. */
+function facts({ result: _result, ...rest }: RowContent): Omit<RowContent, 'result'> {
+  return rest;
 }
 
 /**
@@ -117,7 +125,8 @@ export class JobsTable {
       const known = this.rows.get(job.jobId);
       if (known && sameContent(withoutVersion(known), content)) next.set(job.jobId, known);
       else {
-        next.set(job.jobId, { ...content, version: ++this.rowVersions });
+        const sameFacts = known !== undefined && sameContent(facts(withoutVersion(known)), facts(content));
+        next.set(job.jobId, { ...content, version: sameFacts ? known.version : ++this.rowVersions });
         changed = true;
       }
     }

@@ -1,6 +1,6 @@
 /**
- * Calls `send` at most once per `spacingMs`: a request within the spacing is sent when it has passed (once,
- * however many came in between), so the last state always goes out.
+ * Calls `send` at most once per `spacingMs` on request: a request within the spacing is sent when it has passed
+ * (once, however many came in between), so the last state always goes out. `flush` sends at once.
  */
 export class Throttle {
   private lastSent = Number.NEGATIVE_INFINITY;
@@ -13,6 +13,12 @@ export class Throttle {
     const wait = this.lastSent + this.spacingMs - Date.now();
     if (wait <= 0) this.fire();
     else this.timer = setTimeout(() => this.fire(), wait);
+  }
+
+  /** Sends now, whatever the spacing: what must not wait (an action's start and end). */
+  flush(): void {
+    this.stop();
+    this.fire();
   }
 
   stop(): void {

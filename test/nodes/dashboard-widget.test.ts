@@ -1,0 +1,222 @@
+import assert from 'node:assert/strict';
+import { io, type Socket } from 'socket.io-client';
+import uiFlinkJobs from '../../dashboard/nodes/ui-flink-jobs';
+import { FlinkClusterClient } from '../../src';
+import { fromCheckpointStatistics } from '../flink/checkpoint-history';
+import { clusterConfig, collect, eventually, FLINK_NODES, helper, statuses, withNodeRed, type FlowNode } from './node-harness';
+
+/*
+ * The runtime side of the Dashboard 2.0 widget ui-flink-jobs (dashboard/), in the test helper's Node-RED with
+ * Dashboard 2.0's own ui-base, ui-page, ui-group and ui-theme nodes from npm, against the shared Flink. The
+ * "browsers" are socket.io clients speaking the dashboard's protocol (ui-config, widget-load, msg-input,
+ * widget-action): what the Vue component does, without a browser.
+ */
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+const DASHBOARD_NODES: unknown[] = [
+  require('@flowfuse/node-red-dashboard/nodes/config/ui_base.js'),
+  require('@flowfuse/node-red-dashboard/nodes/config/ui_page.js'),
+  require('@flowfuse/node-red-dashboard/nodes/config/ui_group.js'),
+  require('@flowfuse/node-red-dashboard/nodes/config/ui_theme.js'),
+];
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+const NODES = [...FLINK_NODES, ...DASHBOARD_NODES, uiFlinkJobs];
+const WIDGET = 'widget';
+const SECRET = 'dashboard-test-secret-7f3a';
+/** Every prop the browser may get: the widget's whitelist, and what Dashboard adds (`z`, its state store's). */
+const BROWSER_PROPS = ['name', 'label', 'group', 'width', 'height', 'order', 'actions', 'columns', 'pageSize', 'z', 'enabled', 'visible', 'class'];
+
+type Table = { version: number; staleSince: number | null; error: { code: string } | null; rows: Row[] };
+type Row = { jobId: string; name: string; state: string; version: number; busy: string | null; result: Record<string, any> | null; // eslint-disable-line @typescript-eslint/no-explicit-any
+  savepoint: { location: string } | null };
+
+/** The dashboard (ui-base at /dashboard, a page, a group) with the widget wired to the helper `audit`. */
+function dashboardFlow(cluster: FlowNode, widget: Record<string, unknown> = {}): FlowNode[] {
+  return [
+    { id: 'tab', type: 'tab', label: 'test' },
+    cluster,
+    { id: 'dash', type: 'ui-base', name: 'Ops', path: '/dashboard', includeClientData: true },
+    { id: 'theme', type: 'ui-theme', name: 'Default Theme', colors: {}, sizes: {} },
+    { id: 'page', type: 'ui-page', name: 'Ops', ui: 'dash', path: '/ops', layout: 'grid', theme: 'theme', order: 1 },
+    { id: 'grp', type: 'ui-group', name: 'Jobs', page: 'page', width: '12', height: '1', order: 1 },
+    { id: WIDGET, type: 'ui-flink-jobs', z: 'tab', group: 'grp', cluster: cluster.id, interval: 1, wires: [['audit']], ...widget },
+    { id: 'audit', type: 'helper', z: 'tab' },
+  ];
+}
+
+/** A browser's connection to the dashboard: the tables it was sent, in order. */
+interface Browser {
+  socket: Socket;
+  tables: Table[];
+  config: Promise<{ widgets: Record<string, { props: Record<string, unknown> }> }>;
+  /** Everything the dashboard sent this browser, as JSON. */
+  received: string[];
+  close(): void;
+}
+
+async function openBrowser(): Promise<Browser> {
+  // The dashboard refuses a connection that opens with a bare websocket: start with polling, as browsers do.
+  const socket = io(helper.url(), { path: '/dashboard/socket.io', transports: ['polling', 'websocket'], forceNew: true, reconnection: false });
+  const tables: Table[] = [];
+  const received: string[] = [];
+  socket.onAny((event: string, ...args: unknown[]) => { received.push(JSON.stringify([event, ...args])); });
+  socket.on(`msg-input:${WIDGET}`, (msg: { payload: Table }) => { tables.push(msg.payload); });
+  const config = new Promise<Awaited<Browser['config']>>((resolve) => { socket.once('ui-config', (_id: string, ui: Awaited<Browser['config']>) => resolve(ui)); });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('connect_error', reject);
+  });
+  const opened = { socket, tables, config, received, close: () => socket.close() };
+  // As the component does on mount: the table stored so far, before any change comes as msg-input.
+  const stored = await loadWidget(opened);
+  if (stored) tables.unshift(stored);
+  return opened;
+}
+
+/** What the dashboard answers a browser's widget-load (sent on mount and after a reconnect). */
+function loadWidget(browser: Browser): Promise<Table | undefined> {
+  return new Promise((resolve) => {
+    browser.socket.once(`widget-load:${WIDGET}`, (msg: { payload?: Table } | undefined) => resolve(msg?.payload));
+    browser.socket.emit('widget-load', WIDGET);
+  });
+}
+
+function latestRow(browser: Browser, jobId: string): Row | undefined {
+  return browser.tables[browser.tables.length - 1]?.rows.find((row) => row.jobId === jobId);
+}
+
+async function rowOnceRunning(browser: Browser, jobId: string): Promise<Row> {
+  await eventually(() => latestRow(browser, jobId)?.state === 'RUNNING', 'the job RUNNING in the browser\'s table', 30_000);
+  return latestRow(browser, jobId)!;
+}
+
+describe('ui-flink-jobs (Dashboard 2.0 widget, runtime)', function () {
+  const suite = withNodeRed();
+  const browsers: Browser[] = [];
+  const browser = async (): Promise<Browser> => {
+    const opened = await openBrowser();
+    browsers.push(opened);
+    return opened;
+  };
+  afterEach(function () {
+    for (const opened of browsers.splice(0)) opened.close();
+  });
+
+  it('sends every browser a secret-free table of the chosen jobs, and a browser that loads the widget gets it at once', async function () {
+    const { jobId, jobName } = await suite.startJob('dash-table');
+    const cluster = clusterConfig(suite.flink.url, { authType: 'basic' });
+    await helper.load(NODES, dashboardFlow(cluster, { nameFilter: jobName }), { cluster: { username: 'ops', password: SECRET } });
+    const first = await browser();
+    const ui = await first.config;
+    const props = ui.widgets[WIDGET]!.props;
+    assert.deepEqual(Object.keys(props).filter((key) => !BROWSER_PROPS.includes(key)), [], 'only the whitelisted settings reach the browser');
+    assert.deepEqual(props.actions, ['savepoint', 'stop'], 'cancel is opt-in');
+
+    const row = await rowOnceRunning(first, jobId);
+    assert.equal(row.name, jobName);
+    assert.deepEqual(first.tables[first.tables.length - 1]!.rows.map((shown) => shown.jobId), [jobId], 'only the jobs the filter chose');
+
+    const second = await browser();
+    const loaded = await loadWidget(second);
+    assert.equal(loaded?.rows.find((shown) => shown.jobId === jobId)?.state, 'RUNNING', 'the stored table, without waiting for a change');
+    for (const opened of [first, second]) assert.ok(!opened.received.some((frame) => frame.includes(SECRET)), 'no secret in what the browser received');
+  });
+
+  it('refuses an action it does not offer, on a job that changed since the user saw it, or a cancel without the typed name, and audits each', async function () {
+    const { jobId, jobName } = await suite.startJob('dash-refuse');
+    await helper.load(NODES, dashboardFlow(clusterConfig(suite.flink.url), { nameFilter: jobName, actions: ['savepoint', 'cancel'] }));
+    const audits = collect('audit');
+    const page = await browser();
+    const row = await rowOnceRunning(page, jobId);
+    const seen = { jobId, seenState: row.state, seenVersion: row.version };
+    const asks: Array<[Record<string, unknown>, RegExp]> = [
+      [{ action: 'stop', ...seen }, /does not offer stop/],
+      [{ action: 'savepoint', ...seen, seenState: 'CREATED' }, /RUNNING now, not CREATED/],
+      [{ action: 'savepoint', ...seen, seenVersion: row.version + 1000 }, /changed since you saw it/],
+      [{ action: 'cancel', ...seen, confirmName: `${jobName}x` }, /typed name is not the job's name/],
+    ];
+    for (const [payload] of asks) page.socket.emit('widget-action', WIDGET, { payload, _client: { user: 'mallory' } });
+    page.socket.emit('widget-action', WIDGET, { payload: 'hello' });
+    await eventually(() => audits.length === asks.length + 1, 'an audit message for each request');
+    asks.forEach(([payload, reason], index) => {
+      const audit = audits[index]!.payload;
+      assert.equal(audit.outcome, 'refused');
+      assert.equal(audit.action, payload.action);
+      assert.equal(audit.jobId, jobId);
+      assert.equal(audit.jobName, jobName);
+      assert.match(audit.error.message, reason);
+      assert.equal(audit.user, null, 'a user the browser names is not taken');
+    });
+    assert.deepEqual({ ...audits[asks.length]!.payload, at: undefined }, {
+      action: null, jobId: null, jobName: null, user: null, outcome: 'refused', at: undefined,
+      error: { code: 'REFUSED', message: 'Not an action this widget understands' },
+    });
+    const client = new FlinkClusterClient({ url: suite.flink.url });
+    try {
+      assert.equal(await client.getJobStatus(jobId), 'RUNNING');
+    } finally {
+      await client.close();
+    }
+  });
+
+  // The add-on's user is not tested here: the test helper's Node-RED mocks the plugin API (registerPlugin does
+  // nothing, getByType finds none), so its audits name no user; dashboard-widget-lib tests the user's derivation.
+  it('takes one savepoint for a double click, shows it running in every browser, then its location, and audits it', async function () {
+    const { jobId, jobName } = await suite.startJob('dash-savepoint');
+    await helper.load(NODES, dashboardFlow(clusterConfig(suite.flink.url), { nameFilter: jobName }));
+    const audits = collect('audit');
+    const clicking = await browser();
+    const watching = await browser();
+    const row = await rowOnceRunning(clicking, jobId);
+    await rowOnceRunning(watching, jobId);
+    const ask = { payload: { action: 'savepoint', jobId, seenState: 'RUNNING', seenVersion: row.version } };
+    clicking.socket.emit('widget-action', WIDGET, ask);
+    clicking.socket.emit('widget-action', WIDGET, ask);
+
+    await eventually(() => watching.tables.some((table) => table.rows.some((shown) => shown.jobId === jobId && shown.busy === 'savepoint')),
+      'the row busy in the other browser');
+    await eventually(() => audits.some((audit) => audit.payload.outcome === 'ok'), 'the savepoint\'s audit', 120_000);
+    const done = audits.find((audit) => audit.payload.outcome === 'ok')!.payload;
+    assert.deepEqual({ ...done, at: undefined, location: undefined }, {
+      action: 'savepoint', jobId, jobName, user: null, outcome: 'ok', at: undefined, location: undefined,
+    });
+    assert.match(done.location, /savepoint-/);
+    const refused = audits.filter((audit) => audit.payload.outcome === 'refused');
+    assert.equal(refused.length, 1, 'the second click is refused while the first runs');
+    assert.match(refused[0]!.payload.error.message, /An action \(savepoint\) runs on this job/);
+
+    await eventually(() => latestRow(watching, jobId)?.result?.location === done.location, 'the location on the other browser\'s row');
+    await eventually(() => latestRow(watching, jobId)?.savepoint?.location === done.location, 'the catalog\'s newest savepoint on the row', 30_000);
+    const client = new FlinkClusterClient({ url: suite.flink.url });
+    try {
+      const history = await fromCheckpointStatistics(client, jobId, (stats) => (stats.history.some((entry) => entry.is_savepoint) ? stats.history : undefined));
+      assert.equal(history.filter((entry) => entry.is_savepoint).length, 1, 'one savepoint in Flink\'s history');
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('cancels a job once its name is typed, and its row turns CANCELED', async function () {
+    const { jobId, jobName } = await suite.startJob('dash-cancel');
+    await helper.load(NODES, dashboardFlow(clusterConfig(suite.flink.url), { nameFilter: jobName, actions: ['cancel'] }));
+    const audits = collect('audit');
+    const page = await browser();
+    const row = await rowOnceRunning(page, jobId);
+    page.socket.emit('widget-action', WIDGET, { payload: { action: 'cancel', jobId, seenState: 'RUNNING', seenVersion: row.version, confirmName: jobName } });
+    await eventually(() => audits.length === 1, 'the cancel\'s audit', 90_000);
+    assert.deepEqual({ ...audits[0]!.payload, at: undefined }, { action: 'cancel', jobId, jobName, user: null, outcome: 'ok', state: 'CANCELED', at: undefined });
+    await eventually(() => latestRow(page, jobId)?.state === 'CANCELED', 'the row CANCELED', 30_000);
+  });
+
+  it('shows the table stale, with the error code, when the cluster cannot be reached', async function () {
+    await helper.load(NODES, dashboardFlow(clusterConfig('http://127.0.0.1:9')));
+    const seen = statuses(WIDGET);
+    const page = await browser();
+    await eventually(() => page.tables.some((table) => table.staleSince !== null), 'a stale table', 30_000);
+    const table = page.tables.find((shown) => shown.staleSince !== null)!;
+    assert.equal(table.error?.code, 'FLINK_CONNECTION');
+    assert.deepEqual(table.rows, []);
+    await eventually(() => seen.some((status) => status.fill === 'red' && status.text === 'FLINK_CONNECTION'), 'the red status');
+  });
+});

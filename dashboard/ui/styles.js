@@ -21,7 +21,8 @@ export const CSS = `
 .fj-actions button, .fj-pages button, .fj-dialog button { border: 1px solid rgba(128,128,128,.6); border-radius: 4px; background: transparent; color: inherit; padding: 2px 10px; cursor: pointer; }
 .fj-actions button:disabled, .fj-pages button:disabled, .fj-dialog button:disabled { opacity: .45; cursor: default; }
 .fj-busy { font-style: italic; }
-.fj-result--ok { color: #2e7d32; word-break: break-all; }
+.fj-result--ok, .fj-result--error, .fj-result--refused { max-width: 36em; overflow-wrap: anywhere; }
+.fj-result--ok { color: #2e7d32; }
 .fj-result--error, .fj-result--refused { color: #c62828; }
 .fj-muted { opacity: .7; }
 .fj-pages { display: flex; align-items: center; gap: 8px; }

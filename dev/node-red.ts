@@ -27,6 +27,8 @@ export interface NodeRedSettings {
   nodesDir?: string[];
   /** Node-RED's context stores (its default: one memory store). */
   contextStorage?: Record<string, { module: string; config?: Record<string, unknown> }>;
+  /** Module folder names Node-RED does not load, wherever it finds them. */
+  nodesExcludes?: string[];
 }
 
 /**
@@ -46,6 +48,7 @@ export function settingsModule(settings: NodeRedSettings, writtenBy = '`npm star
     uiHost: HOST,
     ...(settings.nodesDir ? { nodesDir: settings.nodesDir } : {}),
     ...(settings.contextStorage ? { contextStorage: settings.contextStorage } : {}),
+    ...(settings.nodesExcludes ? { nodesExcludes: settings.nodesExcludes } : {}),
     telemetry: { enabled: false, updateNotification: false },
     // No welcome tour, and no palette catalogue: the editor would fetch it from the internet.
     editorTheme: { tours: false, palette: { catalogues: [] } },

@@ -29,6 +29,7 @@ const LONGEST_FIRST = [
   'nodes/health-incidents',
   'nodes/health-outage',
   'package/tarball',
+  'dashboard/dashboard-browser',
   'nodes/concurrency',
   'nodes/dashboard-widget',
   'nodes/dashboard-widget-lib',

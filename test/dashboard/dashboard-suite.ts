@@ -1,0 +1,184 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { localPath } from '../../dev/paths';
+import { FlinkClusterClient } from '../../src';
+import { launchChromium } from '../editor/browser';
+import { fromCheckpointStatistics } from '../flink/checkpoint-history';
+import { testFlink, type TestFlink } from '../flink/test-cluster';
+import { eventually, uniqueName } from '../nodes/node-harness';
+import { packCompanion } from '../package/pack';
+import { startPackedNodeRed, type PackedNodeRed } from '../package/packed-node-red';
+import type { NodeRedRuntime } from '../package/runtimes';
+
+/*
+ * The widget as a user gets it: the packed tarballs of both packages and Dashboard 2.0 from the npm registry,
+ * installed into a fresh Node-RED user dir as the palette manager does, the dashboard page opened in headless
+ * Chromium, against the shared Flink. One suite per Node-RED runtime (dashboard-node-red-4/5.test.ts).
+ */
+
+const DASHBOARD = '@flowfuse/node-red-dashboard@1.31.0';
+const SECRET = 'dashboard-browser-secret-41c9';
+
+/** A dashboard at /dashboard with the page /ops, one group and the widget on the cluster (basic auth: its password is the secret). */
+function opsDashboard(flinkUrl: string, jobName: string): Array<Record<string, unknown>> {
+  return [
+    { id: 'ops-tab', type: 'tab', label: 'Ops' },
+    { id: 'ops-cluster', type: 'flink-cluster', name: 'flink', url: flinkUrl, authType: 'basic', credentials: { username: 'ops', password: SECRET } },
+    { id: 'ops-base', type: 'ui-base', name: 'Ops', path: '/dashboard', includeClientData: true },
+    { id: 'ops-theme', type: 'ui-theme', name: 'Default Theme', colors: { surface: '#ffffff', primary: '#0094CE', bgPage: '#eeeeee', groupBg: '#ffffff', groupOutline: '#cccccc' }, sizes: {} },
+    { id: 'ops-page', type: 'ui-page', name: 'Ops', ui: 'ops-base', path: '/ops', layout: 'grid', theme: 'ops-theme', order: 1 },
+    { id: 'ops-group', type: 'ui-group', name: 'Flink jobs', page: 'ops-page', width: '12', height: '1', order: 1 },
+    {
+      id: 'ops-widget', type: 'ui-flink-jobs', z: 'ops-tab', group: 'ops-group', cluster: 'ops-cluster', label: 'Jobs',
+      nameFilter: jobName, interval: 1, actions: ['savepoint', 'stop', 'cancel'], wires: [[]],
+    },
+  ];
+}
+
+async function deploy(nodeRed: PackedNodeRed, flows: Array<Record<string, unknown>>): Promise<void> {
+  const response = await fetch(`${nodeRed.editorUrl}flows`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'Node-RED-Deployment-Type': 'full', 'Node-RED-API-Version': 'v1' },
+    body: JSON.stringify(flows),
+    signal: AbortSignal.timeout(60_000),
+  });
+  if (!response.ok) throw new Error(`deploy failed: ${response.status} ${await response.text()}`);
+}
+
+/** Everything the page received: documents, scripts, XHR (socket.io's polling) and websocket frames, as text. */
+function recordTraffic(page: Page): string[] {
+  const received: string[] = [];
+  page.on('response', (response) => {
+    void response.text().then((text) => { received.push(text); }, () => undefined);
+  });
+  page.on('websocket', (socket) => {
+    socket.on('framereceived', (frame) => { received.push(String(frame.payload)); });
+  });
+  return received;
+}
+
+/** The dashboard page, once it shows the job RUNNING. */
+async function openOps(page: Page, nodeRed: PackedNodeRed, jobId: string): Promise<void> {
+  await page.goto(`${nodeRed.editorUrl}dashboard/ops`);
+  await page.locator(`tr[data-job-id="${jobId}"][data-state="RUNNING"]`).waitFor({ timeout: 60_000 });
+}
+
+function consoleErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
+  page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
+  return errors;
+}
+
+/** The suite on one Node-RED runtime (its title names it). */
+export function describeDashboard(title: string, runtime: () => Promise<NodeRedRuntime>): void {
+  describe(`ui-flink-jobs in Dashboard 2.0 from the packed tarballs (${title}, Chromium)`, function () {
+    let flink: TestFlink;
+    let nodeRed: PackedNodeRed;
+    let browser: Browser;
+    const jobs: string[] = [];
+
+    before(async function () {
+      flink = await testFlink();
+      const companion = await packCompanion();
+      nodeRed = await startPackedNodeRed(await runtime(), undefined, [companion.tarball, DASHBOARD]);
+      browser = await launchChromium();
+    });
+
+    after(async function () {
+      await browser?.close();
+      await nodeRed?.stop();
+      const client = flink ? new FlinkClusterClient({ url: flink.url }) : undefined;
+      try {
+        for (const jobId of jobs) await client?.cancel(jobId).catch(() => undefined);
+      } finally {
+        await client?.close();
+      }
+    });
+
+    it('shows the job with its state; cancel\'s Confirm stays disabled until the name is typed, then Flink cancels it; no secret reaches the browser, no console error', async function () {
+      const jobName = uniqueName('dash-browser');
+      const jobId = await flink.startJob({ name: jobName });
+      jobs.push(jobId);
+      await deploy(nodeRed, opsDashboard(flink.url, jobName));
+
+      for (const module of ['@flink-ops/node-red-dashboard-2-flink', '@flowfuse/node-red-dashboard']) {
+        const loaded = await (await fetch(`${nodeRed.editorUrl}nodes/${module}`, { headers: { Accept: 'application/json' } })).json() as { path?: string };
+        assert.ok(loaded.path?.startsWith(nodeRed.userDir), `${module} is loaded from the user dir it was installed into (${loaded.path})`);
+      }
+
+      const page = await browser.newPage();
+      const received = recordTraffic(page);
+      const errors = consoleErrors(page);
+      try {
+        await openOps(page, nodeRed, jobId);
+        await page.getByRole('button', { name: `Savepoint ${jobName}` }).waitFor();
+
+        await page.getByRole('button', { name: `Cancel ${jobName}` }).click();
+        const dialog = page.getByRole('dialog');
+        const confirm = dialog.getByRole('button', { name: /^Confirm cancel/ });
+        assert.equal(await confirm.isDisabled(), true, 'Confirm is disabled before the name is typed');
+        await dialog.getByRole('textbox').fill(jobName.slice(0, -1));
+        assert.equal(await confirm.isDisabled(), true, 'a prefix of the name is not the name');
+        await dialog.getByRole('textbox').fill(jobName);
+        assert.equal(await confirm.isDisabled(), false);
+        await confirm.click();
+
+        const client = new FlinkClusterClient({ url: flink.url });
+        try {
+          await eventually(async () => await client.getJobStatus(jobId) === 'CANCELED', 'the job CANCELED in Flink', 60_000);
+        } finally {
+          await client.close();
+        }
+        await page.locator(`tr[data-job-id="${jobId}"][data-state="CANCELED"]`).waitFor({ timeout: 30_000 });
+
+        assert.ok(received.some((text) => text.includes(jobName)), 'the socket traffic with the table was captured');
+        assert.deepEqual(received.filter((text) => text.includes(SECRET)), [], 'no page, script or frame the browser received holds the password');
+        assert.deepEqual(errors, [], 'no console error');
+      } finally {
+        await page.close();
+      }
+    });
+
+    it('a savepoint confirmed with a double click makes one savepoint; a second browser sees it running, then its location', async function () {
+      const jobName = uniqueName('dash-savepoint');
+      // Every snapshot of this job takes 3 s: the action runs long enough for the second browser to see it.
+      const jobId = await flink.startJob({ name: jobName, slowSnapshotMs: 3000 });
+      jobs.push(jobId);
+      await deploy(nodeRed, opsDashboard(flink.url, jobName));
+
+      const clicking = await browser.newPage();
+      const watching = await browser.newPage();
+      const errors = [...consoleErrors(clicking), ...consoleErrors(watching)];
+      try {
+        await openOps(clicking, nodeRed, jobId);
+        await openOps(watching, nodeRed, jobId);
+        await clicking.getByRole('button', { name: `Savepoint ${jobName}` }).click();
+        await clicking.getByRole('dialog').getByRole('button', { name: /^Confirm savepoint/ }).dblclick();
+
+        const watchedRow = watching.locator(`tr[data-job-id="${jobId}"]`);
+        await watchedRow.and(watching.locator('[aria-busy="true"]')).waitFor({ timeout: 30_000 });
+        assert.equal(await watching.getByRole('button', { name: `Stop ${jobName}` }).isDisabled(), true, 'the other browser\'s buttons are disabled while it runs');
+        const result = watchedRow.locator('[role="status"]');
+        await result.waitFor({ timeout: 120_000 });
+        const text = await result.innerText();
+        const location = /^Savepoint: (\S+)$/.exec(text)?.[1];
+        assert.ok(location, `the row shows the savepoint's location: ${text}`);
+        if (!process.env.FLINK_URL) assert.ok(existsSync(localPath(location)), `the savepoint's files exist at ${location}`);
+
+        const client = new FlinkClusterClient({ url: flink.url });
+        try {
+          const history = await fromCheckpointStatistics(client, jobId, (stats) => (stats.history.some((entry) => entry.is_savepoint) ? stats.history : undefined));
+          assert.equal(history.filter((entry) => entry.is_savepoint).length, 1, 'one savepoint in Flink\'s history');
+        } finally {
+          await client.close();
+        }
+        assert.deepEqual(errors, [], 'no console error');
+      } finally {
+        await clicking.close();
+        await watching.close();
+      }
+    });
+  });
+}

@@ -5,6 +5,7 @@ import { checkAction, type ActionRequest } from './lib/action-request';
 import { actionUser, type DashboardBase } from './lib/action-user';
 import { JobsTable, type JobRow, type RowResult } from './lib/jobs-table';
 import { runtimeMessages, type Messages } from './lib/messages';
+import { ParallelismTracker } from './lib/parallelism';
 import { Throttle } from './lib/throttle';
 import { browserConfig, widgetSettings, type WidgetConfig, type WidgetSettings } from './lib/widget-settings';
 
@@ -44,6 +45,7 @@ function companionOf(RED: NodeAPI, clusterId: unknown): FlinkClusterCompanion | 
 class JobsWidget {
   private readonly table = new JobsTable();
   private readonly throttle: Throttle;
+  private readonly parallelism: ParallelismTracker;
   /** Part of every idempotency key: keys of an earlier start of the widget never come back. */
   private readonly epoch = randomBytes(6).toString('hex');
   private listingSeq = 0;
@@ -51,6 +53,9 @@ class JobsWidget {
   constructor(private readonly RED: NodeAPI, private readonly node: Node, private readonly base: DashboardBase,
     private readonly use: CompanionUse, private readonly settings: WidgetSettings, private readonly t: Messages) {
     this.throttle = new Throttle(() => this.publish(), TABLE_SPACING_MS);
+    this.parallelism = new ParallelismTracker((jobId) => use.jobParallelism(jobId), (jobId, parallelism) => {
+      if (this.table.setParallelism(jobId, parallelism)) this.throttle.request();
+    });
   }
 
   start(filter: (job: JobSummary) => boolean): void {
@@ -59,6 +64,7 @@ class JobsWidget {
 
   async close(): Promise<void> {
     this.throttle.stop();
+    this.parallelism.stop();
     await this.use.close();
   }
 
@@ -109,6 +115,7 @@ class JobsWidget {
     if (seq !== this.listingSeq) return; // a newer listing arrived meanwhile
     const shown: CompanionListing = listing.jobs ? { jobs: listing.jobs.filter(filter) } : listing;
     if (this.table.listed(shown, savepoints, Date.now())) this.throttle.request();
+    if (shown.jobs) this.parallelism.listed(shown.jobs);
     this.showStatus();
   }
 

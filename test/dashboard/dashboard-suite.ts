@@ -141,6 +141,29 @@ export function describeDashboard(title: string, runtime: () => Promise<NodeRedR
       }
     });
 
+    it('turns a job cancelled behind its back (through Flink\'s REST API) CANCELED on the page, without a reload', async function () {
+      const jobName = uniqueName('dash-behind');
+      const jobId = await flink.startJob({ name: jobName });
+      jobs.push(jobId);
+      await deploy(nodeRed, opsDashboard(flink.url, jobName));
+      const page = await browser.newPage();
+      const errors = consoleErrors(page);
+      try {
+        await openOps(page, nodeRed, jobId);
+        const client = new FlinkClusterClient({ url: flink.url });
+        try {
+          await client.cancel(jobId);
+        } finally {
+          await client.close();
+        }
+        await page.locator(`tr[data-job-id="${jobId}"][data-state="CANCELED"]`).waitFor({ timeout: 30_000 });
+        assert.equal(await page.getByRole('button', { name: `Cancel ${jobName}` }).isDisabled(), true, 'an ended job offers no action');
+        assert.deepEqual(errors, [], 'no console error');
+      } finally {
+        await page.close();
+      }
+    });
+
     it('a savepoint confirmed with a double click makes one savepoint; a second browser sees it running, then its location', async function () {
       const jobName = uniqueName('dash-savepoint');
       // Every snapshot of this job takes 3 s: the action runs long enough for the second browser to see it.

@@ -6,6 +6,7 @@ import type { NodeAPI } from 'node-red';
 import { checkAction } from '../../dashboard/nodes/lib/action-request';
 import { actionUser, type DashboardBase } from '../../dashboard/nodes/lib/action-user';
 import { JobsTable } from '../../dashboard/nodes/lib/jobs-table';
+import { ParallelismTracker } from '../../dashboard/nodes/lib/parallelism';
 import { browserConfig, widgetSettings } from '../../dashboard/nodes/lib/widget-settings';
 import type { JobSummary } from '../../nodes/lib/companion/companion-api';
 
@@ -16,7 +17,7 @@ const job = (state: string, name = 'orders'): JobSummary => ({ jobId: ID, name, 
 describe('ui-flink-jobs (Dashboard 2.0 widget, its parts)', function () {
   it('offers savepoint and stop unless told otherwise, and refuses a setting it cannot use', function () {
     assert.deepEqual(widgetSettings({ id: 'w', type: 'ui-flink-jobs' }),
-      { actions: ['savepoint', 'stop'], columns: ['name', 'state', 'uptime', 'savepoint', 'actions'], intervalMs: 5000, pageSize: 25 });
+      { actions: ['savepoint', 'stop'], columns: ['name', 'state', 'uptime', 'parallelism', 'savepoint', 'actions'], intervalMs: 5000, pageSize: 25 });
     assert.deepEqual(widgetSettings({ id: 'w', type: 'ui-flink-jobs', actions: 'cancel,savepoint', interval: '2' }).actions, ['savepoint', 'cancel']);
     assert.deepEqual(widgetSettings({ id: 'w', type: 'ui-flink-jobs', actions: [] }).actions, [], 'no action ticked: none offered');
     assert.throws(() => widgetSettings({ id: 'w', type: 'ui-flink-jobs', actions: ['restart'] }), /actions setting has "restart"/);
@@ -32,12 +33,17 @@ describe('ui-flink-jobs (Dashboard 2.0 widget, its parts)', function () {
     assert.notEqual(browserConfig(config, widgetSettings(config)), props, 'a fresh object each time: Dashboard deletes from it');
   });
 
-  it('raises a row\'s version only when the row changes, and keeps the rows while the cluster cannot be listed', function () {
+  it('raises a row\'s version only when the job does something, and keeps the rows while the cluster cannot be listed', function () {
     const table = new JobsTable();
     assert.equal(table.listed({ jobs: [job('RUNNING')] }, new Map(), 1000), true);
     const first = table.view();
     assert.equal(table.listed({ jobs: [job('RUNNING')] }, new Map(), 2000), false, 'the same listing changes nothing');
     assert.equal(table.view().rows[0]!.version, first.rows[0]!.version);
+    assert.equal(table.setParallelism(ID, 2), true, 'the table changes with the parallelism it learns');
+    const savepoint = { jobId: ID, location: 'file:/sp/savepoint-1', takenAt: '2026-12-07T08:00:00.000Z', kind: 'savepoint' as const };
+    table.listed({ jobs: [job('RUNNING')] }, new Map([['orders', savepoint]]), 2500);
+    assert.deepEqual({ parallelism: table.view().rows[0]!.parallelism, savepoint: table.view().rows[0]!.savepoint?.location }, { parallelism: 2, savepoint: savepoint.location });
+    assert.equal(table.view().rows[0]!.version, first.rows[0]!.version, 'what the row only learns about the job keeps its version');
     assert.equal(table.listed({ error: { code: 'FLINK_CONNECTION', message: 'down' } }, undefined, 3000), true);
     assert.deepEqual({ staleSince: table.view().staleSince, rows: table.view().rows }, { staleSince: 3000, rows: first.rows });
     table.listed({ error: { code: 'FLINK_CONNECTION', message: 'down' } }, undefined, 4000);
@@ -63,6 +69,31 @@ describe('ui-flink-jobs (Dashboard 2.0 widget, its parts)', function () {
     assert.match((ask({ jobId: 'not-an-id' }) as { refusal: string }).refusal, /malformed/);
     table.start(ID, 'stop');
     assert.match((ask({ seenVersion: table.view().rows[0]!.version }) as { refusal: string }).refusal, /busy/);
+  });
+
+  it('asks for a job\'s parallelism when it is first listed and after each change of its state, two jobs at a time', async function () {
+    const asked: string[] = [];
+    const pending: Array<() => void> = [];
+    const found: Array<[string, number]> = [];
+    const tracker = new ParallelismTracker((jobId) => {
+      asked.push(jobId);
+      return new Promise((resolve) => pending.push(() => resolve(4)));
+    }, (jobId, parallelism) => found.push([jobId, parallelism]));
+    const ids = ['1', '2', '3'].map((digit) => digit.repeat(32));
+    const listing = (state: string) => ids.map((jobId, index) => ({ ...job(state, `job-${index}`), jobId }));
+    tracker.listed(listing('RUNNING'));
+    assert.equal(asked.length, 2, 'two at a time');
+    tracker.listed(listing('RUNNING'));
+    assert.equal(asked.length, 2, 'an unchanged listing asks for nothing more');
+    pending.splice(0).forEach((resolve) => resolve());
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(asked, ids, 'the third once a request is done');
+    pending.splice(0).forEach((resolve) => resolve());
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(found.map(([jobId]) => jobId), ids);
+    tracker.listed([{ ...job('RUNNING', 'job-0'), jobId: ids[0]! }, { ...job('RESTARTING', 'job-1'), jobId: ids[1]! }]);
+    assert.deepEqual(asked.slice(3), [ids[1]], 'again only for the job whose state changed');
+    tracker.stop();
   });
 
   it('takes the user from the connection through the dashboard\'s auth add-ons, never from the browser\'s message', function () {

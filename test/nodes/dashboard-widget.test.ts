@@ -28,7 +28,7 @@ const SECRET = 'dashboard-test-secret-7f3a';
 const BROWSER_PROPS = ['name', 'label', 'group', 'width', 'height', 'order', 'actions', 'columns', 'pageSize', 'z', 'enabled', 'visible', 'class'];
 
 type Table = { version: number; staleSince: number | null; error: { code: string } | null; rows: Row[] };
-type Row = { jobId: string; name: string; state: string; version: number; busy: string | null; result: Record<string, any> | null; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Row = { jobId: string; name: string; state: string; version: number; busy: string | null; parallelism: number | null; result: Record<string, any> | null; // eslint-disable-line @typescript-eslint/no-explicit-any
   savepoint: { location: string } | null };
 
 /** The dashboard (ui-base at /dashboard, a page, a group) with the widget wired to the helper `audit`. */
@@ -115,6 +115,7 @@ describe('ui-flink-jobs (Dashboard 2.0 widget, runtime)', function () {
 
     const row = await rowOnceRunning(first, jobId);
     assert.equal(row.name, jobName);
+    await eventually(() => latestRow(first, jobId)?.parallelism === 1, 'the job\'s parallelism (1, as the fixture runs) on its row');
     assert.deepEqual(first.tables[first.tables.length - 1]!.rows.map((shown) => shown.jobId), [jobId], 'only the jobs the filter chose');
 
     const second = await browser();

@@ -12,13 +12,17 @@ export interface JobRow {
   state: string;
   startTime: number | null;
   endTime: number | null;
+  /** The highest parallelism of the job's vertices; null until known. */
+  parallelism: number | null;
   savepoint: { location: string; takenAt: string } | null;
   /** The action running on the job now, if any: every browser disables the row's buttons. */
   busy: JobAction | null;
   result: RowResult | null;
   /**
-   * Changes with what the row says of the job (all but `result`): an action names the version it saw, and is
-   * refused when the job moved on. A result (a refusal shown to everyone) does not count: it changes nothing of the job.
+   * Changes when the job does something: its state, its start or end, an action starting or ending on it. An
+   * action names the version it saw and is refused when the job moved on (a RUNNING job that restarted in
+   * between included). What the row only learns about the job (its parallelism, a newer savepoint, a result shown)
+   * does not count.
    */
   version: number;
 }
@@ -40,9 +44,9 @@ function sameContent(a: object, b: object): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-/** The row's facts of the job, which its version follows. */
-function facts({ result: _result, ...rest }: RowContent): Omit<RowContent, 'result'> {
-  return rest;
+/** What its version follows: what the job does. */
+function facts({ state, startTime, endTime, busy }: RowContent): Pick<RowContent, 'state' | 'startTime' | 'endTime' | 'busy'> {
+  return { state, startTime, endTime, busy };
 }
 
 /**
@@ -53,6 +57,7 @@ export class JobsTable {
   private rows = new Map<string, JobRow>();
   private jobs: JobSummary[] = [];
   private savepoints = new Map<string, NewestSavepoint>();
+  private readonly parallelisms = new Map<string, number>();
   private readonly busy = new Map<string, JobAction>();
   private readonly results = new Map<string, RowResult>();
   private version = 0;
@@ -82,6 +87,14 @@ export class JobsTable {
 
   isBusy(jobId: string): boolean {
     return this.busy.has(jobId);
+  }
+
+  /** The job's parallelism became known or changed. */
+  setParallelism(jobId: string, parallelism: number): boolean {
+    const before = this.version;
+    this.parallelisms.set(jobId, parallelism);
+    this.rebuild();
+    return this.version !== before;
   }
 
   /** An action starts on the job: its row shows it busy and drops the previous result. */
@@ -119,6 +132,7 @@ export class JobsTable {
       const savepoint = this.savepoints.get(job.name);
       const content: RowContent = {
         jobId: job.jobId, name: job.name, state: job.state, startTime: job.startTime, endTime: job.endTime,
+        parallelism: this.parallelisms.get(job.jobId) ?? null,
         savepoint: savepoint ? { location: savepoint.location, takenAt: savepoint.takenAt } : null,
         busy: this.busy.get(job.jobId) ?? null, result: this.results.get(job.jobId) ?? null,
       };
@@ -132,6 +146,7 @@ export class JobsTable {
     }
     if (next.size !== this.rows.size || [...next.keys()].some((id, index) => [...this.rows.keys()][index] !== id)) changed = true;
     for (const jobId of this.results.keys()) if (!next.has(jobId) && !this.busy.has(jobId)) this.results.delete(jobId);
+    for (const jobId of this.parallelisms.keys()) if (!next.has(jobId)) this.parallelisms.delete(jobId);
     this.rows = next;
     if (changed) this.version += 1;
   }

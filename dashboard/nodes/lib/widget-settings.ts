@@ -1,7 +1,7 @@
 import type { JobAction } from '../../../nodes/lib/companion/companion-api';
 
 /** The columns the table can show, in their order. */
-export const COLUMNS = ['name', 'state', 'uptime', 'savepoint', 'actions'] as const;
+export const COLUMNS = ['name', 'state', 'uptime', 'parallelism', 'savepoint', 'actions'] as const;
 export type Column = (typeof COLUMNS)[number];
 
 const ACTIONS: readonly JobAction[] = ['savepoint', 'stop', 'cancel'];

@@ -44,6 +44,11 @@ export interface CompanionUse {
   watchJobs(everyMs: number, listener: (listing: CompanionListing) => void): void;
   /** The newest catalogued savepoint of each job name. Rejects with a FlinkNodeError (e.g. an unknown context store). */
   newestSavepoints(): Promise<Map<string, NewestSavepoint>>;
+  /**
+   * The job's parallelism: the highest of its vertices' (`GET /jobs/:id`, one request). Rejects with a
+   * FlinkNodeError (masked); closing aborts it.
+   */
+  jobParallelism(jobId: string): Promise<number>;
   /** Runs an action; never rejects: its outcome says how it went. Closing aborts it (outcome FLINK_ABORTED). */
   runAction(request: JobActionRequest): Promise<JobActionOutcome>;
   /** Masks the cluster config's secrets in a text. */
@@ -80,6 +85,16 @@ export function clusterCompanion(RED: NodeAPI, cluster: FlinkClusterNode): Flink
       let unsubscribe: (() => Promise<void>) | undefined;
       let closed = false;
       const closing = (): FlinkNodeError => new FlinkNodeError('FLINK_ABORTED', t('errors.closing'));
+      /** Runs a request of this use with a signal that closing aborts; close waits until it has settled. */
+      const track = <T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> => {
+        const controller = new AbortController();
+        if (closed) controller.abort(closing());
+        const settled = work(controller.signal);
+        const entry = { controller, settled };
+        inFlight.add(entry);
+        void settled.catch(() => undefined).finally(() => inFlight.delete(entry));
+        return settled;
+      };
       return {
         watchJobs(everyMs, listener) {
           if (unsubscribe || closed) throw new Error('watchJobs is called once per use, before close');
@@ -99,20 +114,20 @@ export function clusterCompanion(RED: NodeAPI, cluster: FlinkClusterNode): Flink
             throw toNodeError(err, cluster.redact);
           }
         },
-        runAction(request) {
-          const controller = new AbortController();
-          if (closed) controller.abort(closing());
-          const settled = runJobAction(cluster, { RED, node }, request, controller.signal);
-          const entry = { controller, settled };
-          inFlight.add(entry);
-          void settled.finally(() => inFlight.delete(entry));
-          return settled;
-        },
+        jobParallelism: (jobId) => track(async (signal) => {
+          try {
+            const details = await shared.get().getJobDetails(jobId, { signal });
+            return Math.max(0, ...details.vertices.map((vertex) => vertex.parallelism));
+          } catch (err) {
+            throw toNodeError(err, cluster.redact);
+          }
+        }),
+        runAction: (request) => track((signal) => runJobAction(cluster, { RED, node }, request, signal)),
         redact: (text) => cluster.redact(text),
         async close() {
           closed = true;
           for (const { controller } of inFlight) controller.abort(closing());
-          await Promise.all([...inFlight].map(({ settled }) => settled));
+          await Promise.allSettled([...inFlight].map(({ settled }) => settled));
           await unsubscribe?.();
           await shared.deregister(node.id);
         },

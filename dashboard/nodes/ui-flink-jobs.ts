@@ -60,6 +60,12 @@ class JobsWidget {
 
   start(filter: (job: JobSummary) => boolean): void {
     this.use.watchJobs(this.settings.intervalMs, (listing) => { void this.listed(listing, filter); });
+    const { healthIntervalMs } = this.settings;
+    if (healthIntervalMs !== null) {
+      this.use.watchHealth(this.settings.intervalMs, healthIntervalMs, filter, (incidents) => {
+        if (this.table.setIncidents(incidents)) this.throttle.request();
+      });
+    }
   }
 
   async close(): Promise<void> {

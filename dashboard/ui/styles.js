@@ -17,6 +17,9 @@ export const CSS = `
 .fj-chip--ended { background: #616161; }
 .fj-chip--starting { background: #9e9d24; }
 .fj-chip--stale { background: #bdbdbd; color: #424242; }
+.fj-badge { display: inline-block; border-radius: 4px; padding: 0 6px; margin: 0 4px 2px 0; font-size: 0.75rem; font-weight: 600; color: #fff; }
+.fj-badge--critical { background: #c62828; }
+.fj-badge--warning { background: #ef6c00; }
 .fj-actions { display: flex; gap: 6px; flex-wrap: wrap; }
 .fj-actions button, .fj-pages button, .fj-dialog button { border: 1px solid rgba(128,128,128,.6); border-radius: 4px; background: transparent; color: inherit; padding: 2px 10px; cursor: pointer; }
 .fj-actions button:disabled, .fj-pages button:disabled, .fj-dialog button:disabled { opacity: .45; cursor: default; }

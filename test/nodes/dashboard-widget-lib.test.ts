@@ -17,11 +17,14 @@ const job = (state: string, name = 'orders'): JobSummary => ({ jobId: ID, name, 
 describe('ui-flink-jobs (Dashboard 2.0 widget, its parts)', function () {
   it('offers savepoint and stop unless told otherwise, and refuses a setting it cannot use', function () {
     assert.deepEqual(widgetSettings({ id: 'w', type: 'ui-flink-jobs' }),
-      { actions: ['savepoint', 'stop'], columns: ['name', 'state', 'uptime', 'parallelism', 'savepoint', 'actions'], intervalMs: 5000, pageSize: 25 });
+      { actions: ['savepoint', 'stop'], columns: ['name', 'state', 'health', 'uptime', 'parallelism', 'savepoint', 'actions'], intervalMs: 5000, pageSize: 25, healthIntervalMs: 30_000 });
     assert.deepEqual(widgetSettings({ id: 'w', type: 'ui-flink-jobs', actions: 'cancel,savepoint', interval: '2' }).actions, ['savepoint', 'cancel']);
     assert.deepEqual(widgetSettings({ id: 'w', type: 'ui-flink-jobs', actions: [] }).actions, [], 'no action ticked: none offered');
     assert.throws(() => widgetSettings({ id: 'w', type: 'ui-flink-jobs', actions: ['restart'] }), /actions setting has "restart"/);
     assert.throws(() => widgetSettings({ id: 'w', type: 'ui-flink-jobs', interval: '0.5' }), /interval setting is "0.5"/);
+    assert.equal(widgetSettings({ id: 'w', type: 'ui-flink-jobs', healthInterval: 0 }).healthIntervalMs, null, 'health rounds off');
+    const off = { id: 'w', type: 'ui-flink-jobs', healthInterval: '0' };
+    assert.equal((browserConfig(off, widgetSettings(off)).columns as string[]).includes('health'), false, 'no Health column without health rounds');
   });
 
   it('gives the browser its layout and choices, never the cluster', function () {

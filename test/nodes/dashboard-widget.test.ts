@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
+import os from 'node:os';
+import path from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import uiFlinkJobs from '../../dashboard/nodes/ui-flink-jobs';
 import { FlinkClusterClient } from '../../src';
 import { fromCheckpointStatistics } from '../flink/checkpoint-history';
-import { clusterConfig, collect, eventually, FLINK_NODES, helper, statuses, withNodeRed, type FlowNode } from './node-harness';
+import { clusterConfig, collect, eventually, FLINK_NODES, helper, statuses, uniqueName, withNodeRed, type FlowNode } from './node-harness';
 
 /*
  * The runtime side of the Dashboard 2.0 widget ui-flink-jobs (dashboard/), in the test helper's Node-RED with
@@ -28,7 +30,8 @@ const SECRET = 'dashboard-test-secret-7f3a';
 const BROWSER_PROPS = ['name', 'label', 'group', 'width', 'height', 'order', 'actions', 'columns', 'pageSize', 'z', 'enabled', 'visible', 'class'];
 
 type Table = { version: number; staleSince: number | null; error: { code: string } | null; rows: Row[] };
-type Row = { jobId: string; name: string; state: string; version: number; busy: string | null; parallelism: number | null; result: Record<string, any> | null; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Row = { jobId: string; name: string; state: string; version: number; busy: string | null; parallelism: number | null;
+  incidents: Array<{ kind: string; severity: string; since: number }>; result: Record<string, any> | null; // eslint-disable-line @typescript-eslint/no-explicit-any
   savepoint: { location: string } | null };
 
 /** The dashboard (ui-base at /dashboard, a page, a group) with the widget wired to the helper `audit`. */
@@ -208,6 +211,20 @@ describe('ui-flink-jobs (Dashboard 2.0 widget, runtime)', function () {
     await eventually(() => audits.length === 1, 'the cancel\'s audit', 90_000);
     assert.deepEqual({ ...audits[0]!.payload, at: undefined }, { action: 'cancel', jobId, jobName, user: null, outcome: 'ok', state: 'CANCELED', at: undefined });
     await eventually(() => latestRow(page, jobId)?.state === 'CANCELED', 'the row CANCELED', 30_000);
+  });
+
+  it('shows a job\'s restart loop as an incident on its row, from health rounds of its own (no health node in the flow)', async function () {
+    // RestartLoopJob fails 6 s after each start and restarts 1 s later; the flag file that would stop it never exists.
+    const flagFile = path.join(os.tmpdir(), `${uniqueName('never-there')}.flag`);
+    const { jobId, jobName } = await suite.startJob('dash-loop', { noWait: true, fixture: { entryClass: 'RestartLoopJob', args: [flagFile, '6000', '1000'] } });
+    await helper.load(NODES, dashboardFlow(clusterConfig(suite.flink.url), { nameFilter: jobName, healthInterval: 1 }));
+    const page = await browser();
+    // The default threshold, 3 restarts within 5 minutes, as Flink's metrics (refreshed every 10 s) report them.
+    await eventually(() => latestRow(page, jobId)?.incidents.some((incident) => incident.kind === 'restart-loop') === true,
+      'a restart-loop incident on the row', 150_000);
+    const incident = latestRow(page, jobId)!.incidents.find((shown) => shown.kind === 'restart-loop')!;
+    assert.deepEqual(Object.keys(incident).sort(), ['kind', 'severity', 'since'], 'the row shows the kind, severity and start, nothing measured');
+    assert.equal(incident.severity, 'critical');
   });
 
   it('shows the table stale, with the error code, when the cluster cannot be reached', async function () {

@@ -1,4 +1,7 @@
-import type { CompanionListing, JobAction, JobSummary, NewestSavepoint } from '../../../nodes/lib/companion/companion-api';
+import type { CompanionIncident, CompanionListing, JobAction, JobSummary, NewestSavepoint } from '../../../nodes/lib/companion/companion-api';
+
+/** An open health incident on a row. */
+export type RowIncident = Pick<CompanionIncident, 'kind' | 'severity' | 'since'>;
 
 /** What the last action on a job came to, as its row shows it. */
 export type RowResult =
@@ -15,6 +18,8 @@ export interface JobRow {
   /** The highest parallelism of the job's vertices; null until known. */
   parallelism: number | null;
   savepoint: { location: string; takenAt: string } | null;
+  /** The job's open health incidents (the widget's own health rounds), oldest first. */
+  incidents: RowIncident[];
   /** The action running on the job now, if any: every browser disables the row's buttons. */
   busy: JobAction | null;
   result: RowResult | null;
@@ -58,6 +63,7 @@ export class JobsTable {
   private jobs: JobSummary[] = [];
   private savepoints = new Map<string, NewestSavepoint>();
   private readonly parallelisms = new Map<string, number>();
+  private incidents = new Map<string, RowIncident[]>();
   private readonly busy = new Map<string, JobAction>();
   private readonly results = new Map<string, RowResult>();
   private version = 0;
@@ -93,6 +99,18 @@ export class JobsTable {
   setParallelism(jobId: string, parallelism: number): boolean {
     const before = this.version;
     this.parallelisms.set(jobId, parallelism);
+    this.rebuild();
+    return this.version !== before;
+  }
+
+  /** The open incidents changed (all of them, of every job); whether the table changed. */
+  setIncidents(incidents: CompanionIncident[]): boolean {
+    const before = this.version;
+    const byJob = new Map<string, RowIncident[]>();
+    for (const { jobId, kind, severity, since } of [...incidents].sort((a, b) => a.since - b.since)) {
+      if (jobId) byJob.set(jobId, [...(byJob.get(jobId) ?? []), { kind, severity, since }]);
+    }
+    this.incidents = byJob;
     this.rebuild();
     return this.version !== before;
   }
@@ -134,6 +152,7 @@ export class JobsTable {
         jobId: job.jobId, name: job.name, state: job.state, startTime: job.startTime, endTime: job.endTime,
         parallelism: this.parallelisms.get(job.jobId) ?? null,
         savepoint: savepoint ? { location: savepoint.location, takenAt: savepoint.takenAt } : null,
+        incidents: this.incidents.get(job.jobId) ?? [],
         busy: this.busy.get(job.jobId) ?? null, result: this.results.get(job.jobId) ?? null,
       };
       const known = this.rows.get(job.jobId);

@@ -1,7 +1,7 @@
 import type { JobAction } from '../../../nodes/lib/companion/companion-api';
 
 /** The columns the table can show, in their order. */
-export const COLUMNS = ['name', 'state', 'uptime', 'parallelism', 'savepoint', 'actions'] as const;
+export const COLUMNS = ['name', 'state', 'health', 'uptime', 'parallelism', 'savepoint', 'actions'] as const;
 export type Column = (typeof COLUMNS)[number];
 
 const ACTIONS: readonly JobAction[] = ['savepoint', 'stop', 'cancel'];
@@ -9,6 +9,8 @@ const DEFAULT_ACTIONS: JobAction[] = ['savepoint', 'stop'];
 const DEFAULT_INTERVAL_S = 5;
 const MIN_INTERVAL_S = 1;
 const DEFAULT_PAGE_SIZE = 25;
+/** The health node's default round interval: a round asks a few REST endpoints per job. */
+const DEFAULT_HEALTH_INTERVAL_S = 30;
 
 /** The widget's node settings as the editor saves them. */
 export interface WidgetConfig {
@@ -30,6 +32,8 @@ export interface WidgetConfig {
   /** Seconds between two listings of the cluster's jobs. */
   interval?: number | string;
   pageSize?: number | string;
+  /** Seconds between two health rounds of a job; 0 turns the widget's health rounds (and its Health column) off. */
+  healthInterval?: number | string;
 }
 
 /** The settings the runtime works with, checked. */
@@ -38,6 +42,8 @@ export interface WidgetSettings {
   columns: Column[];
   intervalMs: number;
   pageSize: number;
+  /** null: no health rounds. */
+  healthIntervalMs: number | null;
 }
 
 /** A bad setting: the message names it. */
@@ -63,12 +69,18 @@ function wholeNumber(name: string, value: unknown, fallback: number, min: number
   return number;
 }
 
+function healthInterval(value: unknown): number | null {
+  if (value === 0 || value === '0') return null;
+  return wholeNumber('health interval', value, DEFAULT_HEALTH_INTERVAL_S, 1) * 1000;
+}
+
 export function widgetSettings(config: WidgetConfig): WidgetSettings {
   return {
     actions: choices('actions', config.actions, ACTIONS, DEFAULT_ACTIONS),
     columns: choices('columns', config.columns, COLUMNS, [...COLUMNS]),
     intervalMs: wholeNumber('interval', config.interval, DEFAULT_INTERVAL_S, MIN_INTERVAL_S) * 1000,
     pageSize: Math.floor(wholeNumber('page size', config.pageSize, DEFAULT_PAGE_SIZE, 1)),
+    healthIntervalMs: healthInterval(config.healthInterval),
   };
 }
 
@@ -82,6 +94,7 @@ export function browserConfig(config: WidgetConfig, settings: WidgetSettings): R
     id: config.id, type: config.type, ...(config.z ? { z: config.z } : {}),
     name: config.name ?? '', label: config.label ?? '', group: config.group,
     width: config.width, height: config.height, order: config.order ?? 0,
-    actions: settings.actions, columns: settings.columns, pageSize: settings.pageSize,
+    actions: settings.actions, pageSize: settings.pageSize,
+    columns: settings.healthIntervalMs === null ? settings.columns.filter((column) => column !== 'health') : settings.columns,
   };
 }

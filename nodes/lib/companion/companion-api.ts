@@ -1,6 +1,9 @@
 import type { Node, NodeAPI } from 'node-red';
 import type { FlinkClusterNode } from '../cluster/cluster-node';
 import { FlinkNodeError, toNodeError } from '../errors';
+import { HealthEngine } from '../health/health-engine';
+import type { Incident, IncidentKind, Severity } from '../health/incidents';
+import { readThresholds } from '../health/thresholds';
 import { nameMatcher, stateList } from '../jobs/job-filters';
 import { summarizeJob, type JobSummary } from '../jobs/job-summary';
 import { runtimeMessages } from '../messages';
@@ -29,6 +32,17 @@ export type CompanionListing =
 /** The newest catalogued savepoint of a job name. */
 export type NewestSavepoint = Pick<SavepointRecord, 'jobId' | 'location' | 'takenAt' | 'kind'>;
 
+/** An open health incident of a job, as a companion shows it (its measurements and root cause stay in Node-RED). */
+export interface CompanionIncident {
+  incidentId: string;
+  kind: IncidentKind;
+  severity: Severity;
+  /** null for the cluster's own (cluster-unreachable). */
+  jobId: string | null;
+  /** When the condition began (ms since the epoch). */
+  since: number;
+}
+
 /** Which jobs a companion shows: the filters of flink-list-jobs and flink-job-watch. */
 export interface JobFilterSettings {
   nameFilter?: string;
@@ -49,6 +63,14 @@ export interface CompanionUse {
    * FlinkNodeError (masked); closing aborts it.
    */
   jobParallelism(jobId: string): Promise<number>;
+  /**
+   * The open health incidents of the jobs `watches` selects, by the health node's engine with its default
+   * thresholds: from the shared job listings (every `listEveryMs`) and the cluster's shared health sampler (a round
+   * per job every `sampleEveryMs`, shared with the flink-job-health nodes that watch the job). The listener gets
+   * every open incident whenever one opens or resolves. Incident ids are those a health node gives the same
+   * incident. Once per use.
+   */
+  watchHealth(listEveryMs: number, sampleEveryMs: number, watches: (job: JobSummary) => boolean, listener: (incidents: CompanionIncident[]) => void): void;
   /** Runs an action; never rejects: its outcome says how it went. Closing aborts it (outcome FLINK_ABORTED). */
   runAction(request: JobActionRequest): Promise<JobActionOutcome>;
   /** Masks the cluster config's secrets in a text. */
@@ -63,6 +85,10 @@ export interface FlinkClusterCompanion {
   attach(node: Node): CompanionUse;
   /** A test of jobs by the settings; throws FLINK_INVALID_ARGUMENT for a setting that cannot work (a bad regex or state). */
   jobFilter(settings: JobFilterSettings): (job: JobSummary) => boolean;
+}
+
+function incidentOf({ incidentId, kind, severity, jobId, since }: Incident): CompanionIncident {
+  return { incidentId, kind, severity, jobId, since };
 }
 
 function newestOf(record: SavepointRecord): NewestSavepoint {
@@ -83,6 +109,7 @@ export function clusterCompanion(RED: NodeAPI, cluster: FlinkClusterNode): Flink
       shared.register(node.id);
       const inFlight = new Set<{ controller: AbortController; settled: Promise<unknown> }>();
       let unsubscribe: (() => Promise<void>) | undefined;
+      let stopHealth: (() => Promise<void>) | undefined;
       let closed = false;
       const closing = (): FlinkNodeError => new FlinkNodeError('FLINK_ABORTED', t('errors.closing'));
       /** Runs a request of this use with a signal that closing aborts; close waits until it has settled. */
@@ -105,6 +132,31 @@ export function clusterCompanion(RED: NodeAPI, cluster: FlinkClusterNode): Flink
               listener({ error: { code: error.code, message: error.message } });
             }
           });
+        },
+        watchHealth(listEveryMs, sampleEveryMs, watches, listener) {
+          if (stopHealth || closed) throw new Error('watchHealth is called once per use, before close');
+          const engine = new HealthEngine({
+            clusterId: cluster.id, thresholds: readThresholds({}),
+            watches: (job) => watches(summarizeJob(job)), opensIn: () => true,
+          });
+          const report = (changes: unknown[]): void => { if (changes.length > 0) listener(engine.incidents.map(incidentOf)); };
+          const sampling = shared.health.subscribe(sampleEveryMs, (jobId, sample) => report(engine.sample(jobId, sample)));
+          const unsubscribeListing = shared.jobList.subscribe(listEveryMs, (listing) => {
+            if (listing.jobs) {
+              const changes = engine.listing(listing.jobs, Date.now());
+              sampling.want(engine.sampleNeeds());
+              report(changes);
+              return;
+            }
+            const error = toNodeError(listing.error, cluster.redact);
+            if (error.code === 'FLINK_ABORTED') return; // the config closes (a redeploy): not an outage
+            sampling.want(new Map()); // no rounds against a JobManager that does not answer; the next listing resumes them
+            report(engine.listingFailed({ code: error.code, message: error.message }, Date.now()));
+          });
+          stopHealth = async () => {
+            await unsubscribeListing();
+            await sampling.unsubscribe();
+          };
         },
         async newestSavepoints() {
           try {
@@ -129,6 +181,7 @@ export function clusterCompanion(RED: NodeAPI, cluster: FlinkClusterNode): Flink
           for (const { controller } of inFlight) controller.abort(closing());
           await Promise.allSettled([...inFlight].map(({ settled }) => settled));
           await unsubscribe?.();
+          await stopHealth?.();
           await shared.deregister(node.id);
         },
       };

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { localPath } from '../../dev/paths';
 import { FlinkClusterClient } from '../../src';
@@ -19,6 +21,39 @@ import type { NodeRedRuntime } from '../package/runtimes';
 
 const DASHBOARD = '@flowfuse/node-red-dashboard@1.31.0';
 const SECRET = 'dashboard-browser-secret-41c9';
+/** The request header the stub auth add-on takes the user from (a real add-on reads its session). */
+const USER_HEADER = 'x-flink-test-user';
+
+/**
+ * A Dashboard 2.0 auth add-on as FlowFuse's user add-on and the community's are: a Node-RED plugin of type
+ * node-red-dashboard-2 whose onAddConnectionCredentials hook puts the connection's user in msg._client.user. Its
+ * folder, installed into the user dir with the packages.
+ */
+function stubAuthAddOn(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'flink-test-dashboard-auth-'));
+  writeFileSync(path.join(dir, 'package.json'), JSON.stringify({
+    name: 'flink-test-dashboard-auth', version: '1.0.0', 'node-red': { plugins: { 'flink-test-dashboard-auth': 'plugin.js' } },
+  }));
+  writeFileSync(path.join(dir, 'plugin.js'), `module.exports = function (RED) {
+  RED.plugins.registerPlugin('flink-test-dashboard-auth', {
+    type: 'node-red-dashboard-2',
+    hooks: {
+      onAddConnectionCredentials (conn, msg) {
+        const user = conn.handshake.headers[${JSON.stringify(USER_HEADER)}];
+        msg._client = { ...msg._client, ...(user ? { user: { username: user } } : {}) };
+        return msg;
+      }
+    }
+  });
+};
+`);
+  return dir;
+}
+
+/** The audit messages the flow logged (a function node logs each as one JSON line). */
+function auditsIn(log: string): Array<Record<string, unknown>> {
+  return [...log.matchAll(/AUDIT (\{.*\})$/gm)].map((match) => JSON.parse(match[1]!) as Record<string, unknown>);
+}
 
 /** A dashboard at /dashboard with the page /ops, one group and the widget on the cluster (basic auth: its password is the secret). */
 function opsDashboard(flinkUrl: string, jobName: string): Array<Record<string, unknown>> {
@@ -31,8 +66,9 @@ function opsDashboard(flinkUrl: string, jobName: string): Array<Record<string, u
     { id: 'ops-group', type: 'ui-group', name: 'Flink jobs', page: 'ops-page', width: '12', height: '1', order: 1 },
     {
       id: 'ops-widget', type: 'ui-flink-jobs', z: 'ops-tab', group: 'ops-group', cluster: 'ops-cluster', label: 'Jobs',
-      nameFilter: jobName, interval: 1, actions: ['savepoint', 'stop', 'cancel'], wires: [[]],
+      nameFilter: jobName, interval: 1, actions: ['savepoint', 'stop', 'cancel'], wires: [['ops-audit']],
     },
+    { id: 'ops-audit', type: 'function', z: 'ops-tab', name: 'audit', func: 'node.log("AUDIT " + JSON.stringify(msg.payload));\nreturn null;', outputs: 1, wires: [[]] },
   ];
 }
 
@@ -77,18 +113,21 @@ export function describeDashboard(title: string, runtime: () => Promise<NodeRedR
     let flink: TestFlink;
     let nodeRed: PackedNodeRed;
     let browser: Browser;
+    let addOn: string | undefined;
     const jobs: string[] = [];
 
     before(async function () {
       flink = await testFlink();
       const companion = await packCompanion();
-      nodeRed = await startPackedNodeRed(await runtime(), undefined, [companion.tarball, DASHBOARD]);
+      addOn = stubAuthAddOn();
+      nodeRed = await startPackedNodeRed(await runtime(), undefined, [companion.tarball, DASHBOARD, addOn]);
       browser = await launchChromium();
     });
 
     after(async function () {
       await browser?.close();
       await nodeRed?.stop();
+      if (addOn) rmSync(addOn, { recursive: true, force: true });
       const client = flink ? new FlinkClusterClient({ url: flink.url }) : undefined;
       try {
         for (const jobId of jobs) await client?.cancel(jobId).catch(() => undefined);
@@ -97,7 +136,7 @@ export function describeDashboard(title: string, runtime: () => Promise<NodeRedR
       }
     });
 
-    it('shows the job with its state; cancel\'s Confirm stays disabled until the name is typed, then Flink cancels it; no secret reaches the browser, no console error', async function () {
+    it('shows the job with its state; cancel\'s Confirm stays disabled until the name is typed, then Flink cancels it and the audit names the auth add-on\'s user; no secret reaches the browser, no console error', async function () {
       const jobName = uniqueName('dash-browser');
       const jobId = await flink.startJob({ name: jobName });
       jobs.push(jobId);
@@ -108,7 +147,7 @@ export function describeDashboard(title: string, runtime: () => Promise<NodeRedR
         assert.ok(loaded.path?.startsWith(nodeRed.userDir), `${module} is loaded from the user dir it was installed into (${loaded.path})`);
       }
 
-      const page = await browser.newPage();
+      const page = await browser.newPage({ extraHTTPHeaders: { [USER_HEADER]: 'alice' } });
       const received = recordTraffic(page);
       const errors = consoleErrors(page);
       try {
@@ -132,6 +171,11 @@ export function describeDashboard(title: string, runtime: () => Promise<NodeRedR
           await client.close();
         }
         await page.locator(`tr[data-job-id="${jobId}"][data-state="CANCELED"]`).waitFor({ timeout: 30_000 });
+        await eventually(() => auditsIn(nodeRed.log()).some((audit) => audit.jobId === jobId), 'the audit message in Node-RED\'s log');
+        const audit = auditsIn(nodeRed.log()).find((logged) => logged.jobId === jobId)!;
+        assert.deepEqual({ ...audit, at: undefined }, {
+          action: 'cancel', jobId, jobName, user: { username: 'alice' }, outcome: 'ok', state: 'CANCELED', at: undefined,
+        });
 
         assert.ok(received.some((text) => text.includes(jobName)), 'the socket traffic with the table was captured');
         assert.deepEqual(received.filter((text) => text.includes(SECRET)), [], 'no page, script or frame the browser received holds the password');

@@ -49,6 +49,9 @@ class JobsWidget {
   /** Part of every idempotency key: keys of an earlier start of the widget never come back. */
   private readonly epoch = randomBytes(6).toString('hex');
   private listingSeq = 0;
+  /** Whether the catalog could not be read at the last listing: warned once per such stretch, not every listing. */
+  private catalogFailing = false;
+  private closed = false;
 
   constructor(private readonly RED: NodeAPI, private readonly node: Node, private readonly base: DashboardBase,
     private readonly use: CompanionUse, private readonly settings: WidgetSettings, private readonly t: Messages) {
@@ -69,6 +72,7 @@ class JobsWidget {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     this.throttle.stop();
     this.parallelism.stop();
     await this.use.close();
@@ -109,16 +113,19 @@ class JobsWidget {
   }
 
   private async listed(listing: CompanionListing, filter: (job: JobSummary) => boolean): Promise<void> {
+    if (listing.error?.code === 'FLINK_ABORTED') return; // the cluster config closes (a redeploy): not an outage
     const seq = ++this.listingSeq;
     let savepoints: Map<string, NewestSavepoint> | undefined;
     if (listing.jobs) {
       try {
         savepoints = await this.use.newestSavepoints();
+        this.catalogFailing = false;
       } catch (err) {
-        this.node.warn(this.t('warnings.catalog', { reason: (err as Error).message }));
+        if (!this.catalogFailing) this.node.warn(this.t('warnings.catalog', { reason: (err as Error).message }));
+        this.catalogFailing = true;
       }
     }
-    if (seq !== this.listingSeq) return; // a newer listing arrived meanwhile
+    if (seq !== this.listingSeq || this.closed) return; // a newer listing arrived meanwhile, or the widget closed
     const shown: CompanionListing = listing.jobs ? { jobs: listing.jobs.filter(filter) } : listing;
     if (this.table.listed(shown, savepoints, Date.now())) this.throttle.request();
     if (shown.jobs) this.parallelism.listed(shown.jobs);
@@ -140,6 +147,7 @@ class JobsWidget {
   }
 
   private publish(): void {
+    if (this.closed) return;
     const msg = { payload: this.table.view() };
     this.base.stores.data.save(this.base, this.node, msg);
     this.base.emit(`msg-input:${this.node.id}`, msg, this.node);

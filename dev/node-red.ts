@@ -76,9 +76,12 @@ export function prepareUserDir(userDir: string, flink: ClusterAddresses,
   const secretFile = path.join(userDir, '.credential-secret');
   if (!existsSync(secretFile)) writeFileSync(secretFile, randomBytes(24).toString('hex'), { mode: 0o600 });
   const settingsFile = path.join(userDir, 'settings.js');
-  // This repository is a Node-RED module (package.json has a `node-red` section): load it from here.
+  // This repository is a Node-RED module (package.json has a `node-red` section): load it from here. Dashboard 2.0
+  // finds third-party widgets in the package.json of each nodesDir: dashboard/'s names ui-flink-jobs (Node-RED
+  // itself loads the companion once, from the workspace's link in node_modules).
   writeFileSync(settingsFile, settingsModule({
-    credentialSecret: readFileSync(secretFile, 'utf8').trim(), nodesDir: [projectRoot], contextStorage: DEV_CONTEXT_STORAGE,
+    credentialSecret: readFileSync(secretFile, 'utf8').trim(), nodesDir: [projectRoot, path.join(projectRoot, 'dashboard')],
+    contextStorage: DEV_CONTEXT_STORAGE,
   }));
 
   const flowsFile = path.join(userDir, 'flows.json');

@@ -149,7 +149,7 @@ describe('npm start: the Node-RED user dir', function () {
   it('writes settings that load this package, keep context on disk, keep telemetry and tours off, and keep one secret', function () {
     const userDir = path.join(root, 'nr');
     const first = settingsOf(prepareUserDir(userDir, LOCAL, path.join(root, 'none')).settingsFile);
-    assert.deepEqual(first.nodesDir, [projectRoot]);
+    assert.deepEqual(first.nodesDir, [projectRoot, path.join(projectRoot, 'dashboard')], 'this package, and the Dashboard 2.0 companion\'s widget entry');
     assert.deepEqual(first.telemetry, { enabled: false, updateNotification: false });
     assert.deepEqual(first.editorTheme, { tours: false, palette: { catalogues: [] } });
     assert.equal(first.uiHost, '127.0.0.1');

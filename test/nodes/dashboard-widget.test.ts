@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { io, type Socket } from 'socket.io-client';
@@ -23,7 +24,12 @@ const DASHBOARD_NODES: unknown[] = [
 ];
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-const NODES = [...FLINK_NODES, ...DASHBOARD_NODES, uiFlinkJobs];
+/* eslint-disable @typescript-eslint/no-require-imports */
+const CORE_NODES = [require('@node-red/nodes/core/common/21-debug.js'), require('@node-red/nodes/core/common/90-comment.js')];
+/* eslint-enable @typescript-eslint/no-require-imports */
+const NODES = [...FLINK_NODES, ...DASHBOARD_NODES, ...CORE_NODES, uiFlinkJobs];
+/** The companion's example flows (Import > Examples of the companion package). */
+const COMPANION_EXAMPLES = path.join(__dirname, '..', '..', '..', 'dashboard', 'examples');
 const WIDGET = 'widget';
 const SECRET = 'dashboard-test-secret-7f3a';
 /** Every prop the browser may get: the widget's whitelist, and what Dashboard adds (`z`, its state store's). */
@@ -58,13 +64,13 @@ interface Browser {
   close(): void;
 }
 
-async function openBrowser(): Promise<Browser> {
+async function openBrowser(widgetId = WIDGET): Promise<Browser> {
   // The dashboard refuses a connection that opens with a bare websocket: start with polling, as browsers do.
   const socket = io(helper.url(), { path: '/dashboard/socket.io', transports: ['polling', 'websocket'], forceNew: true, reconnection: false });
   const tables: Table[] = [];
   const received: string[] = [];
   socket.onAny((event: string, ...args: unknown[]) => { received.push(JSON.stringify([event, ...args])); });
-  socket.on(`msg-input:${WIDGET}`, (msg: { payload: Table }) => { tables.push(msg.payload); });
+  socket.on(`msg-input:${widgetId}`, (msg: { payload: Table }) => { tables.push(msg.payload); });
   const config = new Promise<Awaited<Browser['config']>>((resolve) => { socket.once('ui-config', (_id: string, ui: Awaited<Browser['config']>) => resolve(ui)); });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', resolve);
@@ -72,16 +78,16 @@ async function openBrowser(): Promise<Browser> {
   });
   const opened = { socket, tables, config, received, close: () => socket.close() };
   // As the component does on mount: the table stored so far, before any change comes as msg-input.
-  const stored = await loadWidget(opened);
+  const stored = await loadWidget(opened, widgetId);
   if (stored) tables.unshift(stored);
   return opened;
 }
 
 /** What the dashboard answers a browser's widget-load (sent on mount and after a reconnect). */
-function loadWidget(browser: Browser): Promise<Table | undefined> {
+function loadWidget(browser: Browser, widgetId = WIDGET): Promise<Table | undefined> {
   return new Promise((resolve) => {
-    browser.socket.once(`widget-load:${WIDGET}`, (msg: { payload?: Table } | undefined) => resolve(msg?.payload));
-    browser.socket.emit('widget-load', WIDGET);
+    browser.socket.once(`widget-load:${widgetId}`, (msg: { payload?: Table } | undefined) => resolve(msg?.payload));
+    browser.socket.emit('widget-load', widgetId);
   });
 }
 
@@ -97,8 +103,8 @@ async function rowOnceRunning(browser: Browser, jobId: string): Promise<Row> {
 describe('ui-flink-jobs (Dashboard 2.0 widget, runtime)', function () {
   const suite = withNodeRed();
   const browsers: Browser[] = [];
-  const browser = async (): Promise<Browser> => {
-    const opened = await openBrowser();
+  const browser = async (widgetId?: string): Promise<Browser> => {
+    const opened = await openBrowser(widgetId);
     browsers.push(opened);
     return opened;
   };
@@ -225,6 +231,17 @@ describe('ui-flink-jobs (Dashboard 2.0 widget, runtime)', function () {
     const incident = latestRow(page, jobId)!.incidents.find((shown) => shown.kind === 'restart-loop')!;
     assert.deepEqual(Object.keys(incident).sort(), ['kind', 'severity', 'since'], 'the row shows the kind, severity and start, nothing measured');
     assert.equal(incident.severity, 'critical');
+  });
+
+  it('deploys the Ops dashboard example as shipped (its cluster pointed at Flink) and shows the cluster\'s jobs', async function () {
+    const { jobId, jobName } = await suite.startJob('dash-example');
+    const flow = JSON.parse(readFileSync(path.join(COMPANION_EXAMPLES, 'Ops dashboard.json'), 'utf8')) as FlowNode[];
+    for (const node of flow) if (node.type === 'flink-cluster') node.url = suite.flink.url;
+    const widget = flow.find((node) => node.type === 'ui-flink-jobs')!;
+    await helper.load(NODES, flow);
+    const page = await browser(widget.id);
+    await eventually(() => page.tables.some((table) => table.rows.some((row) => row.jobId === jobId && row.name === jobName && row.state === 'RUNNING')),
+      'the job in the example\'s table', 30_000);
   });
 
   it('shows the table stale, with the error code, when the cluster cannot be reached', async function () {

@@ -66,12 +66,15 @@ export interface PreparedUserDir {
 const describe = (addresses: ClusterAddresses): string =>
   `${addresses.flinkUrl}${addresses.sqlGatewayUrl ? ` (SQL gateway ${addresses.sqlGatewayUrl})` : ''}`;
 
+/** The example flows `npm start` seeds: this package's, and the Dashboard 2.0 companion's (its Ops dashboard). */
+export const EXAMPLE_DIRS = [path.join(projectRoot, 'examples'), path.join(projectRoot, 'dashboard', 'examples')];
+
 /**
  * Writes the settings, keeps one credential secret per user dir, seeds the flow file with the
  * examples on first run, and re-points `flink-cluster` nodes left on the previous run's local Flink and SQL gateway.
  */
 export function prepareUserDir(userDir: string, flink: ClusterAddresses,
-  examplesDir = path.join(projectRoot, 'examples')): PreparedUserDir {
+  examplesDirs: readonly string[] = EXAMPLE_DIRS): PreparedUserDir {
   mkdirSync(userDir, { recursive: true });
   const secretFile = path.join(userDir, '.credential-secret');
   if (!existsSync(secretFile)) writeFileSync(secretFile, randomBytes(24).toString('hex'), { mode: 0o600 });
@@ -88,12 +91,13 @@ export function prepareUserDir(userDir: string, flink: ClusterAddresses,
   const stateFile = path.join(userDir, 'flink-dev-state.json');
   let flowsNote: string;
   if (!existsSync(flowsFile)) {
-    const examples = readExampleFlows(examplesDir);
+    const examples = examplesDirs.flatMap((dir) => readExampleFlows(dir));
+    const from = examplesDirs.map((dir) => `${path.relative(projectRoot, dir)}/`).join(' and ');
     if (examples.length > 0) {
       writeFileSync(flowsFile, JSON.stringify(seedFlows(examples, flink), null, 4));
-      flowsNote = `seeded with ${examples.length} example flow(s) from examples/`;
+      flowsNote = `seeded with ${examples.length} example flow(s) from ${from}`;
     } else {
-      flowsNote = 'empty: examples/ has no flows yet';
+      flowsNote = `empty: ${from} has no flows yet`;
     }
   } else {
     const flows: unknown = JSON.parse(readFileSync(flowsFile, 'utf8'));

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { io, type Socket } from 'socket.io-client';
 import uiFlinkJobs from '../../dashboard/nodes/ui-flink-jobs';
 import { FlinkClusterClient } from '../../src';
+import { latestRow, loadWidget as loadStored, openDashboardSocket, type DashboardSocket, type Row } from '../dashboard/dashboard-socket';
 import { fromCheckpointStatistics } from '../flink/checkpoint-history';
 import { clusterConfig, collect, eventually, FLINK_NODES, helper, statuses, uniqueName, withNodeRed, type FlowNode } from './node-harness';
 
@@ -35,11 +35,6 @@ const SECRET = 'dashboard-test-secret-7f3a';
 /** Every prop the browser may get: the widget's whitelist, and what Dashboard adds (`z`, its state store's). */
 const BROWSER_PROPS = ['name', 'label', 'group', 'width', 'height', 'order', 'actions', 'columns', 'pageSize', 'z', 'enabled', 'visible', 'class'];
 
-type Table = { version: number; staleSince: number | null; error: { code: string } | null; rows: Row[] };
-type Row = { jobId: string; name: string; state: string; version: number; busy: string | null; parallelism: number | null;
-  incidents: Array<{ kind: string; severity: string; since: number }>; result: Record<string, any> | null; // eslint-disable-line @typescript-eslint/no-explicit-any
-  savepoint: { location: string } | null };
-
 /** The dashboard (ui-base at /dashboard, a page, a group) with the widget wired to the helper `audit`. */
 function dashboardFlow(cluster: FlowNode, widget: Record<string, unknown> = {}): FlowNode[] {
   return [
@@ -54,46 +49,9 @@ function dashboardFlow(cluster: FlowNode, widget: Record<string, unknown> = {}):
   ];
 }
 
-/** A browser's connection to the dashboard: the tables it was sent, in order. */
-interface Browser {
-  socket: Socket;
-  tables: Table[];
-  config: Promise<{ widgets: Record<string, { props: Record<string, unknown> }> }>;
-  /** Everything the dashboard sent this browser, as JSON. */
-  received: string[];
-  close(): void;
-}
-
-async function openBrowser(widgetId = WIDGET): Promise<Browser> {
-  // The dashboard refuses a connection that opens with a bare websocket: start with polling, as browsers do.
-  const socket = io(helper.url(), { path: '/dashboard/socket.io', transports: ['polling', 'websocket'], forceNew: true, reconnection: false });
-  const tables: Table[] = [];
-  const received: string[] = [];
-  socket.onAny((event: string, ...args: unknown[]) => { received.push(JSON.stringify([event, ...args])); });
-  socket.on(`msg-input:${widgetId}`, (msg: { payload: Table }) => { tables.push(msg.payload); });
-  const config = new Promise<Awaited<Browser['config']>>((resolve) => { socket.once('ui-config', (_id: string, ui: Awaited<Browser['config']>) => resolve(ui)); });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', resolve);
-    socket.once('connect_error', reject);
-  });
-  const opened = { socket, tables, config, received, close: () => socket.close() };
-  // As the component does on mount: the table stored so far, before any change comes as msg-input.
-  const stored = await loadWidget(opened, widgetId);
-  if (stored) tables.unshift(stored);
-  return opened;
-}
-
-/** What the dashboard answers a browser's widget-load (sent on mount and after a reconnect). */
-function loadWidget(browser: Browser, widgetId = WIDGET): Promise<Table | undefined> {
-  return new Promise((resolve) => {
-    browser.socket.once(`widget-load:${widgetId}`, (msg: { payload?: Table } | undefined) => resolve(msg?.payload));
-    browser.socket.emit('widget-load', widgetId);
-  });
-}
-
-function latestRow(browser: Browser, jobId: string): Row | undefined {
-  return browser.tables[browser.tables.length - 1]?.rows.find((row) => row.jobId === jobId);
-}
+type Browser = DashboardSocket;
+const openBrowser = (widgetId = WIDGET): Promise<Browser> => openDashboardSocket(helper.url(), widgetId);
+const loadWidget = (browser: Browser, widgetId = WIDGET): ReturnType<typeof loadStored> => loadStored(browser, widgetId);
 
 async function rowOnceRunning(browser: Browser, jobId: string): Promise<Row> {
   await eventually(() => latestRow(browser, jobId)?.state === 'RUNNING', 'the job RUNNING in the browser\'s table', 30_000);

@@ -61,14 +61,15 @@ class JobsWidget {
     });
   }
 
+  /** Throws (a bad health threshold) before it watches anything. */
   start(filter: (job: JobSummary) => boolean): void {
-    this.use.watchJobs(this.settings.intervalMs, (listing) => { void this.listed(listing, filter); });
-    const { healthIntervalMs } = this.settings;
+    const { healthIntervalMs, healthThresholds } = this.settings;
     if (healthIntervalMs !== null) {
       this.use.watchHealth(this.settings.intervalMs, healthIntervalMs, filter, (incidents) => {
         if (this.table.setIncidents(incidents)) this.throttle.request();
-      });
+      }, healthThresholds);
     }
+    this.use.watchJobs(this.settings.intervalMs, (listing) => { void this.listed(listing, filter); });
   }
 
   async close(): Promise<void> {
@@ -216,7 +217,14 @@ export = function (RED: NodeAPI): void {
       return;
     }
     widget = new JobsWidget(RED, node, group.getBase(), companion.attach(node), settings, t);
-    widget.start(filter);
+    try {
+      widget.start(filter);
+    } catch (err) {
+      fail((err as Error).message);
+      void widget.close();
+      widget = undefined;
+      return;
+    }
     node.on('close', (_removed: boolean, done: () => void) => {
       const closing = widget;
       widget = undefined;

@@ -15,9 +15,11 @@ const ID = 'a'.repeat(32);
 const job = (state: string, name = 'orders'): JobSummary => ({ jobId: ID, name, state: state as JobSummary['state'], startTime: 1, endTime: null, duration: 5 });
 
 describe('ui-flink-jobs (Dashboard 2.0 widget, its parts)', function () {
-  it('offers savepoint and stop unless told otherwise, and refuses a setting it cannot use', function () {
+  it('offers savepoint and stop unless told otherwise, takes the health node\'s thresholds, and refuses a setting it cannot use', function () {
     assert.deepEqual(widgetSettings({ id: 'w', type: 'ui-flink-jobs' }),
-      { actions: ['savepoint', 'stop'], columns: ['name', 'state', 'health', 'uptime', 'parallelism', 'savepoint', 'actions'], intervalMs: 5000, pageSize: 25, healthIntervalMs: 30_000 });
+      { actions: ['savepoint', 'stop'], columns: ['name', 'state', 'health', 'uptime', 'parallelism', 'savepoint', 'actions'], intervalMs: 5000, pageSize: 25, healthIntervalMs: 30_000, healthThresholds: {} });
+    assert.deepEqual(widgetSettings({ id: 'w', type: 'ui-flink-jobs', restartCount: '2', restartWindow: 0.5, backpressureFor: '' }).healthThresholds,
+      { restartCount: '2', restartWindow: 0.5, backpressureFor: '' }, 'the health node\'s threshold settings, as saved (the cluster\'s interface checks them)');
     assert.deepEqual(widgetSettings({ id: 'w', type: 'ui-flink-jobs', actions: 'cancel,savepoint', interval: '2' }).actions, ['savepoint', 'cancel']);
     assert.deepEqual(widgetSettings({ id: 'w', type: 'ui-flink-jobs', actions: [] }).actions, [], 'no action ticked: none offered');
     assert.throws(() => widgetSettings({ id: 'w', type: 'ui-flink-jobs', actions: ['restart'] }), /actions setting has "restart"/);

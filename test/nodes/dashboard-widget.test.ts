@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import uiFlinkJobs from '../../dashboard/nodes/ui-flink-jobs';
 import { FlinkClusterClient } from '../../src';
+import { DASHBOARD_NODES } from '../dashboard/dashboard-runtime';
 import { latestRow, loadWidget as loadStored, openDashboardSocket, type DashboardSocket, type Row } from '../dashboard/dashboard-socket';
 import { fromCheckpointStatistics } from '../flink/checkpoint-history';
-import { clusterConfig, collect, eventually, FLINK_NODES, helper, statuses, uniqueName, withNodeRed, type FlowNode } from './node-harness';
+import { clusterConfig, collect, eventually, FLINK_NODES, helper, statuses, withNodeRed, type FlowNode } from './node-harness';
 
 /*
  * The runtime side of the Dashboard 2.0 widget ui-flink-jobs (dashboard/), in the test helper's Node-RED with
@@ -16,18 +16,9 @@ import { clusterConfig, collect, eventually, FLINK_NODES, helper, statuses, uniq
  */
 
 /* eslint-disable @typescript-eslint/no-require-imports */
-const DASHBOARD_NODES: unknown[] = [
-  require('@flowfuse/node-red-dashboard/nodes/config/ui_base.js'),
-  require('@flowfuse/node-red-dashboard/nodes/config/ui_page.js'),
-  require('@flowfuse/node-red-dashboard/nodes/config/ui_group.js'),
-  require('@flowfuse/node-red-dashboard/nodes/config/ui_theme.js'),
-];
-/* eslint-enable @typescript-eslint/no-require-imports */
-
-/* eslint-disable @typescript-eslint/no-require-imports */
 const CORE_NODES = [require('@node-red/nodes/core/common/21-debug.js'), require('@node-red/nodes/core/common/90-comment.js')];
 /* eslint-enable @typescript-eslint/no-require-imports */
-const NODES = [...FLINK_NODES, ...DASHBOARD_NODES, ...CORE_NODES, uiFlinkJobs];
+const NODES = [...FLINK_NODES, ...DASHBOARD_NODES, ...CORE_NODES];
 /** The companion's example flows (Import > Examples of the companion package). */
 const COMPANION_EXAMPLES = path.join(__dirname, '..', '..', '..', 'dashboard', 'examples');
 const WIDGET = 'widget';
@@ -177,18 +168,37 @@ describe('ui-flink-jobs (Dashboard 2.0 widget, runtime)', function () {
     await eventually(() => latestRow(page, jobId)?.state === 'CANCELED', 'the row CANCELED', 30_000);
   });
 
-  it('shows a job\'s restart loop as an incident on its row, from health rounds of its own (no health node in the flow)', async function () {
-    // RestartLoopJob fails 6 s after each start and restarts 1 s later; the flag file that would stop it never exists.
-    const flagFile = path.join(os.tmpdir(), `${uniqueName('never-there')}.flag`);
-    const { jobId, jobName } = await suite.startJob('dash-loop', { noWait: true, fixture: { entryClass: 'RestartLoopJob', args: [flagFile, '6000', '1000'] } });
-    await helper.load(NODES, dashboardFlow(clusterConfig(suite.flink.url), { nameFilter: jobName, healthInterval: 1 }));
-    const page = await browser();
-    // The default threshold, 3 restarts within 5 minutes, as Flink's metrics (refreshed every 10 s) report them.
-    await eventually(() => latestRow(page, jobId)?.incidents.some((incident) => incident.kind === 'restart-loop') === true,
-      'a restart-loop incident on the row', 150_000);
-    const incident = latestRow(page, jobId)!.incidents.find((shown) => shown.kind === 'restart-loop')!;
-    assert.deepEqual(Object.keys(incident).sort(), ['kind', 'severity', 'since'], 'the row shows the kind, severity and start, nothing measured');
-    assert.equal(incident.severity, 'critical');
+  it('shows a job\'s restart loop as an incident on its row, from health rounds of its own (no health node in the flow) with its thresholds, and clears it once the loop ends', async function () {
+    this.timeout(300_000);
+    // RestartLoopJob fails 6 s after each start and restarts 1 s later, until its flag file exists.
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'dash-loop-'));
+    const flagFile = path.join(dir, 'stop-failing');
+    try {
+      const { jobId, jobName } = await suite.startJob('dash-loop', { noWait: true, fixture: { entryClass: 'RestartLoopJob', args: [flagFile, '6000', '1000'] } });
+      // The health node's settings: 3 restarts within half a minute, so that the loop's end shows within the test.
+      await helper.load(NODES, dashboardFlow(clusterConfig(suite.flink.url), { nameFilter: jobName, healthInterval: 1, restartCount: 3, restartWindow: 0.5 }));
+      const page = await browser();
+      const looping = (): boolean => latestRow(page, jobId)?.incidents.some((incident) => incident.kind === 'restart-loop') === true;
+      // 3 restarts as Flink's metrics (refreshed every 10 s) report them.
+      await eventually(looping, 'a restart-loop incident on the row', 150_000);
+      const incident = latestRow(page, jobId)!.incidents.find((shown) => shown.kind === 'restart-loop')!;
+      assert.deepEqual(Object.keys(incident).sort(), ['kind', 'severity', 'since'], 'the row shows the kind, severity and start, nothing measured');
+      assert.equal(incident.severity, 'critical');
+
+      writeFileSync(flagFile, ''); // the job stops failing: the incident resolves after a restart window without restarts
+      await eventually(() => !looping() && latestRow(page, jobId)?.state === 'RUNNING', 'the badge gone, the job RUNNING', 150_000);
+      assert.deepEqual(latestRow(page, jobId)!.incidents, []);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a health threshold it cannot use, naming it', async function () {
+    await helper.load(NODES, dashboardFlow(clusterConfig(suite.flink.url), { restartWindow: 'soon' }));
+    const errors = helper.log().getCalls().map((call) => call.args[0] as { level: number; id?: string; msg: unknown })
+      .filter((entry) => entry.level === 20 && entry.id === WIDGET).map((entry) => String(entry.msg));
+    assert.equal(errors.length, 1, JSON.stringify(errors));
+    assert.match(errors[0]!, /Restart window.*soon/);
   });
 
   it('deploys the Ops dashboard example as shipped (its cluster pointed at Flink) and shows the cluster\'s jobs', async function () {

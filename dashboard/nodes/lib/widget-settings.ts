@@ -1,4 +1,6 @@
 import type { JobAction } from '../../../nodes/lib/companion/companion-api';
+import type { HealthThresholdSetting } from '../../../nodes/lib/health/defaults';
+import type { ThresholdSettings } from '../../../nodes/lib/health/thresholds';
 
 /** The columns the table can show, in their order. */
 export const COLUMNS = ['name', 'state', 'health', 'uptime', 'parallelism', 'savepoint', 'actions'] as const;
@@ -34,6 +36,12 @@ export interface WidgetConfig {
   pageSize?: number | string;
   /** Seconds between two health rounds of a job; 0 turns the widget's health rounds (and its Health column) off. */
   healthInterval?: number | string;
+  /** The health node's thresholds, by its setting names and units (restartCount, restartWindow in minutes, ...). */
+  restartCount?: number | string;
+  restartWindow?: number | string;
+  failedCheckpoints?: number | string;
+  staleCheckpoints?: number | string;
+  backpressureFor?: number | string;
 }
 
 /** The settings the runtime works with, checked. */
@@ -44,7 +52,11 @@ export interface WidgetSettings {
   pageSize: number;
   /** null: no health rounds. */
   healthIntervalMs: number | null;
+  /** For the health rounds, as the health node's settings (checked by the flink-cluster's companion interface). */
+  healthThresholds: ThresholdSettings;
 }
+
+const THRESHOLD_SETTINGS: readonly HealthThresholdSetting[] = ['restartCount', 'restartWindow', 'failedCheckpoints', 'staleCheckpoints', 'backpressureFor'];
 
 /** A bad setting: the message names it. */
 export class SettingError extends Error {}
@@ -81,6 +93,7 @@ export function widgetSettings(config: WidgetConfig): WidgetSettings {
     intervalMs: wholeNumber('interval', config.interval, DEFAULT_INTERVAL_S, MIN_INTERVAL_S) * 1000,
     pageSize: Math.floor(wholeNumber('page size', config.pageSize, DEFAULT_PAGE_SIZE, 1)),
     healthIntervalMs: healthInterval(config.healthInterval),
+    healthThresholds: Object.fromEntries(THRESHOLD_SETTINGS.filter((setting) => config[setting] !== undefined).map((setting) => [setting, config[setting]])),
   };
 }
 

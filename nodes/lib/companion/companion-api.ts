@@ -3,7 +3,7 @@ import type { FlinkClusterNode } from '../cluster/cluster-node';
 import { FlinkNodeError, toNodeError } from '../errors';
 import { HealthEngine } from '../health/health-engine';
 import type { Incident, IncidentKind, Severity } from '../health/incidents';
-import { readThresholds } from '../health/thresholds';
+import { readThresholds, type ThresholdSettings } from '../health/thresholds';
 import { nameMatcher, stateList } from '../jobs/job-filters';
 import { summarizeJob, type JobSummary } from '../jobs/job-summary';
 import { runtimeMessages } from '../messages';
@@ -64,13 +64,16 @@ export interface CompanionUse {
    */
   jobParallelism(jobId: string): Promise<number>;
   /**
-   * The open health incidents of the jobs `watches` selects, by the health node's engine with its default
-   * thresholds: from the shared job listings (every `listEveryMs`) and the cluster's shared health sampler (a round
+   * The open health incidents of the jobs `watches` selects, by the health node's engine with `thresholds` (the
+   * health node's threshold settings, by their names and units; a missing or empty one has the node's default):
+   * from the shared job listings (every `listEveryMs`) and the cluster's shared health sampler (a round
    * per job every `sampleEveryMs`, shared with the flink-job-health nodes that watch the job). The listener gets
    * every open incident whenever one opens or resolves. Incident ids are those a health node gives the same
-   * incident. Once per use.
+   * incident. Once per use. Throws a FlinkNodeError FLINK_INVALID_ARGUMENT naming a bad threshold, before it
+   * watches anything.
    */
-  watchHealth(listEveryMs: number, sampleEveryMs: number, watches: (job: JobSummary) => boolean, listener: (incidents: CompanionIncident[]) => void): void;
+  watchHealth(listEveryMs: number, sampleEveryMs: number, watches: (job: JobSummary) => boolean, listener: (incidents: CompanionIncident[]) => void,
+    thresholds?: ThresholdSettings): void;
   /** Runs an action; never rejects: its outcome says how it went. Closing aborts it (outcome FLINK_ABORTED). */
   runAction(request: JobActionRequest): Promise<JobActionOutcome>;
   /** Masks the cluster config's secrets in a text. */
@@ -133,10 +136,10 @@ export function clusterCompanion(RED: NodeAPI, cluster: FlinkClusterNode): Flink
             }
           });
         },
-        watchHealth(listEveryMs, sampleEveryMs, watches, listener) {
+        watchHealth(listEveryMs, sampleEveryMs, watches, listener, thresholds = {}) {
           if (stopHealth || closed) throw new Error('watchHealth is called once per use, before close');
           const engine = new HealthEngine({
-            clusterId: cluster.id, thresholds: readThresholds({}),
+            clusterId: cluster.id, thresholds: readThresholds(thresholds),
             watches: (job) => watches(summarizeJob(job)), opensIn: () => true,
           });
           const report = (changes: unknown[]): void => { if (changes.length > 0) listener(engine.incidents.map(incidentOf)); };

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { localPath } from '../../dev/paths';
+import { localPath, projectRoot } from '../../dev/paths';
 import { FlinkClusterClient } from '../../src';
 import { launchChromium } from '../editor/browser';
 import { fromCheckpointStatistics } from '../flink/checkpoint-history';
@@ -12,6 +12,7 @@ import { eventually, uniqueName } from '../nodes/node-harness';
 import { packCompanion } from '../package/pack';
 import { startPackedNodeRed, type PackedNodeRed } from '../package/packed-node-red';
 import type { NodeRedRuntime } from '../package/runtimes';
+import { DASHBOARD, DASHBOARD_SCREENSHOT, deployFlows, startDashboardShowcase, takeDashboardScreenshot } from './dashboard-screenshot';
 
 /*
  * The widget as a user gets it: the packed tarballs of both packages and Dashboard 2.0 from the npm registry,
@@ -19,7 +20,6 @@ import type { NodeRedRuntime } from '../package/runtimes';
  * Chromium, against the shared Flink. One suite per Node-RED runtime (dashboard-node-red-4/5.test.ts).
  */
 
-const DASHBOARD = '@flowfuse/node-red-dashboard@1.31.0';
 const SECRET = 'dashboard-browser-secret-41c9';
 /** The request header the stub auth add-on takes the user from (a real add-on reads its session). */
 const USER_HEADER = 'x-flink-test-user';
@@ -72,15 +72,7 @@ function opsDashboard(flinkUrl: string, jobName: string): Array<Record<string, u
   ];
 }
 
-async function deploy(nodeRed: PackedNodeRed, flows: Array<Record<string, unknown>>): Promise<void> {
-  const response = await fetch(`${nodeRed.editorUrl}flows`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'Node-RED-Deployment-Type': 'full', 'Node-RED-API-Version': 'v1' },
-    body: JSON.stringify(flows),
-    signal: AbortSignal.timeout(60_000),
-  });
-  if (!response.ok) throw new Error(`deploy failed: ${response.status} ${await response.text()}`);
-}
+const deploy = (nodeRed: PackedNodeRed, flows: Array<Record<string, unknown>>): Promise<void> => deployFlows(nodeRed.editorUrl, flows);
 
 /** Everything the page received: documents, scripts, XHR (socket.io's polling) and websocket frames, as text. */
 function recordTraffic(page: Page): string[] {
@@ -107,8 +99,11 @@ function consoleErrors(page: Page): string[] {
   return errors;
 }
 
-/** The suite on one Node-RED runtime (its title names it). */
-export function describeDashboard(title: string, runtime: () => Promise<NodeRedRuntime>): void {
+/**
+ * The suite on one Node-RED runtime (its title names it); with `readmeScreenshot` it also takes the README's picture
+ * of the widget, as `npm run screenshots` does (on Node-RED 4.1, as the editor's).
+ */
+export function describeDashboard(title: string, runtime: () => Promise<NodeRedRuntime>, options: { readmeScreenshot?: boolean } = {}): void {
   describe(`ui-flink-jobs in Dashboard 2.0 from the packed tarballs (${title}, Chromium)`, function () {
     let flink: TestFlink;
     let nodeRed: PackedNodeRed;
@@ -245,6 +240,27 @@ export function describeDashboard(title: string, runtime: () => Promise<NodeRedR
       } finally {
         await clicking.close();
         await watching.close();
+      }
+    });
+
+    if (options.readmeScreenshot) it('takes the README screenshot (as npm run screenshots does): live rows, a restart loop\'s badge, the cancel dialog with the name typed; no console error', async function () {
+      this.timeout(240_000);
+      const showcase = await startDashboardShowcase(flink);
+      try {
+        const dir = path.join(projectRoot, '.cache', 'dashboard-test', 'screenshots');
+        const { file, errors } = await takeDashboardScreenshot(browser, nodeRed.editorUrl, flink.url, showcase.jobs, dir);
+        assert.equal(path.basename(file), DASHBOARD_SCREENSHOT);
+        assert.equal(readFileSync(file).subarray(1, 4).toString(), 'PNG', file);
+        assert.ok(statSync(file).size > 10_000, `${file} shows something`);
+        assert.deepEqual(errors, [], 'no console error');
+        const client = new FlinkClusterClient({ url: flink.url });
+        try {
+          assert.notEqual(await client.getJobStatus(showcase.jobs.typed), 'CANCELED', 'closing the dialog cancelled nothing');
+        } finally {
+          await client.close();
+        }
+      } finally {
+        await showcase.stop();
       }
     });
   });

@@ -8,13 +8,18 @@
  *   sql     rows/s of a bounded query through the flink-sql node (streaming pages, and all rows in one message)
  *           vs a bare undici loop over the SQL Gateway's REST pages, and the heap's peak during the runs
  *           (a SQL Gateway next to the local cluster, or FLINK_SQL_GATEWAY_URL under FLINK_URL)
+ *   dashboard  the Dashboard 2.0 jobs widget: from a job cancelled through Flink's REST API until a browser (a
+ *           socket.io client) gets its row CANCELED (median, p95), and the JobManager requests per listing interval
+ *           for 1 widget with 3 browsers and 3 widgets with 3 browsers
  *
  *   npm run bench                               all of them
  *   node --expose-gc dist/bench/main.js sql     only the ones named (after `npm run build` or `npx tsc`)
  *   (BENCH_CALLS, BENCH_FLOW_BATCHES, BENCH_FLOW_BATCH, BENCH_HEAP_CALLS, BENCH_WATCHES, BENCH_WATCH_JOBS,
- *    BENCH_WATCH_SECONDS, BENCH_SQL_ROWS, BENCH_SQL_ROUNDS, BENCH_SQL_HEAP_ROWS change the sizes)
+ *    BENCH_WATCH_SECONDS, BENCH_SQL_ROWS, BENCH_SQL_ROUNDS, BENCH_SQL_HEAP_ROWS, BENCH_DASHBOARD_RUNS,
+ *    BENCH_DASHBOARD_JOBS, BENCH_DASHBOARD_SECONDS change the sizes)
  */
 import { clientVsUndici } from './client-vs-undici';
+import { dashboardBench, latencySummary } from './dashboard';
 import { heapGrowth } from './heap';
 import { nodeFlows } from './node-flows';
 import { SQL_CONTENDERS, sqlRows } from './sql-rows';
@@ -25,7 +30,7 @@ import { testSqlGateway } from '../test/flink/test-sql-gateway';
 
 const size = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
 
-const BENCHES = ['client', 'flows', 'heap', 'watch', 'sql'] as const;
+const BENCHES = ['client', 'flows', 'heap', 'watch', 'sql', 'dashboard'] as const;
 type Bench = (typeof BENCHES)[number];
 type Row = [string, string, string, string];
 
@@ -113,6 +118,24 @@ async function main(): Promise<void> {
         `sql: largest page in the heap runs (rows): ${SQL_CONTENDERS.filter((which) => which !== 'whole')
           .map((which) => `${names[which]} ${sql.heapRows.map((n) => `${sql.heap[which][n]!.largestPage} of ${n}`).join(', ')}`).join('; ')}`,
       );
+    }
+  }
+
+  if (chosen.has('dashboard')) {
+    const dashboard = await dashboardBench(flink, size('BENCH_DASHBOARD_RUNS', 8), size('BENCH_DASHBOARD_JOBS', 2), size('BENCH_DASHBOARD_SECONDS', 60));
+    const ms = (value: number): string => `${value.toFixed(0)} ms`;
+    for (const measured of dashboard.latency) {
+      const [browser, flinkSide] = [latencySummary(measured.browserMs), latencySummary(measured.flinkMs)];
+      rows.push([`widget: cancel via REST ${measured.phase} → browser row CANCELED, listing every ${measured.intervalS} s (${measured.runs} runs)`,
+        `median ${ms(browser.median)}`, `p95 ${ms(browser.p95)}`, `Flink reports CANCELED: median ${ms(flinkSide.median)}, p95 ${ms(flinkSide.p95)}`]);
+      notes.push(`dashboard: latency runs at ${measured.intervalS} s, cancel ${measured.phase}: browser ${measured.browserMs.map(ms).join(', ')}; Flink ${measured.flinkMs.map(ms).join(', ')}`);
+    }
+    for (const counted of dashboard.requests) {
+      const per = (value: number): string => value.toFixed(2);
+      rows.push([`widget: JobManager requests per ${counted.intervalS} s interval, ${counted.widgets} widget(s), ${counted.browsers} browsers, ${dashboard.jobs} jobs (${counted.seconds} s)`,
+        `all ${per(counted.perInterval.all)}`, `GET /jobs/overview ${per(counted.perInterval.listings)}`, `per-job requests ${per(counted.perInterval.perJob)}`]);
+      notes.push(`dashboard: ${counted.widgets} widget(s), ${counted.browsers} browsers, requests in ${counted.seconds} s: `
+        + Object.entries(counted.paths).map(([path, count]) => `${path} ${count}`).join(', '));
     }
   }
 

@@ -141,3 +141,19 @@ export function repointClusters(flows: FlowNode[], from: ClusterAddresses, to: C
   }
   return moved;
 }
+
+/**
+ * The paths (below Node-RED's root) of the Dashboard 2.0 pages that show a widget of `widgetType`, e.g.
+ * `/dashboard/ops`: its `ui-group`'s `ui-page` under that page's `ui-base`.
+ */
+export function dashboardPagesWith(flows: FlowNode[], widgetType: string): string[] {
+  const byId = new Map(flows.map((node) => [node.id, node]));
+  const pages = new Set<string>();
+  for (const widget of flows.filter((node) => node.type === widgetType)) {
+    const group = byId.get(String(widget.group));
+    const page = group && byId.get(String(group.page));
+    const base = page && byId.get(String(page.ui));
+    if (typeof base?.path === 'string' && typeof page?.path === 'string') pages.add(`/${base.path}/${page.path}`.replace(/\/{2,}/g, '/'));
+  }
+  return [...pages].sort();
+}

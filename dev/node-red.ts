@@ -27,6 +27,8 @@ export interface NodeRedSettings {
   nodesDir?: string[];
   /** Node-RED's context stores (its default: one memory store). */
   contextStorage?: Record<string, { module: string; config?: Record<string, unknown> }>;
+  /** Module folder names Node-RED does not load, wherever it finds them. */
+  nodesExcludes?: string[];
 }
 
 /**
@@ -46,6 +48,7 @@ export function settingsModule(settings: NodeRedSettings, writtenBy = '`npm star
     uiHost: HOST,
     ...(settings.nodesDir ? { nodesDir: settings.nodesDir } : {}),
     ...(settings.contextStorage ? { contextStorage: settings.contextStorage } : {}),
+    ...(settings.nodesExcludes ? { nodesExcludes: settings.nodesExcludes } : {}),
     telemetry: { enabled: false, updateNotification: false },
     // No welcome tour, and no palette catalogue: the editor would fetch it from the internet.
     editorTheme: { tours: false, palette: { catalogues: [] } },
@@ -63,31 +66,38 @@ export interface PreparedUserDir {
 const describe = (addresses: ClusterAddresses): string =>
   `${addresses.flinkUrl}${addresses.sqlGatewayUrl ? ` (SQL gateway ${addresses.sqlGatewayUrl})` : ''}`;
 
+/** The example flows `npm start` seeds: this package's, and the Dashboard 2.0 companion's (its Ops dashboard). */
+export const EXAMPLE_DIRS = [path.join(projectRoot, 'examples'), path.join(projectRoot, 'dashboard', 'examples')];
+
 /**
  * Writes the settings, keeps one credential secret per user dir, seeds the flow file with the
  * examples on first run, and re-points `flink-cluster` nodes left on the previous run's local Flink and SQL gateway.
  */
 export function prepareUserDir(userDir: string, flink: ClusterAddresses,
-  examplesDir = path.join(projectRoot, 'examples')): PreparedUserDir {
+  examplesDirs: readonly string[] = EXAMPLE_DIRS): PreparedUserDir {
   mkdirSync(userDir, { recursive: true });
   const secretFile = path.join(userDir, '.credential-secret');
   if (!existsSync(secretFile)) writeFileSync(secretFile, randomBytes(24).toString('hex'), { mode: 0o600 });
   const settingsFile = path.join(userDir, 'settings.js');
-  // This repository is a Node-RED module (package.json has a `node-red` section): load it from here.
+  // This repository is a Node-RED module (package.json has a `node-red` section): load it from here. Dashboard 2.0
+  // finds third-party widgets in the package.json of each nodesDir: dashboard/'s names ui-flink-jobs (Node-RED
+  // itself loads the companion once, from the workspace's link in node_modules).
   writeFileSync(settingsFile, settingsModule({
-    credentialSecret: readFileSync(secretFile, 'utf8').trim(), nodesDir: [projectRoot], contextStorage: DEV_CONTEXT_STORAGE,
+    credentialSecret: readFileSync(secretFile, 'utf8').trim(), nodesDir: [projectRoot, path.join(projectRoot, 'dashboard')],
+    contextStorage: DEV_CONTEXT_STORAGE,
   }));
 
   const flowsFile = path.join(userDir, 'flows.json');
   const stateFile = path.join(userDir, 'flink-dev-state.json');
   let flowsNote: string;
   if (!existsSync(flowsFile)) {
-    const examples = readExampleFlows(examplesDir);
+    const examples = examplesDirs.flatMap((dir) => readExampleFlows(dir));
+    const from = examplesDirs.map((dir) => `${path.relative(projectRoot, dir)}/`).join(' and ');
     if (examples.length > 0) {
       writeFileSync(flowsFile, JSON.stringify(seedFlows(examples, flink), null, 4));
-      flowsNote = `seeded with ${examples.length} example flow(s) from examples/`;
+      flowsNote = `seeded with ${examples.length} example flow(s) from ${from}`;
     } else {
-      flowsNote = 'empty: examples/ has no flows yet';
+      flowsNote = `empty: ${from} has no flows yet`;
     }
   } else {
     const flows: unknown = JSON.parse(readFileSync(flowsFile, 'utf8'));

@@ -1,6 +1,7 @@
 /**
  * `npm start`: a local real Flink with Flink's adaptive scheduler, its SQL Gateway and two long-running example jobs
- * (unless FLINK_URL names a cluster), and Node-RED with this plugin and the example flows. Ctrl-C stops both.
+ * (unless FLINK_URL names a cluster), and Node-RED with this plugin, Dashboard 2.0 with the companion's widget
+ * (dashboard/) and the example flows, the companion's Ops dashboard among them. Ctrl-C stops both.
  *
  * Environment: FLINK_URL, FLINK_SQL_GATEWAY_URL (with FLINK_URL: its SQL gateway, if any), FLINK_VERSION, PORT
  * (editor, default 1880), NODE_RED_USER_DIR (default .cache/node-red-dev), FLINK_JOB_JAR (the jar the rescale example
@@ -11,6 +12,7 @@ import { ADAPTIVE_SCHEDULER_CONFIG } from './flink/adaptive';
 import { startLocalCluster, type LocalFlinkCluster } from './flink/cluster';
 import { ensureFlinkInstalled, resolveFlinkVersion } from './flink/distribution';
 import { sqlGatewayInfo, startSqlGateway, type LocalSqlGateway } from './flink/sql-gateway';
+import { dashboardBanner } from './dashboard';
 import { EXAMPLE_JOBS } from './example-flows';
 import { buildFixtureJar, runFixtureJob, uploadJar } from './flink/job';
 import { assertPortFree, prepareUserDir, startNodeRed, type RunningNodeRed } from './node-red';
@@ -135,9 +137,11 @@ async function main(): Promise<void> {
     const since = Date.now();
     nodeRed = await startNodeRed({ userDir, settingsFile, port, flinkUrl: flink.url, env: jobJar ? { [JOB_JAR_ENV]: jobJar } : {} });
     log(`Node-RED up (pid ${nodeRed.pid}) in ${seconds(since)}`);
+    const dashboard = await dashboardBanner(nodeRed.editorUrl);
     console.log([
       '',
       `  Node-RED editor:  ${nodeRed.editorUrl}`,
+      ...dashboard,
       `  Flink web UI:     ${flink.url}/  (Flink ${flink.version}${flink.local ? '' : ', FLINK_URL: no example jobs started'})`,
       `  SQL gateway:      ${flink.sqlGateway ? `${flink.sqlGateway.url}  (${flink.sqlGateway.note})` : 'none (FLINK_URL without FLINK_SQL_GATEWAY_URL)'}`,
       ...(flink.local ? [`  Savepoints land in ${flink.local.savepointDir}`] : []),

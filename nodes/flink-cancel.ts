@@ -3,6 +3,7 @@ import { booleanInput, timeoutSetting } from './lib/flow/message-input';
 import { applicationIdInput } from './lib/applications/application-inputs';
 import { applicationWithJobs } from './lib/applications/application-summary';
 import type { NodeAPI } from 'node-red';
+import { cancelJob, DEFAULT_CANCEL_WAIT_MS } from './lib/jobs/cancel-job';
 
 interface CancelSettings extends FlowNodeSettings {
   /** Wait until the job has ended (default true). */
@@ -10,8 +11,6 @@ interface CancelSettings extends FlowNodeSettings {
   /** How long to wait, in seconds. */
   timeout?: number | string;
 }
-
-const DEFAULT_CANCEL_WAIT_MS = 60_000;
 
 /**
  * flink-cancel: cancels the job; msg.payload = { jobId, state }, by default once the job has ended. Given
@@ -32,12 +31,7 @@ export = function (RED: NodeAPI): void {
         return { payload: applicationWithJobs(application), status: application.status };
       }
       const jobId = await resolveJobId();
-      await client.cancel(jobId, { signal });
-      if (wait) {
-        // The job result is there once the job has reached a terminal state.
-        await client.getJobResult(jobId, { signal, timeoutMs, onProgress });
-      }
-      const state = await client.getJobStatus(jobId, { signal });
+      const state = await cancelJob(client, jobId, { signal, wait, timeoutMs, onProgress });
       return { payload: { jobId, state }, status: state };
     },
   });

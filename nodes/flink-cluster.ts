@@ -8,6 +8,7 @@ import { secretsOf } from './lib/cluster/cluster-secrets';
 import { secretMasker } from './lib/secret-masker';
 import type { Node, NodeAPI, NodeDef } from 'node-red';
 import { SharedClient } from './lib/cluster/shared-client';
+import { clusterCompanion } from './lib/companion/companion-api';
 
 /**
  * flink-cluster (config): where a Flink cluster's REST API is and how to reach it. It owns the one client
@@ -28,6 +29,7 @@ export = function (RED: NodeAPI): void {
     node.shared = new SharedClient(options, gatewayOptions);
     let state: ClusterState | undefined;
     node.state = () => (state ??= clusterState(RED, node, settings.url ?? '', settings.stateStore));
+    node.companion = clusterCompanion(RED, node);
     // A setting that cannot work is reported at deploy, and again by each message that needs it.
     for (const check of [options, gatewayOptions, node.state]) {
       try {

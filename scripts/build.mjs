@@ -1,7 +1,8 @@
 // Builds what tsc does not: the editor script bundle, the nodes' editor HTML, help, catalogs and icons in dist/.
 import { build } from 'esbuild';
-import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { build as viteBuild } from 'vite';
 
 /** Node-RED serves a module's resources/ folder at resources/<module name>/: the nodes' HTML loads the script there. */
 await build({
@@ -39,3 +40,20 @@ for (const language of readdirSync(path.join('nodes', 'locales'))) {
 }
 
 cpSync('icons', path.join('dist', 'nodes', 'icons'), { recursive: true });
+
+/*
+ * The companion package in dashboard/ (@flink-ops/node-red-dashboard-2-flink): tsc compiled its runtime with the rest
+ * into dist/dashboard/nodes/; the package gets a copy in dashboard/dist/nodes/ with its editor HTML and catalogs (the
+ * tests load it from dist/, so those go there too). Its browser side is a Vite library build into dashboard/resources/.
+ */
+const companionBuilt = path.join('dist', 'dashboard', 'nodes');
+const companionPackaged = path.join('dashboard', 'dist', 'nodes');
+rmSync(companionPackaged, { recursive: true, force: true });
+cpSync(companionBuilt, companionPackaged, { recursive: true, filter: (from) => !/\.(d\.ts|map)$/.test(from) });
+for (const target of [companionBuilt, companionPackaged]) {
+  for (const file of readdirSync(path.join('dashboard', 'nodes')).filter((name) => name.endsWith('.html'))) {
+    cpSync(path.join('dashboard', 'nodes', file), path.join(target, file));
+  }
+  cpSync(path.join('dashboard', 'nodes', 'locales'), path.join(target, 'locales'), { recursive: true });
+}
+await viteBuild({ root: 'dashboard', configFile: path.join('dashboard', 'vite.config.mjs') });

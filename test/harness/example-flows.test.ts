@@ -148,14 +148,14 @@ describe('npm start: the Node-RED user dir', function () {
 
   it('writes settings that load this package, keep context on disk, keep telemetry and tours off, and keep one secret', function () {
     const userDir = path.join(root, 'nr');
-    const first = settingsOf(prepareUserDir(userDir, LOCAL, path.join(root, 'none')).settingsFile);
-    assert.deepEqual(first.nodesDir, [projectRoot]);
+    const first = settingsOf(prepareUserDir(userDir, LOCAL, [path.join(root, 'none')]).settingsFile);
+    assert.deepEqual(first.nodesDir, [projectRoot, path.join(projectRoot, 'dashboard')], 'this package, and the Dashboard 2.0 companion\'s widget entry');
     assert.deepEqual(first.telemetry, { enabled: false, updateNotification: false });
     assert.deepEqual(first.editorTheme, { tours: false, palette: { catalogues: [] } });
     assert.equal(first.uiHost, '127.0.0.1');
     assert.deepEqual(first.contextStorage, { default: { module: 'localfilesystem' } }, 'the default context store (the savepoint catalog\'s) is on disk');
     assert.match(String(first.credentialSecret), /^[0-9a-f]{48}$/);
-    const second = settingsOf(prepareUserDir(userDir, LOCAL, path.join(root, 'none')).settingsFile);
+    const second = settingsOf(prepareUserDir(userDir, LOCAL, [path.join(root, 'none')]).settingsFile);
     assert.equal(second.credentialSecret, first.credentialSecret, 'credentials stay readable across runs');
     assert.equal(existsSync(path.join(userDir, 'flows.json')), false, 'no examples, no flow file');
   });
@@ -170,9 +170,9 @@ describe('npm start: the Node-RED user dir', function () {
       .filter((n) => n.type === 'flink-cluster').map((n) => [n.url, n.sqlGatewayUrl]);
 
     const first = { flinkUrl: 'http://127.0.0.1:1111', sqlGatewayUrl: 'http://127.0.0.1:1112' };
-    assert.match(prepareUserDir(userDir, first, examples).flowsNote, /seeded with 1 example/);
+    assert.match(prepareUserDir(userDir, first, [examples]).flowsNote, /seeded with 1 example/);
     assert.deepEqual(clusterUrls(), [['http://127.0.0.1:1111', 'http://127.0.0.1:1112']]);
-    const note = prepareUserDir(userDir, { flinkUrl: 'http://127.0.0.1:2222', sqlGatewayUrl: 'http://127.0.0.1:2223' }, examples).flowsNote;
+    const note = prepareUserDir(userDir, { flinkUrl: 'http://127.0.0.1:2222', sqlGatewayUrl: 'http://127.0.0.1:2223' }, [examples]).flowsNote;
     assert.match(note, /1 flink-cluster node\(s\) moved from http:\/\/127\.0\.0\.1:1111 \(SQL gateway http:\/\/127\.0\.0\.1:1112\) to http:\/\/127\.0\.0\.1:2222 \(SQL gateway http:\/\/127\.0\.0\.1:2223\)/);
     assert.deepEqual(clusterUrls(), [['http://127.0.0.1:2222', 'http://127.0.0.1:2223']]);
   });

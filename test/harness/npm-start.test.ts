@@ -8,10 +8,14 @@ import { launchChromium } from '../editor/browser';
 import { NodeRedEditor } from '../editor/editor-page';
 import { fromCheckpointStatistics, restoredFrom } from '../flink/checkpoint-history';
 import { freePort } from '../../dev/flink/cluster';
+import { JOBS_WIDGET } from '../../dev/dashboard';
 import { DEPLOYED_EXAMPLE_JOBS, EXAMPLE_JOBS, readExampleFlows, sampleAlert, type FlowNode } from '../../dev/example-flows';
+import { EXAMPLE_DIRS } from '../../dev/node-red';
 import { runFixtureJob, waitForJobState } from '../../dev/flink/job';
 import { localPath, projectRoot } from '../../dev/paths';
+import { latestRow, openDashboardSocket } from '../dashboard/dashboard-socket';
 import { requireLocalRun } from '../flink/skips';
+import { eventually } from '../nodes/node-harness';
 import { FlowActivity } from './flow-activity';
 
 const isAlive = (pid: number): boolean => {
@@ -34,6 +38,9 @@ async function getJson<T>(url: string, headers: Record<string, string> = {}): Pr
   assert.equal(response.status, 200, `GET ${url}`);
   return await response.json() as T;
 }
+
+/** Node-RED's own warnings when it starts in a fresh user dir, which npm start has: not about this package or the dashboard. */
+const NODE_RED_START_NOTES = [/\[warn\] Projects disabled : set editorTheme\.projects\.enabled=true to enable$/, /\[warn\] Encrypted credentials not found$/];
 
 describe('npm start (dist/dev/start.js)', function () {
   this.timeout(180_000);
@@ -87,6 +94,9 @@ describe('npm start (dist/dev/start.js)', function () {
 
   let flinkUrl: string;
   let editorUrl: string;
+  /** The warnings and errors in Node-RED's log so far, but for its own start-up notes. */
+  const warningsLogged = (): string[] => output.split('\n')
+    .filter((line) => /\[(warn|error)\]/.test(line) && !NODE_RED_START_NOTES.some((note) => note.test(line)));
 
   it('brings up Flink with the example jobs RUNNING, its SQL gateway, and Node-RED with this package and the example flows', async function () {
     [, flinkUrl = ''] = await waitForOutput(/Flink web UI:\s+(http\S+?)\/?\s/, 150_000);
@@ -109,7 +119,7 @@ describe('npm start (dist/dev/start.js)', function () {
 
     const flows = await getJson<FlowNode[]>(`${editorUrl}flows`);
     const clusters = flows.filter((node) => node.type === 'flink-cluster');
-    const exampleClusters = readExampleFlows(path.join(projectRoot, 'examples'))
+    const exampleClusters = EXAMPLE_DIRS.flatMap((dir) => readExampleFlows(dir))
       .flatMap((example) => example.nodes).filter((node) => node.type === 'flink-cluster');
     assert.equal(clusters.length, exampleClusters.length, 'every example cluster node is in the flows');
     for (const cluster of clusters) assert.deepEqual([cluster.url, cluster.sqlGatewayUrl], [flinkUrl, gatewayUrl]);
@@ -120,11 +130,50 @@ describe('npm start (dist/dev/start.js)', function () {
       Object.keys(pkg['node-red'].nodes).sort(), 'Node-RED loaded the node sets package.json lists');
   });
 
+  it('serves the Ops dashboard (Dashboard 2.0 and the companion\'s widget) at the address it prints, its table listing the example jobs RUNNING; Node-RED logs no warning or error', async function () {
+    assert.ok(editorUrl, 'npm start is up (the first test)');
+    const [, dashboardUrl = '', version] = await waitForOutput(/Ops dashboard:\s+(http\S+)\s+\(Dashboard 2\.0 (\S+)\)/, 1000);
+    const devDependencies = (JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }).devDependencies;
+    assert.equal(version, devDependencies['@flowfuse/node-red-dashboard'], 'the pinned Dashboard 2.0');
+    assert.equal(dashboardUrl, `${editorUrl}dashboard/ops`);
+    const page = await fetch(dashboardUrl, { signal: AbortSignal.timeout(10_000) });
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get('content-type') ?? '', /text\/html/);
+    await page.arrayBuffer();
+
+    // The page loads the widget as a third-party widget (its own component, not the ui-template fallback): its
+    // config names the companion's bundle, which Node-RED serves.
+    const widget = (await getJson<FlowNode[]>(`${editorUrl}flows`)).find((node) => node.type === JOBS_WIDGET);
+    assert.ok(widget, `a ${JOBS_WIDGET} in the flows`);
+    const browser = await openDashboardSocket(editorUrl, widget.id);
+    try {
+      const ui = await browser.config as unknown as { widgets: Record<string, { src?: { package: string; src: string; component: string } }> };
+      const src = ui.widgets[widget.id]?.src;
+      assert.deepEqual({ ...src, path: undefined }, {
+        name: JOBS_WIDGET, package: '@flink-ops/node-red-dashboard-2-flink', src: 'ui-flink-jobs.umd.js', component: 'UIFlinkJobs', path: undefined,
+      });
+      const bundle = await fetch(`${editorUrl}resources/${src!.package}/${src!.src}`, { signal: AbortSignal.timeout(10_000) });
+      assert.equal(bundle.status, 200, 'the widget\'s bundle is served');
+      assert.match(await bundle.text(), /UIFlinkJobs/);
+
+      const { jobs } = await getJson<{ jobs: { jid: string; name: string; state: string }[] }>(`${flinkUrl}/jobs/overview`);
+      for (const name of EXAMPLE_JOBS) {
+        const jobId = jobs.find((job) => job.name === name && job.state === 'RUNNING')?.jid;
+        assert.ok(jobId, `${name} RUNNING in Flink`);
+        await eventually(() => latestRow(browser, jobId)?.state === 'RUNNING', `${name} RUNNING in the widget's table`, 30_000);
+        assert.equal(latestRow(browser, jobId)!.name, name);
+      }
+    } finally {
+      browser.close();
+    }
+    assert.deepEqual(warningsLogged(), [], 'warnings and errors in Node-RED\'s log');
+  });
+
   /**
    * The example tabs, by label: the test below has a part for each, so an example added to examples/ (or one that
    * went missing, the rescale example say) fails it until the test knows it.
    */
-  const EXAMPLE_TABS = ['Alert-driven stop', 'Autoscale', 'Blue-green upgrade', 'Flink ops panel', 'SQL pipeline', 'Scheduled savepoints', 'Time-of-day rescale'];
+  const EXAMPLE_TABS = ['Alert-driven stop', 'Autoscale', 'Blue-green upgrade', 'Flink ops panel', 'Ops dashboard', 'SQL pipeline', 'Scheduled savepoints', 'Time-of-day rescale'];
 
   /** Flow nodes of this package that are meant to end without a status (tab/name), and why. */
   const NO_STATUS_EXPECTED: Record<string, string> = {
@@ -132,14 +181,14 @@ describe('npm start (dist/dev/start.js)', function () {
     'Autoscale/rescale': 'the autoscale windows are minutes long: the job it deploys is not rescaled within the test',
   };
 
-  it('every example tab in the editor: every button pressed (some before what they need), the sample alert and a jar posted; no node ends red, no error in the debug sidebar, the effects in Flink', async function () {
+  it('every example tab in the editor: every button pressed (some before what they need), the sample alert and a jar posted; no node ends red, no error in the debug sidebar, no warning in Node-RED\'s log, the effects in Flink', async function () {
     this.timeout(480_000);
     assert.ok(editorUrl && flinkUrl, 'npm start is up (the first test)');
     const flows = await getJson<FlowNode[]>(`${editorUrl}flows`);
-    const examples = readExampleFlows(path.join(projectRoot, 'examples'));
+    const examples = EXAMPLE_DIRS.flatMap((dir) => readExampleFlows(dir));
     const tabLabel = (id: unknown): string => String(flows.find((n) => n.id === id)?.label);
     const tabsOf = (nodes: FlowNode[]): string[] => nodes.filter((n) => n.type === 'tab').map((n) => String(n.label)).sort();
-    assert.deepEqual(tabsOf(examples.flatMap((e) => e.nodes)), EXAMPLE_TABS, 'the tabs of examples/*.json are the ones this test drives');
+    assert.deepEqual(tabsOf(examples.flatMap((e) => e.nodes)), EXAMPLE_TABS, 'the tabs of examples/*.json and dashboard/examples/*.json are the ones this test drives');
     assert.deepEqual(tabsOf(flows), EXAMPLE_TABS, 'npm start seeded every example tab');
 
     // Every inject node of examples/*.json, as tab/name: the buttons this test must press, every one of them.
@@ -345,6 +394,7 @@ describe('npm start (dist/dev/start.js)', function () {
       assert.deepEqual(await activity.errors(), []);
       assert.deepEqual(await activity.sidebarErrors(), [], 'errors in the debug sidebar');
       assert.deepEqual(editor.takeErrors(), [], 'errors in the browser console');
+      assert.deepEqual(warningsLogged(), [], 'warnings and errors in Node-RED\'s log (the Ops dashboard\'s widget saw every job these tabs started and ended)');
     } catch (err) {
       if (editor) {
         const file = path.join(projectRoot, '.cache', 'editor-test', 'failed-npm-start-examples.png');

@@ -16,6 +16,8 @@ declare module 'node-red-node-test-helper' {
     unload(): Promise<void>;
     getNode(id: string): TestNode | null;
     startServer(): Promise<void>;
+    /** The started server's address, e.g. http://127.0.0.1:<port>. */
+    url(): string;
     stopServer(): Promise<void>;
     settings(userSettings: Record<string, unknown>): Record<string, unknown>;
     log(): { args: unknown[][] } & { getCalls(): Array<{ args: unknown[] }> };

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../dev/flink/cluster';
@@ -20,22 +20,31 @@ export interface PackedNodeRed extends RunningNodeRed {
 }
 
 /**
- * Installs the packed plugin into a new user dir the way Node-RED's palette manager does (npm install
- * of the tarball, production dependencies only, engines enforced), then starts `runtime`'s Node-RED
- * there on a free port, with telemetry, update checks and tours off. `stop()` also removes the user dir.
+ * Node-RED modules this repository's node_modules holds for its own development (Dashboard 2.0, and the companion
+ * the workspace links there). Node-RED also loads the modules of every node_modules above its own, which is this
+ * repository's: a user dir that did not install one of them must not get it from there.
  */
-export async function startPackedNodeRed(runtime: NodeRedRuntime, plugin?: PackedPlugin): Promise<PackedNodeRed> {
+const DEVELOPMENT_NODE_MODULES = ['@flowfuse/node-red-dashboard', '@flink-ops/node-red-dashboard-2-flink'];
+
+/**
+ * Installs the packed plugin (and `alsoInstall`: tarballs or registry specs) into a new user dir the way Node-RED's
+ * palette manager does (npm install, production dependencies only, engines enforced), then starts `runtime`'s
+ * Node-RED there on a free port, with telemetry, update checks and tours off. `stop()` also removes the user dir.
+ */
+export async function startPackedNodeRed(runtime: NodeRedRuntime, plugin?: PackedPlugin, alsoInstall: string[] = []): Promise<PackedNodeRed> {
   const packed = plugin ?? await packPlugin();
   const userDir = mkdtempSync(path.join(os.tmpdir(), 'node-red-packed-'));
   try {
     writeFileSync(path.join(userDir, 'package.json'), JSON.stringify({
       name: 'node-red-project', description: 'A Node-RED project', version: '0.0.1', private: true,
     }, null, 2));
-    await npm(['install', '--save', '--omit=dev', '--engine-strict', packed.tarball], { cwd: userDir, path: runtime.path });
+    await npm(['install', '--save', '--omit=dev', '--engine-strict', packed.tarball, ...alsoInstall], { cwd: userDir, path: runtime.path });
 
     const credentialSecret = randomBytes(24).toString('hex');
     const settingsFile = path.join(userDir, 'settings.js');
-    writeFileSync(settingsFile, settingsModule({ credentialSecret }, 'the packed-plugin tests (test/package/packed-node-red.ts)'));
+    const nodesExcludes = DEVELOPMENT_NODE_MODULES.filter((name) => !existsSync(path.join(userDir, 'node_modules', name)))
+      .map((name) => name.split('/')[1]!);
+    writeFileSync(settingsFile, settingsModule({ credentialSecret, nodesExcludes }, 'the packed-plugin tests (test/package/packed-node-red.ts)'));
 
     let output = '';
     const running = await startNodeRed({

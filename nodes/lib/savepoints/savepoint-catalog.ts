@@ -50,6 +50,17 @@ export async function readSavepoints(state: ClusterState, jobName: string): Prom
   return (await state.read<Catalog>(CATALOG_SECTION))?.[jobName] ?? [];
 }
 
+/** The newest record of each job name the catalog knows. */
+export async function newestSavepoints(state: ClusterState): Promise<Map<string, SavepointRecord>> {
+  const catalog = (await state.read<Catalog>(CATALOG_SECTION)) ?? {};
+  const newest = new Map<string, SavepointRecord>();
+  for (const [jobName, records] of Object.entries(catalog)) {
+    const latest = records.reduce<SavepointRecord | undefined>((found, record) => (!found || record.takenAt > found.takenAt ? record : found), undefined);
+    if (latest) newest.set(jobName, latest);
+  }
+  return newest;
+}
+
 /**
  * Adds records to their job's list, each once: a location the job's list already has is not added again (two
  * messages that followed one trigger give one record). Returns the records that were new.

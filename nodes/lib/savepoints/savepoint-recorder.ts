@@ -24,7 +24,7 @@ export interface TakenSavepoint {
  * the savepoint exists, so the node still sends its result; a record that could not be written becomes a warning
  * naming the location and why, and `adopt` on a flink-savepoints node can add it later from Flink's history.
  */
-export async function recordTaken({ RED, node }: NodeTools, { client, signal }: Pick<OperationContext, 'client' | 'signal'>, clusterId: unknown,
+export async function recordTaken({ RED, node }: Pick<NodeTools, 'RED' | 'node'>, { client, signal }: Pick<OperationContext, 'client' | 'signal'>, clusterId: unknown,
   taken: TakenSavepoint): Promise<void> {
   const cluster = clusterOf(RED, clusterId);
   if (!cluster) return;

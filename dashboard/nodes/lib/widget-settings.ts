@@ -1,0 +1,113 @@
+import type { JobAction } from '../../../nodes/lib/companion/companion-api';
+import type { HealthThresholdSetting } from '../../../nodes/lib/health/defaults';
+import type { ThresholdSettings } from '../../../nodes/lib/health/thresholds';
+
+/** The columns the table can show, in their order. */
+export const COLUMNS = ['name', 'state', 'health', 'uptime', 'parallelism', 'savepoint', 'actions'] as const;
+export type Column = (typeof COLUMNS)[number];
+
+const ACTIONS: readonly JobAction[] = ['savepoint', 'stop', 'cancel'];
+const DEFAULT_ACTIONS: JobAction[] = ['savepoint', 'stop'];
+const DEFAULT_INTERVAL_S = 5;
+const MIN_INTERVAL_S = 1;
+const DEFAULT_PAGE_SIZE = 25;
+/** The health node's default round interval: a round asks a few REST endpoints per job. */
+const DEFAULT_HEALTH_INTERVAL_S = 30;
+
+/** The widget's node settings as the editor saves them. */
+export interface WidgetConfig {
+  id: string;
+  type: string;
+  z?: string;
+  name?: string;
+  label?: string;
+  group?: string;
+  cluster?: string;
+  width?: number | string;
+  height?: number | string;
+  order?: number;
+  nameFilter?: string;
+  nameMatch?: string;
+  states?: string[] | string;
+  actions?: string[] | string;
+  columns?: string[] | string;
+  /** Seconds between two listings of the cluster's jobs. */
+  interval?: number | string;
+  pageSize?: number | string;
+  /** Seconds between two health rounds of a job; 0 turns the widget's health rounds (and its Health column) off. */
+  healthInterval?: number | string;
+  /** The health node's thresholds, by its setting names and units (restartCount, restartWindow in minutes, ...). */
+  restartCount?: number | string;
+  restartWindow?: number | string;
+  failedCheckpoints?: number | string;
+  staleCheckpoints?: number | string;
+  backpressureFor?: number | string;
+}
+
+/** The settings the runtime works with, checked. */
+export interface WidgetSettings {
+  actions: JobAction[];
+  columns: Column[];
+  intervalMs: number;
+  pageSize: number;
+  /** null: no health rounds. */
+  healthIntervalMs: number | null;
+  /** For the health rounds, as the health node's settings (checked by the flink-cluster's companion interface). */
+  healthThresholds: ThresholdSettings;
+}
+
+const THRESHOLD_SETTINGS: readonly HealthThresholdSetting[] = ['restartCount', 'restartWindow', 'failedCheckpoints', 'staleCheckpoints', 'backpressureFor'];
+
+/** A bad setting: the message names it. */
+export class SettingError extends Error {}
+
+function list(value: unknown): string[] | undefined {
+  if (Array.isArray(value)) return value.map(String).map((item) => item.trim()).filter(Boolean);
+  if (typeof value === 'string') return value.split(',').map((item) => item.trim()).filter(Boolean);
+  return undefined;
+}
+
+function choices<T extends string>(name: string, value: unknown, allowed: readonly T[], fallback: T[]): T[] {
+  const items = list(value);
+  if (items === undefined) return fallback;
+  for (const item of items) if (!allowed.includes(item as T)) throw new SettingError(`The widget's ${name} setting has "${item}": use ${allowed.join(', ')}`);
+  return allowed.filter((item) => items.includes(item));
+}
+
+function wholeNumber(name: string, value: unknown, fallback: number, min: number): number {
+  if (value === undefined || value === '') return fallback;
+  const number = Number(value);
+  if (!Number.isFinite(number) || number < min) throw new SettingError(`The widget's ${name} setting is "${String(value)}": use a number of at least ${min}`);
+  return number;
+}
+
+function healthInterval(value: unknown): number | null {
+  if (value === 0 || value === '0') return null;
+  return wholeNumber('health interval', value, DEFAULT_HEALTH_INTERVAL_S, 1) * 1000;
+}
+
+export function widgetSettings(config: WidgetConfig): WidgetSettings {
+  return {
+    actions: choices('actions', config.actions, ACTIONS, DEFAULT_ACTIONS),
+    columns: choices('columns', config.columns, COLUMNS, [...COLUMNS]),
+    intervalMs: wholeNumber('interval', config.interval, DEFAULT_INTERVAL_S, MIN_INTERVAL_S) * 1000,
+    pageSize: Math.floor(wholeNumber('page size', config.pageSize, DEFAULT_PAGE_SIZE, 1)),
+    healthIntervalMs: healthInterval(config.healthInterval),
+    healthThresholds: Object.fromEntries(THRESHOLD_SETTINGS.filter((setting) => config[setting] !== undefined).map((setting) => [setting, config[setting]])),
+  };
+}
+
+/**
+ * The config Dashboard 2.0 registers for the widget, which it sends whole to every browser as the component's
+ * props: only what the browser needs, nothing of the cluster config (not even its id). Dashboard deletes id, type
+ * and coordinates from the object it is given, so this is always a fresh one.
+ */
+export function browserConfig(config: WidgetConfig, settings: WidgetSettings): Record<string, unknown> {
+  return {
+    id: config.id, type: config.type, ...(config.z ? { z: config.z } : {}),
+    name: config.name ?? '', label: config.label ?? '', group: config.group,
+    width: config.width, height: config.height, order: config.order ?? 0,
+    actions: settings.actions, pageSize: settings.pageSize,
+    columns: settings.healthIntervalMs === null ? settings.columns.filter((column) => column !== 'health') : settings.columns,
+  };
+}

@@ -1,0 +1,79 @@
+import type { FlinkClusterClient, JobStatus, Progress } from '../../../src';
+import type { FlinkClusterNode } from '../cluster/cluster-node';
+import { toNodeError, withOperation } from '../errors';
+import type { NodeTools } from '../flow/flow-node';
+import { cancelJob, DEFAULT_CANCEL_WAIT_MS } from '../jobs/cancel-job';
+import { triggerIdOption } from '../savepoints/idempotency';
+import { recordTaken } from '../savepoints/savepoint-recorder';
+
+/** What a companion (the dashboard widget) may do to a job: what flink-savepoint, flink-stop and flink-cancel do. */
+export const JOB_ACTIONS = ['savepoint', 'stop', 'cancel'] as const;
+export type JobAction = (typeof JOB_ACTIONS)[number];
+
+export interface JobActionRequest {
+  action: JobAction;
+  jobId: string;
+  /**
+   * One intent, however often it is asked for: savepoint and stop derive their Flink trigger id from it (as
+   * msg.idempotencyKey does for the nodes), so two requests with one key make one savepoint.
+   */
+  idempotencyKey: string;
+}
+
+/** An action's failure, as safe to show as the nodes' errors: the code, the masked message, the trigger if one was sent. */
+export interface JobActionError {
+  code: string;
+  message: string;
+  triggerId?: string;
+}
+
+export type JobActionOutcome =
+  | { outcome: 'ok'; action: JobAction; jobId: string; location?: string; triggerId?: string; state?: JobStatus }
+  | { outcome: 'error'; action: JobAction; jobId: string; error: JobActionError };
+
+interface ActionContext {
+  cluster: FlinkClusterNode;
+  client: FlinkClusterClient;
+  tools: Pick<NodeTools, 'RED' | 'node'>;
+  signal: AbortSignal;
+  onProgress: (progress: Progress) => void;
+  reportedTriggerId: () => string | undefined;
+}
+
+/** savepoint and stop: the trigger, then the catalog record (which never fails the action: it warns on the node). */
+async function takeSavepoint(kind: 'savepoint' | 'stop', { jobId, idempotencyKey }: JobActionRequest, context: ActionContext): Promise<{ location: string }> {
+  const { client, signal, onProgress, tools, cluster } = context;
+  const trigger = { ...triggerIdOption(idempotencyKey, jobId, kind), signal, onProgress };
+  const location = kind === 'stop' ? await client.stopWithSavepoint(jobId, trigger) : await client.triggerSavepoint(jobId, trigger);
+  await recordTaken(tools, { client, signal }, cluster.id, { kind, jobId, triggerId: context.reportedTriggerId(), location, formatType: undefined });
+  return { location };
+}
+
+/**
+ * Runs one action on a job with the nodes' guarantees: one outcome (never a throw), the idempotency key's trigger
+ * id, the catalog record, the trigger id on a failure after the trigger may have reached Flink, secrets masked.
+ */
+export async function runJobAction(cluster: FlinkClusterNode, tools: Pick<NodeTools, 'RED' | 'node'>, request: JobActionRequest,
+  signal: AbortSignal): Promise<JobActionOutcome> {
+  const { action, jobId } = request;
+  let triggerId: string | undefined;
+  try {
+    const context: ActionContext = {
+      cluster, client: cluster.shared.get(), tools, signal,
+      onProgress: (progress) => { triggerId = progress.triggerId ?? triggerId; },
+      reportedTriggerId: () => triggerId,
+    };
+    if (action === 'cancel') {
+      const state = await cancelJob(context.client, jobId, { signal, wait: true, timeoutMs: DEFAULT_CANCEL_WAIT_MS, onProgress: context.onProgress });
+      return { outcome: 'ok', action, jobId, state };
+    }
+    const { location } = await takeSavepoint(action, request, context);
+    return { outcome: 'ok', action, jobId, location, ...(triggerId ? { triggerId } : {}) };
+  } catch (err) {
+    const error = withOperation(toNodeError(err, cluster.redact), { triggerId, jobId });
+    return {
+      outcome: 'error', action, jobId,
+      error: { code: error.code, message: error.message, ...(error.triggerId ? { triggerId: error.triggerId } : {}) },
+    };
+  }
+}

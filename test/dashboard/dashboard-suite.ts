@@ -1,0 +1,267 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { localPath, projectRoot } from '../../dev/paths';
+import { FlinkClusterClient } from '../../src';
+import { launchChromium } from '../editor/browser';
+import { fromCheckpointStatistics } from '../flink/checkpoint-history';
+import { testFlink, type TestFlink } from '../flink/test-cluster';
+import { eventually, uniqueName } from '../nodes/node-harness';
+import { packCompanion } from '../package/pack';
+import { startPackedNodeRed, type PackedNodeRed } from '../package/packed-node-red';
+import type { NodeRedRuntime } from '../package/runtimes';
+import { DASHBOARD, DASHBOARD_SCREENSHOT, deployFlows, startDashboardShowcase, takeDashboardScreenshot } from './dashboard-screenshot';
+
+/*
+ * The widget as a user gets it: the packed tarballs of both packages and Dashboard 2.0 from the npm registry,
+ * installed into a fresh Node-RED user dir as the palette manager does, the dashboard page opened in headless
+ * Chromium, against the shared Flink. One suite per Node-RED runtime (dashboard-node-red-4/5.test.ts).
+ */
+
+const SECRET = 'dashboard-browser-secret-41c9';
+/** The request header the stub auth add-on takes the user from (a real add-on reads its session). */
+const USER_HEADER = 'x-flink-test-user';
+
+/**
+ * A Dashboard 2.0 auth add-on as FlowFuse's user add-on and the community's are: a Node-RED plugin of type
+ * node-red-dashboard-2 whose onAddConnectionCredentials hook puts the connection's user in msg._client.user. Its
+ * folder, installed into the user dir with the packages.
+ */
+function stubAuthAddOn(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'flink-test-dashboard-auth-'));
+  writeFileSync(path.join(dir, 'package.json'), JSON.stringify({
+    name: 'flink-test-dashboard-auth', version: '1.0.0', 'node-red': { plugins: { 'flink-test-dashboard-auth': 'plugin.js' } },
+  }));
+  writeFileSync(path.join(dir, 'plugin.js'), `module.exports = function (RED) {
+  RED.plugins.registerPlugin('flink-test-dashboard-auth', {
+    type: 'node-red-dashboard-2',
+    hooks: {
+      onAddConnectionCredentials (conn, msg) {
+        const user = conn.handshake.headers[${JSON.stringify(USER_HEADER)}];
+        msg._client = { ...msg._client, ...(user ? { user: { username: user } } : {}) };
+        return msg;
+      }
+    }
+  });
+};
+`);
+  return dir;
+}
+
+/** The audit messages the flow logged (a function node logs each as one JSON line). */
+function auditsIn(log: string): Array<Record<string, unknown>> {
+  return [...log.matchAll(/AUDIT (\{.*\})$/gm)].map((match) => JSON.parse(match[1]!) as Record<string, unknown>);
+}
+
+/** A dashboard at /dashboard with the page /ops, one group and the widget on the cluster (basic auth: its password is the secret). */
+function opsDashboard(flinkUrl: string, jobName: string): Array<Record<string, unknown>> {
+  return [
+    { id: 'ops-tab', type: 'tab', label: 'Ops' },
+    { id: 'ops-cluster', type: 'flink-cluster', name: 'flink', url: flinkUrl, authType: 'basic', credentials: { username: 'ops', password: SECRET } },
+    { id: 'ops-base', type: 'ui-base', name: 'Ops', path: '/dashboard', includeClientData: true },
+    { id: 'ops-theme', type: 'ui-theme', name: 'Default Theme', colors: { surface: '#ffffff', primary: '#0094CE', bgPage: '#eeeeee', groupBg: '#ffffff', groupOutline: '#cccccc' }, sizes: {} },
+    { id: 'ops-page', type: 'ui-page', name: 'Ops', ui: 'ops-base', path: '/ops', layout: 'grid', theme: 'ops-theme', order: 1 },
+    { id: 'ops-group', type: 'ui-group', name: 'Flink jobs', page: 'ops-page', width: '12', height: '1', order: 1 },
+    {
+      id: 'ops-widget', type: 'ui-flink-jobs', z: 'ops-tab', group: 'ops-group', cluster: 'ops-cluster', label: 'Jobs',
+      nameFilter: jobName, interval: 1, actions: ['savepoint', 'stop', 'cancel'], wires: [['ops-audit']],
+    },
+    { id: 'ops-audit', type: 'function', z: 'ops-tab', name: 'audit', func: 'node.log("AUDIT " + JSON.stringify(msg.payload));\nreturn null;', outputs: 1, wires: [[]] },
+  ];
+}
+
+const deploy = (nodeRed: PackedNodeRed, flows: Array<Record<string, unknown>>): Promise<void> => deployFlows(nodeRed.editorUrl, flows);
+
+/** Everything the page received: documents, scripts, XHR (socket.io's polling) and websocket frames, as text. */
+function recordTraffic(page: Page): string[] {
+  const received: string[] = [];
+  page.on('response', (response) => {
+    void response.text().then((text) => { received.push(text); }, () => undefined);
+  });
+  page.on('websocket', (socket) => {
+    socket.on('framereceived', (frame) => { received.push(String(frame.payload)); });
+  });
+  return received;
+}
+
+/** The dashboard page, once it shows the job RUNNING. */
+async function openOps(page: Page, nodeRed: PackedNodeRed, jobId: string): Promise<void> {
+  await page.goto(`${nodeRed.editorUrl}dashboard/ops`);
+  await page.locator(`tr[data-job-id="${jobId}"][data-state="RUNNING"]`).waitFor({ timeout: 60_000 });
+}
+
+function consoleErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
+  page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
+  return errors;
+}
+
+/**
+ * The suite on one Node-RED runtime (its title names it); with `readmeScreenshot` it also takes the README's picture
+ * of the widget, as `npm run screenshots` does (on Node-RED 4.1, as the editor's).
+ */
+export function describeDashboard(title: string, runtime: () => Promise<NodeRedRuntime>, options: { readmeScreenshot?: boolean } = {}): void {
+  describe(`ui-flink-jobs in Dashboard 2.0 from the packed tarballs (${title}, Chromium)`, function () {
+    let flink: TestFlink;
+    let nodeRed: PackedNodeRed;
+    let browser: Browser;
+    let addOn: string | undefined;
+    const jobs: string[] = [];
+
+    before(async function () {
+      flink = await testFlink();
+      const companion = await packCompanion();
+      addOn = stubAuthAddOn();
+      nodeRed = await startPackedNodeRed(await runtime(), undefined, [companion.tarball, DASHBOARD, addOn]);
+      browser = await launchChromium();
+    });
+
+    after(async function () {
+      await browser?.close();
+      await nodeRed?.stop();
+      if (addOn) rmSync(addOn, { recursive: true, force: true });
+      const client = flink ? new FlinkClusterClient({ url: flink.url }) : undefined;
+      try {
+        for (const jobId of jobs) await client?.cancel(jobId).catch(() => undefined);
+      } finally {
+        await client?.close();
+      }
+    });
+
+    it('shows the job with its state; cancel\'s Confirm stays disabled until the name is typed, then Flink cancels it and the audit names the auth add-on\'s user; no secret reaches the browser, no console error', async function () {
+      const jobName = uniqueName('dash-browser');
+      const jobId = await flink.startJob({ name: jobName });
+      jobs.push(jobId);
+      await deploy(nodeRed, opsDashboard(flink.url, jobName));
+
+      for (const module of ['@flink-ops/node-red-dashboard-2-flink', '@flowfuse/node-red-dashboard']) {
+        const loaded = await (await fetch(`${nodeRed.editorUrl}nodes/${module}`, { headers: { Accept: 'application/json' } })).json() as { path?: string };
+        assert.ok(loaded.path?.startsWith(nodeRed.userDir), `${module} is loaded from the user dir it was installed into (${loaded.path})`);
+      }
+
+      const page = await browser.newPage({ extraHTTPHeaders: { [USER_HEADER]: 'alice' } });
+      const received = recordTraffic(page);
+      const errors = consoleErrors(page);
+      try {
+        await openOps(page, nodeRed, jobId);
+        await page.getByRole('button', { name: `Savepoint ${jobName}` }).waitFor();
+
+        await page.getByRole('button', { name: `Cancel ${jobName}` }).click();
+        const dialog = page.getByRole('dialog');
+        const confirm = dialog.getByRole('button', { name: /^Confirm cancel/ });
+        assert.equal(await confirm.isDisabled(), true, 'Confirm is disabled before the name is typed');
+        await dialog.getByRole('textbox').fill(jobName.slice(0, -1));
+        assert.equal(await confirm.isDisabled(), true, 'a prefix of the name is not the name');
+        await dialog.getByRole('textbox').fill(jobName);
+        assert.equal(await confirm.isDisabled(), false);
+        await confirm.click();
+
+        const client = new FlinkClusterClient({ url: flink.url });
+        try {
+          await eventually(async () => await client.getJobStatus(jobId) === 'CANCELED', 'the job CANCELED in Flink', 60_000);
+        } finally {
+          await client.close();
+        }
+        await page.locator(`tr[data-job-id="${jobId}"][data-state="CANCELED"]`).waitFor({ timeout: 30_000 });
+        await eventually(() => auditsIn(nodeRed.log()).some((audit) => audit.jobId === jobId), 'the audit message in Node-RED\'s log');
+        const audit = auditsIn(nodeRed.log()).find((logged) => logged.jobId === jobId)!;
+        assert.deepEqual({ ...audit, at: undefined }, {
+          action: 'cancel', jobId, jobName, user: { username: 'alice' }, outcome: 'ok', state: 'CANCELED', at: undefined,
+        });
+
+        assert.ok(received.some((text) => text.includes(jobName)), 'the socket traffic with the table was captured');
+        assert.deepEqual(received.filter((text) => text.includes(SECRET)), [], 'no page, script or frame the browser received holds the password');
+        assert.deepEqual(errors, [], 'no console error');
+      } finally {
+        await page.close();
+      }
+    });
+
+    it('turns a job cancelled behind its back (through Flink\'s REST API) CANCELED on the page, without a reload', async function () {
+      const jobName = uniqueName('dash-behind');
+      const jobId = await flink.startJob({ name: jobName });
+      jobs.push(jobId);
+      await deploy(nodeRed, opsDashboard(flink.url, jobName));
+      const page = await browser.newPage();
+      const errors = consoleErrors(page);
+      try {
+        await openOps(page, nodeRed, jobId);
+        const client = new FlinkClusterClient({ url: flink.url });
+        try {
+          await client.cancel(jobId);
+        } finally {
+          await client.close();
+        }
+        await page.locator(`tr[data-job-id="${jobId}"][data-state="CANCELED"]`).waitFor({ timeout: 30_000 });
+        assert.equal(await page.getByRole('button', { name: `Cancel ${jobName}` }).isDisabled(), true, 'an ended job offers no action');
+        assert.deepEqual(errors, [], 'no console error');
+      } finally {
+        await page.close();
+      }
+    });
+
+    it('a savepoint confirmed with a double click makes one savepoint; a second browser sees it running, then its location', async function () {
+      const jobName = uniqueName('dash-savepoint');
+      // Every snapshot of this job takes 3 s: the action runs long enough for the second browser to see it.
+      const jobId = await flink.startJob({ name: jobName, slowSnapshotMs: 3000 });
+      jobs.push(jobId);
+      await deploy(nodeRed, opsDashboard(flink.url, jobName));
+
+      const clicking = await browser.newPage();
+      const watching = await browser.newPage();
+      const errors = [...consoleErrors(clicking), ...consoleErrors(watching)];
+      try {
+        await openOps(clicking, nodeRed, jobId);
+        await openOps(watching, nodeRed, jobId);
+        await clicking.getByRole('button', { name: `Savepoint ${jobName}` }).click();
+        await clicking.getByRole('dialog').getByRole('button', { name: /^Confirm savepoint/ }).dblclick();
+
+        const watchedRow = watching.locator(`tr[data-job-id="${jobId}"]`);
+        await watchedRow.and(watching.locator('[aria-busy="true"]')).waitFor({ timeout: 30_000 });
+        assert.equal(await watching.getByRole('button', { name: `Stop ${jobName}` }).isDisabled(), true, 'the other browser\'s buttons are disabled while it runs');
+        const result = watchedRow.locator('[role="status"]');
+        await result.waitFor({ timeout: 120_000 });
+        const text = await result.innerText();
+        const location = /^Savepoint: (\S+)$/.exec(text)?.[1];
+        assert.ok(location, `the row shows the savepoint's location: ${text}`);
+        if (!process.env.FLINK_URL) assert.ok(existsSync(localPath(location)), `the savepoint's files exist at ${location}`);
+
+        const client = new FlinkClusterClient({ url: flink.url });
+        try {
+          const history = await fromCheckpointStatistics(client, jobId, (stats) => (stats.history.some((entry) => entry.is_savepoint) ? stats.history : undefined));
+          assert.equal(history.filter((entry) => entry.is_savepoint).length, 1, 'one savepoint in Flink\'s history');
+        } finally {
+          await client.close();
+        }
+        assert.deepEqual(errors, [], 'no console error');
+      } finally {
+        await clicking.close();
+        await watching.close();
+      }
+    });
+
+    if (options.readmeScreenshot) it('takes the README screenshot (as npm run screenshots does): live rows, a restart loop\'s badge, the cancel dialog with the name typed; no console error', async function () {
+      this.timeout(240_000);
+      const showcase = await startDashboardShowcase(flink);
+      try {
+        const dir = path.join(projectRoot, '.cache', 'dashboard-test', 'screenshots');
+        const { file, errors } = await takeDashboardScreenshot(browser, nodeRed.editorUrl, flink.url, showcase.jobs, dir);
+        assert.equal(path.basename(file), DASHBOARD_SCREENSHOT);
+        assert.equal(readFileSync(file).subarray(1, 4).toString(), 'PNG', file);
+        assert.ok(statSync(file).size > 10_000, `${file} shows something`);
+        assert.deepEqual(errors, [], 'no console error');
+        const client = new FlinkClusterClient({ url: flink.url });
+        try {
+          assert.notEqual(await client.getJobStatus(showcase.jobs.typed), 'CANCELED', 'closing the dialog cancelled nothing');
+        } finally {
+          await client.close();
+        }
+      } finally {
+        await showcase.stop();
+      }
+    });
+  });
+}

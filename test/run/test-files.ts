@@ -1,7 +1,8 @@
 /**
  * Prints npm test's test files, longest first: mocha's parallel workers take the files in this order, so the files
  * that wait longest on Flink start at once and the short ones fill the gaps (the run's slowest-files table tells
- * what belongs here). Any file not named runs after them, in path order.
+ * what belongs here). Any file not named runs after them, in path order. nodes/rescale and nodes/autoscale take turns
+ * on the adaptive cluster's lease: they stand apart, so that a worker does not sit waiting for the other.
  */
 import { readdirSync } from 'node:fs';
 import path from 'node:path';

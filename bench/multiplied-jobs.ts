@@ -9,6 +9,8 @@ import { answerWith, forward, json, startStubServer, type ForwardedAnswer } from
 
 export interface MultipliedJobs {
   url: string;
+  /** The made-up jobs' names, in their order in the listing. */
+  names: string[];
   /** Every request seen (method and path), in order. */
   requests: Array<{ method: string; path: string }>;
   close(): Promise<void>;
@@ -18,12 +20,16 @@ interface Listing { jobs: Array<Record<string, unknown> & { jid: string; name: s
 
 const madeUpId = (i: number): string => createHash('md5').update(`bench-job-${i}`).digest('hex');
 
+/** bench-job-01 .. bench-job-50, bench-job-001 .. bench-job-200: as wide as the last, so names sort as numbers do. */
+const madeUpName = (i: number, copies: number): string => `bench-job-${String(i + 1).padStart(Math.max(2, String(copies).length), '0')}`;
+
 function withBody(answer: ForwardedAnswer, body: string): ForwardedAnswer {
   return { ...answer, headers: { ...answer.headers, 'content-length': String(Buffer.byteLength(body)) }, body: Buffer.from(body) };
 }
 
 export async function startMultipliedJobs(flinkUrl: string, realJobId: string, copies: number): Promise<MultipliedJobs> {
   const ids = Array.from({ length: copies }, (_, i) => madeUpId(i));
+  const names = ids.map((_, i) => madeUpName(i, copies));
   const requests: MultipliedJobs['requests'] = [];
   const stub = await startStubServer();
   stub.handle((request, res) => {
@@ -35,11 +41,11 @@ export async function startMultipliedJobs(flinkUrl: string, realJobId: string, c
         const listing = JSON.parse(answer.body.toString('utf8')) as Listing;
         const real = listing.jobs.find((job) => job.jid === realJobId);
         if (!real) return json(res, 500, { errors: [`job ${realJobId} is not listed`] });
-        const jobs = ids.map((jid, i) => ({ ...real, jid, name: `bench-job-${String(i + 1).padStart(2, '0')}` }));
+        const jobs = ids.map((jid, i) => ({ ...real, jid, name: names[i]! }));
         return answerWith(res, withBody(answer, JSON.stringify({ ...listing, jobs })));
       }
       answerWith(res, madeUp ? withBody(answer, answer.body.toString('utf8').replaceAll(realJobId, madeUp)) : answer);
     }, () => res.destroy());
   });
-  return { url: stub.url, requests, close: () => stub.close() };
+  return { url: stub.url, names, requests, close: () => stub.close() };
 }

@@ -1,4 +1,4 @@
 import { nodeRed4 } from '../package/runtimes';
 import { describeDashboard } from './dashboard-suite';
 
-describeDashboard('Node-RED 4.1', async () => nodeRed4(), { readmeScreenshot: true });
+describeDashboard('Node-RED 4.1', async () => nodeRed4(), { readmeScreenshot: true, manyJobs: true });

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { startMultipliedJobs } from '../../bench/multiplied-jobs';
 import { localPath, projectRoot } from '../../dev/paths';
 import { FlinkClusterClient } from '../../src';
 import { launchChromium } from '../editor/browser';
@@ -55,8 +56,11 @@ function auditsIn(log: string): Array<Record<string, unknown>> {
   return [...log.matchAll(/AUDIT (\{.*\})$/gm)].map((match) => JSON.parse(match[1]!) as Record<string, unknown>);
 }
 
-/** A dashboard at /dashboard with the page /ops, one group and the widget on the cluster (basic auth: its password is the secret). */
-function opsDashboard(flinkUrl: string, jobName: string): Array<Record<string, unknown>> {
+/**
+ * A dashboard at /dashboard with the page /ops, one group and the widget on the cluster (basic auth: its password is
+ * the secret), showing the jobs named `nameFilter`; `widget` overrides settings of the widget.
+ */
+function opsDashboard(flinkUrl: string, nameFilter: string, widget: Record<string, unknown> = {}): Array<Record<string, unknown>> {
   return [
     { id: 'ops-tab', type: 'tab', label: 'Ops' },
     { id: 'ops-cluster', type: 'flink-cluster', name: 'flink', url: flinkUrl, authType: 'basic', credentials: { username: 'ops', password: SECRET } },
@@ -66,7 +70,7 @@ function opsDashboard(flinkUrl: string, jobName: string): Array<Record<string, u
     { id: 'ops-group', type: 'ui-group', name: 'Flink jobs', page: 'ops-page', width: '12', height: '1', order: 1 },
     {
       id: 'ops-widget', type: 'ui-flink-jobs', z: 'ops-tab', group: 'ops-group', cluster: 'ops-cluster', label: 'Jobs',
-      nameFilter: jobName, interval: 1, actions: ['savepoint', 'stop', 'cancel'], wires: [['ops-audit']],
+      nameFilter, interval: 1, actions: ['savepoint', 'stop', 'cancel'], wires: [['ops-audit']], ...widget,
     },
     { id: 'ops-audit', type: 'function', z: 'ops-tab', name: 'audit', func: 'node.log("AUDIT " + JSON.stringify(msg.payload));\nreturn null;', outputs: 1, wires: [[]] },
   ];
@@ -99,11 +103,20 @@ function consoleErrors(page: Page): string[] {
   return errors;
 }
 
+/** The rows a page of the table shows in the many-jobs test (the widget's default). */
+const PAGE_SIZE = 25;
+
+/** What the many-jobs test keeps in the page: the row elements before an update, to compare after it. */
+interface TaggedRows { taggedRows: Element[] }
+
 /**
  * The suite on one Node-RED runtime (its title names it); with `readmeScreenshot` it also takes the README's picture
- * of the widget, as `npm run screenshots` does (on Node-RED 4.1, as the editor's).
+ * of the widget, as `npm run screenshots` does (on Node-RED 4.1, as the editor's). With `manyJobs` it shows the
+ * widget with 200 jobs: the table's paging, filter, sorting and patching are the component's, in the browser, the
+ * same on every runtime, so one runtime runs it.
  */
-export function describeDashboard(title: string, runtime: () => Promise<NodeRedRuntime>, options: { readmeScreenshot?: boolean } = {}): void {
+export function describeDashboard(title: string, runtime: () => Promise<NodeRedRuntime>,
+  options: { readmeScreenshot?: boolean; manyJobs?: boolean } = {}): void {
   describe(`ui-flink-jobs in Dashboard 2.0 from the packed tarballs (${title}, Chromium)`, function () {
     let flink: TestFlink;
     let nodeRed: PackedNodeRed;
@@ -240,6 +253,64 @@ export function describeDashboard(title: string, runtime: () => Promise<NodeRedR
       } finally {
         await clicking.close();
         await watching.close();
+      }
+    });
+
+    if (options.manyJobs) it('keeps 200 jobs usable: one page of rows and pages to the rest, a filter, sorting by name, and a listing that changes every row patches the same row elements; no console error', async function () {
+      const realJobId = await flink.startJob({ name: uniqueName('dash-many') });
+      jobs.push(realJobId);
+      // Flink's listing as the widget gets it: the one real job as bench-job-001 .. bench-job-200.
+      const proxy = await startMultipliedJobs(flink.url, realJobId, 200);
+      const page = await browser.newPage();
+      const errors = consoleErrors(page);
+      try {
+        // No health rounds: they would ask about 200 jobs; parallelism is asked for once per job.
+        await deploy(nodeRed, opsDashboard(proxy.url, '^bench-job-', { nameMatch: 'regex', pageSize: PAGE_SIZE, healthInterval: 0 }));
+        await page.goto(`${nodeRed.editorUrl}dashboard/ops`);
+        const rows = page.locator('.fj-table tbody tr');
+        const names = (): Promise<string[]> => rows.locator('td:first-child').allInnerTexts();
+        const ascending = [...proxy.names].sort();
+        const pages = proxy.names.length / PAGE_SIZE;
+
+        await page.getByText(`Page 1 of ${pages}`).waitFor({ timeout: 60_000 });
+        assert.deepEqual(await names(), ascending.slice(0, PAGE_SIZE), 'the first page\'s rows, the only ones in the DOM');
+        await page.getByRole('button', { name: 'Next page' }).click();
+        await page.getByText(`Page 2 of ${pages}`).waitFor();
+        assert.deepEqual(await names(), ascending.slice(PAGE_SIZE, 2 * PAGE_SIZE), 'the second page\'s rows');
+
+        const filter = page.getByRole('searchbox', { name: 'Filter jobs' });
+        await filter.fill('bench-job-17');
+        await page.locator('.fj-pages').waitFor({ state: 'detached' });
+        assert.deepEqual(await names(), ascending.filter((name) => name.includes('bench-job-17')), 'the filter leaves the matching rows');
+        await filter.fill('');
+        await page.getByText(`Page 1 of ${pages}`).waitFor();
+
+        await page.getByRole('button', { name: 'Name', exact: true }).click();
+        await page.locator('th[aria-sort="descending"]').waitFor();
+        assert.deepEqual(await names(), [...ascending].reverse().slice(0, PAGE_SIZE), 'sorted by name the other way');
+
+        // The row elements now, then a listing that changes every row (the real job cancelled: all 200 CANCELED).
+        await rows.evaluateAll((elements) => { (window as unknown as TaggedRows).taggedRows = elements; });
+        const client = new FlinkClusterClient({ url: flink.url });
+        try {
+          await client.cancel(realJobId);
+        } finally {
+          await client.close();
+        }
+        await page.waitForFunction((count) => {
+          const shown = Array.from(document.querySelectorAll('.fj-table tbody tr'));
+          return shown.length === count && shown.every((row) => row.getAttribute('data-state') === 'CANCELED');
+        }, PAGE_SIZE, { timeout: 30_000 });
+        const kept = await rows.evaluateAll((elements) => {
+          const tagged = (window as unknown as TaggedRows).taggedRows;
+          return elements.length === tagged.length && elements.every((row, index) => row === tagged[index]);
+        });
+        assert.equal(kept, true, 'the update patched the row elements it had, in their order, rather than making new ones');
+        assert.deepEqual(await names(), [...ascending].reverse().slice(0, PAGE_SIZE), 'still sorted by name the other way');
+        assert.deepEqual(errors, [], 'no console error');
+      } finally {
+        await page.close();
+        await proxy.close();
       }
     });
 

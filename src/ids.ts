@@ -3,28 +3,26 @@ import { invalidArgument } from './errors';
 
 const HEX_ID = /^[0-9a-f]{32}$/;
 
-/** Flink's JobID: 32 lowercase hex characters. Upper case is accepted and lowered. */
-export function checkJobId(jobId: unknown): string {
-  if (typeof jobId !== 'string' || jobId.trim() === '') {
-    throw invalidArgument(`A job id is required (32 hex characters), got ${describe(jobId)}`);
+/** One of Flink's 32-hex ids, named `noun` ("job id", after `article`) in its errors: trimmed and lowered. */
+function checkHexId(value: unknown, article: 'A' | 'An', noun: string): string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw invalidArgument(`${article} ${noun} is required (32 hex characters), got ${describe(value)}`);
   }
-  const normalized = jobId.trim().toLowerCase();
+  const normalized = value.trim().toLowerCase();
   if (!HEX_ID.test(normalized)) {
-    throw invalidArgument(`"${truncate(jobId)}" is not a Flink job id: expected 32 hex characters`);
+    throw invalidArgument(`"${truncate(value)}" is not a Flink ${noun}: expected 32 hex characters`);
   }
   return normalized;
 }
 
+/** Flink's JobID: 32 lowercase hex characters. Upper case is accepted and lowered. */
+export function checkJobId(jobId: unknown): string {
+  return checkHexId(jobId, 'A', 'job id');
+}
+
 /** Flink's ApplicationID (Flink 2.3+): 32 hex characters, as a job id. Upper case is accepted and lowered. */
 export function checkApplicationId(applicationId: unknown): string {
-  if (typeof applicationId !== 'string' || applicationId.trim() === '') {
-    throw invalidArgument(`An application id is required (32 hex characters), got ${describe(applicationId)}`);
-  }
-  const normalized = applicationId.trim().toLowerCase();
-  if (!HEX_ID.test(normalized)) {
-    throw invalidArgument(`"${truncate(applicationId)}" is not a Flink application id: expected 32 hex characters`);
-  }
-  return normalized;
+  return checkHexId(applicationId, 'An', 'application id');
 }
 
 export function checkTriggerId(triggerId: unknown): string {

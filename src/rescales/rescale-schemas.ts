@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hexId } from '../schemas';
 
 /*
  * zod shapes of Flink 2.3's rescale history answers (FLIP-495, `/jobs/:jobid/rescales/...`), as a 2.3.0 cluster with
@@ -6,7 +7,6 @@ import { z } from 'zod';
  * (2.3.0 sends `sufficientParallelism` per vertex, which its spec does not list).
  */
 
-const hexId = z.string().regex(/^[0-9a-f]{32}$/, 'expected a 32-character hex id');
 const millis = z.number().int();
 
 export const rescaleConfig = z.looseObject({

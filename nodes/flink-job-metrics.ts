@@ -6,7 +6,8 @@ import type { JobListing } from './lib/jobs/job-list-poller';
 import { nameMatcher, stateList, type NameMatch } from './lib/jobs/job-filters';
 import { runtimeMessages, type Messages } from './lib/messages';
 import { seriesOf, type JobMetrics } from './lib/metrics/job-metrics';
-import { checkBoolean, checkString, isGiven, malformed, settingSecondsToMs } from './lib/values';
+import { checkJobId } from './lib/flow/message-input';
+import { checkBoolean, checkString, isGiven, settingSecondsToMs } from './lib/values';
 
 interface MetricsSettings extends NodeDef {
   cluster?: string;
@@ -22,7 +23,6 @@ interface MetricsSettings extends NodeDef {
 
 const DEFAULT_INTERVAL_MS = 10_000;
 const MIN_INTERVAL_S = 0.1;
-const JOB_ID = /^[0-9a-f]{32}$/;
 
 /** The messages of one job's round: one with the whole payload, or one per series. */
 function messagesOf(metrics: JobMetrics, series: boolean, base: NodeMessage = {}): NodeMessage[] {
@@ -40,11 +40,7 @@ function statusOf(watched: number, t: Messages, unreachableCode?: string): NodeS
 function inputSelection(msg: NodeMessage): { jobId?: string; jobName?: string } {
   const raw = msg as NodeMessage & { jobId?: unknown; jobName?: unknown };
   const selection: { jobId?: string; jobName?: string } = {};
-  if (isGiven(raw.jobId)) {
-    const id = typeof raw.jobId === 'string' ? raw.jobId.trim().toLowerCase() : '';
-    if (!JOB_ID.test(id)) throw malformed('msg.jobId', 'a Flink job id (32 hex characters)', raw.jobId);
-    selection.jobId = id;
-  }
+  if (isGiven(raw.jobId)) selection.jobId = checkJobId('msg.jobId', raw.jobId);
   if (isGiven(raw.jobName)) selection.jobName = checkString('msg.jobName', raw.jobName);
   return selection;
 }

@@ -27,10 +27,15 @@ export interface JobSettings {
 
 export type JobReference = { id: string } | { name: string };
 
-function checkJobId(property: string, value: unknown): string {
+/** A property holding one of Flink's 32-hex ids (`what`: "a Flink job id"), trimmed and lowered; else malformed, naming it. */
+export function checkFlinkId(property: string, what: string, value: unknown): string {
   const id = typeof value === 'string' ? value.trim().toLowerCase() : undefined;
-  if (id === undefined || !JOB_ID.test(id)) throw malformed(property, 'a Flink job id (32 hex characters)', value);
+  if (id === undefined || !JOB_ID.test(id)) throw malformed(property, `${what} (32 hex characters)`, value);
   return id;
+}
+
+export function checkJobId(property: string, value: unknown): string {
+  return checkFlinkId(property, 'a Flink job id', value);
 }
 
 /**

@@ -1,4 +1,3 @@
-import type { ApplicationDetails, JobDetails } from '../src';
 import { applicationWithJobs } from './lib/applications/application-summary';
 import { clusterOf } from './lib/cluster/cluster-node';
 import { deploymentRecord, recordDeployment } from './lib/deploy/deployments';
@@ -38,21 +37,11 @@ export = function (RED: NodeAPI): void {
       // An unknown context store fails here, before anything runs.
       const state = cluster?.state();
       const jar = await obtainJar(client, source, signal);
-      if (asApplication) return runApplication(jar);
-      let details: JobDetails;
-      let runId: string | undefined;
-      try {
-        runId = await client.runJar(jar.jarId, { ...inputs, signal });
-        details = waitRunning
-          ? await client.waitUntilRunning(runId, { signal, onProgress, ...(timeoutMs ? { timeoutMs } : {}) })
-          : await client.getJobDetails(runId, { signal });
-      } catch (err) {
-        // The run failed: the jar this message uploaded is of no use (a job Flink accepted has its own copy).
-        if (deleteJar) await release(jar, false);
-        // The client names the job in a failed run; once Flink accepted it, the node does in any later failure.
-        throw withOperation(toNodeError(err, redact), { jobId: runId });
-      }
-      const jarDeleted = deleteJar && await release(jar, true);
+      const waitOptions = { signal, onProgress, ...(timeoutMs ? { timeoutMs } : {}) };
+      if (asApplication) return runApplication();
+      const { result: details, jarDeleted } = await submitted('jobId',
+        () => client.runJar(jar.jarId, { ...inputs, signal }),
+        (jobId) => (waitRunning ? client.waitUntilRunning(jobId, waitOptions) : client.getJobDetails(jobId, { signal })));
       const { jobId, jobName } = details;
       msg.jobId = jobId;
       if (state) {
@@ -71,26 +60,35 @@ export = function (RED: NodeAPI): void {
        * Runs the jar's main() as an application and waits until every job it submitted runs. Flink does not say
        * which jar an application came from, and an upgrade replaces one job: the run is not recorded as a deployment.
        */
-      async function runApplication(obtained: ObtainedJar): Promise<{ payload: unknown; status: string }> {
-        let application: ApplicationDetails;
-        let applicationId: string | undefined;
-        try {
-          applicationId = await client.runJarApplication(obtained.jarId, { ...inputs, signal });
-          application = waitRunning
-            ? await client.waitUntilApplicationRunning(applicationId, { signal, onProgress, ...(timeoutMs ? { timeoutMs } : {}) })
-            : await client.getApplication(applicationId, { signal });
-        } catch (err) {
-          if (deleteJar) await release(obtained, false);
-          throw withOperation(toNodeError(err, redact), { applicationId });
-        }
-        const jarDeleted = deleteJar && await release(obtained, true);
-        const payload = { ...applicationWithJobs(application), jarId: obtained.jarId, jarDeleted };
+      async function runApplication(): Promise<{ payload: unknown; status: string }> {
+        const { result: application, jarDeleted: deleted } = await submitted('applicationId',
+          () => client.runJarApplication(jar.jarId, { ...inputs, signal }),
+          (applicationId) => (waitRunning ? client.waitUntilApplicationRunning(applicationId, waitOptions) : client.getApplication(applicationId, { signal })));
+        const payload = { ...applicationWithJobs(application), jarId: jar.jarId, jarDeleted: deleted };
         msg.applicationId = application.applicationId;
         if (payload.jobIds.length === 1) msg.jobId = payload.jobIds[0];
         return {
           payload,
           status: waitRunning ? t('status.applicationRunning', { count: payload.jobIds.length }) : t('status.submitted', { state: application.status }),
         };
+      }
+
+      /**
+       * Submits the run (`start` gives the id Flink took it under) and follows it. A failure deletes the jar this
+       * message uploaded (a run Flink accepted has its own copy) and, once Flink may have accepted the run, names it.
+       */
+      async function submitted<T>(idField: 'jobId' | 'applicationId', start: () => Promise<string>,
+        follow: (id: string) => Promise<T>): Promise<{ result: T; jarDeleted: boolean }> {
+        let id: string | undefined;
+        let result: T;
+        try {
+          id = await start();
+          result = await follow(id);
+        } catch (err) {
+          if (deleteJar) await release(jar, false);
+          throw withOperation(toNodeError(err, redact), { [idField]: id });
+        }
+        return { result, jarDeleted: deleteJar && await release(jar, true) };
       }
 
       /** Deletes a jar this message uploaded; a failure only warns (the job's outcome stands). Whether it was deleted. */

@@ -467,7 +467,7 @@ export class FlinkClusterClient implements JobOperations {
     return this.applications.run(jarId, options);
   }
 
-  /** Waits until the application and every job its `main()` submitted run; one that ends first is FLINK_OPERATION_FAILED. */
+  /** Waits until the application and every job its `main()` submitted run, the same jobs for `APPLICATION_SETTLE_MS`; one that ends first is FLINK_OPERATION_FAILED. */
   waitUntilApplicationRunning(applicationId: string, options: OperationOptions = {}): Promise<ApplicationDetails> {
     return this.applications.waitUntilRunning(applicationId, options);
   }

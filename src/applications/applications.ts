@@ -15,6 +15,12 @@ import {
 } from './application-types';
 import type { z } from 'zod';
 
+/**
+ * How long the same jobs must all run before an application counts as running. Flink does not say when
+ * `main()` has returned, so a main() that is still building its next job looks just like one that is done.
+ */
+export const APPLICATION_SETTLE_MS = 1500;
+
 /** Runs work under one deadline, as the cluster client runs its long operations. */
 export type RunOperation = <T>(what: string, options: OperationOptions, work: (signal: AbortSignal, state: OperationState) => Promise<T>) => Promise<T>;
 
@@ -92,7 +98,7 @@ export class ApplicationOperations {
     await this.requireApplications(endpoints.applicationDetails, options);
     return this.runOperation(`wait for application ${id} to run`, options, (signal, state) => {
       Object.assign(state, { sent: true, applicationId: id });
-      let runningBefore: string | undefined;
+      let runningSince: { jobs: string; at: number } | undefined;
       return pollUntilDone({
         operation: 'wait for application running',
         check: async (checkOptions) => {
@@ -100,9 +106,12 @@ export class ApplicationOperations {
           if (TERMINAL_APPLICATION_STATES.includes(details.status)) throw await this.endedEarly(details, checkOptions);
           const running = details.status === 'RUNNING' && details.jobs.length > 0 && details.jobs.every((job) => job.state === 'RUNNING');
           const jobs = running ? details.jobs.map((job) => job.jobId).sort().join() : undefined;
-          const settled = jobs !== undefined && jobs === runningBefore;
-          runningBefore = jobs;
-          return settled ? details : undefined;
+          if (jobs === undefined) {
+            runningSince = undefined;
+            return undefined;
+          }
+          if (runningSince?.jobs !== jobs) runningSince = { jobs, at: Date.now() };
+          return Date.now() - runningSince.at >= APPLICATION_SETTLE_MS ? details : undefined;
         },
       }, signal, options.onProgress, state);
     });

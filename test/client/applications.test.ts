@@ -10,6 +10,7 @@ import { specViolations } from '../spec/flink-openapi';
 import { recordingDispatcher } from '../spec/recording-dispatcher';
 import { rejectsWithCode } from '../support/rejects';
 import { UNKNOWN_APPLICATION_ID } from '../support/ids';
+import { applicationRunningWithJobs } from '../support/applications';
 
 const TWO_JOBS = 'TwoJobsApplication';
 const THROWING_MAIN = 'ThrowingMainApplication';
@@ -50,7 +51,7 @@ describe('Applications (Flink 2.3) against a real Flink', function () {
       started.push(applicationId);
       assert.match(applicationId, /^[0-9a-f]{32}$/);
 
-      const details = await client.waitUntilApplicationRunning(applicationId);
+      const details = await applicationRunningWithJobs(client, applicationId, 2);
       assert.equal(details.applicationId, applicationId);
       assert.equal(details.name, TWO_JOBS);
       assert.equal(details.status, 'RUNNING');
@@ -130,7 +131,7 @@ describe('Applications (Flink 2.3) against a real Flink', function () {
       assert.deepEqual(runs.map((run) => (run.body as { applicationId: string }).applicationId), [applicationId, applicationId]);
       assert.match(runs[1]!.answer?.body ?? '', /DuplicateApplicationSubmissionException/, 'Flink refused the second as the same application');
 
-      const details = await client.waitUntilApplicationRunning(applicationId);
+      const details = await applicationRunningWithJobs(client, applicationId, 2);
       const jobs = (await client.listJobs()).filter((job) => names.includes(job.jobName));
       assert.equal(jobs.length, 2, 'one application\'s two jobs, not two applications\' four');
       assert.deepEqual(jobs.map((job) => job.jobId).sort(), details.jobs.map((job) => job.jobId).sort());

@@ -235,6 +235,25 @@ describe('FlinkClusterClient against faults Flink cannot produce on demand', fun
     assert.match(after.message, /closed/);
   });
 
+  it('waits for an application\'s job submitted 1 s after the first one runs, as a main() still building its second job does', async function () {
+    const application = 'fedcba9876543210fedcba9876543210';
+    const job = (jid: string, name: string): Record<string, unknown> => ({
+      jid, name, state: 'RUNNING', 'start-time': 1, 'end-time': -1, duration: 1, 'application-id': application,
+    });
+    let firstAsked: number | undefined;
+    stub.handle((_req, res) => {
+      firstAsked ??= Date.now();
+      const secondSubmitted = Date.now() - firstAsked >= 1000;
+      json(res, 200, {
+        id: application, name: 'TwoJobs', status: 'RUNNING', 'start-time': 1, 'end-time': -1, duration: 1, timestamps: { RUNNING: 1 },
+        jobs: [job(JOB, 'first'), ...(secondSubmitted ? [job('11112222333344445555666677778888', 'second')] : [])],
+      });
+    });
+    const details = await clientFor().waitUntilApplicationRunning(application);
+    assert.deepEqual(details.jobs.map((entry) => entry.jobName), ['first', 'second']);
+    assert.ok(stub.received.filter((req) => req.url === `/applications/${application}`).length >= 3, 'the first job was seen running alone more than once');
+  });
+
   describe('version awareness', function () {
     it('sends neither triggerId nor formatType to Flink 1.14, and refuses a checkpoint there', async function () {
       await stub.close();

@@ -3,6 +3,7 @@ import { FlinkClusterClient } from '../../src';
 import { FlinkVersion, SINCE } from '../../src/version';
 import { requireVersionLeg, skipTest } from '../flink/skips';
 import { otherLegs, testFlink } from '../flink/test-cluster';
+import { applicationRunningWithJobs } from '../support/applications';
 import { startFlinkProxy, type FlinkProxy, type ProxiedRequest } from './flink-proxy';
 import { collect, eventually, FLINK_NODES, helper, listingsAt, nextRequests, operationFlow, roundTrip, testFlow, uniqueName, withNodeRed } from './node-harness';
 
@@ -45,7 +46,7 @@ describe('Nodes on Flink 2.3 applications', function () {
     const names = [uniqueName('app-first'), uniqueName('app-second')];
     const applicationId = await client.runJarApplication(suite.flink.jarId, { entryClass: TWO_JOBS, args: names, parallelism: 1 });
     started.push(applicationId);
-    await client.waitUntilApplicationRunning(applicationId);
+    await applicationRunningWithJobs(client, applicationId, 2);
     return { applicationId, names };
   }
 

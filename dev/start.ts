@@ -51,6 +51,8 @@ const LOCAL_CLUSTER_CONFIG = {
 
 /** The environment variable the rescale example's *deploy the job* reads its jar from. */
 const JOB_JAR_ENV = 'FLINK_JOB_JAR';
+/** Signals this close together are one key press (see the signal handler). */
+const SAME_PRESS_MS = 1000;
 
 async function existingFlink(url: string): Promise<Flink> {
   const response = await fetch(`${url}/config`, { signal: AbortSignal.timeout(10_000) }).catch((err: Error) => {
@@ -101,9 +103,9 @@ async function main(): Promise<void> {
   let cluster: LocalFlinkCluster | undefined;
   let gateway: LocalSqlGateway | undefined;
   let nodeRed: RunningNodeRed | undefined;
-  let stopping = false;
+  let stoppingSince: number | undefined;
   const stopAll = async (exitCode: number): Promise<never> => {
-    stopping = true;
+    stoppingSince ??= Date.now();
     await nodeRed?.stop();
     if (cluster) log('stopping Flink ...');
     await gateway?.stop();
@@ -113,7 +115,9 @@ async function main(): Promise<void> {
   };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(signal, () => {
-      if (stopping) {
+      // A terminal's Ctrl-C reaches this process twice under npm (the terminal's, then npm's forward): one press.
+      if (stoppingSince !== undefined && Date.now() - stoppingSince < SAME_PRESS_MS) return;
+      if (stoppingSince !== undefined) {
         log(`${signal} again: killing everything now`);
         process.exit(1); // exit hooks kill Node-RED and the JVMs
       }
@@ -149,12 +153,12 @@ async function main(): Promise<void> {
       '',
     ].join('\n'));
     const code = await nodeRed.exited;
-    if (!stopping) {
+    if (stoppingSince === undefined) {
       log(`Node-RED exited on its own (${code}); stopping Flink`);
       await stopAll(1);
     }
   } catch (err) {
-    if (stopping) return;
+    if (stoppingSince !== undefined) return;
     console.error(`[npm start] ${(err as Error).message}`);
     await stopAll(1);
   }

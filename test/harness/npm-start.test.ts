@@ -409,7 +409,7 @@ describe('npm start (dist/dev/start.js)', function () {
     }
   });
 
-  it('stops Node-RED, both Flink JVMs and the SQL gateway on SIGINT and leaves nothing behind', async function () {
+  it('stops Node-RED, both Flink JVMs and the SQL gateway in order on a Ctrl-C under npm (SIGINT twice: the terminal\'s and npm\'s forward) and leaves nothing behind', async function () {
     const savepointDir = /Savepoints land in (\S+)/.exec(output)?.[1];
     assert.ok(savepointDir && existsSync(savepointDir), 'the local Flink has its temp dir');
     const jvms = children.filter((child) => /StandaloneSessionClusterEntrypoint|TaskManagerRunner|table\.gateway\.SqlGateway/.test(child.cmdline));
@@ -418,8 +418,12 @@ describe('npm start (dist/dev/start.js)', function () {
     assert.ok(children.every((child) => isAlive(child.pid)));
 
     main.kill('SIGINT');
+    await waitForOutput(/SIGINT: stopping Node-RED and Flink/, 10_000); // the first one handled: the second arrives on its own
+    main.kill('SIGINT');
     const code = await Promise.race([exit, new Promise((resolve) => setTimeout(() => resolve('still running after 40 s'), 40_000))]);
     assert.equal(code, 0, output.slice(-2000));
+    assert.doesNotMatch(output, /again: killing everything/, 'the two signals of one Ctrl-C are one stop, not a forced kill');
+    assert.match(output, /stopping Flink \.\.\.[\s\S]*stopped/, 'the orderly stop ran to its end');
     assert.deepEqual(children.filter((child) => isAlive(child.pid)), [], 'a process outlived npm start');
     assert.equal(existsSync(savepointDir), false, 'Flink temp dir removed');
     await assert.rejects(fetch(`http://127.0.0.1:${port}/settings`), 'Node-RED no longer answers');

@@ -11,6 +11,7 @@ import { pollUntilDone, rideOutOutage, type PollTarget } from './poll';
 import { mayHaveActed, type AttemptFailure } from './retry';
 import { endpoints } from './endpoints';
 import { jarProgramBody, submitUnderOwnId } from './jar-run';
+import { jobStatusMessageOf } from './job-listing';
 import { ApplicationOperations } from './applications/applications';
 import type { ApplicationDetails, ApplicationException, ApplicationOverview, RunJarApplicationOptions } from './applications/application-types';
 import { checkResourceRequirements, schedulerRefusal } from './resource-requirements';
@@ -86,12 +87,7 @@ export class FlinkClusterClient implements JobOperations {
 
   async listJobs(options: CallOptions = {}): Promise<JobStatusMessage[]> {
     const { jobs } = await this.api.call(endpoints.jobsOverview, {}, options);
-    return jobs.map((job) => ({
-      jobId: job.jid, jobName: job.name, state: job.state,
-      startTime: job['start-time'], endTime: job['end-time'], durationMs: job.duration,
-      ...(job['last-modification'] === undefined ? {} : { lastModification: job['last-modification'] }),
-      ...(job['application-id'] ? { applicationId: job['application-id'] } : {}),
-    }));
+    return jobs.map(jobStatusMessageOf);
   }
 
   async getJobStatus(jobId: string, options: CallOptions = {}): Promise<JobStatus> {

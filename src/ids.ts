@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { invalidArgument } from './errors';
 
-const HEX_ID = /^[0-9a-f]{32}$/;
+/** Flink's 32-hex ids (jobs, triggers, applications, vertices, rescales), lower case. */
+export const HEX_ID = /^[0-9a-f]{32}$/;
 
 /** One of Flink's 32-hex ids, named `noun` ("job id", after `article`) in its errors: trimmed and lowered. */
 function checkHexId(value: unknown, article: 'A' | 'An', noun: string): string {

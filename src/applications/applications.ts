@@ -2,10 +2,11 @@ import { FlinkError, isFlinkError, withFields } from '../errors';
 import { failureOf, rootCauseFrames } from '../failures';
 import { checkApplicationId, checkJarId, newApplicationId } from '../ids';
 import { jarProgramBody, submitUnderOwnId } from '../jar-run';
+import { jobStatusMessageOf } from '../job-listing';
 import type { OperationState } from '../operation';
 import { pollUntilDone } from '../poll';
 import type { FlinkRestApi } from '../rest-api';
-import type { CallOptions, JobStatusMessage, OperationOptions } from '../types';
+import type { CallOptions, OperationOptions } from '../types';
 import { TERMINAL_JOB_STATES } from '../job-states';
 import { type FlinkVersion, requireFeature, SINCE } from '../version';
 import { applicationEndpoints as endpoints } from './application-endpoints';
@@ -89,9 +90,9 @@ export class ApplicationOperations {
   }
 
   /**
-   * Waits until the application runs and every job its `main()` submitted is RUNNING (the same jobs on two
-   * looks in a row: `main()` may still be submitting). An application that ends first is FLINK_OPERATION_FAILED
-   * with the root cause of its first recorded exception. Returns its details.
+   * Waits until the application runs and every job its `main()` submitted is RUNNING: the same jobs for
+   * APPLICATION_SETTLE_MS, as `main()` may still be submitting. An application that ends first is
+   * FLINK_OPERATION_FAILED with the root cause of its first recorded exception. Returns its details.
    */
   async waitUntilRunning(applicationId: string, options: OperationOptions = {}): Promise<ApplicationDetails> {
     const id = checkApplicationId(applicationId);
@@ -159,12 +160,7 @@ function applicationDetailsOf(body: z.output<typeof applicationDetails>): Applic
   return {
     applicationId: body.id, name: body.name, status: body.status,
     startTime: body['start-time'], endTime: body['end-time'], durationMs: body.duration, timestamps,
-    jobs: body.jobs.map((job): JobStatusMessage => ({
-      jobId: job.jid, jobName: job.name, state: job.state,
-      startTime: job['start-time'], endTime: job['end-time'], durationMs: job.duration,
-      ...(job['last-modification'] === undefined ? {} : { lastModification: job['last-modification'] }),
-      applicationId: body.id,
-    })),
+    jobs: body.jobs.map((job) => ({ ...jobStatusMessageOf(job), applicationId: body.id })),
   };
 }
 

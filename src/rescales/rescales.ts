@@ -1,5 +1,5 @@
 import { invalidArgument } from '../errors';
-import { checkJobId } from '../ids';
+import { checkJobId, HEX_ID } from '../ids';
 import type { FlinkRestApi } from '../rest-api';
 import type { CallOptions } from '../types';
 import { rescaleEndpoints as endpoints } from './rescale-endpoints';
@@ -10,8 +10,6 @@ import type { RescaleConfig, RescaleEntry, RescaleOverview, RescaleSummary } fro
  * the cluster sets `web.adaptive-scheduler.rescale-history.size` above 0 (its default is 0); before 2.3 each call is
  * FLINK_UNSUPPORTED without a request.
  */
-
-const RESCALE_UUID = /^[0-9a-f]{32}$/;
 
 export function getRescaleConfig(api: FlinkRestApi, jobId: string, options: CallOptions = {}): Promise<RescaleConfig> {
   return api.call(endpoints.rescaleConfig, { params: { jobid: checkJobId(jobId) } }, options);
@@ -33,7 +31,7 @@ export function getRescaleSummary(api: FlinkRestApi, jobId: string, options: Cal
 /** One rescale with its vertices (parallelism before and after), slots and scheduler states. */
 export function getRescaleDetails(api: FlinkRestApi, jobId: string, rescaleUuid: string, options: CallOptions = {}): Promise<RescaleEntry> {
   const jobid = checkJobId(jobId);
-  if (typeof rescaleUuid !== 'string' || !RESCALE_UUID.test(rescaleUuid)) {
+  if (typeof rescaleUuid !== 'string' || !HEX_ID.test(rescaleUuid)) {
     throw invalidArgument(`${JSON.stringify(rescaleUuid)} is not a rescale id (rescaleUuid): expected 32 hex characters`);
   }
   return api.call(endpoints.rescaleDetails, { params: { jobid, rescaleuuid: rescaleUuid } }, options);

@@ -39,4 +39,5 @@ export class SqlGatewayApi {
   /** The API version the client uses with this gateway; a failed ask is asked again next time. */
   apiVersion(options: CallOptions = {}): Promise<SqlGatewayApiVersion> {
     return this.transport.awaitShared(this.askApiVersion(), gatewayEndpoints.apiVersions, options);
-  }}
+  }
+}

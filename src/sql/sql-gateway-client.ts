@@ -50,4 +50,5 @@ export class SqlGatewayClient {
   /** Aborts what is in flight and releases the connections; sessions are not closed on the gateway. */
   async close(): Promise<void> {
     await this.api.transport.close();
-  }}
+  }
+}

@@ -1,13 +1,12 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
-import { Autoscaler, type AutoscaleClock, type Decision, type RescaleRequest } from './lib/autoscale/autoscaler';
+import { Autoscaler, type Decision, type RescaleRequest } from './lib/autoscale/autoscaler';
 import { busySample } from './lib/autoscale/busy-sample';
 import { autoscaleRules, type AutoscaleSettings } from './lib/autoscale/rules';
+import { realClock } from './lib/clock';
 import { errorProperty, toNodeError } from './lib/errors';
 import { runtimeMessages } from './lib/messages';
 
 type Settings = NodeDef & AutoscaleSettings;
-
-const systemClock: AutoscaleClock = { now: () => Date.now() };
 
 /** Output 1: what flink-rescale takes (msg.jobId and msg.parallelism for the whole job), with the decision as payload. */
 function rescaleMessage(request: RescaleRequest, decision: Decision | undefined): NodeMessage {
@@ -28,7 +27,7 @@ export = function (RED: NodeAPI): void {
   const start = (node: Node, def: NodeDef): void => {
     let autoscaler: Autoscaler;
     try {
-      autoscaler = new Autoscaler(autoscaleRules(def as Settings), systemClock);
+      autoscaler = new Autoscaler(autoscaleRules(def as Settings), realClock);
     } catch (err) {
       const error = toNodeError(err, (text) => text);
       node.status({ fill: 'red', shape: 'ring', text: error.code });

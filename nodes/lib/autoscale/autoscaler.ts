@@ -1,10 +1,9 @@
+import type { Clock } from '../clock';
 import type { BusySample } from './busy-sample';
 import { nextParallelism, type AutoscaleRules } from './rules';
 
-/** Time as the autoscaler sees it; tests pass a fake one. */
-export interface AutoscaleClock {
-  now(): number;
-}
+/** Time as the autoscaler sees it (it never waits); tests pass a fake one. */
+export type AutoscaleClock = Pick<Clock, 'now'>;
 
 /**
  * What the autoscaler decided for a job:

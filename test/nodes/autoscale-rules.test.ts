@@ -277,6 +277,7 @@ describe('flink-autoscale in Node-RED (no Flink)', function () {
     await eventually(() => caught.length === 1, 'the malformed message at Catch');
     assert.equal(caught[0]!.error.code, 'FLINK_INVALID_ARGUMENT');
     assert.match(caught[0]!.error.message, /msg\.payload\.vertices\[0\]\.parallelism must be a whole number of at least 1, got "2"$/);
+    assert.equal(decisions.length, 2, 'the in-flight hold, once: the second metrics while rescaling decided nothing more');
     assert.equal(rescales.length, 1);
   });
 
@@ -285,9 +286,14 @@ describe('flink-autoscale in Node-RED (no Flink)', function () {
       { id: 'n', type: 'flink-autoscale', lowerBusy: '90', wires: [['out'], ['err']] },
     ]));
     const caught = collect('caught');
-    helper.getNode('n')!.receive(metrics(900));
-    await eventually(() => caught.length >= 1, 'the refusal at Catch');
-    assert.equal(caught.at(-1)!.error.code, 'FLINK_INVALID_ARGUMENT');
-    assert.match(caught.at(-1)!.error.message, /The node's Scale down below \(90 %\) must be below its Scale up above \(80 %\)$/);
+    const node = helper.getNode('n')!;
+    node.receive(metrics(900));
+    node.receive(metrics(900));
+    await eventually(() => caught.length >= 2, 'the refusal of both messages at Catch');
+    assert.equal(caught.length, 2, 'one refusal per message');
+    for (const refusal of caught) {
+      assert.equal(refusal.error.code, 'FLINK_INVALID_ARGUMENT');
+      assert.match(refusal.error.message, /The node's Scale down below \(90 %\) must be below its Scale up above \(80 %\)$/);
+    }
   });
 });

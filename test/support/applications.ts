@@ -1,12 +1,23 @@
-import type { ApplicationDetails, FlinkClusterClient } from '../../src';
+import { isFlinkError, type ApplicationDetails, type FlinkClusterClient } from '../../src';
 
 /**
  * The application once `jobCount` of its jobs run. A fixture whose `main()` submits several jobs knows how
  * many; Flink does not, and `waitUntilApplicationRunning` can return between two of them on a loaded machine.
+ * Fails after `timeoutMs`, naming the jobs Flink listed for the application by then.
  */
-export async function applicationRunningWithJobs(client: FlinkClusterClient, applicationId: string, jobCount: number): Promise<ApplicationDetails> {
-  for (;;) {
-    const details = await client.waitUntilApplicationRunning(applicationId);
-    if (details.jobs.length >= jobCount) return details;
+export async function applicationRunningWithJobs(client: FlinkClusterClient, applicationId: string, jobCount: number, timeoutMs = 60_000): Promise<ApplicationDetails> {
+  const deadline = Date.now() + timeoutMs;
+  let seen: ApplicationDetails | undefined;
+  while (Date.now() < deadline) {
+    try {
+      seen = await client.waitUntilApplicationRunning(applicationId, { timeoutMs: deadline - Date.now() });
+    } catch (err) {
+      if (!isFlinkError(err, 'FLINK_TIMEOUT')) throw err;
+      seen = await client.getApplication(applicationId);
+      break;
+    }
+    if (seen.jobs.length >= jobCount) return seen;
   }
+  const jobs = seen?.jobs.map((job) => `${job.jobName} ${job.state}`).join(', ') || 'none';
+  throw new Error(`application ${applicationId} did not run ${jobCount} jobs within ${timeoutMs / 1000} s (${seen?.status ?? 'not seen'}); its jobs: ${jobs}`);
 }

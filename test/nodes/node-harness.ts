@@ -21,10 +21,13 @@ import { cancelJob, type RunOptions } from '../../dev/flink/job';
 import { requireLocalRun } from '../flink/skips';
 import type { FlinkProxy, ProxiedRequest } from './flink-proxy';
 import { testFlink, type TestFlink, type TestFlinkOptions } from '../flink/test-cluster';
+import { eventually } from '../support/eventually';
 
 helper.init(require.resolve('node-red'));
 
 export { helper };
+/** The node tests' wait; it lives in test/support so that tests without Node-RED can import it. */
+export { eventually };
 
 /** Every node module of the package, as helper.load takes them. */
 export const FLINK_NODES: unknown[] = [
@@ -106,15 +109,6 @@ export async function roundTrip(inputId: string, msg: Message, outputId: string,
   return arrived;
 }
 
-/** Waits until `check` holds, asking every 50 ms. */
-export async function eventually(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-}
 
 /** The cluster's job listings the proxy saw (the shared poller's), in order. */
 export const listingsAt = (proxy: FlinkProxy): ProxiedRequest[] => proxy.requests.filter((request) => request.path.split('?')[0] === '/jobs/overview');

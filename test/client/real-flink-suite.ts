@@ -10,6 +10,7 @@ import type { Dispatcher } from 'undici';
 import { localPath } from '../../dev/paths';
 import { requireLocalFlink, requireVersionLeg } from '../flink/skips';
 import { fromCheckpointStatistics, type HistoryEntry } from '../flink/checkpoint-history';
+import { eventually } from '../support/eventually';
 import { rejectsWithCode } from '../support/rejects';
 import { UNKNOWN_JOB_ID as UNKNOWN_JOB } from '../support/ids';
 
@@ -320,11 +321,11 @@ describe(`FlinkClusterClient against a real Flink ${version ?? ''}`.trim(), func
       const [vertex] = (await client.getJobDetails(jobId)).vertices;
       const names = ['busyTimeMsPerSecond', 'numRecordsOutPerSecond'];
       // Flink's metric store fills within its fetch interval (10 s by default) of the job's start.
-      let metrics = await client.getVertexMetrics(jobId, vertex!.id, names, ['max', 'avg', 'sum']);
-      for (let i = 0; !metrics.busyTimeMsPerSecond && i < 60; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 500));
+      let metrics: Awaited<ReturnType<FlinkClusterClient['getVertexMetrics']>> = {};
+      await eventually(async () => {
         metrics = await client.getVertexMetrics(jobId, vertex!.id, names, ['max', 'avg', 'sum']);
-      }
+        return metrics.busyTimeMsPerSecond !== undefined;
+      }, `the vertex's busyTimeMsPerSecond in Flink's metric store`, 30_000);
       assert.deepEqual(Object.keys(metrics).sort(), ['busyTimeMsPerSecond', 'numRecordsOutPerSecond']);
       for (const value of Object.values(metrics)) {
         assert.deepEqual(Object.keys(value).sort(), ['avg', 'max', 'sum']);

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import type { Dispatcher } from 'undici';
 import { FlinkClusterClient } from '../../src';
 import { FlinkVersion, SINCE } from '../../src/version';
 import { otherLegs, testFlink, type TestFlink } from '../flink/test-cluster';
@@ -39,7 +38,7 @@ describe('Applications (Flink 2.3) against a real Flink', function () {
       await client.waitUntilApplicationEnded(applicationId, { timeoutMs: 60_000 }).catch(() => undefined);
     }
     await client?.close();
-    await (recorder.dispatcher as Dispatcher & { close(): Promise<void> }).close();
+    await recorder.close();
   });
 
   describe('a main() that submits two jobs', function () {
@@ -179,7 +178,7 @@ for (const version of otherLegs()) describe(`Applications on a real Flink ${vers
 
   after(async function () {
     await client?.close();
-    await (recorder.dispatcher as Dispatcher & { close(): Promise<void> }).close();
+    await recorder.close();
   });
 
   it('every application call is FLINK_UNSUPPORTED naming the version, and nothing but the version is asked', async function () {

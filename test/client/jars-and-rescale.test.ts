@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Dispatcher } from 'undici';
 import { FlinkClusterClient, type JobDetails, type JobResourceRequirements } from '../../src';
 import { adaptiveTestFlink } from '../flink/adaptive-cluster';
 import { ensureFlinkInstalled } from '../../dev/flink/distribution';
@@ -78,7 +77,7 @@ describe('Jars and rescaling against a real Flink', function () {
 
   after(async function () {
     await client?.close();
-    await (recorder.dispatcher as Dispatcher & { close(): Promise<void> }).close();
+    await recorder.close();
   });
 
   describe('jars', function () {

@@ -6,7 +6,6 @@ import { buildFixtureJar, cancelJob, waitForJobRunning, waitForJobState } from '
 import { ensureFlinkInstalled } from '../../dev/flink/distribution';
 import { specViolations } from '../spec/flink-openapi';
 import { recordingDispatcher } from '../spec/recording-dispatcher';
-import type { Dispatcher } from 'undici';
 import { localPath } from '../../dev/paths';
 import { requireLocalFlink, requireVersionLeg } from '../flink/skips';
 import { fromCheckpointStatistics, type HistoryEntry } from '../flink/checkpoint-history';
@@ -32,7 +31,7 @@ describe(`FlinkClusterClient against a real Flink ${version ?? ''}`.trim(), func
 
   after(async function () {
     await client?.close();
-    await (recorder.dispatcher as Dispatcher & { close(): Promise<void> }).close();
+    await recorder.close();
   });
 
   describe('cluster', function () {
@@ -383,7 +382,7 @@ describe(`FlinkClusterClient against a real Flink ${version ?? ''}`.trim(), func
         assert.deepEqual(offlineRecorder.sent, [], 'no request was sent');
       } finally {
         await offline.close();
-        await (offlineRecorder.dispatcher as Dispatcher & { close(): Promise<void> }).close();
+        await offlineRecorder.close();
       }
     });
   });

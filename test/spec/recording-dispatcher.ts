@@ -2,7 +2,7 @@ import { Agent, type Dispatcher } from 'undici';
 import type { SentRequest } from './flink-openapi';
 
 /** An undici Agent that remembers every request it dispatches, for checking them against Flink's spec. */
-export function recordingDispatcher(): { dispatcher: Dispatcher; sent: SentRequest[] } {
+export function recordingDispatcher(): { dispatcher: Dispatcher; sent: SentRequest[]; close(): Promise<void> } {
   const sent: SentRequest[] = [];
   const dispatcher = new Agent().compose((dispatch) => (options, handler) => {
     let body: unknown;
@@ -12,5 +12,5 @@ export function recordingDispatcher(): { dispatcher: Dispatcher; sent: SentReque
     sent.push({ method: options.method, url: options.path, ...(body === undefined ? {} : { body }) });
     return dispatch(options, handler);
   });
-  return { dispatcher, sent };
+  return { dispatcher, sent, close: () => dispatcher.close() };
 }

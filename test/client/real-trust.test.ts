@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -6,10 +5,9 @@ import { FlinkClusterClient, newJobId } from '../../src';
 import { cancelJob, ENDLESS_JOB_CLASS } from '../../dev/flink/job';
 import { clientTestVersions, testFlink, type TestFlink } from '../flink/test-cluster';
 import { requireVersionLeg } from '../flink/skips';
+import { FAST_RETRY } from '../support/retry';
 import { caught } from '../support/stub-server';
-import { UNKNOWN_JOB_ID as UNKNOWN_JOB, UNKNOWN_TRIGGER_ID as UNKNOWN_TRIGGER } from '../support/ids';
-
-const FAST_RETRY = { maxRetries: 2, initialDelayMs: 50, maxDelayMs: 200, multiplier: 2 };
+import { uniqueName, UNKNOWN_JOB_ID as UNKNOWN_JOB, UNKNOWN_TRIGGER_ID as UNKNOWN_TRIGGER } from '../support/ids';
 
 /**
  * A pass-through proxy in front of the real Flink that loses Flink's answer to the first request `drop`
@@ -70,7 +68,7 @@ for (const version of clientTestVersions()) describe(`Client trust on a real Fli
 
     it('resolves to the one job Flink started, under the job id the client made', async function () {
       // A name of this run's own: an external cluster (FLINK_URL) still lists the jobs of earlier runs.
-      const name = `client-trust-retried-run-${randomBytes(4).toString('hex')}`;
+      const name = uniqueName('client-trust-retried-run');
       const proxy = await answerLosingProxy(flink.url, (method, url) => method === 'POST' && url.endsWith('/run'));
       const viaProxy = new FlinkClusterClient({ url: proxy.url, retry: FAST_RETRY });
       try {

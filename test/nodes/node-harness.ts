@@ -22,12 +22,13 @@ import { requireLocalRun } from '../flink/skips';
 import type { FlinkProxy, ProxiedRequest } from './flink-proxy';
 import { testFlink, type TestFlink, type TestFlinkOptions } from '../flink/test-cluster';
 import { eventually } from '../support/eventually';
+import { uniqueName } from '../support/ids';
 
 helper.init(require.resolve('node-red'));
 
 export { helper };
-/** The node tests' wait; it lives in test/support so that tests without Node-RED can import it. */
-export { eventually };
+/** The node tests' wait and names; they live in test/support so that tests without Node-RED can import them. */
+export { eventually, uniqueName };
 
 /** Every node module of the package, as helper.load takes them. */
 export const FLINK_NODES: unknown[] = [
@@ -123,11 +124,6 @@ export async function nextRequests(of: () => ProxiedRequest[], count: number, wh
   const from = of().length;
   await eventually(() => of().length > from + count, `${count} more ${what} and the one after them`, timeoutMs);
   return of().slice(from, from + count);
-}
-
-/** A job name that is unique to this run. */
-export function uniqueName(prefix: string): string {
-  return `${prefix}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
 export interface FlowOptions {

@@ -1,22 +1,17 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { FlinkClusterClient } from '../../src';
-import { FlinkVersion, SINCE } from '../../src/version';
 import { otherLegs, testFlink, type TestFlink } from '../flink/test-cluster';
-import { requireVersionLeg, skipTest } from '../flink/skips';
+import { requireApplications, requireVersionLeg } from '../flink/skips';
 import { startFlinkProxy } from '../nodes/flink-proxy';
 import { specViolations } from '../spec/flink-openapi';
 import { recordingDispatcher } from '../spec/recording-dispatcher';
 import { rejectsWithCode } from '../support/rejects';
-import { UNKNOWN_APPLICATION_ID } from '../support/ids';
-import { applicationRunningWithJobs } from '../support/applications';
+import { uniqueName, UNKNOWN_APPLICATION_ID } from '../support/ids';
+import { applicationRunningWithJobs, cancelApplications } from '../support/applications';
+import { FAST_RETRY } from '../support/retry';
 
 const TWO_JOBS = 'TwoJobsApplication';
 const THROWING_MAIN = 'ThrowingMainApplication';
-const FAST_RETRY = { maxRetries: 2, initialDelayMs: 50, maxDelayMs: 200, multiplier: 2 };
-
-/** A name of this run's own: the cluster is shared, and an external one still lists earlier runs' jobs. */
-const unique = (prefix: string): string => `${prefix}-${randomBytes(4).toString('hex')}`;
 
 describe('Applications (Flink 2.3) against a real Flink', function () {
   let flink: TestFlink;
@@ -26,24 +21,19 @@ describe('Applications (Flink 2.3) against a real Flink', function () {
 
   before(async function () {
     flink = await testFlink();
-    if (!FlinkVersion.parse(flink.version).atLeast(SINCE.applications)) {
-      skipTest(this, `applications need Flink 2.3 or newer; the run's default Flink is ${flink.version}`);
-    }
+    requireApplications(this, flink);
     client = new FlinkClusterClient({ url: flink.url, dispatcher: recorder.dispatcher });
   });
 
   after(async function () {
-    for (const applicationId of started) {
-      await client.cancelApplication(applicationId).catch(() => undefined); // an ended one is FLINK_CONFLICT: nothing to do
-      await client.waitUntilApplicationEnded(applicationId, { timeoutMs: 60_000 }).catch(() => undefined);
-    }
+    if (client) await cancelApplications(client, started);
     await client?.close();
     await recorder.close();
   });
 
   describe('a main() that submits two jobs', function () {
     let applicationId: string;
-    const names = [unique('application-first'), unique('application-second')];
+    const names = [uniqueName('application-first'), uniqueName('application-second')];
 
     it('runs as one application that lists both jobs, both RUNNING and naming it', async function () {
       applicationId = await client.runJarApplication(flink.jarId, { entryClass: TWO_JOBS, args: names, parallelism: 1 });
@@ -85,7 +75,7 @@ describe('Applications (Flink 2.3) against a real Flink', function () {
 
   describe('a main() that throws before submitting any job', function () {
     it('fails the application with the exception in its history, and leaves nothing running', async function () {
-      const message = unique('main refuses to start');
+      const message = uniqueName('main refuses to start');
       const applicationId = await client.runJarApplication(flink.jarId, { entryClass: THROWING_MAIN, args: [message] });
       started.push(applicationId);
 
@@ -114,7 +104,7 @@ describe('Applications (Flink 2.3) against a real Flink', function () {
 
   describe('a run whose answer was lost', function () {
     it('is sent again under the same application id and starts one application', async function () {
-      const names = [unique('lost-answer-first'), unique('lost-answer-second')];
+      const names = [uniqueName('lost-answer-first'), uniqueName('lost-answer-second')];
       const proxy = await startFlinkProxy(flink.url, { dropAnswerOnce: (request) => request.method === 'POST' && request.path.endsWith('/run-application') });
       const viaProxy = new FlinkClusterClient({ url: proxy.url, retry: FAST_RETRY });
       let applicationId: string;

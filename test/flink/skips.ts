@@ -1,3 +1,4 @@
+import { FlinkVersion, SINCE } from '../../src/version';
 import { record } from '../run/journal';
 import type { TestFlink } from './test-cluster';
 
@@ -55,5 +56,12 @@ export function requireSqlGateway<T>(context: Mocha.Context, gateway: T | undefi
 export function requireVersionLeg(context: Mocha.Context, version: string | undefined): void {
   if (version !== undefined && process.env.FLINK_URL) {
     skipTest(context, `the Flink ${version} leg runs on a local cluster only; ${externalNote()}`);
+  }
+}
+
+/** For a suite on the run's default Flink that runs applications (Flink 2.3 or newer). */
+export function requireApplications(context: Mocha.Context, flink: Pick<TestFlink, 'version'>): void {
+  if (!FlinkVersion.parse(flink.version).atLeast(SINCE.applications)) {
+    skipTest(context, `applications need Flink ${SINCE.applications.join('.')} or newer; the run's default Flink is ${flink.version}`);
   }
 }

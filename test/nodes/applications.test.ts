@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { FlinkClusterClient } from '../../src';
-import { FlinkVersion, SINCE } from '../../src/version';
-import { requireVersionLeg, skipTest } from '../flink/skips';
+import { requireApplications, requireVersionLeg } from '../flink/skips';
 import { otherLegs, testFlink } from '../flink/test-cluster';
-import { applicationRunningWithJobs } from '../support/applications';
+import { applicationRunningWithJobs, cancelApplications } from '../support/applications';
 import { startFlinkProxy, type FlinkProxy, type ProxiedRequest } from './flink-proxy';
 import { collect, eventually, FLINK_NODES, helper, listingsAt, nextRequests, operationFlow, roundTrip, testFlow, uniqueName, withNodeRed } from './node-harness';
 
@@ -27,17 +26,12 @@ describe('Nodes on Flink 2.3 applications', function () {
   const started: string[] = [];
 
   before(async function () {
-    if (!FlinkVersion.parse(suite.flink.version).atLeast(SINCE.applications)) {
-      skipTest(this, `applications need Flink 2.3 or newer; the run's default Flink is ${suite.flink.version}`);
-    }
+    requireApplications(this, suite.flink);
     client = new FlinkClusterClient({ url: suite.flink.url });
   });
 
   after(async function () {
-    for (const applicationId of started) {
-      await client.cancelApplication(applicationId).catch(() => undefined); // an ended one is FLINK_CONFLICT: nothing to do
-      await client.waitUntilApplicationEnded(applicationId, { timeoutMs: 60_000 }).catch(() => undefined);
-    }
+    if (client) await cancelApplications(client, started);
     await client?.close();
   });
 

@@ -21,3 +21,11 @@ export async function applicationRunningWithJobs(client: FlinkClusterClient, app
   const jobs = seen?.jobs.map((job) => `${job.jobName} ${job.state}`).join(', ') || 'none';
   throw new Error(`application ${applicationId} did not run ${jobCount} jobs within ${timeoutMs / 1000} s (${seen?.status ?? 'not seen'}); its jobs: ${jobs}`);
 }
+
+/** Cancels the applications a suite started and waits until each has ended (up to 60 s each); an ended one is left as it is. */
+export async function cancelApplications(client: FlinkClusterClient, applicationIds: readonly string[]): Promise<void> {
+  for (const applicationId of applicationIds) {
+    await client.cancelApplication(applicationId).catch(() => undefined); // an ended one is FLINK_CONFLICT: nothing to do
+    await client.waitUntilApplicationEnded(applicationId, { timeoutMs: 60_000 }).catch(() => undefined);
+  }
+}

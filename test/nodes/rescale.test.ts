@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { FlinkClusterClient, isFlinkError, type JobDetails } from '../../src';
-import { FlinkVersion } from '../../src/version';
+import { FlinkVersion, SINCE } from '../../src/version';
 import { adaptiveTestFlink, type AdaptiveTestFlink } from '../flink/adaptive-cluster';
 import { cancelJob } from '../../dev/flink/job';
 import { requireLocalRun, requireVersionLeg } from '../flink/skips';
@@ -65,7 +65,7 @@ describe('flink-rescale against a real Flink', function () {
         assert.ok(atTwo.vertices.every((vertex) => vertex.parallelism === 2 && vertex.status === 'RUNNING'), `every vertex RUNNING at 2: ${JSON.stringify(atTwo.vertices)}`);
         const { rescale, ...result } = up.payload;
         assert.deepEqual(result, { jobId, vertices: atTwo.vertices.map(({ id, name, parallelism }) => ({ id, name, parallelism })) });
-        if (FlinkVersion.parse(adaptive.version).atLeast([2, 3])) {
+        if (FlinkVersion.parse(adaptive.version).atLeast(SINCE.rescaleHistory)) {
           // The test cluster keeps a rescale history: the output carries Flink's entry of this rescale, as Flink answers it.
           assert.ok(rescale, 'msg.payload.rescale');
           assert.deepEqual(rescale, await client.getRescaleDetails(jobId, rescale.rescaleUuid));

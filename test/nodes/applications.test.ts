@@ -199,6 +199,6 @@ for (const version of otherLegs()) describe(`Application options of the nodes on
     const proxy = suite.closeAfterTest(await startFlinkProxy(flink.url));
     await helper.load(FLINK_NODES, testFlow(proxy.url, [healthNode]));
     await nextRequests(() => listingsAt(proxy), 3, 'job listings');
-    assert.deepEqual(applicationListingsAt(proxy), [], 'only the version was asked, once');
+    assert.deepEqual(applicationListingsAt(proxy), [], 'three job listings and no application listing');
   });
 });

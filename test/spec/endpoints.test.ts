@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import type { Dispatcher } from 'undici';
 import { FlinkError } from '../../src';
 import { applicationEndpoints } from '../../src/applications/application-endpoints';
 import { endpoints, type Endpoint } from '../../src/endpoints';
@@ -77,7 +76,7 @@ describe('REST endpoint declarations', function () {
         assert.ok(overview.taskmanagers >= 1, 'the same path without the future "since" is called');
       } finally {
         await api.transport.close();
-        await (recorder.dispatcher as Dispatcher & { close(): Promise<void> }).close();
+        await recorder.close();
       }
     });
   });

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import type { Dispatcher } from 'undici';
 import { FlinkClusterClient, SqlGatewayClient, type SqlQuery, type SqlRow, type SqlSession, type StatementResult } from '../../src';
 import { cancelJob, jobOverviews, waitForJobRunning, waitForJobState } from '../../dev/flink/job';
 import { requireSqlGateway, requireVersionLeg } from '../flink/skips';
@@ -71,7 +70,7 @@ export function describeSqlClient(version: string | undefined): void {
       await session?.close();
       await client?.close();
       await flink?.close();
-      await (recorder.dispatcher as Dispatcher & { close(): Promise<void> }).close();
+      await recorder.close();
     });
 
     it('reports the gateway\'s Flink version and speaks v4 with a 2.x gateway, v3 with a 1.20 one', async function () {

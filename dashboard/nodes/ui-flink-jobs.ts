@@ -85,7 +85,7 @@ class JobsWidget {
     const check = checkAction(msg.payload, this.settings.actions, this.table, this.t);
     if (!check.ok) {
       if (check.row && check.action) {
-        this.table.finish(check.row.jobId, { action: check.action, outcome: 'refused', code: 'REFUSED', message: check.refusal });
+        this.table.refused(check.row.jobId, { action: check.action, outcome: 'refused', code: 'REFUSED', message: check.refusal });
         this.throttle.request();
       }
       this.audit({

@@ -8,11 +8,68 @@ import { actionUser, type DashboardBase } from '../../dashboard/nodes/lib/action
 import { JobsTable } from '../../dashboard/nodes/lib/jobs-table';
 import { ParallelismTracker } from '../../dashboard/nodes/lib/parallelism';
 import { browserConfig, widgetSettings } from '../../dashboard/nodes/lib/widget-settings';
-import type { JobSummary } from '../../nodes/lib/companion/companion-api';
+import type { JobRow, TableView } from '../../dashboard/nodes/lib/jobs-table';
+import uiFlinkJobs from '../../dashboard/nodes/ui-flink-jobs';
+import type { CompanionListing, CompanionUse, FlinkClusterCompanion, JobActionOutcome, JobSummary } from '../../nodes/lib/companion/companion-api';
+import { eventually } from './node-harness';
 
 const t = (key: string, substitutions: Record<string, string | number> = {}): string => `${key} ${JSON.stringify(substitutions)}`;
 const ID = 'a'.repeat(32);
 const job = (state: string, name = 'orders'): JobSummary => ({ jobId: ID, name, state: state as JobSummary['state'], startTime: 1, endTime: null, duration: 5 });
+
+/** The widget node started in a stand-in Node-RED, group and cluster: what it publishes, and a way to list jobs and act. */
+interface StandInWidget {
+  published: TableView[];
+  actions: Array<{ action: string; jobId: string; finish: (outcome: JobActionOutcome) => void }>;
+  list(listing: CompanionListing): void;
+  act(payload: Record<string, unknown>): void;
+  shown(jobId: string): JobRow | undefined;
+  close(): Promise<void>;
+}
+
+function standInWidget(config: Record<string, unknown> = {}): StandInWidget {
+  let listener: ((listing: CompanionListing) => void) | undefined;
+  let beforeSend: ((msg: Record<string, unknown>) => unknown) | undefined;
+  const published: TableView[] = [];
+  const actions: StandInWidget['actions'] = [];
+  const use = {
+    watchJobs: (_everyMs: number, listen: (listing: CompanionListing) => void) => { listener = listen; },
+    watchHealth: () => undefined,
+    newestSavepoints: async () => new Map(),
+    jobParallelism: () => new Promise<number>(() => undefined),
+    runAction: (request) => new Promise<JobActionOutcome>((finish) => actions.push({ action: request.action, jobId: request.jobId, finish })),
+    redact: (text: string) => text,
+    close: async () => undefined,
+  } as CompanionUse;
+  const companion: FlinkClusterCompanion = { apiVersion: 1, attach: () => use, jobFilter: () => () => true };
+  const base = { emit: (_event: string, msg: { payload: TableView }) => published.push(msg.payload), stores: { data: { save: () => undefined } } };
+  const group = { register: (_node: unknown, _config: unknown, events: { beforeSend: typeof beforeSend }) => { beforeSend = events.beforeSend; }, getBase: () => base };
+  let constructor: ((this: object, def: object) => void) | undefined;
+  let onClose: ((removed: boolean, done: () => void) => void) | undefined;
+  const RED = {
+    _: (key: string) => key,
+    plugins: { getByType: () => [] },
+    nodes: {
+      registerType: (_type: string, make: typeof constructor) => { constructor = make; },
+      createNode: (node: Record<string, unknown>, def: { id: string }) => Object.assign(node, {
+        id: def.id, on: (_event: 'close', handler: typeof onClose) => { onClose = handler; }, status: () => undefined, send: () => undefined, warn: () => undefined,
+        error: (err: unknown) => { throw new Error(`the widget failed: ${String(err)}`); },
+      }),
+      getNode: (id: string) => ({ grp: group, cluster: { companion } } as Record<string, unknown>)[id] ?? null,
+    },
+  };
+  uiFlinkJobs(RED as unknown as NodeAPI);
+  constructor!.call({}, { id: 'widget', type: 'ui-flink-jobs', group: 'grp', cluster: 'cluster', ...config });
+  return {
+    published, actions,
+    list: (listing) => listener!(listing),
+    act: (payload) => beforeSend!({ payload }),
+    shown: (jobId) => published.at(-1)?.rows.find((row) => row.jobId === jobId),
+    close: () => new Promise((done) => onClose!(true, done)),
+  };
+}
+
+const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 describe('ui-flink-jobs (Dashboard 2.0 widget, its parts)', function () {
   it('offers savepoint and stop unless told otherwise, takes the health node\'s thresholds, and refuses a setting it cannot use', function () {
@@ -75,6 +132,27 @@ describe('ui-flink-jobs (Dashboard 2.0 widget, its parts)', function () {
     assert.match((ask({ jobId: 'not-an-id' }) as { refusal: string }).refusal, /malformed/);
     table.start(ID, 'stop');
     assert.match((ask({ seenVersion: table.view().rows[0]!.version }) as { refusal: string }).refusal, /busy/);
+  });
+
+  it('keeps a row busy while its action runs when a second request for the job is refused', async function () {
+    const widget = standInWidget();
+    widget.list({ jobs: [job('RUNNING')] });
+    await settle();
+    const seen = widget.shown(ID)!;
+    const ask = { action: 'savepoint', jobId: ID, seenState: 'RUNNING', seenVersion: seen.version };
+    widget.act(ask);
+    assert.equal(widget.shown(ID)?.busy, 'savepoint', 'the first request runs');
+    widget.act(ask);
+    assert.equal(widget.actions.length, 1, 'the second request is refused');
+    await eventually(() => widget.shown(ID)?.result !== null, 'the refusal published');
+    assert.deepEqual({ busy: widget.shown(ID)?.busy, outcome: widget.shown(ID)?.result?.outcome }, { busy: 'savepoint', outcome: 'refused' },
+      'the refusal shows on the row, which stays busy while the first action runs');
+    widget.act({ action: 'stop', jobId: ID, seenState: 'RUNNING', seenVersion: widget.shown(ID)!.version });
+    assert.equal(widget.actions.length, 1, 'no second action starts on the job');
+    widget.actions[0]!.finish({ outcome: 'ok', action: 'savepoint', jobId: ID, location: 'file:/sp/savepoint-1' });
+    await settle();
+    assert.deepEqual({ busy: widget.shown(ID)?.busy, result: widget.shown(ID)?.result }, { busy: null, result: { action: 'savepoint', outcome: 'ok', location: 'file:/sp/savepoint-1' } });
+    await widget.close();
   });
 
   it('asks for a job\'s parallelism when it is first listed and after each change of its state, two jobs at a time', async function () {

@@ -122,9 +122,18 @@ export class JobsTable {
     this.rebuild();
   }
 
-  /** An action ended or was refused: its row shows the result. */
+  /** An action ended: its row shows the result and is no longer busy. */
   finish(jobId: string, result: RowResult): void {
     this.busy.delete(jobId);
+    this.results.set(jobId, result);
+    this.rebuild();
+  }
+
+  /**
+   * An action was refused, so it never started: its row shows the refusal, and an action already running on the
+   * job (the refusal's usual cause) keeps its busy mark until it ends.
+   */
+  refused(jobId: string, result: RowResult): void {
     this.results.set(jobId, result);
     this.rebuild();
   }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import vm from 'node:vm';
-import type { NodeAPI } from 'node-red';
+import type { Node, NodeAPI } from 'node-red';
 import { checkAction } from '../../dashboard/nodes/lib/action-request';
 import { actionUser, type DashboardBase } from '../../dashboard/nodes/lib/action-user';
 import { JobsTable } from '../../dashboard/nodes/lib/jobs-table';
@@ -11,6 +11,10 @@ import { browserConfig, widgetSettings } from '../../dashboard/nodes/lib/widget-
 import type { JobRow, TableView } from '../../dashboard/nodes/lib/jobs-table';
 import uiFlinkJobs from '../../dashboard/nodes/ui-flink-jobs';
 import type { CompanionListing, CompanionUse, FlinkClusterCompanion, JobActionOutcome, JobSummary } from '../../nodes/lib/companion/companion-api';
+import { projectRoot } from '../../dev/paths';
+import type { FlinkClusterNode } from '../../nodes/lib/cluster/cluster-node';
+import { clusterCompanion } from '../../nodes/lib/companion/companion-api';
+import type { FlinkNodeError } from '../../nodes/lib/errors';
 import { eventually } from './node-harness';
 
 const t = (key: string, substitutions: Record<string, string | number> = {}): string => `${key} ${JSON.stringify(substitutions)}`;
@@ -84,6 +88,43 @@ describe('ui-flink-jobs (Dashboard 2.0 widget, its parts)', function () {
     assert.equal(widgetSettings({ id: 'w', type: 'ui-flink-jobs', healthInterval: 0 }).healthIntervalMs, null, 'health rounds off');
     const off = { id: 'w', type: 'ui-flink-jobs', healthInterval: '0' };
     assert.equal((browserConfig(off, widgetSettings(off)).columns as string[]).includes('health'), false, 'no Health column without health rounds');
+  });
+
+  it('refuses a malformed setting rather than using the default: a list that is not one, an interval a timer cannot hold, a fractional page size', function () {
+    const settings = (extra: Record<string, unknown>) => () => widgetSettings({ id: 'w', type: 'ui-flink-jobs', ...extra });
+    for (const value of [null, true, 5, {}]) {
+      assert.throws(settings({ actions: value }), /actions setting is/, `actions ${JSON.stringify(value)}`);
+      assert.throws(settings({ columns: value }), /columns setting is/, `columns ${JSON.stringify(value)}`);
+    }
+    for (const value of [true, [7], null, '2147484', 2_147_484]) {
+      assert.throws(settings({ interval: value }), /interval setting is .*: use a number from 1 to 2147483\.647$/, `interval ${JSON.stringify(value)}`);
+    }
+    assert.throws(settings({ healthInterval: '3000000' }), /health interval setting is "3000000"/);
+    assert.throws(settings({ pageSize: 2.5 }), /page size setting is 2\.5/);
+    assert.throws(settings({ pageSize: '10.5' }), /page size setting is "10\.5"/);
+    assert.deepEqual(widgetSettings({ id: 'w', type: 'ui-flink-jobs', interval: '2147483.647', healthInterval: 2_147_483, pageSize: '10' }),
+      { ...widgetSettings({ id: 'w', type: 'ui-flink-jobs' }), intervalMs: 2 ** 31 - 1, healthIntervalMs: 2_147_483_000, pageSize: 10 }, 'the longest a timer holds');
+    const example = (JSON.parse(readFileSync(path.join(projectRoot, 'dashboard', 'examples', 'Ops dashboard.json'), 'utf8')) as Array<Record<string, unknown>>)
+      .find((node) => node.type === 'ui-flink-jobs') as { id: string; type: string };
+    assert.deepEqual(widgetSettings({ ...example, interval: '5', pageSize: '25', healthInterval: '30' }), widgetSettings(example),
+      'the example flow\'s settings work, and the editor\'s text fields save the same as strings');
+  });
+
+  it('refuses, at the cluster\'s companion interface, an interval a timer cannot hold', function () {
+    const subscribed: number[] = [];
+    const subscription = (everyMs: number) => { subscribed.push(everyMs); return { want: () => undefined, unsubscribe: async () => undefined }; };
+    const shared = { register: () => undefined, jobList: { subscribe: subscription }, health: { subscribe: subscription } };
+    const RED = { _: (key: string) => key } as unknown as NodeAPI;
+    const companion = clusterCompanion(RED, { id: 'cluster', shared, redact: (text: string) => text } as unknown as FlinkClusterNode);
+    for (const everyMs of [0, 2 ** 31, Number.NaN, Number.POSITIVE_INFINITY]) {
+      const use = companion.attach({ id: 'w' } as Node);
+      assert.throws(() => use.watchJobs(everyMs, () => undefined), (err: FlinkNodeError) => err.code === 'FLINK_INVALID_ARGUMENT' && /everyMs/.test(err.message));
+      assert.throws(() => use.watchHealth(1000, everyMs, () => true, () => undefined), (err: FlinkNodeError) => err.code === 'FLINK_INVALID_ARGUMENT' && /sampleEveryMs/.test(err.message));
+      assert.throws(() => use.watchHealth(everyMs, 1000, () => true, () => undefined), (err: FlinkNodeError) => err.code === 'FLINK_INVALID_ARGUMENT' && /listEveryMs/.test(err.message));
+    }
+    assert.deepEqual(subscribed, [], 'nothing watched');
+    companion.attach({ id: 'w' } as Node).watchJobs(2 ** 31 - 1, () => undefined);
+    assert.deepEqual(subscribed, [2 ** 31 - 1]);
   });
 
   it('gives the browser its layout and choices, never the cluster', function () {

@@ -10,6 +10,11 @@ const ACTIONS: readonly JobAction[] = ['savepoint', 'stop', 'cancel'];
 const DEFAULT_ACTIONS: JobAction[] = ['savepoint', 'stop'];
 const DEFAULT_INTERVAL_S = 5;
 const MIN_INTERVAL_S = 1;
+/**
+ * The longest interval a Node.js timer holds (2^31−1 ms; a longer one fires after 1 ms): MAX_TIMER_MS of the main
+ * package's nodes/lib/values.ts, which this package cannot import at runtime.
+ */
+const MAX_INTERVAL_S = (2 ** 31 - 1) / 1000;
 const DEFAULT_PAGE_SIZE = 25;
 /** The health node's default round interval: a round asks a few REST endpoints per job. */
 const DEFAULT_HEALTH_INTERVAL_S = 30;
@@ -61,37 +66,58 @@ const THRESHOLD_SETTINGS: readonly HealthThresholdSetting[] = ['restartCount', '
 /** A bad setting: the message names it. */
 export class SettingError extends Error {}
 
+/** A setting's value as a message quotes it. */
+function quoted(value: unknown): string {
+  return typeof value === 'string' ? `"${value}"` : JSON.stringify(value) ?? String(value);
+}
+
 function list(value: unknown): string[] | undefined {
   if (Array.isArray(value)) return value.map(String).map((item) => item.trim()).filter(Boolean);
   if (typeof value === 'string') return value.split(',').map((item) => item.trim()).filter(Boolean);
   return undefined;
 }
 
+/** A list setting (an array, or a comma-separated string): not set means the default. */
 function choices<T extends string>(name: string, value: unknown, allowed: readonly T[], fallback: T[]): T[] {
+  if (value === undefined) return fallback;
   const items = list(value);
-  if (items === undefined) return fallback;
+  if (items === undefined) throw new SettingError(`The widget's ${name} setting is ${quoted(value)}: use a list of ${allowed.join(', ')}`);
   for (const item of items) if (!allowed.includes(item as T)) throw new SettingError(`The widget's ${name} setting has "${item}": use ${allowed.join(', ')}`);
   return allowed.filter((item) => items.includes(item));
 }
 
-function wholeNumber(name: string, value: unknown, fallback: number, min: number): number {
+/** A number setting as the editor saves it (a number, or a numeric string); not set or empty means the default. */
+function numberSetting(name: string, value: unknown, fallback: number, min: number, max: number): number {
   if (value === undefined || value === '') return fallback;
-  const number = Number(value);
-  if (!Number.isFinite(number) || number < min) throw new SettingError(`The widget's ${name} setting is "${String(value)}": use a number of at least ${min}`);
+  const number = typeof value === 'number' || typeof value === 'string' ? Number(value) : Number.NaN;
+  if (!Number.isFinite(number) || number < min || number > max) {
+    throw new SettingError(`The widget's ${name} setting is ${quoted(value)}: use a number from ${min} to ${max}`);
+  }
   return number;
+}
+
+/** Seconds between two listings or health rounds, as milliseconds a timer can hold. */
+function intervalMs(name: string, value: unknown, fallbackS: number): number {
+  return numberSetting(name, value, fallbackS, MIN_INTERVAL_S, MAX_INTERVAL_S) * 1000;
+}
+
+function pageSize(value: unknown): number {
+  const size = numberSetting('page size', value, DEFAULT_PAGE_SIZE, 1, Number.MAX_SAFE_INTEGER);
+  if (!Number.isInteger(size)) throw new SettingError(`The widget's page size setting is ${quoted(value)}: use a whole number of rows`);
+  return size;
 }
 
 function healthInterval(value: unknown): number | null {
   if (value === 0 || value === '0') return null;
-  return wholeNumber('health interval', value, DEFAULT_HEALTH_INTERVAL_S, 1) * 1000;
+  return intervalMs('health interval', value, DEFAULT_HEALTH_INTERVAL_S);
 }
 
 export function widgetSettings(config: WidgetConfig): WidgetSettings {
   return {
     actions: choices('actions', config.actions, ACTIONS, DEFAULT_ACTIONS),
     columns: choices('columns', config.columns, COLUMNS, [...COLUMNS]),
-    intervalMs: wholeNumber('interval', config.interval, DEFAULT_INTERVAL_S, MIN_INTERVAL_S) * 1000,
-    pageSize: Math.floor(wholeNumber('page size', config.pageSize, DEFAULT_PAGE_SIZE, 1)),
+    intervalMs: intervalMs('interval', config.interval, DEFAULT_INTERVAL_S),
+    pageSize: pageSize(config.pageSize),
     healthIntervalMs: healthInterval(config.healthInterval),
     healthThresholds: Object.fromEntries(THRESHOLD_SETTINGS.filter((setting) => config[setting] !== undefined).map((setting) => [setting, config[setting]])),
   };

@@ -7,6 +7,7 @@ import { readThresholds, type ThresholdSettings } from '../health/thresholds';
 import { nameMatcher, stateList } from '../jobs/job-filters';
 import { summarizeJob, type JobSummary } from '../jobs/job-summary';
 import { runtimeMessages } from '../messages';
+import { malformed, MAX_TIMER_MS } from '../values';
 import { newestSavepoints, type SavepointRecord } from '../savepoints/savepoint-catalog';
 import { JOB_ACTIONS, runJobAction, type JobAction, type JobActionOutcome, type JobActionRequest } from './job-actions';
 
@@ -54,7 +55,10 @@ export interface JobFilterSettings {
 
 /** One companion node's use of the cluster, from attach to close. */
 export interface CompanionUse {
-  /** Listings from the cluster's shared poller, at least every `everyMs` (the first at once); one subscription per use. */
+  /**
+   * Listings from the cluster's shared poller, at least every `everyMs` (the first at once); one subscription per use.
+   * Throws a FlinkNodeError FLINK_INVALID_ARGUMENT for an `everyMs` that is not a number of milliseconds from 1 to 2^31−1.
+   */
   watchJobs(everyMs: number, listener: (listing: CompanionListing) => void): void;
   /** The newest catalogued savepoint of each job name. Rejects with a FlinkNodeError (e.g. an unknown context store). */
   newestSavepoints(): Promise<Map<string, NewestSavepoint>>;
@@ -69,8 +73,8 @@ export interface CompanionUse {
    * from the shared job listings (every `listEveryMs`) and the cluster's shared health sampler (a round
    * per job every `sampleEveryMs`, shared with the flink-job-health nodes that watch the job). The listener gets
    * every open incident whenever one opens or resolves. Incident ids are those a health node gives the same
-   * incident. Once per use. Throws a FlinkNodeError FLINK_INVALID_ARGUMENT naming a bad threshold, before it
-   * watches anything.
+   * incident. Once per use. Throws a FlinkNodeError FLINK_INVALID_ARGUMENT naming a bad threshold or an interval that
+   * is not a number of milliseconds from 1 to 2^31−1, before it watches anything.
    */
   watchHealth(listEveryMs: number, sampleEveryMs: number, watches: (job: JobSummary) => boolean, listener: (incidents: CompanionIncident[]) => void,
     thresholds?: ThresholdSettings): void;
@@ -92,6 +96,13 @@ export interface FlinkClusterCompanion {
 
 function incidentOf({ incidentId, kind, severity, jobId, since }: Incident): CompanionIncident {
   return { incidentId, kind, severity, jobId, since };
+}
+
+/** An interval a companion asks for: milliseconds a timer can hold (a longer one would fire after 1 ms). */
+function checkEvery(name: string, everyMs: number): void {
+  if (typeof everyMs !== 'number' || !(everyMs >= 1 && everyMs <= MAX_TIMER_MS)) {
+    throw malformed(name, `a number of milliseconds from 1 to ${MAX_TIMER_MS}`, everyMs);
+  }
 }
 
 function newestOf(record: SavepointRecord): NewestSavepoint {
@@ -128,6 +139,7 @@ export function clusterCompanion(RED: NodeAPI, cluster: FlinkClusterNode): Flink
       return {
         watchJobs(everyMs, listener) {
           if (unsubscribe || closed) throw new Error('watchJobs is called once per use, before close');
+          checkEvery('watchJobs\'s everyMs', everyMs);
           unsubscribe = shared.jobList.subscribe(everyMs, (listing) => {
             if (listing.jobs) listener({ jobs: listing.jobs.map(summarizeJob) });
             else {
@@ -138,6 +150,8 @@ export function clusterCompanion(RED: NodeAPI, cluster: FlinkClusterNode): Flink
         },
         watchHealth(listEveryMs, sampleEveryMs, watches, listener, thresholds = {}) {
           if (stopHealth || closed) throw new Error('watchHealth is called once per use, before close');
+          checkEvery('watchHealth\'s listEveryMs', listEveryMs);
+          checkEvery('watchHealth\'s sampleEveryMs', sampleEveryMs);
           const engine = new HealthEngine({
             clusterId: cluster.id, thresholds: readThresholds(thresholds),
             watches: (job) => watches(summarizeJob(job)), opensIn: () => true,

@@ -114,7 +114,6 @@ class JobsWidget {
   }
 
   private async listed(listing: CompanionListing, filter: (job: JobSummary) => boolean): Promise<void> {
-    if (listing.error?.code === 'FLINK_ABORTED') return; // the cluster config closes (a redeploy): not an outage
     const seq = ++this.listingSeq;
     let savepoints: Map<string, NewestSavepoint> | undefined;
     if (listing.jobs) {

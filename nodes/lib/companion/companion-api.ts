@@ -2,6 +2,7 @@ import type { Node, NodeAPI } from 'node-red';
 import type { FlinkClusterNode } from '../cluster/cluster-node';
 import { FlinkNodeError, toNodeError } from '../errors';
 import { HealthEngine } from '../health/health-engine';
+import { healthListing, openListing } from '../health/health-listing';
 import type { Incident, IncidentKind, Severity } from '../health/incidents';
 import { readThresholds, type ThresholdSettings } from '../health/thresholds';
 import { nameMatcher, stateList } from '../jobs/job-filters';
@@ -141,11 +142,9 @@ export function clusterCompanion(RED: NodeAPI, cluster: FlinkClusterNode): Flink
           if (unsubscribe || closed) throw new Error('watchJobs is called once per use, before close');
           checkEvery('watchJobs\'s everyMs', everyMs);
           unsubscribe = shared.jobList.subscribe(everyMs, (listing) => {
-            if (listing.jobs) listener({ jobs: listing.jobs.map(summarizeJob) });
-            else {
-              const error = toNodeError(listing.error, cluster.redact);
-              listener({ error: { code: error.code, message: error.message } });
-            }
+            const open = openListing(listing, cluster.redact);
+            if (!open) return;
+            listener(open.jobs ? { jobs: open.jobs.map(summarizeJob) } : { error: { code: open.error.code, message: open.error.message } });
           });
         },
         watchHealth(listEveryMs, sampleEveryMs, watches, listener, thresholds = {}) {
@@ -159,16 +158,8 @@ export function clusterCompanion(RED: NodeAPI, cluster: FlinkClusterNode): Flink
           const report = (changes: unknown[]): void => { if (changes.length > 0) listener(engine.incidents.map(incidentOf)); };
           const sampling = shared.health.subscribe(sampleEveryMs, (jobId, sample) => report(engine.sample(jobId, sample)));
           const unsubscribeListing = shared.jobList.subscribe(listEveryMs, (listing) => {
-            if (listing.jobs) {
-              const changes = engine.listing(listing.jobs, Date.now());
-              sampling.want(engine.sampleNeeds());
-              report(changes);
-              return;
-            }
-            const error = toNodeError(listing.error, cluster.redact);
-            if (error.code === 'FLINK_ABORTED') return; // the config closes (a redeploy): not an outage
-            sampling.want(new Map()); // no rounds against a JobManager that does not answer; the next listing resumes them
-            report(engine.listingFailed({ code: error.code, message: error.message }, Date.now()));
+            const open = openListing(listing, cluster.redact);
+            if (open) report(healthListing(engine, sampling, open, Date.now()));
           });
           stopHealth = async () => {
             await unsubscribeListing();

@@ -78,16 +78,23 @@ function opsDashboard(flinkUrl: string, nameFilter: string, widget: Record<strin
 
 const deploy = (nodeRed: PackedNodeRed, flows: Array<Record<string, unknown>>): Promise<void> => deployFlows(nodeRed.editorUrl, flows);
 
-/** Everything the page received: documents, scripts, XHR (socket.io's polling) and websocket frames, as text. */
-function recordTraffic(page: Page): string[] {
-  const received: string[] = [];
-  page.on('response', (response) => {
-    void response.text().then((text) => { received.push(text); }, () => undefined);
-  });
+/**
+ * Everything the page received: documents, scripts, XHR (socket.io's polling) and websocket frames, as text.
+ * `received()` waits for the responses still being read, so none escapes the check.
+ */
+function recordTraffic(page: Page): { received(): Promise<string[]> } {
+  const frames: string[] = [];
+  const responses: Array<Promise<string>> = [];
+  page.on('response', (response) => { responses.push(response.text()); });
   page.on('websocket', (socket) => {
-    socket.on('framereceived', (frame) => { received.push(String(frame.payload)); });
+    socket.on('framereceived', (frame) => { frames.push(String(frame.payload)); });
   });
-  return received;
+  return {
+    async received() {
+      const read = await Promise.allSettled(responses);
+      return [...read.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : [])), ...frames];
+    },
+  };
 }
 
 /** The dashboard page, once it shows the job RUNNING. */
@@ -156,7 +163,7 @@ export function describeDashboard(title: string, runtime: () => Promise<NodeRedR
       }
 
       const page = await browser.newPage({ extraHTTPHeaders: { [USER_HEADER]: 'alice' } });
-      const received = recordTraffic(page);
+      const traffic = recordTraffic(page);
       const errors = consoleErrors(page);
       try {
         await openOps(page, nodeRed, jobId);
@@ -185,6 +192,7 @@ export function describeDashboard(title: string, runtime: () => Promise<NodeRedR
           action: 'cancel', jobId, jobName, user: { username: 'alice' }, outcome: 'ok', state: 'CANCELED', at: undefined,
         });
 
+        const received = await traffic.received();
         assert.ok(received.some((text) => text.includes(jobName)), 'the socket traffic with the table was captured');
         assert.deepEqual(received.filter((text) => text.includes(SECRET)), [], 'no page, script or frame the browser received holds the password');
         assert.deepEqual(errors, [], 'no console error');

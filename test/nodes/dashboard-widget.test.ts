@@ -133,8 +133,10 @@ describe('ui-flink-jobs (Dashboard 2.0 widget, runtime)', function () {
     clicking.socket.emit('widget-action', WIDGET, ask);
     clicking.socket.emit('widget-action', WIDGET, ask);
 
-    await eventually(() => watching.tables.some((table) => table.rows.some((shown) => shown.jobId === jobId && shown.busy === 'savepoint')),
-      'the row busy in the other browser');
+    for (const [shownIn, what] of [[clicking, 'the browser that clicked'], [watching, 'the other browser']] as const) {
+      await eventually(() => shownIn.tables.some((table) => table.rows.some((shown) => shown.jobId === jobId && shown.busy === 'savepoint')),
+        `the row busy in ${what}`);
+    }
     await eventually(() => audits.some((audit) => audit.payload.outcome === 'ok'), 'the savepoint\'s audit', 120_000);
     const done = audits.find((audit) => audit.payload.outcome === 'ok')!.payload;
     assert.deepEqual({ ...done, at: undefined, location: undefined }, {

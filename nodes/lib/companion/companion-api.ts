@@ -5,7 +5,7 @@ import { HealthEngine } from '../health/health-engine';
 import { healthListing, openListing } from '../health/health-listing';
 import type { Incident, IncidentKind, Severity } from '../health/incidents';
 import { readThresholds, type ThresholdSettings } from '../health/thresholds';
-import { nameMatcher, stateList } from '../jobs/job-filters';
+import { jobSelector } from '../jobs/job-filters';
 import { summarizeJob, type JobSummary } from '../jobs/job-summary';
 import { runtimeMessages } from '../messages';
 import { malformed, MAX_TIMER_MS } from '../values';
@@ -114,10 +114,9 @@ export function clusterCompanion(RED: NodeAPI, cluster: FlinkClusterNode): Flink
   const t = runtimeMessages(RED, 'flink-list-jobs');
   return {
     apiVersion: COMPANION_API_VERSION,
-    jobFilter({ nameFilter, nameMatch, states }) {
-      const matches = nameMatcher(nameFilter, nameMatch, t);
-      const wanted = stateList(states);
-      return (job) => matches(job.name) && (wanted.length === 0 || wanted.includes(job.state));
+    jobFilter(settings) {
+      const kept = jobSelector(settings, t);
+      return (job) => kept(job.state, job.name);
     },
     attach(node) {
       const { shared } = cluster;

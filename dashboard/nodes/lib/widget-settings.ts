@@ -6,7 +6,8 @@ import type { ThresholdSettings } from '../../../nodes/lib/health/thresholds';
 export const COLUMNS = ['name', 'state', 'health', 'uptime', 'parallelism', 'savepoint', 'actions'] as const;
 export type Column = (typeof COLUMNS)[number];
 
-const ACTIONS: readonly JobAction[] = ['savepoint', 'stop', 'cancel'];
+/** The actions the widget can offer. */
+export const ACTIONS: readonly JobAction[] = ['savepoint', 'stop', 'cancel'];
 const DEFAULT_ACTIONS: JobAction[] = ['savepoint', 'stop'];
 const DEFAULT_INTERVAL_S = 5;
 const MIN_INTERVAL_S = 1;

@@ -100,16 +100,16 @@ class JobsWidget {
 
   private async run(request: ActionRequest, row: JobRow, user: unknown): Promise<void> {
     this.table.start(request.jobId, request.action);
-    this.publishNow();
+    // An action's busy mark and its result go out at once, outside the once-per-second spacing of listings: every
+    // browser must see the row busy, even when the action is over within the second.
+    this.throttle.flush();
     const idempotencyKey = `${TYPE}:${this.node.id}:${this.epoch}:${request.action}:${request.jobId}:${request.seenVersion}`;
     const outcome = await this.use.runAction({ action: request.action, jobId: request.jobId, idempotencyKey });
     this.table.finish(request.jobId, rowResult(outcome));
-    this.publishNow();
+    this.throttle.flush();
     this.audit({
       action: request.action, jobId: request.jobId, jobName: row.name, user, outcome: outcome.outcome,
-      ...(outcome.outcome === 'ok'
-        ? { ...(outcome.location ? { location: outcome.location } : {}), ...(outcome.state ? { state: outcome.state } : {}) }
-        : { error: outcome.error }),
+      ...(outcome.outcome === 'ok' ? okFields(outcome) : { error: outcome.error }),
     });
   }
 
@@ -138,14 +138,6 @@ class JobsWidget {
     else this.node.status({ fill: 'green', shape: 'dot', text: this.t('status.jobs', { count: view.rows.length }) });
   }
 
-  /**
-   * An action's busy mark and its result go out at once, outside the once-per-second spacing of listings: every
-   * browser must see the row busy, even when the action is over within the second.
-   */
-  private publishNow(): void {
-    this.throttle.flush();
-  }
-
   private publish(): void {
     if (this.closed) return;
     const msg = { payload: this.table.view() };
@@ -159,10 +151,13 @@ class JobsWidget {
   }
 }
 
+/** What a successful action came to, as its row and its audit show it: the savepoint's location or the job's state. */
+function okFields({ location, state }: Extract<JobActionOutcome, { outcome: 'ok' }>): { location?: string; state?: string } {
+  return { ...(location ? { location } : {}), ...(state ? { state } : {}) };
+}
+
 function rowResult(outcome: JobActionOutcome): RowResult {
-  if (outcome.outcome === 'ok') {
-    return { action: outcome.action, outcome: 'ok', ...(outcome.location ? { location: outcome.location } : {}), ...(outcome.state ? { state: outcome.state } : {}) };
-  }
+  if (outcome.outcome === 'ok') return { action: outcome.action, outcome: 'ok', ...okFields(outcome) };
   return { action: outcome.action, outcome: 'error', code: outcome.error.code, message: outcome.error.message };
 }
 
@@ -220,7 +215,7 @@ export = function (RED: NodeAPI): void {
       widget.start(filter);
     } catch (err) {
       fail((err as Error).message);
-      void widget.close();
+      widget.close().catch((err: unknown) => node.error(err));
       widget = undefined;
       return;
     }

@@ -1,5 +1,4 @@
 import type { JobAction } from '../../../nodes/lib/companion/companion-api';
-import type { HealthThresholdSetting } from '../../../nodes/lib/health/defaults';
 import type { ThresholdSettings } from '../../../nodes/lib/health/thresholds';
 
 /** The columns the table can show, in their order. */
@@ -62,8 +61,6 @@ export interface WidgetSettings {
   healthThresholds: ThresholdSettings;
 }
 
-const THRESHOLD_SETTINGS: readonly HealthThresholdSetting[] = ['restartCount', 'restartWindow', 'failedCheckpoints', 'staleCheckpoints', 'backpressureFor'];
-
 /** A bad setting: the message names it. */
 export class SettingError extends Error {}
 
@@ -108,6 +105,12 @@ function pageSize(value: unknown): number {
   return size;
 }
 
+/** The health node's threshold settings, as saved: those set (the others have the node's default). */
+function healthThresholds({ restartCount, restartWindow, failedCheckpoints, staleCheckpoints, backpressureFor }: WidgetConfig): ThresholdSettings {
+  const thresholds: ThresholdSettings = { restartCount, restartWindow, failedCheckpoints, staleCheckpoints, backpressureFor };
+  return Object.fromEntries(Object.entries(thresholds).filter(([, value]) => value !== undefined));
+}
+
 function healthInterval(value: unknown): number | null {
   if (value === 0 || value === '0') return null;
   return intervalMs('health interval', value, DEFAULT_HEALTH_INTERVAL_S);
@@ -120,7 +123,7 @@ export function widgetSettings(config: WidgetConfig): WidgetSettings {
     intervalMs: intervalMs('interval', config.interval, DEFAULT_INTERVAL_S),
     pageSize: pageSize(config.pageSize),
     healthIntervalMs: healthInterval(config.healthInterval),
-    healthThresholds: Object.fromEntries(THRESHOLD_SETTINGS.filter((setting) => config[setting] !== undefined).map((setting) => [setting, config[setting]])),
+    healthThresholds: healthThresholds(config),
   };
 }
 

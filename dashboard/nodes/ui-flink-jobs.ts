@@ -7,7 +7,7 @@ import { JobsTable, type JobRow, type RowResult } from './lib/jobs-table';
 import { runtimeMessages, type Messages } from './lib/messages';
 import { ParallelismTracker } from './lib/parallelism';
 import { Throttle } from './lib/throttle';
-import { browserConfig, widgetSettings, type WidgetConfig, type WidgetSettings } from './lib/widget-settings';
+import { browserConfig, widgetSettings, type Column, type WidgetConfig, type WidgetSettings } from './lib/widget-settings';
 
 const TYPE = 'ui-flink-jobs';
 /** The interface version of the flink-cluster node this widget is written against (docs/companion-api.md). */
@@ -116,7 +116,7 @@ class JobsWidget {
   private async listed(listing: CompanionListing, filter: (job: JobSummary) => boolean): Promise<void> {
     const seq = ++this.listingSeq;
     let savepoints: Map<string, NewestSavepoint> | undefined;
-    if (listing.jobs) {
+    if (listing.jobs && this.shows('savepoint')) {
       try {
         savepoints = await this.use.newestSavepoints();
         this.catalogFailing = false;
@@ -128,8 +128,12 @@ class JobsWidget {
     if (seq !== this.listingSeq || this.closed) return; // a newer listing arrived meanwhile, or the widget closed
     const shown: CompanionListing = listing.jobs ? { jobs: listing.jobs.filter(filter) } : listing;
     if (this.table.listed(shown, savepoints, Date.now())) this.throttle.request();
-    if (shown.jobs) this.parallelism.listed(shown.jobs);
+    if (shown.jobs && this.shows('parallelism')) this.parallelism.listed(shown.jobs);
     this.showStatus();
+  }
+
+  private shows(column: Column): boolean {
+    return this.settings.columns.includes(column);
   }
 
   private showStatus(): void {

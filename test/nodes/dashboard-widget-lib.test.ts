@@ -24,6 +24,8 @@ const job = (state: string, name = 'orders'): JobSummary => ({ jobId: ID, name, 
 /** The widget node started in a stand-in Node-RED, group and cluster: what it publishes, and a way to list jobs and act. */
 interface StandInWidget {
   published: TableView[];
+  /** How often the widget asked the cluster for each kind of work. */
+  asked: { parallelism: number; savepoints: number; health: number };
   actions: Array<{ action: string; jobId: string; finish: (outcome: JobActionOutcome) => void }>;
   list(listing: CompanionListing): void;
   act(payload: Record<string, unknown>): void;
@@ -36,11 +38,12 @@ function standInWidget(config: Record<string, unknown> = {}): StandInWidget {
   let beforeSend: ((msg: Record<string, unknown>) => unknown) | undefined;
   const published: TableView[] = [];
   const actions: StandInWidget['actions'] = [];
+  const asked = { parallelism: 0, savepoints: 0, health: 0 };
   const use = {
     watchJobs: (_everyMs: number, listen: (listing: CompanionListing) => void) => { listener = listen; },
-    watchHealth: () => undefined,
-    newestSavepoints: async () => new Map(),
-    jobParallelism: () => new Promise<number>(() => undefined),
+    watchHealth: () => { asked.health += 1; },
+    newestSavepoints: async () => { asked.savepoints += 1; return new Map(); },
+    jobParallelism: () => { asked.parallelism += 1; return new Promise<number>(() => undefined); },
     runAction: (request) => new Promise<JobActionOutcome>((finish) => actions.push({ action: request.action, jobId: request.jobId, finish })),
     redact: (text: string) => text,
     close: async () => undefined,
@@ -65,7 +68,7 @@ function standInWidget(config: Record<string, unknown> = {}): StandInWidget {
   uiFlinkJobs(RED as unknown as NodeAPI);
   constructor!.call({}, { id: 'widget', type: 'ui-flink-jobs', group: 'grp', cluster: 'cluster', ...config });
   return {
-    published, actions,
+    published, actions, asked,
     list: (listing) => listener!(listing),
     act: (payload) => beforeSend!({ payload }),
     shown: (jobId) => published.at(-1)?.rows.find((row) => row.jobId === jobId),
@@ -194,6 +197,20 @@ describe('ui-flink-jobs (Dashboard 2.0 widget, its parts)', function () {
     await settle();
     assert.deepEqual({ busy: widget.shown(ID)?.busy, result: widget.shown(ID)?.result }, { busy: null, result: { action: 'savepoint', outcome: 'ok', location: 'file:/sp/savepoint-1' } });
     await widget.close();
+  });
+
+  it('does no work for a column it does not show: no parallelism, savepoint catalog or health rounds', async function () {
+    const all = standInWidget();
+    all.list({ jobs: [job('RUNNING')] });
+    await settle();
+    assert.deepEqual(all.asked, { parallelism: 1, savepoints: 1, health: 1 });
+    await all.close();
+    const few = standInWidget({ columns: ['name', 'state', 'actions'] });
+    few.list({ jobs: [job('RUNNING')] });
+    await settle();
+    assert.deepEqual(few.asked, { parallelism: 0, savepoints: 0, health: 0 });
+    assert.equal(few.shown(ID)?.state, 'RUNNING', 'the table still shows the job');
+    await few.close();
   });
 
   it('asks for a job\'s parallelism when it is first listed and after each change of its state, two jobs at a time', async function () {

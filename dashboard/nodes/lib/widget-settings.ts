@@ -55,7 +55,7 @@ export interface WidgetSettings {
   columns: Column[];
   intervalMs: number;
   pageSize: number;
-  /** null: no health rounds. */
+  /** null: no health rounds (the health interval 0, or the Health column off). */
   healthIntervalMs: number | null;
   /** For the health rounds, as the health node's settings (checked by the flink-cluster's companion interface). */
   healthThresholds: ThresholdSettings;
@@ -95,11 +95,11 @@ function numberSetting(name: string, value: unknown, fallback: number, min: numb
 }
 
 /** Seconds between two listings or health rounds, as milliseconds a timer can hold. */
-function intervalMs(name: string, value: unknown, fallbackS: number): number {
+function intervalSetting(name: string, value: unknown, fallbackS: number): number {
   return numberSetting(name, value, fallbackS, MIN_INTERVAL_S, MAX_INTERVAL_S) * 1000;
 }
 
-function pageSize(value: unknown): number {
+function pageSizeSetting(value: unknown): number {
   const size = numberSetting('page size', value, DEFAULT_PAGE_SIZE, 1, Number.MAX_SAFE_INTEGER);
   if (!Number.isInteger(size)) throw new SettingError(`The widget's page size setting is ${quoted(value)}: use a whole number of rows`);
   return size;
@@ -113,16 +113,18 @@ function healthThresholds({ restartCount, restartWindow, failedCheckpoints, stal
 
 function healthInterval(value: unknown): number | null {
   if (value === 0 || value === '0') return null;
-  return intervalMs('health interval', value, DEFAULT_HEALTH_INTERVAL_S);
+  return intervalSetting('health interval', value, DEFAULT_HEALTH_INTERVAL_S);
 }
 
 export function widgetSettings(config: WidgetConfig): WidgetSettings {
+  const actions = choices('actions', config.actions, ACTIONS, DEFAULT_ACTIONS);
+  const columns = choices('columns', config.columns, COLUMNS, [...COLUMNS]);
+  const intervalMs = intervalSetting('interval', config.interval, DEFAULT_INTERVAL_S);
+  const pageSize = pageSizeSetting(config.pageSize);
+  const healthIntervalMs = healthInterval(config.healthInterval);
   return {
-    actions: choices('actions', config.actions, ACTIONS, DEFAULT_ACTIONS),
-    columns: choices('columns', config.columns, COLUMNS, [...COLUMNS]),
-    intervalMs: intervalMs('interval', config.interval, DEFAULT_INTERVAL_S),
-    pageSize: pageSize(config.pageSize),
-    healthIntervalMs: healthInterval(config.healthInterval),
+    actions, columns, intervalMs, pageSize,
+    healthIntervalMs: columns.includes('health') ? healthIntervalMs : null,
     healthThresholds: healthThresholds(config),
   };
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
+import type { Node, NodeAPI, NodeDef, NodeMessage, NodeStatus } from 'node-red';
 import type { CompanionListing, CompanionUse, FlinkClusterCompanion, JobActionOutcome, JobSummary, NewestSavepoint } from '../../nodes/lib/companion/companion-api';
 import { checkAction, type ActionRequest } from './lib/action-request';
 import { actionUser, type DashboardBase } from './lib/action-user';
@@ -52,6 +52,8 @@ class JobsWidget {
   /** Whether the catalog could not be read at the last listing: warned once per such stretch, not every listing. */
   private catalogFailing = false;
   private closed = false;
+  /** The node status set last (fill and text). */
+  private shownStatus?: string;
 
   constructor(private readonly RED: NodeAPI, private readonly node: Node, private readonly base: DashboardBase,
     private readonly use: CompanionUse, private readonly settings: WidgetSettings, private readonly t: Messages) {
@@ -136,10 +138,16 @@ class JobsWidget {
     return this.settings.columns.includes(column);
   }
 
+  /** The node's status after a listing, set only when it changes. */
   private showStatus(): void {
-    const view = this.table.view();
-    if (view.staleSince !== null) this.node.status({ fill: 'red', shape: 'ring', text: view.error?.code ?? 'stale' });
-    else this.node.status({ fill: 'green', shape: 'dot', text: this.t('status.jobs', { count: view.rows.length }) });
+    const { failure } = this.table;
+    const status: NodeStatus = failure === undefined
+      ? { fill: 'green', shape: 'dot', text: this.t('status.jobs', { count: this.table.size }) }
+      : { fill: 'red', shape: 'ring', text: failure?.code ?? 'stale' };
+    const shown = `${status.fill} ${status.text}`;
+    if (shown === this.shownStatus) return;
+    this.shownStatus = shown;
+    this.node.status(status);
   }
 
   private publish(): void {

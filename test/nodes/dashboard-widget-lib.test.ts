@@ -252,7 +252,7 @@ describe('ui-flink-jobs (Dashboard 2.0 widget, its parts)', function () {
   });
 
   it('builds a UMD bundle that puts the component where Dashboard 2.0 looks: window["ui-flink-jobs"].UIFlinkJobs', function () {
-    const bundle = readFileSync(path.join(__dirname, '..', '..', '..', 'dashboard', 'resources', 'ui-flink-jobs.umd.js'), 'utf8');
+    const bundle = readFileSync(path.join(projectRoot, 'dashboard', 'resources', 'ui-flink-jobs.umd.js'), 'utf8');
     assert.doesNotMatch(bundle, /createApp|function createRenderer/, 'Vue is not bundled');
     const window: Record<string, unknown> = { Vue: require('vue'), vuex: {} }; // eslint-disable-line @typescript-eslint/no-require-imports
     window.globalThis = window;

@@ -9,6 +9,7 @@
  *     browsers, and 3 widgets on one cluster config with 3 browsers.
  */
 import { FlinkClusterClient } from '../src';
+import { dashboardFlow } from '../test/dashboard/dashboard-page';
 import { DASHBOARD_NODES } from '../test/dashboard/dashboard-runtime';
 import { latestRow, openDashboardSocket, type DashboardSocket, type Table } from '../test/dashboard/dashboard-socket';
 import type { TestFlink } from '../test/flink/test-cluster';
@@ -37,15 +38,11 @@ const DEFAULT_HEALTH_S = 30;
 const SETTLE_MS = 3000;
 
 /** A dashboard at /dashboard with `widgets` jobs widgets on one cluster config, each on the jobs `nameFilter` matches. */
-function dashboardFlow(clusterUrl: string, widgets: number, widget: Record<string, unknown>): Array<Record<string, unknown>> {
+function benchFlow(clusterUrl: string, widgets: number, widget: Record<string, unknown>): Array<Record<string, unknown>> {
   return [
     { id: 'tab', type: 'tab', label: 'bench' },
     { id: 'cluster', type: 'flink-cluster', name: 'bench', url: clusterUrl, retries: 0 },
-    { id: 'dash', type: 'ui-base', name: 'Ops', path: '/dashboard', includeClientData: true },
-    { id: 'theme', type: 'ui-theme', name: 'Default Theme', colors: {}, sizes: {} },
-    { id: 'page', type: 'ui-page', name: 'Ops', ui: 'dash', path: '/ops', layout: 'grid', theme: 'theme', order: 1 },
-    { id: 'grp', type: 'ui-group', name: 'Jobs', page: 'page', width: '12', height: '1', order: 1 },
-    ...Array.from({ length: widgets }, (_, i) => ({ id: `widget-${i}`, type: 'ui-flink-jobs', z: 'tab', group: 'grp', cluster: 'cluster', nameMatch: 'regex', wires: [[]], ...widget })),
+    ...dashboardFlow('dashboard-', Array.from({ length: widgets }, (_, i) => ({ id: `widget-${i}`, z: 'tab', cluster: 'cluster', nameMatch: 'regex', wires: [[]], ...widget }))),
   ];
 }
 
@@ -59,7 +56,7 @@ function tableWhere(browser: DashboardSocket, check: (table: Table) => boolean):
 }
 
 async function latency(flink: TestFlink, client: FlinkClusterClient, prefix: string, intervalS: number, phase: CancelPhase, runs: number): Promise<DashboardLatency> {
-  await helper.load(NODES, dashboardFlow(flink.url, 1, { nameFilter: `^${prefix}`, interval: intervalS, healthInterval: 0 }));
+  await helper.load(NODES, benchFlow(flink.url, 1, { nameFilter: `^${prefix}`, interval: intervalS, healthInterval: 0 }));
   const [browser] = await browsers(1, 'widget-0');
   const result: DashboardLatency = { intervalS, phase, runs, browserMs: [], flinkMs: [] };
   try {
@@ -88,7 +85,7 @@ async function latency(flink: TestFlink, client: FlinkClusterClient, prefix: str
 async function requests(flink: TestFlink, prefix: string, widgets: number, browserCount: number, seconds: number): Promise<DashboardRequests> {
   const proxy = await startFlinkProxy(flink.url);
   try {
-    await helper.load(NODES, dashboardFlow(proxy.url, widgets, { nameFilter: `^${prefix}`, interval: DEFAULT_INTERVAL_S, healthInterval: DEFAULT_HEALTH_S }));
+    await helper.load(NODES, benchFlow(proxy.url, widgets, { nameFilter: `^${prefix}`, interval: DEFAULT_INTERVAL_S, healthInterval: DEFAULT_HEALTH_S }));
     const open = await browsers(browserCount, 'widget-0');
     try {
       await eventually(() => open.every((browser) => browser.tables.some((table) => table.rows.length > 0)), 'the jobs in every browser', 60_000);

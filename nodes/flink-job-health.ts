@@ -3,6 +3,7 @@ import { realClock } from './lib/clock';
 import { clusterOf } from './lib/cluster/cluster-node';
 import { invalidArgument, toNodeError } from './lib/errors';
 import { HealthEngine, type HealthThresholds } from './lib/health/health-engine';
+import { healthListing, openListing } from './lib/health/health-listing';
 import { IncidentMemory } from './lib/health/incident-memory';
 import type { IncidentEvent } from './lib/health/incidents';
 import type { JobHealthSample } from './lib/health/job-sample';
@@ -133,19 +134,10 @@ export = function (RED: NodeAPI): void {
     });
 
     const receive = (listing: JobListing): void => {
-      const now = Date.now();
-      if (listing.jobs === undefined) {
-        const error = toNodeError(listing.error, redact);
-        if (error.code === 'FLINK_ABORTED') return; // the config closes (a redeploy): not an outage
-        unreachableCode = error.code;
-        sampling.want(new Map()); // no health rounds against a JobManager that does not answer; the next listing resumes them
-        publish(engine.listingFailed({ code: error.code, message: error.message }, now));
-        return;
-      }
-      unreachableCode = undefined;
-      const events = [...engine.listing(listing.jobs, now), ...(listing.applications ? engine.applications(listing.applications, listing.jobs, now) : [])];
-      sampling.want(engine.sampleNeeds());
-      publish(events);
+      const open = openListing(listing, redact);
+      if (!open) return;
+      unreachableCode = open.error?.code;
+      publish(healthListing(engine, sampling, open, Date.now()));
     };
 
     shared.register(node.id);

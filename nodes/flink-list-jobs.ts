@@ -1,4 +1,4 @@
-import { nameMatcher, stateList, type NameMatch } from './lib/jobs/job-filters';
+import { jobSelector, type NameMatch } from './lib/jobs/job-filters';
 import { summarizeJob } from './lib/jobs/job-summary';
 import { summarizeApplication } from './lib/applications/application-summary';
 import { registerOperationNode, type FlowNodeSettings } from './lib/flow/flow-node';
@@ -21,9 +21,7 @@ export = function (RED: NodeAPI): void {
   registerOperationNode<ListJobsSettings>(RED, 'flink-list-jobs', {
     activity: 'activity.list',
     async run({ client, signal }, settings, { t }) {
-      const states = stateList(settings.states);
-      const nameMatches = nameMatcher(settings.nameFilter, settings.nameMatch, t);
-      const kept = (state: string, name: string): boolean => (states.length === 0 || states.includes(state)) && nameMatches(name);
+      const kept = jobSelector(settings, t);
       if (settings.applications === true) {
         const applications = (await client.listApplications({ signal }))
           .filter((application) => kept(application.status, application.name))

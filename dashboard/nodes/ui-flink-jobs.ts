@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
+import type { Node, NodeAPI, NodeDef, NodeMessage, NodeStatus } from 'node-red';
 import type { CompanionListing, CompanionUse, FlinkClusterCompanion, JobActionOutcome, JobSummary, NewestSavepoint } from '../../nodes/lib/companion/companion-api';
 import { checkAction, type ActionRequest } from './lib/action-request';
 import { actionUser, type DashboardBase } from './lib/action-user';
@@ -7,7 +7,7 @@ import { JobsTable, type JobRow, type RowResult } from './lib/jobs-table';
 import { runtimeMessages, type Messages } from './lib/messages';
 import { ParallelismTracker } from './lib/parallelism';
 import { Throttle } from './lib/throttle';
-import { browserConfig, widgetSettings, type WidgetConfig, type WidgetSettings } from './lib/widget-settings';
+import { browserConfig, widgetSettings, type Column, type WidgetConfig, type WidgetSettings } from './lib/widget-settings';
 
 const TYPE = 'ui-flink-jobs';
 /** The interface version of the flink-cluster node this widget is written against (docs/companion-api.md). */
@@ -52,6 +52,8 @@ class JobsWidget {
   /** Whether the catalog could not be read at the last listing: warned once per such stretch, not every listing. */
   private catalogFailing = false;
   private closed = false;
+  /** The node status set last (fill and text). */
+  private shownStatus?: string;
 
   constructor(private readonly RED: NodeAPI, private readonly node: Node, private readonly base: DashboardBase,
     private readonly use: CompanionUse, private readonly settings: WidgetSettings, private readonly t: Messages) {
@@ -85,7 +87,7 @@ class JobsWidget {
     const check = checkAction(msg.payload, this.settings.actions, this.table, this.t);
     if (!check.ok) {
       if (check.row && check.action) {
-        this.table.finish(check.row.jobId, { action: check.action, outcome: 'refused', code: 'REFUSED', message: check.refusal });
+        this.table.refused(check.row.jobId, { action: check.action, outcome: 'refused', code: 'REFUSED', message: check.refusal });
         this.throttle.request();
       }
       this.audit({
@@ -100,24 +102,23 @@ class JobsWidget {
 
   private async run(request: ActionRequest, row: JobRow, user: unknown): Promise<void> {
     this.table.start(request.jobId, request.action);
-    this.publishNow();
+    // An action's busy mark and its result go out at once, outside the once-per-second spacing of listings: every
+    // browser must see the row busy, even when the action is over within the second.
+    this.throttle.flush();
     const idempotencyKey = `${TYPE}:${this.node.id}:${this.epoch}:${request.action}:${request.jobId}:${request.seenVersion}`;
     const outcome = await this.use.runAction({ action: request.action, jobId: request.jobId, idempotencyKey });
     this.table.finish(request.jobId, rowResult(outcome));
-    this.publishNow();
+    this.throttle.flush();
     this.audit({
       action: request.action, jobId: request.jobId, jobName: row.name, user, outcome: outcome.outcome,
-      ...(outcome.outcome === 'ok'
-        ? { ...(outcome.location ? { location: outcome.location } : {}), ...(outcome.state ? { state: outcome.state } : {}) }
-        : { error: outcome.error }),
+      ...(outcome.outcome === 'ok' ? okFields(outcome) : { error: outcome.error }),
     });
   }
 
   private async listed(listing: CompanionListing, filter: (job: JobSummary) => boolean): Promise<void> {
-    if (listing.error?.code === 'FLINK_ABORTED') return; // the cluster config closes (a redeploy): not an outage
     const seq = ++this.listingSeq;
     let savepoints: Map<string, NewestSavepoint> | undefined;
-    if (listing.jobs) {
+    if (listing.jobs && this.shows('savepoint')) {
       try {
         savepoints = await this.use.newestSavepoints();
         this.catalogFailing = false;
@@ -129,22 +130,24 @@ class JobsWidget {
     if (seq !== this.listingSeq || this.closed) return; // a newer listing arrived meanwhile, or the widget closed
     const shown: CompanionListing = listing.jobs ? { jobs: listing.jobs.filter(filter) } : listing;
     if (this.table.listed(shown, savepoints, Date.now())) this.throttle.request();
-    if (shown.jobs) this.parallelism.listed(shown.jobs);
+    if (shown.jobs && this.shows('parallelism')) this.parallelism.listed(shown.jobs);
     this.showStatus();
   }
 
-  private showStatus(): void {
-    const view = this.table.view();
-    if (view.staleSince !== null) this.node.status({ fill: 'red', shape: 'ring', text: view.error?.code ?? 'stale' });
-    else this.node.status({ fill: 'green', shape: 'dot', text: this.t('status.jobs', { count: view.rows.length }) });
+  private shows(column: Column): boolean {
+    return this.settings.columns.includes(column);
   }
 
-  /**
-   * An action's busy mark and its result go out at once, outside the once-per-second spacing of listings: every
-   * browser must see the row busy, even when the action is over within the second.
-   */
-  private publishNow(): void {
-    this.throttle.flush();
+  /** The node's status after a listing, set only when it changes. */
+  private showStatus(): void {
+    const { failure } = this.table;
+    const status: NodeStatus = failure === undefined
+      ? { fill: 'green', shape: 'dot', text: this.t('status.jobs', { count: this.table.size }) }
+      : { fill: 'red', shape: 'ring', text: failure?.code ?? 'stale' };
+    const shown = `${status.fill} ${status.text}`;
+    if (shown === this.shownStatus) return;
+    this.shownStatus = shown;
+    this.node.status(status);
   }
 
   private publish(): void {
@@ -160,10 +163,13 @@ class JobsWidget {
   }
 }
 
+/** What a successful action came to, as its row and its audit show it: the savepoint's location or the job's state. */
+function okFields({ location, state }: Extract<JobActionOutcome, { outcome: 'ok' }>): { location?: string; state?: string } {
+  return { ...(location ? { location } : {}), ...(state ? { state } : {}) };
+}
+
 function rowResult(outcome: JobActionOutcome): RowResult {
-  if (outcome.outcome === 'ok') {
-    return { action: outcome.action, outcome: 'ok', ...(outcome.location ? { location: outcome.location } : {}), ...(outcome.state ? { state: outcome.state } : {}) };
-  }
+  if (outcome.outcome === 'ok') return { action: outcome.action, outcome: 'ok', ...okFields(outcome) };
   return { action: outcome.action, outcome: 'error', code: outcome.error.code, message: outcome.error.message };
 }
 
@@ -221,7 +227,7 @@ export = function (RED: NodeAPI): void {
       widget.start(filter);
     } catch (err) {
       fail((err as Error).message);
-      void widget.close();
+      widget.close().catch((err: unknown) => node.error(err));
       widget = undefined;
       return;
     }

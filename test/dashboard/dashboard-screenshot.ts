@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { cancelJob } from '../../dev/flink/job';
 import type { TestFlink } from '../flink/test-cluster';
+import { consoleErrors, dashboardFlow, LIGHT_THEME } from './dashboard-page';
 
 /** Dashboard 2.0 from the npm registry, as a palette install gets it (the version pinned in package.json). */
 export const DASHBOARD = '@flowfuse/node-red-dashboard@1.31.0';
@@ -34,15 +35,11 @@ function showcaseFlow(flinkUrl: string): Array<Record<string, unknown>> {
   return [
     { id: 'shot-tab', type: 'tab', label: 'Ops dashboard' },
     { id: 'shot-cluster', type: 'flink-cluster', name: 'local Flink', url: flinkUrl, authType: 'none' },
-    { id: 'shot-base', type: 'ui-base', name: 'Ops', path: '/dashboard', includeClientData: true },
-    { id: 'shot-theme', type: 'ui-theme', name: 'Default Theme', colors: { surface: '#ffffff', primary: '#0094CE', bgPage: '#eeeeee', groupBg: '#ffffff', groupOutline: '#cccccc' }, sizes: {} },
-    { id: 'shot-page', type: 'ui-page', name: 'Ops', ui: 'shot-base', path: '/ops', layout: 'grid', theme: 'shot-theme', order: 1 },
-    { id: 'shot-group', type: 'ui-group', name: 'Flink jobs', page: 'shot-page', width: '12', height: '1', order: 1 },
-    {
-      id: 'shot-widget', type: 'ui-flink-jobs', z: 'shot-tab', group: 'shot-group', cluster: 'shot-cluster', label: 'Jobs',
+    ...dashboardFlow('shot-', [{
+      id: 'shot-widget', z: 'shot-tab', cluster: 'shot-cluster', label: 'Jobs',
       nameFilter: `^(${Object.values(SHOWCASE).join('|')})$`, nameMatch: 'regex', states: 'CREATED,INITIALIZING,RUNNING,FAILING,RESTARTING',
       actions: ['savepoint', 'stop', 'cancel'], interval: 1, healthInterval: 1, restartCount: 2, wires: [[]],
-    },
+    }], { colors: LIGHT_THEME, groupName: 'Flink jobs' }),
   ];
 }
 
@@ -78,9 +75,7 @@ export async function takeDashboardScreenshot(browser: Browser, editorUrl: strin
   // Tall enough for the dialog (centred) to leave the table in view (the picture ends below the dialog); no service
   // worker, whose "App is offline ready" toast Dashboard 2.0 shows once it has installed.
   const page = await browser.newPage({ viewport: { width: 1100, height: 900 }, serviceWorkers: 'block' });
-  const errors: string[] = [];
-  page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
-  page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
+  const errors = consoleErrors(page);
   try {
     await page.goto(`${editorUrl}dashboard/ops`);
     const row = (jobId: string): ReturnType<typeof page.locator> => page.locator(`tr[data-job-id="${jobId}"]`);

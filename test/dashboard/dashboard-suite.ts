@@ -13,6 +13,7 @@ import { eventually, uniqueName } from '../nodes/node-harness';
 import { packCompanion } from '../package/pack';
 import { startPackedNodeRed, type PackedNodeRed } from '../package/packed-node-red';
 import type { NodeRedRuntime } from '../package/runtimes';
+import { consoleErrors, dashboardFlow, LIGHT_THEME } from './dashboard-page';
 import { DASHBOARD, DASHBOARD_SCREENSHOT, deployFlows, startDashboardShowcase, takeDashboardScreenshot } from './dashboard-screenshot';
 
 /*
@@ -64,43 +65,39 @@ function opsDashboard(flinkUrl: string, nameFilter: string, widget: Record<strin
   return [
     { id: 'ops-tab', type: 'tab', label: 'Ops' },
     { id: 'ops-cluster', type: 'flink-cluster', name: 'flink', url: flinkUrl, authType: 'basic', credentials: { username: 'ops', password: SECRET } },
-    { id: 'ops-base', type: 'ui-base', name: 'Ops', path: '/dashboard', includeClientData: true },
-    { id: 'ops-theme', type: 'ui-theme', name: 'Default Theme', colors: { surface: '#ffffff', primary: '#0094CE', bgPage: '#eeeeee', groupBg: '#ffffff', groupOutline: '#cccccc' }, sizes: {} },
-    { id: 'ops-page', type: 'ui-page', name: 'Ops', ui: 'ops-base', path: '/ops', layout: 'grid', theme: 'ops-theme', order: 1 },
-    { id: 'ops-group', type: 'ui-group', name: 'Flink jobs', page: 'ops-page', width: '12', height: '1', order: 1 },
-    {
-      id: 'ops-widget', type: 'ui-flink-jobs', z: 'ops-tab', group: 'ops-group', cluster: 'ops-cluster', label: 'Jobs',
+    ...dashboardFlow('ops-', [{
+      id: 'ops-widget', z: 'ops-tab', cluster: 'ops-cluster', label: 'Jobs',
       nameFilter, interval: 1, actions: ['savepoint', 'stop', 'cancel'], wires: [['ops-audit']], ...widget,
-    },
+    }], { colors: LIGHT_THEME, groupName: 'Flink jobs' }),
     { id: 'ops-audit', type: 'function', z: 'ops-tab', name: 'audit', func: 'node.log("AUDIT " + JSON.stringify(msg.payload));\nreturn null;', outputs: 1, wires: [[]] },
   ];
 }
 
 const deploy = (nodeRed: PackedNodeRed, flows: Array<Record<string, unknown>>): Promise<void> => deployFlows(nodeRed.editorUrl, flows);
 
-/** Everything the page received: documents, scripts, XHR (socket.io's polling) and websocket frames, as text. */
-function recordTraffic(page: Page): string[] {
-  const received: string[] = [];
-  page.on('response', (response) => {
-    void response.text().then((text) => { received.push(text); }, () => undefined);
-  });
+/**
+ * Everything the page received: documents, scripts, XHR (socket.io's polling) and websocket frames, as text.
+ * `received()` waits for the responses still being read, so none escapes the check.
+ */
+function recordTraffic(page: Page): { received(): Promise<string[]> } {
+  const frames: string[] = [];
+  const responses: Array<Promise<string>> = [];
+  page.on('response', (response) => { responses.push(response.text()); });
   page.on('websocket', (socket) => {
-    socket.on('framereceived', (frame) => { received.push(String(frame.payload)); });
+    socket.on('framereceived', (frame) => { frames.push(String(frame.payload)); });
   });
-  return received;
+  return {
+    async received() {
+      const read = await Promise.allSettled(responses);
+      return [...read.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : [])), ...frames];
+    },
+  };
 }
 
 /** The dashboard page, once it shows the job RUNNING. */
 async function openOps(page: Page, nodeRed: PackedNodeRed, jobId: string): Promise<void> {
   await page.goto(`${nodeRed.editorUrl}dashboard/ops`);
   await page.locator(`tr[data-job-id="${jobId}"][data-state="RUNNING"]`).waitFor({ timeout: 60_000 });
-}
-
-function consoleErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
-  page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
-  return errors;
 }
 
 /** The rows a page of the table shows in the many-jobs test (the widget's default). */
@@ -156,7 +153,7 @@ export function describeDashboard(title: string, runtime: () => Promise<NodeRedR
       }
 
       const page = await browser.newPage({ extraHTTPHeaders: { [USER_HEADER]: 'alice' } });
-      const received = recordTraffic(page);
+      const traffic = recordTraffic(page);
       const errors = consoleErrors(page);
       try {
         await openOps(page, nodeRed, jobId);
@@ -185,6 +182,7 @@ export function describeDashboard(title: string, runtime: () => Promise<NodeRedR
           action: 'cancel', jobId, jobName, user: { username: 'alice' }, outcome: 'ok', state: 'CANCELED', at: undefined,
         });
 
+        const received = await traffic.received();
         assert.ok(received.some((text) => text.includes(jobName)), 'the socket traffic with the table was captured');
         assert.deepEqual(received.filter((text) => text.includes(SECRET)), [], 'no page, script or frame the browser received holds the password');
         assert.deepEqual(errors, [], 'no console error');

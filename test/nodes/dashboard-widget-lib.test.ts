@@ -2,17 +2,81 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import vm from 'node:vm';
-import type { NodeAPI } from 'node-red';
+import type { Node, NodeAPI } from 'node-red';
 import { checkAction } from '../../dashboard/nodes/lib/action-request';
 import { actionUser, type DashboardBase } from '../../dashboard/nodes/lib/action-user';
 import { JobsTable } from '../../dashboard/nodes/lib/jobs-table';
 import { ParallelismTracker } from '../../dashboard/nodes/lib/parallelism';
 import { browserConfig, widgetSettings } from '../../dashboard/nodes/lib/widget-settings';
-import type { JobSummary } from '../../nodes/lib/companion/companion-api';
+import type { JobRow, TableView } from '../../dashboard/nodes/lib/jobs-table';
+import uiFlinkJobs from '../../dashboard/nodes/ui-flink-jobs';
+import type { CompanionListing, CompanionUse, FlinkClusterCompanion, JobActionOutcome, JobSummary } from '../../nodes/lib/companion/companion-api';
+import { projectRoot } from '../../dev/paths';
+import type { FlinkClusterNode } from '../../nodes/lib/cluster/cluster-node';
+import { clusterCompanion } from '../../nodes/lib/companion/companion-api';
+import type { FlinkNodeError } from '../../nodes/lib/errors';
+import { eventually } from './node-harness';
 
 const t = (key: string, substitutions: Record<string, string | number> = {}): string => `${key} ${JSON.stringify(substitutions)}`;
 const ID = 'a'.repeat(32);
 const job = (state: string, name = 'orders'): JobSummary => ({ jobId: ID, name, state: state as JobSummary['state'], startTime: 1, endTime: null, duration: 5 });
+
+/** The widget node started in a stand-in Node-RED, group and cluster: what it publishes, and a way to list jobs and act. */
+interface StandInWidget {
+  published: TableView[];
+  /** How often the widget asked the cluster for each kind of work. */
+  asked: { parallelism: number; savepoints: number; health: number };
+  actions: Array<{ action: string; jobId: string; finish: (outcome: JobActionOutcome) => void }>;
+  list(listing: CompanionListing): void;
+  act(payload: Record<string, unknown>): void;
+  shown(jobId: string): JobRow | undefined;
+  close(): Promise<void>;
+}
+
+function standInWidget(config: Record<string, unknown> = {}): StandInWidget {
+  let listener: ((listing: CompanionListing) => void) | undefined;
+  let beforeSend: ((msg: Record<string, unknown>) => unknown) | undefined;
+  const published: TableView[] = [];
+  const actions: StandInWidget['actions'] = [];
+  const asked = { parallelism: 0, savepoints: 0, health: 0 };
+  const use = {
+    watchJobs: (_everyMs: number, listen: (listing: CompanionListing) => void) => { listener = listen; },
+    watchHealth: () => { asked.health += 1; },
+    newestSavepoints: async () => { asked.savepoints += 1; return new Map(); },
+    jobParallelism: () => { asked.parallelism += 1; return new Promise<number>(() => undefined); },
+    runAction: (request) => new Promise<JobActionOutcome>((finish) => actions.push({ action: request.action, jobId: request.jobId, finish })),
+    redact: (text: string) => text,
+    close: async () => undefined,
+  } as CompanionUse;
+  const companion: FlinkClusterCompanion = { apiVersion: 1, attach: () => use, jobFilter: () => () => true };
+  const base = { emit: (_event: string, msg: { payload: TableView }) => published.push(msg.payload), stores: { data: { save: () => undefined } } };
+  const group = { register: (_node: unknown, _config: unknown, events: { beforeSend: typeof beforeSend }) => { beforeSend = events.beforeSend; }, getBase: () => base };
+  let constructor: ((this: object, def: object) => void) | undefined;
+  let onClose: ((removed: boolean, done: () => void) => void) | undefined;
+  const RED = {
+    _: (key: string) => key,
+    plugins: { getByType: () => [] },
+    nodes: {
+      registerType: (_type: string, make: typeof constructor) => { constructor = make; },
+      createNode: (node: Record<string, unknown>, def: { id: string }) => Object.assign(node, {
+        id: def.id, on: (_event: 'close', handler: typeof onClose) => { onClose = handler; }, status: () => undefined, send: () => undefined, warn: () => undefined,
+        error: (err: unknown) => { throw new Error(`the widget failed: ${String(err)}`); },
+      }),
+      getNode: (id: string) => ({ grp: group, cluster: { companion } } as Record<string, unknown>)[id] ?? null,
+    },
+  };
+  uiFlinkJobs(RED as unknown as NodeAPI);
+  constructor!.call({}, { id: 'widget', type: 'ui-flink-jobs', group: 'grp', cluster: 'cluster', ...config });
+  return {
+    published, actions, asked,
+    list: (listing) => listener!(listing),
+    act: (payload) => beforeSend!({ payload }),
+    shown: (jobId) => published.at(-1)?.rows.find((row) => row.jobId === jobId),
+    close: () => new Promise((done) => onClose!(true, done)),
+  };
+}
+
+const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 describe('ui-flink-jobs (Dashboard 2.0 widget, its parts)', function () {
   it('offers savepoint and stop unless told otherwise, takes the health node\'s thresholds, and refuses a setting it cannot use', function () {
@@ -27,6 +91,43 @@ describe('ui-flink-jobs (Dashboard 2.0 widget, its parts)', function () {
     assert.equal(widgetSettings({ id: 'w', type: 'ui-flink-jobs', healthInterval: 0 }).healthIntervalMs, null, 'health rounds off');
     const off = { id: 'w', type: 'ui-flink-jobs', healthInterval: '0' };
     assert.equal((browserConfig(off, widgetSettings(off)).columns as string[]).includes('health'), false, 'no Health column without health rounds');
+  });
+
+  it('refuses a malformed setting rather than using the default: a list that is not one, an interval a timer cannot hold, a fractional page size', function () {
+    const settings = (extra: Record<string, unknown>) => () => widgetSettings({ id: 'w', type: 'ui-flink-jobs', ...extra });
+    for (const value of [null, true, 5, {}]) {
+      assert.throws(settings({ actions: value }), /actions setting is/, `actions ${JSON.stringify(value)}`);
+      assert.throws(settings({ columns: value }), /columns setting is/, `columns ${JSON.stringify(value)}`);
+    }
+    for (const value of [true, [7], null, '2147484', 2_147_484]) {
+      assert.throws(settings({ interval: value }), /interval setting is .*: use a number from 1 to 2147483\.647$/, `interval ${JSON.stringify(value)}`);
+    }
+    assert.throws(settings({ healthInterval: '3000000' }), /health interval setting is "3000000"/);
+    assert.throws(settings({ pageSize: 2.5 }), /page size setting is 2\.5/);
+    assert.throws(settings({ pageSize: '10.5' }), /page size setting is "10\.5"/);
+    assert.deepEqual(widgetSettings({ id: 'w', type: 'ui-flink-jobs', interval: '2147483.647', healthInterval: 2_147_483, pageSize: '10' }),
+      { ...widgetSettings({ id: 'w', type: 'ui-flink-jobs' }), intervalMs: 2 ** 31 - 1, healthIntervalMs: 2_147_483_000, pageSize: 10 }, 'the longest a timer holds');
+    const example = (JSON.parse(readFileSync(path.join(projectRoot, 'dashboard', 'examples', 'Ops dashboard.json'), 'utf8')) as Array<Record<string, unknown>>)
+      .find((node) => node.type === 'ui-flink-jobs') as { id: string; type: string };
+    assert.deepEqual(widgetSettings({ ...example, interval: '5', pageSize: '25', healthInterval: '30' }), widgetSettings(example),
+      'the example flow\'s settings work, and the editor\'s text fields save the same as strings');
+  });
+
+  it('refuses, at the cluster\'s companion interface, an interval a timer cannot hold', function () {
+    const subscribed: number[] = [];
+    const subscription = (everyMs: number) => { subscribed.push(everyMs); return { want: () => undefined, unsubscribe: async () => undefined }; };
+    const shared = { register: () => undefined, jobList: { subscribe: subscription }, health: { subscribe: subscription } };
+    const RED = { _: (key: string) => key } as unknown as NodeAPI;
+    const companion = clusterCompanion(RED, { id: 'cluster', shared, redact: (text: string) => text } as unknown as FlinkClusterNode);
+    for (const everyMs of [0, 2 ** 31, Number.NaN, Number.POSITIVE_INFINITY]) {
+      const use = companion.attach({ id: 'w' } as Node);
+      assert.throws(() => use.watchJobs(everyMs, () => undefined), (err: FlinkNodeError) => err.code === 'FLINK_INVALID_ARGUMENT' && /everyMs/.test(err.message));
+      assert.throws(() => use.watchHealth(1000, everyMs, () => true, () => undefined), (err: FlinkNodeError) => err.code === 'FLINK_INVALID_ARGUMENT' && /sampleEveryMs/.test(err.message));
+      assert.throws(() => use.watchHealth(everyMs, 1000, () => true, () => undefined), (err: FlinkNodeError) => err.code === 'FLINK_INVALID_ARGUMENT' && /listEveryMs/.test(err.message));
+    }
+    assert.deepEqual(subscribed, [], 'nothing watched');
+    companion.attach({ id: 'w' } as Node).watchJobs(2 ** 31 - 1, () => undefined);
+    assert.deepEqual(subscribed, [2 ** 31 - 1]);
   });
 
   it('gives the browser its layout and choices, never the cluster', function () {
@@ -77,6 +178,41 @@ describe('ui-flink-jobs (Dashboard 2.0 widget, its parts)', function () {
     assert.match((ask({ seenVersion: table.view().rows[0]!.version }) as { refusal: string }).refusal, /busy/);
   });
 
+  it('keeps a row busy while its action runs when a second request for the job is refused', async function () {
+    const widget = standInWidget();
+    widget.list({ jobs: [job('RUNNING')] });
+    await settle();
+    const seen = widget.shown(ID)!;
+    const ask = { action: 'savepoint', jobId: ID, seenState: 'RUNNING', seenVersion: seen.version };
+    widget.act(ask);
+    assert.equal(widget.shown(ID)?.busy, 'savepoint', 'the first request runs');
+    widget.act(ask);
+    assert.equal(widget.actions.length, 1, 'the second request is refused');
+    await eventually(() => widget.shown(ID)?.result !== null, 'the refusal published');
+    assert.deepEqual({ busy: widget.shown(ID)?.busy, outcome: widget.shown(ID)?.result?.outcome }, { busy: 'savepoint', outcome: 'refused' },
+      'the refusal shows on the row, which stays busy while the first action runs');
+    widget.act({ action: 'stop', jobId: ID, seenState: 'RUNNING', seenVersion: widget.shown(ID)!.version });
+    assert.equal(widget.actions.length, 1, 'no second action starts on the job');
+    widget.actions[0]!.finish({ outcome: 'ok', action: 'savepoint', jobId: ID, location: 'file:/sp/savepoint-1' });
+    await settle();
+    assert.deepEqual({ busy: widget.shown(ID)?.busy, result: widget.shown(ID)?.result }, { busy: null, result: { action: 'savepoint', outcome: 'ok', location: 'file:/sp/savepoint-1' } });
+    await widget.close();
+  });
+
+  it('does no work for a column it does not show: no parallelism, savepoint catalog or health rounds', async function () {
+    const all = standInWidget();
+    all.list({ jobs: [job('RUNNING')] });
+    await settle();
+    assert.deepEqual(all.asked, { parallelism: 1, savepoints: 1, health: 1 });
+    await all.close();
+    const few = standInWidget({ columns: ['name', 'state', 'actions'] });
+    few.list({ jobs: [job('RUNNING')] });
+    await settle();
+    assert.deepEqual(few.asked, { parallelism: 0, savepoints: 0, health: 0 });
+    assert.equal(few.shown(ID)?.state, 'RUNNING', 'the table still shows the job');
+    await few.close();
+  });
+
   it('asks for a job\'s parallelism when it is first listed and after each change of its state, two jobs at a time', async function () {
     const asked: string[] = [];
     const pending: Array<() => void> = [];
@@ -116,7 +252,7 @@ describe('ui-flink-jobs (Dashboard 2.0 widget, its parts)', function () {
   });
 
   it('builds a UMD bundle that puts the component where Dashboard 2.0 looks: window["ui-flink-jobs"].UIFlinkJobs', function () {
-    const bundle = readFileSync(path.join(__dirname, '..', '..', '..', 'dashboard', 'resources', 'ui-flink-jobs.umd.js'), 'utf8');
+    const bundle = readFileSync(path.join(projectRoot, 'dashboard', 'resources', 'ui-flink-jobs.umd.js'), 'utf8');
     assert.doesNotMatch(bundle, /createApp|function createRenderer/, 'Vue is not bundled');
     const window: Record<string, unknown> = { Vue: require('vue'), vuex: {} }; // eslint-disable-line @typescript-eslint/no-require-imports
     window.globalThis = window;

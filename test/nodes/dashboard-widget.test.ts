@@ -3,9 +3,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { FlinkClusterClient } from '../../src';
+import { projectRoot } from '../../dev/paths';
+import { dashboardFlow } from '../dashboard/dashboard-page';
 import { DASHBOARD_NODES } from '../dashboard/dashboard-runtime';
 import { latestRow, loadWidget as loadStored, openDashboardSocket, type DashboardSocket, type Row } from '../dashboard/dashboard-socket';
 import { fromCheckpointStatistics } from '../flink/checkpoint-history';
+import { CORE_NODES } from './example-flow';
 import { clusterConfig, collect, eventually, FLINK_NODES, helper, statuses, withNodeRed, type FlowNode } from './node-harness';
 
 /*
@@ -15,27 +18,20 @@ import { clusterConfig, collect, eventually, FLINK_NODES, helper, statuses, with
  * widget-action): what the Vue component does, without a browser.
  */
 
-/* eslint-disable @typescript-eslint/no-require-imports */
-const CORE_NODES = [require('@node-red/nodes/core/common/21-debug.js'), require('@node-red/nodes/core/common/90-comment.js')];
-/* eslint-enable @typescript-eslint/no-require-imports */
 const NODES = [...FLINK_NODES, ...DASHBOARD_NODES, ...CORE_NODES];
 /** The companion's example flows (Import > Examples of the companion package). */
-const COMPANION_EXAMPLES = path.join(__dirname, '..', '..', '..', 'dashboard', 'examples');
+const COMPANION_EXAMPLES = path.join(projectRoot, 'dashboard', 'examples');
 const WIDGET = 'widget';
 const SECRET = 'dashboard-test-secret-7f3a';
 /** Every prop the browser may get: the widget's whitelist, and what Dashboard adds (`z`, its state store's). */
 const BROWSER_PROPS = ['name', 'label', 'group', 'width', 'height', 'order', 'actions', 'columns', 'pageSize', 'z', 'enabled', 'visible', 'class'];
 
 /** The dashboard (ui-base at /dashboard, a page, a group) with the widget wired to the helper `audit`. */
-function dashboardFlow(cluster: FlowNode, widget: Record<string, unknown> = {}): FlowNode[] {
+function widgetFlow(cluster: FlowNode, widget: Record<string, unknown> = {}): FlowNode[] {
   return [
     { id: 'tab', type: 'tab', label: 'test' },
     cluster,
-    { id: 'dash', type: 'ui-base', name: 'Ops', path: '/dashboard', includeClientData: true },
-    { id: 'theme', type: 'ui-theme', name: 'Default Theme', colors: {}, sizes: {} },
-    { id: 'page', type: 'ui-page', name: 'Ops', ui: 'dash', path: '/ops', layout: 'grid', theme: 'theme', order: 1 },
-    { id: 'grp', type: 'ui-group', name: 'Jobs', page: 'page', width: '12', height: '1', order: 1 },
-    { id: WIDGET, type: 'ui-flink-jobs', z: 'tab', group: 'grp', cluster: cluster.id, interval: 1, wires: [['audit']], ...widget },
+    ...dashboardFlow('dashboard-', [{ id: WIDGET, z: 'tab', cluster: cluster.id, interval: 1, wires: [['audit']], ...widget }]) as FlowNode[],
     { id: 'audit', type: 'helper', z: 'tab' },
   ];
 }
@@ -64,7 +60,7 @@ describe('ui-flink-jobs (Dashboard 2.0 widget, runtime)', function () {
   it('sends every browser a secret-free table of the chosen jobs, and a browser that loads the widget gets it at once', async function () {
     const { jobId, jobName } = await suite.startJob('dash-table');
     const cluster = clusterConfig(suite.flink.url, { authType: 'basic' });
-    await helper.load(NODES, dashboardFlow(cluster, { nameFilter: jobName }), { cluster: { username: 'ops', password: SECRET } });
+    await helper.load(NODES, widgetFlow(cluster, { nameFilter: jobName }), { cluster: { username: 'ops', password: SECRET } });
     const first = await browser();
     const ui = await first.config;
     const props = ui.widgets[WIDGET]!.props;
@@ -84,7 +80,7 @@ describe('ui-flink-jobs (Dashboard 2.0 widget, runtime)', function () {
 
   it('refuses an action it does not offer, on a job that changed since the user saw it, or a cancel without the typed name, and audits each', async function () {
     const { jobId, jobName } = await suite.startJob('dash-refuse');
-    await helper.load(NODES, dashboardFlow(clusterConfig(suite.flink.url), { nameFilter: jobName, actions: ['savepoint', 'cancel'] }));
+    await helper.load(NODES, widgetFlow(clusterConfig(suite.flink.url), { nameFilter: jobName, actions: ['savepoint', 'cancel'] }));
     const audits = collect('audit');
     const page = await browser();
     const row = await rowOnceRunning(page, jobId);
@@ -123,7 +119,7 @@ describe('ui-flink-jobs (Dashboard 2.0 widget, runtime)', function () {
   // nothing, getByType finds none), so its audits name no user; dashboard-widget-lib tests the user's derivation.
   it('takes one savepoint for a double click, shows it running in every browser, then its location, and audits it', async function () {
     const { jobId, jobName } = await suite.startJob('dash-savepoint');
-    await helper.load(NODES, dashboardFlow(clusterConfig(suite.flink.url), { nameFilter: jobName }));
+    await helper.load(NODES, widgetFlow(clusterConfig(suite.flink.url), { nameFilter: jobName }));
     const audits = collect('audit');
     const clicking = await browser();
     const watching = await browser();
@@ -133,8 +129,10 @@ describe('ui-flink-jobs (Dashboard 2.0 widget, runtime)', function () {
     clicking.socket.emit('widget-action', WIDGET, ask);
     clicking.socket.emit('widget-action', WIDGET, ask);
 
-    await eventually(() => watching.tables.some((table) => table.rows.some((shown) => shown.jobId === jobId && shown.busy === 'savepoint')),
-      'the row busy in the other browser');
+    for (const [shownIn, what] of [[clicking, 'the browser that clicked'], [watching, 'the other browser']] as const) {
+      await eventually(() => shownIn.tables.some((table) => table.rows.some((shown) => shown.jobId === jobId && shown.busy === 'savepoint')),
+        `the row busy in ${what}`);
+    }
     await eventually(() => audits.some((audit) => audit.payload.outcome === 'ok'), 'the savepoint\'s audit', 120_000);
     const done = audits.find((audit) => audit.payload.outcome === 'ok')!.payload;
     assert.deepEqual({ ...done, at: undefined, location: undefined }, {
@@ -158,7 +156,7 @@ describe('ui-flink-jobs (Dashboard 2.0 widget, runtime)', function () {
 
   it('cancels a job once its name is typed, and its row turns CANCELED', async function () {
     const { jobId, jobName } = await suite.startJob('dash-cancel');
-    await helper.load(NODES, dashboardFlow(clusterConfig(suite.flink.url), { nameFilter: jobName, actions: ['cancel'] }));
+    await helper.load(NODES, widgetFlow(clusterConfig(suite.flink.url), { nameFilter: jobName, actions: ['cancel'] }));
     const audits = collect('audit');
     const page = await browser();
     const row = await rowOnceRunning(page, jobId);
@@ -176,7 +174,7 @@ describe('ui-flink-jobs (Dashboard 2.0 widget, runtime)', function () {
     try {
       const { jobId, jobName } = await suite.startJob('dash-loop', { noWait: true, fixture: { entryClass: 'RestartLoopJob', args: [flagFile, '6000', '1000'] } });
       // The health node's settings: 3 restarts within half a minute, so that the loop's end shows within the test.
-      await helper.load(NODES, dashboardFlow(clusterConfig(suite.flink.url), { nameFilter: jobName, healthInterval: 1, restartCount: 3, restartWindow: 0.5 }));
+      await helper.load(NODES, widgetFlow(clusterConfig(suite.flink.url), { nameFilter: jobName, healthInterval: 1, restartCount: 3, restartWindow: 0.5 }));
       const page = await browser();
       const looping = (): boolean => latestRow(page, jobId)?.incidents.some((incident) => incident.kind === 'restart-loop') === true;
       // 3 restarts as Flink's metrics (refreshed every 10 s) report them.
@@ -194,7 +192,7 @@ describe('ui-flink-jobs (Dashboard 2.0 widget, runtime)', function () {
   });
 
   it('refuses a health threshold it cannot use, naming it', async function () {
-    await helper.load(NODES, dashboardFlow(clusterConfig(suite.flink.url), { restartWindow: 'soon' }));
+    await helper.load(NODES, widgetFlow(clusterConfig(suite.flink.url), { restartWindow: 'soon' }));
     const errors = helper.log().getCalls().map((call) => call.args[0] as { level: number; id?: string; msg: unknown })
       .filter((entry) => entry.level === 20 && entry.id === WIDGET).map((entry) => String(entry.msg));
     assert.equal(errors.length, 1, JSON.stringify(errors));
@@ -213,7 +211,7 @@ describe('ui-flink-jobs (Dashboard 2.0 widget, runtime)', function () {
   });
 
   it('shows the table stale, with the error code, when the cluster cannot be reached', async function () {
-    await helper.load(NODES, dashboardFlow(clusterConfig('http://127.0.0.1:9')));
+    await helper.load(NODES, widgetFlow(clusterConfig('http://127.0.0.1:9')));
     const seen = statuses(WIDGET);
     const page = await browser();
     await eventually(() => page.tables.some((table) => table.staleSince !== null), 'a stale table', 30_000);

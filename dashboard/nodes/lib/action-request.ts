@@ -1,6 +1,7 @@
 import type { JobAction } from '../../../nodes/lib/companion/companion-api';
 import type { JobRow, JobsTable } from './jobs-table';
 import type { Messages } from './messages';
+import { ACTIONS } from './widget-settings';
 
 /** What the browser sends in msg.payload of its widget-action. */
 export interface ActionRequest {
@@ -18,7 +19,6 @@ export type ActionCheck =
   | { ok: false; refusal: string; action?: JobAction; jobId?: string; row?: JobRow };
 
 const JOB_ID = /^[0-9a-f]{32}$/;
-const ACTIONS: readonly string[] = ['savepoint', 'stop', 'cancel'];
 
 function field(payload: Record<string, unknown>, name: string): unknown {
   return Object.prototype.hasOwnProperty.call(payload, name) ? payload[name] : undefined;
@@ -37,7 +37,7 @@ export function checkAction(payload: unknown, allowed: readonly JobAction[], tab
   const seenState = field(fields, 'seenState');
   const seenVersion = field(fields, 'seenVersion');
   const confirmName = field(fields, 'confirmName');
-  if (typeof action !== 'string' || !ACTIONS.includes(action) || typeof jobId !== 'string' || !JOB_ID.test(jobId)
+  if (typeof action !== 'string' || !(ACTIONS as readonly string[]).includes(action) || typeof jobId !== 'string' || !JOB_ID.test(jobId)
     || typeof seenState !== 'string' || typeof seenVersion !== 'number' || (confirmName !== undefined && typeof confirmName !== 'string')) {
     return { ok: false, refusal: t('refusals.malformed') };
   }

@@ -76,7 +76,7 @@ export class JobsTable {
   listed(listing: CompanionListing, savepoints: Map<string, NewestSavepoint> | undefined, now: number): boolean {
     const before = this.version;
     if (listing.jobs) {
-      this.jobs = listing.jobs;
+      this.jobs = [...listing.jobs].sort((a, b) => a.name.localeCompare(b.name) || a.jobId.localeCompare(b.jobId));
       if (savepoints) this.savepoints = savepoints;
       this.updatedAt = now;
       this.setHealth(null, null);
@@ -85,6 +85,16 @@ export class JobsTable {
     }
     this.rebuild();
     return this.version !== before;
+  }
+
+  /** How many rows the table has. */
+  get size(): number {
+    return this.rows.size;
+  }
+
+  /** While listings fail: the last failure (null when it had no error); undefined while they work. */
+  get failure(): TableView['error'] | undefined {
+    return this.staleSince === null ? undefined : this.error;
   }
 
   row(jobId: string): JobRow | undefined {
@@ -122,9 +132,18 @@ export class JobsTable {
     this.rebuild();
   }
 
-  /** An action ended or was refused: its row shows the result. */
+  /** An action ended: its row shows the result and is no longer busy. */
   finish(jobId: string, result: RowResult): void {
     this.busy.delete(jobId);
+    this.results.set(jobId, result);
+    this.rebuild();
+  }
+
+  /**
+   * An action was refused, so it never started: its row shows the refusal, and an action already running on the
+   * job (the refusal's usual cause) keeps its busy mark until it ends.
+   */
+  refused(jobId: string, result: RowResult): void {
     this.results.set(jobId, result);
     this.rebuild();
   }
@@ -146,7 +165,7 @@ export class JobsTable {
   private rebuild(): void {
     const next = new Map<string, JobRow>();
     let changed = false;
-    for (const job of [...this.jobs].sort((a, b) => a.name.localeCompare(b.name) || a.jobId.localeCompare(b.jobId))) {
+    for (const job of this.jobs) {
       const savepoint = this.savepoints.get(job.name);
       const content: RowContent = {
         jobId: job.jobId, name: job.name, state: job.state, startTime: job.startTime, endTime: job.endTime,
@@ -156,18 +175,24 @@ export class JobsTable {
         busy: this.busy.get(job.jobId) ?? null, result: this.results.get(job.jobId) ?? null,
       };
       const known = this.rows.get(job.jobId);
-      if (known && sameContent(withoutVersion(known), content)) next.set(job.jobId, known);
-      else {
-        const sameFacts = known !== undefined && sameContent(facts(withoutVersion(known)), facts(content));
-        next.set(job.jobId, { ...content, version: sameFacts ? known.version : ++this.rowVersions });
-        changed = true;
-      }
+      const row = this.nextRow(known, content);
+      next.set(job.jobId, row);
+      if (row !== known) changed = true;
     }
-    if (next.size !== this.rows.size || [...next.keys()].some((id, index) => [...this.rows.keys()][index] !== id)) changed = true;
+    const before = [...this.rows.keys()];
+    if (next.size !== this.rows.size || [...next.keys()].some((id, index) => before[index] !== id)) changed = true;
     for (const jobId of this.results.keys()) if (!next.has(jobId) && !this.busy.has(jobId)) this.results.delete(jobId);
     for (const jobId of this.parallelisms.keys()) if (!next.has(jobId)) this.parallelisms.delete(jobId);
     this.rows = next;
     if (changed) this.version += 1;
+  }
+
+  /** The job's row: the known one when nothing changed; else a new one, with the known version when the job's facts did not change. */
+  private nextRow(known: JobRow | undefined, content: RowContent): JobRow {
+    if (!known) return { ...content, version: ++this.rowVersions };
+    const knownContent = withoutVersion(known);
+    if (sameContent(knownContent, content)) return known;
+    return { ...content, version: sameContent(facts(knownContent), facts(content)) ? known.version : ++this.rowVersions };
   }
 }
 

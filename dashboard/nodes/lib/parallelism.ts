@@ -6,8 +6,10 @@ import type { JobSummary } from '../../../nodes/lib/companion/companion-api';
  * once and then one per state change. A failed request keeps what was known; the job's next state change asks again.
  */
 export class ParallelismTracker {
-  private readonly known = new Map<string, { state: string; parallelism: number | null }>();
-  private readonly queue: string[] = [];
+  /** Each listed job's state when it was last asked for. */
+  private readonly known = new Map<string, string>();
+  /** The jobs to ask for, in order (a Set keeps the order of insertion). */
+  private readonly queue = new Set<string>();
   private running = 0;
   private stopped = false;
 
@@ -18,10 +20,9 @@ export class ParallelismTracker {
     const listed = new Set<string>();
     for (const job of jobs) {
       listed.add(job.jobId);
-      const known = this.known.get(job.jobId);
-      if (known?.state === job.state) continue;
-      this.known.set(job.jobId, { state: job.state, parallelism: known?.parallelism ?? null });
-      if (!this.queue.includes(job.jobId)) this.queue.push(job.jobId);
+      if (this.known.get(job.jobId) === job.state) continue;
+      this.known.set(job.jobId, job.state);
+      this.queue.add(job.jobId);
     }
     for (const jobId of this.known.keys()) if (!listed.has(jobId)) this.known.delete(jobId);
     this.next();
@@ -29,20 +30,18 @@ export class ParallelismTracker {
 
   stop(): void {
     this.stopped = true;
-    this.queue.length = 0;
+    this.queue.clear();
   }
 
   private next(): void {
-    while (!this.stopped && this.running < this.concurrency && this.queue.length > 0) {
-      const jobId = this.queue.shift()!;
+    for (const jobId of this.queue) {
+      if (this.stopped || this.running >= this.concurrency) return;
+      this.queue.delete(jobId);
       if (!this.known.has(jobId)) continue;
       this.running += 1;
       this.ask(jobId)
         .then((parallelism) => {
-          const known = this.known.get(jobId);
-          if (!known || this.stopped) return;
-          known.parallelism = parallelism;
-          this.found(jobId, parallelism);
+          if (this.known.has(jobId) && !this.stopped) this.found(jobId, parallelism);
         }, () => undefined)
         .finally(() => {
           this.running -= 1;

@@ -2,11 +2,13 @@ import type { Node, NodeAPI } from 'node-red';
 import type { FlinkClusterNode } from '../cluster/cluster-node';
 import { FlinkNodeError, toNodeError } from '../errors';
 import { HealthEngine } from '../health/health-engine';
+import { healthListing, openListing } from '../health/health-listing';
 import type { Incident, IncidentKind, Severity } from '../health/incidents';
 import { readThresholds, type ThresholdSettings } from '../health/thresholds';
-import { nameMatcher, stateList } from '../jobs/job-filters';
+import { jobSelector } from '../jobs/job-filters';
 import { summarizeJob, type JobSummary } from '../jobs/job-summary';
 import { runtimeMessages } from '../messages';
+import { malformed, MAX_TIMER_MS } from '../values';
 import { newestSavepoints, type SavepointRecord } from '../savepoints/savepoint-catalog';
 import { JOB_ACTIONS, runJobAction, type JobAction, type JobActionOutcome, type JobActionRequest } from './job-actions';
 
@@ -54,7 +56,10 @@ export interface JobFilterSettings {
 
 /** One companion node's use of the cluster, from attach to close. */
 export interface CompanionUse {
-  /** Listings from the cluster's shared poller, at least every `everyMs` (the first at once); one subscription per use. */
+  /**
+   * Listings from the cluster's shared poller, at least every `everyMs` (the first at once); one subscription per use.
+   * Throws a FlinkNodeError FLINK_INVALID_ARGUMENT for an `everyMs` that is not a number of milliseconds from 1 to 2^31−1.
+   */
   watchJobs(everyMs: number, listener: (listing: CompanionListing) => void): void;
   /** The newest catalogued savepoint of each job name. Rejects with a FlinkNodeError (e.g. an unknown context store). */
   newestSavepoints(): Promise<Map<string, NewestSavepoint>>;
@@ -69,8 +74,8 @@ export interface CompanionUse {
    * from the shared job listings (every `listEveryMs`) and the cluster's shared health sampler (a round
    * per job every `sampleEveryMs`, shared with the flink-job-health nodes that watch the job). The listener gets
    * every open incident whenever one opens or resolves. Incident ids are those a health node gives the same
-   * incident. Once per use. Throws a FlinkNodeError FLINK_INVALID_ARGUMENT naming a bad threshold, before it
-   * watches anything.
+   * incident. Once per use. Throws a FlinkNodeError FLINK_INVALID_ARGUMENT naming a bad threshold or an interval that
+   * is not a number of milliseconds from 1 to 2^31−1, before it watches anything.
    */
   watchHealth(listEveryMs: number, sampleEveryMs: number, watches: (job: JobSummary) => boolean, listener: (incidents: CompanionIncident[]) => void,
     thresholds?: ThresholdSettings): void;
@@ -94,6 +99,13 @@ function incidentOf({ incidentId, kind, severity, jobId, since }: Incident): Com
   return { incidentId, kind, severity, jobId, since };
 }
 
+/** An interval a companion asks for: milliseconds a timer can hold (a longer one would fire after 1 ms). */
+function checkEvery(name: string, everyMs: number): void {
+  if (typeof everyMs !== 'number' || !(everyMs >= 1 && everyMs <= MAX_TIMER_MS)) {
+    throw malformed(name, `a number of milliseconds from 1 to ${MAX_TIMER_MS}`, everyMs);
+  }
+}
+
 function newestOf(record: SavepointRecord): NewestSavepoint {
   return { jobId: record.jobId, location: record.location, takenAt: record.takenAt, kind: record.kind };
 }
@@ -102,10 +114,9 @@ export function clusterCompanion(RED: NodeAPI, cluster: FlinkClusterNode): Flink
   const t = runtimeMessages(RED, 'flink-list-jobs');
   return {
     apiVersion: COMPANION_API_VERSION,
-    jobFilter({ nameFilter, nameMatch, states }) {
-      const matches = nameMatcher(nameFilter, nameMatch, t);
-      const wanted = stateList(states);
-      return (job) => matches(job.name) && (wanted.length === 0 || wanted.includes(job.state));
+    jobFilter(settings) {
+      const kept = jobSelector(settings, t);
+      return (job) => kept(job.state, job.name);
     },
     attach(node) {
       const { shared } = cluster;
@@ -128,16 +139,17 @@ export function clusterCompanion(RED: NodeAPI, cluster: FlinkClusterNode): Flink
       return {
         watchJobs(everyMs, listener) {
           if (unsubscribe || closed) throw new Error('watchJobs is called once per use, before close');
+          checkEvery('watchJobs\'s everyMs', everyMs);
           unsubscribe = shared.jobList.subscribe(everyMs, (listing) => {
-            if (listing.jobs) listener({ jobs: listing.jobs.map(summarizeJob) });
-            else {
-              const error = toNodeError(listing.error, cluster.redact);
-              listener({ error: { code: error.code, message: error.message } });
-            }
+            const open = openListing(listing, cluster.redact);
+            if (!open) return;
+            listener(open.jobs ? { jobs: open.jobs.map(summarizeJob) } : { error: { code: open.error.code, message: open.error.message } });
           });
         },
         watchHealth(listEveryMs, sampleEveryMs, watches, listener, thresholds = {}) {
           if (stopHealth || closed) throw new Error('watchHealth is called once per use, before close');
+          checkEvery('watchHealth\'s listEveryMs', listEveryMs);
+          checkEvery('watchHealth\'s sampleEveryMs', sampleEveryMs);
           const engine = new HealthEngine({
             clusterId: cluster.id, thresholds: readThresholds(thresholds),
             watches: (job) => watches(summarizeJob(job)), opensIn: () => true,
@@ -145,16 +157,8 @@ export function clusterCompanion(RED: NodeAPI, cluster: FlinkClusterNode): Flink
           const report = (changes: unknown[]): void => { if (changes.length > 0) listener(engine.incidents.map(incidentOf)); };
           const sampling = shared.health.subscribe(sampleEveryMs, (jobId, sample) => report(engine.sample(jobId, sample)));
           const unsubscribeListing = shared.jobList.subscribe(listEveryMs, (listing) => {
-            if (listing.jobs) {
-              const changes = engine.listing(listing.jobs, Date.now());
-              sampling.want(engine.sampleNeeds());
-              report(changes);
-              return;
-            }
-            const error = toNodeError(listing.error, cluster.redact);
-            if (error.code === 'FLINK_ABORTED') return; // the config closes (a redeploy): not an outage
-            sampling.want(new Map()); // no rounds against a JobManager that does not answer; the next listing resumes them
-            report(engine.listingFailed({ code: error.code, message: error.message }, Date.now()));
+            const open = openListing(listing, cluster.redact);
+            if (open) report(healthListing(engine, sampling, open, Date.now()));
           });
           stopHealth = async () => {
             await unsubscribeListing();

@@ -1,4 +1,4 @@
-import type { FlinkClusterClient, JobStatus, Progress } from '../../../src';
+import type { JobStatus, Progress } from '../../../src';
 import type { FlinkClusterNode } from '../cluster/cluster-node';
 import { toNodeError, withOperation } from '../errors';
 import type { NodeTools } from '../flow/flow-node';
@@ -31,43 +31,25 @@ export type JobActionOutcome =
   | { outcome: 'ok'; action: JobAction; jobId: string; location?: string; triggerId?: string; state?: JobStatus }
   | { outcome: 'error'; action: JobAction; jobId: string; error: JobActionError };
 
-interface ActionContext {
-  cluster: FlinkClusterNode;
-  client: FlinkClusterClient;
-  tools: Pick<NodeTools, 'RED' | 'node'>;
-  signal: AbortSignal;
-  onProgress: (progress: Progress) => void;
-  reportedTriggerId: () => string | undefined;
-}
-
-/** savepoint and stop: the trigger, then the catalog record (which never fails the action: it warns on the node). */
-async function takeSavepoint(kind: 'savepoint' | 'stop', { jobId, idempotencyKey }: JobActionRequest, context: ActionContext): Promise<{ location: string }> {
-  const { client, signal, onProgress, tools, cluster } = context;
-  const trigger = { ...triggerIdOption(idempotencyKey, jobId, kind), signal, onProgress };
-  const location = kind === 'stop' ? await client.stopWithSavepoint(jobId, trigger) : await client.triggerSavepoint(jobId, trigger);
-  await recordTaken(tools, { client, signal }, cluster.id, { kind, jobId, triggerId: context.reportedTriggerId(), location, formatType: undefined });
-  return { location };
-}
-
 /**
  * Runs one action on a job with the nodes' guarantees: one outcome (never a throw), the idempotency key's trigger
  * id, the catalog record, the trigger id on a failure after the trigger may have reached Flink, secrets masked.
  */
 export async function runJobAction(cluster: FlinkClusterNode, tools: Pick<NodeTools, 'RED' | 'node'>, request: JobActionRequest,
   signal: AbortSignal): Promise<JobActionOutcome> {
-  const { action, jobId } = request;
+  const { action, jobId, idempotencyKey } = request;
   let triggerId: string | undefined;
+  const onProgress = (progress: Progress): void => { triggerId = progress.triggerId ?? triggerId; };
   try {
-    const context: ActionContext = {
-      cluster, client: cluster.shared.get(), tools, signal,
-      onProgress: (progress) => { triggerId = progress.triggerId ?? triggerId; },
-      reportedTriggerId: () => triggerId,
-    };
+    const client = cluster.shared.get();
     if (action === 'cancel') {
-      const state = await cancelJob(context.client, jobId, { signal, wait: true, timeoutMs: DEFAULT_CANCEL_WAIT_MS, onProgress: context.onProgress });
+      const state = await cancelJob(client, jobId, { signal, wait: true, timeoutMs: DEFAULT_CANCEL_WAIT_MS, onProgress });
       return { outcome: 'ok', action, jobId, state };
     }
-    const { location } = await takeSavepoint(action, request, context);
+    // savepoint and stop: the trigger, then the catalog record (which never fails the action: it warns on the node).
+    const trigger = { ...triggerIdOption(idempotencyKey, jobId, action), signal, onProgress };
+    const location = action === 'stop' ? await client.stopWithSavepoint(jobId, trigger) : await client.triggerSavepoint(jobId, trigger);
+    await recordTaken(tools, { client, signal }, cluster.id, { kind: action, jobId, triggerId, location, formatType: undefined });
     return { outcome: 'ok', action, jobId, location, ...(triggerId ? { triggerId } : {}) };
   } catch (err) {
     const error = withOperation(toNodeError(err, cluster.redact), { triggerId, jobId });

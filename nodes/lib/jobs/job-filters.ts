@@ -28,3 +28,13 @@ export function stateList(value: unknown): string[] {
     .filter((item) => item !== '')
     .map((item) => checkChoice('The node\'s job states', item, JOB_STATES));
 }
+
+/**
+ * A test of a job's (or an application's) state and name by a node's filter settings; throws
+ * FLINK_INVALID_ARGUMENT for a setting that cannot work (a bad regex or state).
+ */
+export function jobSelector(settings: { nameFilter?: string; nameMatch?: string; states?: unknown }, t: Messages): (state: string, name: string) => boolean {
+  const states = stateList(settings.states);
+  const nameMatches = nameMatcher(settings.nameFilter, settings.nameMatch, t);
+  return (state, name) => (states.length === 0 || states.includes(state)) && nameMatches(name);
+}
